@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup venv node migrate demo lint check pytest serve worker bench messages clean
+
+$(BIN)/activate: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(BIN)/activate
+
+venv: $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.package-lock.json
+
+node: node_modules/.package-lock.json
+
+setup: venv node messages
+
+messages: venv
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate: setup
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_organizer
+
+# Serve the demo forum on http://$(HOST):$(PORT) with the task worker; Ctrl-C stops both.
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl-C stops."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker & \
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
+	wait
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+
+pytest: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The whole test suite: lint, migrations, checks and pytest (browser tests included).
+test: lint check pytest
+
+bench: setup
+	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles test-db.sqlite3*

@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING_EMAIL = "pending_email", _("Waiting for email confirmation")
+    PENDING_APPROVAL = "pending_approval", _("Waiting for approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    CANCELLED = "cancelled", _("Cancelled")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+
+
+#: Statuses that hold (or wait for) a place: at most one such registration per email and event.
+LIVE_STATUSES = (
+    RegistrationStatus.PENDING_EMAIL,
+    RegistrationStatus.PENDING_APPROVAL,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+)
+
+
+class Language(models.TextChoices):
+    VI = "vi", "Tiếng Việt"
+    EN = "en", "English"
+
+
+class CheckInKind(models.TextChoices):
+    ENTRY = "entry", _("Entry")
+    EXIT = "exit", _("Exit")
+
+
+class ScanResult(models.TextChoices):
+    OK = "ok", _("Checked in")
+    INVALID = "invalid", _("Unknown badge")
+    ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
+    CANCELLED = "cancelled", _("Registration cancelled")
+    NOT_CONFIRMED = "not_confirmed", _("Registration not confirmed")
+    NOT_ALLOWED = "not_allowed", _("Not admitted on this list")
+    WRONG_EVENT = "wrong_event", _("Badge of another event")
+    LIST_CLOSED = "list_closed", _("This list is closed")

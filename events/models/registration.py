@@ -1,0 +1,152 @@
+"""The event, its attendee categories and registrations."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import LIVE_STATUSES, Language, RegistrationStatus
+from events.text import fold
+
+__all__ = ["Event", "AttendeeCategory", "Registration", "new_token"]
+
+
+def new_token() -> str:
+    """An opaque, URL-safe random secret of 192 bits (the QR holds only this)."""
+    return secrets.token_urlsafe(24)
+
+
+class Event(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    theme = models.CharField(_("theme"), max_length=255, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    venue_address = models.CharField(_("venue address"), max_length=255, blank=True)
+    map_url = models.URLField(_("map link"), blank=True)
+    organizer = models.CharField(_("organizer"), max_length=255, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty: no limit for the whole event.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def registration_is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return False
+        return now < self.ends_at
+
+
+class AttendeeCategory(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Unticked: only with an invitation code.")
+    )
+    needs_approval = models.BooleanField(_("needs approval"), default=False)
+    badge_colour = models.CharField(_("badge colour"), max_length=7, default="#1d4ed8")
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("attendee category")
+        verbose_name_plural = _("attendee categories")
+        ordering = ["event", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "slug"], name="category_slug_unique_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Registration(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    category = models.ForeignKey(
+        AttendeeCategory, on_delete=models.PROTECT, related_name="registrations"
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    title = models.CharField(_("position"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.VI
+    )
+    needs = models.TextField(_("accessibility or dietary needs"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING_EMAIL,
+        db_index=True,
+    )
+    token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_token)
+    manage_secret = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    search_key = models.CharField(max_length=600, editable=False, db_index=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    share_with_exhibitors = models.BooleanField(
+        _("share contact details with exhibitors"), default=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=models.Q(status__in=LIVE_STATUSES),
+                name="one_live_registration_per_email_and_event",
+            )
+        ]
+        indexes = [models.Index(fields=["category", "status"], name="registration_cat_status")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_key()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_key(self) -> None:
+        """Fold name, email, organization and phone for accent-blind search."""
+        self.search_key = fold(
+            " ".join([self.full_name, self.email, self.organization, self.phone])
+        )[:600]

@@ -1,0 +1,4 @@
+"""Public pages of registration and check-in, under the language prefix."""
+
+app_name = "events"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Models of the exhibition (see the exhibition issue)."""

@@ -1,0 +1,59 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, env_extra):
+    dropped = {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _manage("check", env_extra={"DJANGO_SETTINGS_MODULE": "config.settings.production"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_passes_check_deploy():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": "k" * 20 + "-production-test-key-" + "q7Z#p" * 6,
+            "ALLOWED_HOSTS": "forum.example.vn",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.USE_TZ is True
+
+
+def test_sqlite_is_set_up_for_concurrent_writers(db):
+    if connection.vendor != "sqlite":
+        assert connection.vendor == "postgresql"
+        assert "django.contrib.postgres" in settings.INSTALLED_APPS
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20000
+    assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
