@@ -17,13 +17,17 @@ EVENT_TZ = ZoneInfo(settings.TIME_ZONE)
 PRODID = "-//Forumhall//Forum agenda//VI"
 
 
-def _absolute(url: str) -> str:
+def _absolute(url: str, request=None) -> str:
     if url.startswith(("http://", "https://")):
         return url
+    if request is not None:
+        return request.build_absolute_uri(url)
     return settings.BASE_URL.rstrip("/") + url
 
 
-def session_event(*, session: SessionPage, event=None, speakers=None) -> icalendar.Event:
+def session_event(
+    *, session: SessionPage, event=None, speakers=None, request=None
+) -> icalendar.Event:
     """A VEVENT for one session. ``speakers``: SessionSpeaker links, moderators first."""
     vevent = icalendar.Event()
     vevent.add("uid", f"session-{session.translation_key}-{session.locale_id}@forumhall")
@@ -49,10 +53,10 @@ def session_event(*, session: SessionPage, event=None, speakers=None) -> icalend
     abstract = " ".join(richtext_to_text(session.abstract).split())
     if abstract:
         lines.append(abstract)
-    url = session.get_url()
+    url = session.get_url(request)
     if url:
-        vevent.add("url", _absolute(url))
-        lines.append(_absolute(url))
+        vevent.add("url", _absolute(url, request))
+        lines.append(_absolute(url, request))
     if lines:
         vevent.add("description", "\n\n".join(lines))
     vevent.add("categories", [session.get_kind_display()])

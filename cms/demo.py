@@ -152,9 +152,11 @@ def _placeholder_image(
         font = ImageFont.load_default(size=font_size)
     except (TypeError, OSError):  # pragma: no cover - old Pillow
         font = None
-    box = draw.textbbox((0, 0), label, font=font)
-    position = ((size[0] - (box[2] - box[0])) / 2, (size[1] - (box[3] - box[1])) / 2 - box[1])
-    draw.text(position, label, fill="white", font=font)  # ASCII: the default font lacks ạ, đ
+    if label:  # ASCII: the default font lacks ạ, đ…
+        box = draw.textbbox((0, 0), label, font=font)
+        x = (size[0] - (box[2] - box[0])) / 2
+        y = (size[1] - (box[3] - box[1])) / 2 - box[1]
+        draw.text((x, y), label, fill="white", font=font)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     name = (fold(title).replace(" ", "-")[:60] or "image") + ".png"
@@ -953,7 +955,7 @@ def load_site(event: Event) -> ForumPage:
 
     hero = _placeholder_image(
         title="Ảnh nền diễn đàn",
-        label="HAI PHONG 2023",
+        label="",
         size=(1600, 640),
         colour="#083b67",
         description="Ảnh nền trang trí của Diễn đàn Chuyển đổi số Hải Phòng 2023",
@@ -1010,9 +1012,10 @@ def load_site(event: Event) -> ForumPage:
         forum,
         ExhibitionPage,
         "trien-lam",
-        title="Triển lãm “Thành tựu và giải pháp công nghệ”",
+        title="Triển lãm",
         intro=_p(
-            "20 gian hàng trưng bày các tiện ích chuyển đổi số của Hải Phòng và các giải pháp "
+            "Triển lãm “Thành tựu và giải pháp công nghệ”: 20 gian hàng trưng bày các tiện ích "
+            "chuyển đổi số của Hải Phòng và các giải pháp "
             "chuyển đổi số từ các doanh nghiệp công nghệ lớn như Viettel, BKAV, FPT, MobiFone."
         ),
     )
@@ -1089,10 +1092,11 @@ def load_site(event: Event) -> ForumPage:
     _translate(
         exhibition,
         en,
-        title="Exhibition “Achievements and technology solutions”",
+        title="Exhibition",
         slug="exhibition",
         intro=_p(
-            "20 booths show Hai Phong's digital services and solutions from technology "
+            "The exhibition “Achievements and technology solutions”: 20 booths show Hai "
+            "Phong's digital services and solutions from technology "
             "companies such as Viettel, BKAV, FPT and MobiFone."
         ),
     )

@@ -235,19 +235,28 @@ def agenda_sessions(*, agenda: Page) -> QuerySet:
     )
 
 
-def column_rooms(*, declared: list[str], sessions: list[SessionPage]) -> list[str]:
-    """Rooms as columns: the agenda's declared order, then the others alphabetically."""
-    used = {s.room for s in sessions if s.room}
+def column_rooms(*, declared: list[str], days: list[Day]) -> list[str]:
+    """Rooms as columns: those where sessions run in parallel, in the agenda's declared
+    order, then the others alphabetically. A session alone in its slot spans every column."""
+    used = {
+        s.room
+        for day in days
+        for slot in day.slots
+        if len(slot.sessions) > 1
+        for s in slot.sessions
+    }
+    used.discard("")
     return [r for r in declared if r in used] + sorted(used - set(declared))
 
 
-def group_agenda(*, sessions: list[SessionPage], rooms: list[str], now: dt.datetime) -> list[Day]:
-    """Sessions by day, then by start time; each session gets ``column`` (1-based, 0 when
-    it spans every room) and ``is_now``."""
-    columns = {room: i + 1 for i, room in enumerate(rooms)}
+def group_agenda(
+    *, sessions: list[SessionPage], declared_rooms: list[str], now: dt.datetime
+) -> tuple[list[Day], list[str]]:
+    """Sessions by day, then by start time, and the rooms shown as columns. Each session gets
+    ``column`` (1-based, 0 when it spans every column), ``is_now`` and ``same_time`` (its
+    times are its slot's)."""
     days: list[Day] = []
     for session in sessions:
-        session.column = columns.get(session.room, 0) if len(rooms) > 1 else 0
         session.is_now = session.starts_at <= now < session.ends_at
         local_start = timezone.localtime(session.starts_at)
         if not days or days[-1].date != local_start.date():
@@ -259,17 +268,21 @@ def group_agenda(*, sessions: list[SessionPage], rooms: list[str], now: dt.datet
         slot.sessions.append(session)
         slot.ends_at = max(slot.ends_at, session.ends_at)
         slot.is_now = slot.is_now or session.is_now
+    rooms = column_rooms(declared=declared_rooms, days=days)
+    columns = {room: i + 1 for i, room in enumerate(rooms)}
     for day in days:
         for slot in day.slots:
-            if len(slot.sessions) == 1:
-                slot.sessions[0].column = 0  # alone in its slot: spans every room
-    return days
+            alone = len(slot.sessions) == 1
+            for session in slot.sessions:
+                session.column = 0 if alone or len(rooms) < 2 else columns.get(session.room, 0)
+                session.same_time = session.ends_at == slot.ends_at
+    return days, rooms
 
 
 def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     sessions = list(agenda_sessions(agenda=agenda))
-    rooms = column_rooms(declared=agenda.room_order, sessions=sessions)
+    days, rooms = group_agenda(sessions=sessions, declared_rooms=agenda.room_order, now=now)
     speaker_index = (
         SpeakerIndexPage.objects.live().sibling_of(agenda).select_related("locale").first()
     )
@@ -278,7 +291,7 @@ def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dic
         "speaker_index_url": speaker_index.get_url() if speaker_index else "",
         "sessions": sessions,
         "rooms": rooms,
-        "days": group_agenda(sessions=sessions, rooms=rooms, now=now),
+        "days": days,
         "now": now,
     }
 

@@ -39,7 +39,7 @@ def session_ics(request, page_id: int) -> HttpResponse:
     forum = selectors.forum_of(session)
     event = forum.event if forum else None
     speakers = list(selectors.session_speakers_queryset().filter(page=session))
-    vevent = session_event(session=session, event=event, speakers=speakers)
+    vevent = session_event(session=session, event=event, speakers=speakers, request=request)
     body = build_calendar(name=session.title, vevents=[vevent])
     return _ics_response(body, session.slug)
 
@@ -53,7 +53,9 @@ def agenda_ics(request, page_id: int) -> HttpResponse:
     forum = selectors.forum_of(agenda)
     event = forum.event if forum else None
     vevents = [
-        session_event(session=s, event=event, speakers=list(s.session_speakers.all()))
+        session_event(
+            session=s, event=event, speakers=list(s.session_speakers.all()), request=request
+        )
         for s in selectors.agenda_sessions(agenda=agenda)
     ]
     name = event.name if event else agenda.title
