@@ -254,8 +254,8 @@ class HomePage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has _
         forum = selectors.home_forum(home=self)
         context["forum"] = forum
         if forum is not None:
-            context.update(selectors.forum_overview(forum=forum))
-        context["latest_news"] = selectors.latest_news(root=self, limit=3)
+            context.update(selectors.forum_page_context(page=self, forum=forum))
+        context["latest_news"] = selectors.lazy(selectors.latest_news, root=self, limit=3)
         return context
 
 
@@ -392,7 +392,7 @@ class ForumPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has 
 
         context = super().get_context(request, *args, **kwargs)
         context["forum"] = self
-        context.update(selectors.forum_overview(forum=self))
+        context.update(selectors.forum_page_context(page=self, forum=self))
         return context
 
 
@@ -433,7 +433,7 @@ class AgendaPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.agenda_context(agenda=self))
+        context.update(selectors.agenda_page_context(agenda=self))
         return context
 
 
@@ -611,7 +611,8 @@ class SpeakerIndexPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["speakers"] = selectors.speakers_of_forum(index_page=self)
+        context["speakers"] = selectors.lazy(selectors.speakers_of_forum, index_page=self)
+        context["speakers_key"] = f"{self.pk}:{get_language()}"
         return context
 
 
