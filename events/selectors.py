@@ -47,22 +47,22 @@ def registration_status_counts(queryset: QuerySet | None = None) -> list[dict]:
     ]
 
 
-def categories_with_counts(event: Event) -> QuerySet:
-    """The event's categories with their confirmed, waitlisted and pending counts (one query)."""
-    return AttendeeCategory.objects.filter(event=event).annotate(
-        confirmed=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-        ),
-        waitlisted=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-        ),
+def categories_with_counts(queryset: QuerySet | None = None) -> QuerySet:
+    """Categories with their confirmed, waitlisted and pending counts (one query)."""
+    queryset = AttendeeCategory.objects.all() if queryset is None else queryset
+    status = "registrations__status"
+    return queryset.select_related("event").annotate(
+        confirmed=Count("registrations", filter=Q(**{status: RegistrationStatus.CONFIRMED})),
+        waitlisted=Count("registrations", filter=Q(**{status: RegistrationStatus.WAITLISTED})),
         pending=Count(
             "registrations",
             filter=Q(
-                registrations__status__in=[
-                    RegistrationStatus.PENDING_EMAIL,
-                    RegistrationStatus.PENDING_APPROVAL,
-                ]
+                **{
+                    f"{status}__in": [
+                        RegistrationStatus.PENDING_EMAIL,
+                        RegistrationStatus.PENDING_APPROVAL,
+                    ]
+                }
             ),
         ),
     )

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -82,7 +83,12 @@ class AttendeeCategory(models.Model):
         _("public"), default=True, help_text=_("Unticked: only with an invitation code.")
     )
     needs_approval = models.BooleanField(_("needs approval"), default=False)
-    badge_colour = models.CharField(_("badge colour"), max_length=7, default="#1d4ed8")
+    badge_colour = models.CharField(
+        _("badge colour"),
+        max_length=7,
+        default="#1d4ed8",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #1d4ed8."))],
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

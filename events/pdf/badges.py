@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from fontTools.ttLib import TTFont
 
 from events.models import Registration
-from events.pdf.renderer import render_html_to_pdf
+from events.pdf.renderer import render_html_to_pdf, shared_font_config
 from events.text import nfc
 
 #: Width of the text column of a badge: A6 (105 mm) less 2 × 8 mm of margin, in points.
@@ -113,9 +113,9 @@ def _ink_on(colour: str) -> str:
 
 def qr_svg(token: str) -> str:
     """The badge's QR as inline SVG: only the token, error correction M (or higher when the
-    same size allows it), a 4-module quiet zone, no fixed size (CSS sets it)."""
+    same size allows it), a 4-module quiet zone (on the white badge), sized by CSS."""
     code = segno.make(token, error="m", micro=False, boost_error=True)
-    return code.svg_inline(border=4, omitsize=True, dark="#000000", light="#ffffff")
+    return code.svg_inline(border=4, omitsize=True, dark="#000000", light=None)
 
 
 def badge_context(registration: Registration) -> dict:
@@ -140,7 +140,7 @@ def badge_context(registration: Registration) -> dict:
 def _render(template: str, context: dict, language: str) -> bytes:
     with translation.override(language):
         html = render_to_string(template, context)
-    return render_html_to_pdf(html)
+    return render_html_to_pdf(html, font_config=shared_font_config())
 
 
 def badge_render_pdf(*, registration: Registration) -> bytes:
