@@ -32,7 +32,8 @@ def mask_phone(phone: str) -> str:
 def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH_LIMIT) -> list:
     """Registrations of the list's event matching ``query`` by name, email, organization or
     phone, blind to accents and case ("nguyen van khoa" finds "Nguyễn Văn Khoa", "do" finds
-    "Đỗ"). Every word must match; names starting with the first word come first.
+    "Đỗ"). Every word must match; names starting with the query come first (whole words
+    before word starts).
 
     Two queries: the ids of the best ``limit`` matches, then those rows with their category,
     whether the list admits them and their live entry on the list.
@@ -43,13 +44,16 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
     matches = Registration.objects.filter(event_id=checkin_list.event_id)
     for word in words:
         matches = matches.filter(search_key__contains=word)
-    first = words[0]
+    phrase = " ".join(words)
     ids = list(
         matches.annotate(
+            # The name comes first in the search key: whole words first, then word starts.
             rank=Case(
-                When(search_key__startswith=first, then=Value(0)),
-                When(search_key__contains=" " + first, then=Value(1)),
-                default=Value(2),
+                When(search_key__startswith=phrase + " ", then=Value(0)),
+                When(search_key__startswith=phrase, then=Value(1)),
+                When(search_key__contains=f" {phrase} ", then=Value(2)),
+                When(search_key__contains=" " + phrase, then=Value(3)),
+                default=Value(4),
                 output_field=IntegerField(),
             )
         )

@@ -143,7 +143,10 @@ class CheckIn(models.Model):
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     gate = models.CharField(_("gate"), max_length=40, blank=True)
-    nonce = models.CharField(max_length=64, blank=True, editable=False)
+    #: "<who>:<nonce>", unique: the same nonce from the same scanner gets the first answer back.
+    nonce_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    #: The answer given for this check-in (replayed for a repeated nonce).
+    response = models.JSONField(_("answer"), default=dict, editable=False)
     by_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -195,7 +198,8 @@ class CheckIn(models.Model):
 
 
 class ScanLog(models.Model):
-    """Every scan and its answer, failed or not. The answer is replayed for a repeated nonce."""
+    """Every failed scan (unknown badge, wrong list, cancelled…) and its answer; successful ones
+    are the ``CheckIn`` rows. The answer is replayed for a repeated nonce."""
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.ForeignKey(
@@ -214,9 +218,6 @@ class ScanLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="scans",
         verbose_name=_("registration"),
-    )
-    checkin = models.ForeignKey(
-        CheckIn, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("check-in")
     )
     device = models.ForeignKey(
         Device, null=True, on_delete=models.SET_NULL, related_name="scans", verbose_name=_("device")

@@ -8,13 +8,16 @@ partial unique constraint in the database, not by a read-then-write in Python.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanResult
@@ -133,51 +136,181 @@ def _answer(
         "checked_in_at": timezone.localtime(at).isoformat() if at else None,
         "gate": gate,
         "checkin": checkin_id,
-        "kind": kind,
+        "kind": str(kind),
         "list": {"id": checkin_list.pk, "name": checkin_list.name},
     }
 
 
-def _stored_answer(nonce_key: str) -> dict | None:
-    return ScanLog.objects.filter(nonce_key=nonce_key).values_list("response", flat=True).first()
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _log(
-    answer: dict,
-    *,
-    scanner: Scanner,
-    checkin_list: CheckInList,
-    registration_id: int | None,
-    kind: str,
-    method: str,
-    gate: str,
-    scanned: str,
-    nonce_key: str | None,
-    now,
-) -> dict:
-    """Keep a failed scan in the log; return the answer (or the first one for a reused nonce)."""
-    try:
+#: One read per scan: the list, whether it restricts categories, the answer already given for
+#: this nonce, the registration with its category, whether the list admits that category, and
+#: the badge's live single entry on the list. Written in SQL (portable: SQLite and PostgreSQL)
+#: because the ORM's query compilation alone costs more than the database work here.
+_READ_SQL = """
+SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
+  EXISTS (SELECT 1 FROM {link} k WHERE k.checkinlist_id = l.id),
+  COALESCE((SELECT p.response FROM {checkins} p WHERE p.nonce_key = %s),
+           (SELECT q.response FROM {scans} q WHERE q.nonce_key = %s)),
+  (SELECT p.id FROM {checkins} p WHERE p.nonce_key = %s),
+  r.id, r.event_id, r.status, r.full_name, r.organization, r.title,
+  c.id, c.name, c.badge_colour,
+  EXISTS (SELECT 1 FROM {link} k
+          WHERE k.checkinlist_id = l.id AND k.attendeecategory_id = r.category_id),
+  (SELECT e.created_at FROM {checkins} e
+   WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
+     AND e.single_entry = %s AND e.annulled_at IS NULL),
+  (SELECT e.gate FROM {checkins} e
+   WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
+     AND e.single_entry = %s AND e.annulled_at IS NULL)
+FROM {lists} l
+LEFT JOIN {registrations} r ON r.{lookup} = %s
+LEFT JOIN {categories} c ON c.id = r.category_id
+WHERE l.id = %s
+"""
+
+_INSERT_CHECKIN_SQL = """
+INSERT INTO {checkins} (registration_id, checkin_list_id, kind, single_entry, method, created_at,
+  gate, nonce_key, response, by_user_id, by_device_id, annul_reason)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')
+RETURNING id
+"""
+
+_INSERT_SCAN_SQL = """
+INSERT INTO {scans} (created_at, event_id, checkin_list_id, registration_id, device_id, user_id,
+  kind, method, gate, result, scanned, nonce_key, response)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+
+@functools.cache
+def _sql(template: str, **extra) -> str:
+    return template.format(
+        link=_table(_CategoryLink),
+        checkins=_table(CheckIn),
+        scans=_table(ScanLog),
+        lists=_table(CheckInList),
+        registrations=_table(Registration),
+        categories=_table(AttendeeCategory),
+        **extra,
+    )
+
+
+def _cursor():
+    """Django's cursor (errors wrapped, queries logged when Django logs them). On PostgreSQL
+    one with server-side binding, so that psycopg prepares the few statements of a scan and the
+    server plans them once per connection instead of once per scan."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+def _fetch(sql: str, params: list) -> Any:
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone() if cursor.description else None
+
+
+def _execute(sql: str, params: list) -> Any:
+    """Run one statement; inside a caller's transaction, within a savepoint so that a constraint
+    violation leaves that transaction usable. Alone, it commits by itself (no BEGIN/COMMIT)."""
+    if connection.in_atomic_block:
         with transaction.atomic():
-            ScanLog.objects.create(
-                created_at=now,
-                event_id=checkin_list.event_id,
-                checkin_list=checkin_list,
-                registration_id=registration_id,
-                device_id=scanner.device_id,
-                user_id=scanner.user_id,
-                kind=kind,
-                method=method,
-                gate=gate,
-                result=answer["reason"] or ScanResult.OK,
-                scanned=scanned,
-                nonce_key=nonce_key,
-                response=answer,
-            )
-    except IntegrityError:  # the same nonce, sent twice at the same instant: the first one wins
-        stored = _stored_answer(nonce_key) if nonce_key else None
-        if stored is None:
-            raise
-        return stored
+            return _fetch(sql, params)
+    return _fetch(sql, params)
+
+
+def _datetime(value):
+    """A timestamp read by raw SQL: aware already on PostgreSQL, text on SQLite."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _json(value) -> dict | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return json.loads(value)
+
+
+@dataclass(slots=True)
+class _Row:
+    """What the read of a scan found."""
+
+    checkin_list: CheckInList
+    restricted: bool
+    prior: dict | None
+    registration: Registration | None
+    admitted: bool
+    entry_at: dt.datetime | None
+    entry_gate: str
+
+
+def _read(*, list_id: int, lookup: str, value, nonce_key: str | None) -> _Row | None:
+    row = _fetch(
+        _sql(_READ_SQL, lookup=lookup),
+        [nonce_key, nonce_key, nonce_key, True, True, value, list_id],
+    )
+    if row is None:
+        return None
+    checkin_list = CheckInList(
+        pk=row[0],
+        event_id=row[1],
+        name=row[2],
+        allow_reentry=bool(row[3]),
+        opens_at=_datetime(row[4]),
+        closes_at=_datetime(row[5]),
+    )
+    prior = _json(row[7])
+    if prior is not None and row[8] is not None:
+        prior["checkin"] = row[8]
+    registration = None
+    if row[9] is not None:
+        registration = Registration(
+            pk=row[9],
+            event_id=row[10],
+            status=row[11],
+            full_name=row[12],
+            organization=row[13],
+            title=row[14],
+            category=AttendeeCategory(pk=row[15], name=row[16], badge_colour=row[17]),
+        )
+    return _Row(
+        checkin_list=checkin_list,
+        restricted=bool(row[6]),
+        prior=prior,
+        registration=registration,
+        admitted=bool(row[18]),
+        entry_at=_datetime(row[19]),
+        entry_gate=row[20] or "",
+    )
+
+
+def _stored_answer(nonce_key: str) -> dict | None:
+    row = _execute(
+        _sql(
+            "SELECT COALESCE((SELECT p.response FROM {checkins} p WHERE p.nonce_key = %s),"
+            " (SELECT q.response FROM {scans} q WHERE q.nonce_key = %s)),"
+            " (SELECT p.id FROM {checkins} p WHERE p.nonce_key = %s)"
+        ),
+        [nonce_key, nonce_key, nonce_key],
+    )
+    answer = _json(row[0]) if row else None
+    if answer is not None and row[1] is not None:
+        answer["checkin"] = row[1]
     return answer
 
 
@@ -206,151 +339,107 @@ def checkin_scan(
     Raises ``CheckInListNotFound`` (no such list) and ``CheckInForbidden`` (list of another event
     than the device's).
 
-    Side effects: one ``CheckIn`` row on success; one ``ScanLog`` row for every scan (with the
-    answer). Nothing else is written, whatever the input.
+    Side effects: one ``CheckIn`` row (with its answer) on success, or one ``ScanLog`` row (with
+    its answer) for a failed scan; nothing else, whatever the input. Two SQL statements: one
+    read, one insert, each its own transaction.
     """
     now = now or timezone.now()
     kind = CheckInKind(kind)
     nonce_key = f"{scanner.key}:{nonce}" if nonce else None
+    single_entry = kind == CheckInKind.ENTRY
+    if registration_id is not None:
+        lookup, value, scanned = "id", registration_id, f"#{registration_id}"
+    else:
+        well_formed = isinstance(token, str) and TOKEN_RE.fullmatch(token)
+        lookup, value, scanned = "token", token if well_formed else None, printable(token)
 
-    # Query 1: the list, whether it restricts categories, and the earlier answer for this nonce.
-    lists = CheckInList.objects.filter(pk=list_id).annotate(
-        restricted=Exists(_CategoryLink.objects.filter(checkinlist_id=OuterRef("pk")))
-    )
-    if nonce_key:
-        lists = lists.annotate(
-            prior=Subquery(
-                ScanLog.objects.filter(nonce_key=nonce_key).values("response")[:1],
-                output_field=models.JSONField(),
-            )
-        )
-    checkin_list = next(iter(lists.order_by()[:1]), None)
-    if checkin_list is None:
+    found = _read(list_id=list_id, lookup=lookup, value=value, nonce_key=nonce_key)
+    if found is None:
         raise CheckInListNotFound()
+    checkin_list, registration = found.checkin_list, found.registration
     if not scanner.may_use(checkin_list.event_id):
         raise CheckInForbidden()
-    if nonce_key and checkin_list.prior is not None:
-        return checkin_list.prior
+    if found.prior is not None:
+        return found.prior
+    single_entry = single_entry and not checkin_list.allow_reentry
+    own_registration = registration and registration.event_id == checkin_list.event_id
 
-    single_entry = kind == CheckInKind.ENTRY and not checkin_list.allow_reentry
-    scanned = printable(token if registration_id is None else f"#{registration_id}")
-    registration = None
-    if registration_id is not None or (isinstance(token, str) and TOKEN_RE.fullmatch(token)):
-        # Query 2: the registration, whether its category is admitted, its live entry if any.
-        registrations = Registration.objects.select_related("category").annotate(
-            admitted=Exists(
-                _CategoryLink.objects.filter(
-                    checkinlist_id=checkin_list.pk, attendeecategory_id=OuterRef("category_id")
-                )
-            )
-        )
-        if single_entry:
-            live = CheckIn.objects.filter(
-                registration=OuterRef("pk"),
-                checkin_list_id=checkin_list.pk,
-                single_entry=True,
-                annulled_at__isnull=True,
-            )
-            registrations = registrations.annotate(
-                entry_at=Subquery(live.values("created_at")[:1]),
-                entry_gate=Subquery(live.values("gate")[:1]),
-            )
-        if registration_id is not None:
-            registrations = registrations.filter(pk=registration_id)
-        else:
-            registrations = registrations.filter(token=token)
-        registration = next(iter(registrations.order_by()[:1]), None)
-
-    def finish(result: str, *, shown: Registration | None = registration, at=None, gate_=""):
+    def fail(result: str, *, shown: Registration | None = registration, at=None, gate_=""):
         answer = _answer(
             result, checkin_list=checkin_list, kind=kind, registration=shown, at=at, gate=gate_
         )
-        return _log(
-            answer,
-            scanner=scanner,
-            checkin_list=checkin_list,
-            registration_id=(
-                registration.pk
-                if registration and registration.event_id == checkin_list.event_id
-                else None
-            ),
-            kind=kind,
-            method=method,
-            gate=gate,
-            scanned=scanned,
-            nonce_key=nonce_key,
-            now=now,
-        )
+        params = [
+            connection.ops.adapt_datetimefield_value(now),
+            checkin_list.event_id,
+            checkin_list.pk,
+            registration.pk if own_registration else None,
+            scanner.device_id,
+            scanner.user_id,
+            kind.value,
+            str(method),
+            gate,
+            str(result),
+            scanned,
+            nonce_key,
+            json.dumps(answer),
+        ]
+        try:
+            _execute(_sql(_INSERT_SCAN_SQL), params)
+        except IntegrityError:  # the same nonce, sent twice at the same instant: first one wins
+            if nonce_key and (stored := _stored_answer(nonce_key)) is not None:
+                return stored
+            raise
+        return answer
 
     if registration is None:
-        return finish(ScanResult.INVALID)
-    if registration.event_id != checkin_list.event_id:
-        if scanner.is_device:
-            return finish(ScanResult.INVALID, shown=None)
-        return finish(ScanResult.WRONG_EVENT, shown=None)
+        return fail(ScanResult.INVALID)
+    if not own_registration:
+        return fail(ScanResult.INVALID if scanner.is_device else ScanResult.WRONG_EVENT, shown=None)
     if registration.status == RegistrationStatus.CANCELLED:
-        return finish(ScanResult.CANCELLED)
+        return fail(ScanResult.CANCELLED)
     if registration.status != RegistrationStatus.CONFIRMED:
-        return finish(ScanResult.NOT_CONFIRMED)
+        return fail(ScanResult.NOT_CONFIRMED)
     if not checkin_list.is_open(now):
-        return finish(ScanResult.LIST_CLOSED)
-    if checkin_list.restricted and not registration.admitted:
-        return finish(ScanResult.NOT_ALLOWED)
-    if single_entry and registration.entry_at is not None:
-        return finish(
-            ScanResult.ALREADY_CHECKED_IN, at=registration.entry_at, gate_=registration.entry_gate
-        )
+        return fail(ScanResult.LIST_CLOSED)
+    if found.restricted and not found.admitted:
+        return fail(ScanResult.NOT_ALLOWED)
+    if single_entry and found.entry_at is not None:
+        return fail(ScanResult.ALREADY_CHECKED_IN, at=found.entry_at, gate_=found.entry_gate)
 
+    answer = _answer(
+        ScanResult.OK,
+        checkin_list=checkin_list,
+        kind=kind,
+        registration=registration,
+        at=now,
+        gate=gate,
+    )
     try:
-        # Queries 3 and 4, in one short transaction.
-        with transaction.atomic():
-            checkin = CheckIn.objects.create(
-                registration=registration,
-                checkin_list=checkin_list,
-                kind=kind,
-                single_entry=single_entry,
-                method=method,
-                created_at=now,
-                gate=gate,
-                nonce=nonce,
-                by_user_id=scanner.user_id,
-                by_device_id=scanner.device_id,
-            )
-            answer = _answer(
-                ScanResult.OK,
-                checkin_list=checkin_list,
-                kind=kind,
-                registration=registration,
-                at=now,
-                gate=gate,
-                checkin_id=checkin.pk,
-            )
-            ScanLog.objects.create(
-                created_at=now,
-                event_id=checkin_list.event_id,
-                checkin_list=checkin_list,
-                registration=registration,
-                checkin=checkin,
-                device_id=scanner.device_id,
-                user_id=scanner.user_id,
-                kind=kind,
-                method=method,
-                gate=gate,
-                result=ScanResult.OK,
-                scanned=scanned,
-                nonce_key=nonce_key,
-                response=answer,
-            )
-        return answer
+        inserted = _execute(
+            _sql(_INSERT_CHECKIN_SQL),
+            [
+                registration.pk,
+                checkin_list.pk,
+                kind.value,
+                single_entry,
+                str(method),
+                connection.ops.adapt_datetimefield_value(now),
+                gate,
+                nonce_key,
+                json.dumps(answer),
+                scanner.user_id,
+                scanner.device_id,
+            ],
+        )
     except IntegrityError:
-        # Either another scanner admitted this badge a moment ago (the unique entry constraint)
-        # or this very nonce was just answered by a concurrent request.
+        # Another scanner admitted this badge a moment ago (the unique entry constraint), or
+        # this very nonce was just answered by a concurrent request.
         if nonce_key and (stored := _stored_answer(nonce_key)) is not None:
             return stored
         first = (
             CheckIn.objects.filter(
-                registration=registration,
-                checkin_list=checkin_list,
+                registration_id=registration.pk,
+                checkin_list_id=checkin_list.pk,
                 single_entry=True,
                 annulled_at__isnull=True,
             )
@@ -359,7 +448,9 @@ def checkin_scan(
         )
         if first is None:
             raise
-        return finish(ScanResult.ALREADY_CHECKED_IN, at=first[0], gate_=first[1])
+        return fail(ScanResult.ALREADY_CHECKED_IN, at=first[0], gate_=first[1])
+    answer["checkin"] = inserted[0]
+    return answer
 
 
 @transaction.atomic
@@ -459,15 +550,15 @@ def device_revoke(*, device: Device, now=None) -> Device:
 
 def device_authenticate(*, token: str) -> Scanner | None:
     """The scanner for a device ``token``, or None if it is unknown, malformed or revoked.
-    One query on the unique hash. Side effects: none."""
+    One indexed read on the unique hash (checked on every request: revocation is immediate).
+    Side effects: none."""
     if not isinstance(token, str) or not DEVICE_TOKEN_RE.fullmatch(token):
         return None
-    row = (
-        Device.objects.filter(token_hash=device_token_hash(token), revoked_at__isnull=True)
-        .order_by()
-        .values_list("pk", "event_id")[:1]
+    found = _fetch(
+        f"SELECT id, event_id FROM {_table(Device)}"  # noqa: S608 (a table name, no input)
+        " WHERE token_hash = %s AND revoked_at IS NULL",
+        [device_token_hash(token)],
     )
-    found = next(iter(row), None)
     if found is None:
         return None
     return Scanner(device_id=found[0], event_id=found[1])

@@ -66,9 +66,13 @@ def door_scene() -> SimpleNamespace:
     delegate = CategoryFactory(event=event, name="Đại biểu", slug="dai-bieu")
     press = CategoryFactory(event=event, name="Báo chí", slug="bao-chi", badge_colour="#b91c1c")
     vip = CategoryFactory(event=event, name="Khách mời", slug="khach-moi")
-    hall = CheckInListFactory(event=event, name="Hội trường chính", gates="Cổng 1, Cổng 2")
-    lunch = CheckInListFactory(event=event, name="Ăn trưa", categories=[delegate, vip])
-    expo = CheckInListFactory(event=event, name="Khu triển lãm", allow_reentry=True)
+    hall = CheckInListFactory(
+        event=event, name="Hội trường chính", gates="Cổng 1, Cổng 2", sort_order=1
+    )
+    expo = CheckInListFactory(event=event, name="Khu triển lãm", allow_reentry=True, sort_order=2)
+    lunch = CheckInListFactory(
+        event=event, name="Ăn trưa", categories=[delegate, vip], sort_order=3
+    )
     device, token = device_create(event=event, name="Điện thoại cổng 1")
     khoa = RegistrationFactory(
         category=delegate,
