@@ -237,11 +237,13 @@ def main() -> None:
     rng = random.Random(11)
     rng.shuffle(badges)
     print(f"PostgreSQL: {DATABASE_URL.rsplit('@', 1)[-1]}; gunicorn: {WORKERS} sync workers")
-    print(f"SQL queries for one scan (device token, nonce): {queries_per_scan(list_id, device_token, badges.pop())}")
+    queries = queries_per_scan(list_id, device_token, badges.pop())
+    print(f"SQL queries for one scan (device token, nonce): {queries}")
     server = start_server()
     try:
         asyncio.run(run_level(4, list_id, device_token, [badges.pop() for _ in range(200)]))
-        print(f"{'clients':>7} {'scans':>6} {'scans/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  answers")
+        columns = ("clients", "scans", "scans/s", "p50 ms", "p95 ms", "p99 ms")
+        print(" ".join(f"{name:>8}" for name in columns), " answers")
         for clients in LEVELS:
             batch = [badges.pop() for _ in range(min(BADGES_PER_LEVEL[clients], len(badges)))]
             rate, latencies, statuses = asyncio.run(
@@ -249,13 +251,14 @@ def main() -> None:
             )
             p50, p95, p99 = (1000 * percentile(latencies, p) for p in (50, 95, 99))
             print(
-                f"{clients:>7} {len(latencies):>6} {rate:>8.0f} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f}"
+                f"{clients:>8} {len(latencies):>8} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}"
                 f"  {statuses}"
             )
         search = asyncio.run(run_search(list_id, device_token))
+        p50, p95 = 1000 * statistics.median(search), 1000 * percentile(search, 95)
         print(
             f"search over {REGISTRATIONS} registrations (HTTP, 1 client, {len(search)} queries): "
-            f"p50 {1000 * statistics.median(search):.1f} ms, p95 {1000 * percentile(search, 95):.1f} ms"
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
         )
     finally:
         stop_server(server)

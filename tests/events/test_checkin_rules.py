@@ -118,12 +118,16 @@ def test_scan_outside_the_list_opening_hours_says_list_closed(scene):
     scene.lunch.closes_at = dt.datetime(2023, 12, 27, 13, 30, tzinfo=HCM)
     scene.lunch.save()
     scanner = device_of(scene)
-    early = checkin_scan(scanner=scanner, list_id=scene.lunch.pk, token=scene.khoa.token, now=AT_0847)
+    lunch, token = scene.lunch.pk, scene.khoa.token
+    early = checkin_scan(scanner=scanner, list_id=lunch, token=token, now=AT_0847)
     assert early["reason"] == "list_closed"
     noon = dt.datetime(2023, 12, 27, 12, 0, tzinfo=HCM)
-    assert checkin_scan(
-        scanner=scanner, list_id=scene.lunch.pk, token=scene.khoa.token, now=noon
-    )["status"] == "ok"
+    assert (
+        checkin_scan(scanner=scanner, list_id=scene.lunch.pk, token=scene.khoa.token, now=noon)[
+            "status"
+        ]
+        == "ok"
+    )
 
 
 def test_badge_of_another_event_is_wrong_event_for_staff_and_invalid_for_a_device(scene):
