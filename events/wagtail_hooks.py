@@ -1,8 +1,20 @@
-"""The events app in the Wagtail admin."""
+"""Wagtail admin registrations of the events app."""
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
-from events import admin_checkin
+from events import admin_checkin, wagtail_admin
+
+register_snippet(wagtail_admin.RegistrationViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def registration_admin_urls():
+    return wagtail_admin.admin_urls()
+
+
+for bulk_action in [*wagtail_admin.BULK_ACTIONS, wagtail_admin.RegistrationBadgesBulkAction]:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 @hooks.register("register_admin_viewset")
