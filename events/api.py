@@ -16,22 +16,25 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from events.enums import CheckInKind, CheckInMethod
+from events.enums import CheckInKind, CheckInMethod, RegistrationStatus
 from events.exceptions import (
     BadCheckInRequest,
+    BadgeNotFound,
     CheckInError,
     CheckInEventNotFound,
     CheckInForbidden,
     CheckInListNotFound,
     EventsError,
 )
-from events.models import CheckInList, Event
+from events.models import CheckInList, Event, Registration
+from events.pdf.badges import badge_render_pdf
 from events.selectors_checkin import (
     checkin_list_stats,
     checkin_search,
@@ -44,6 +47,7 @@ from events.services.checkin import (
     Scanner,
     checkin_annul,
     checkin_scan,
+    checkin_walkin,
     device_authenticate,
     printable,
 )
@@ -315,3 +319,55 @@ def event_stats(request, scanner: Scanner, data: None, event_id: int) -> JsonRes
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Any other address under /api/: a JSON 404, not the site's HTML page."""
     return error("not_found", _("No such API endpoint."), status=404)
+
+
+@api_view(("POST",))
+def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/walkins/`` ``{"list", "category", "full_name", "email", "phone"?,
+    "organization"?, "title"?, "language"?, "gate"?, "nonce"?}``: register a guest at the door
+    and check them in. Answers the registration (with its badge's URL) and the check-in."""
+    options = _scan_options(data)
+    registration, answer = checkin_walkin(
+        scanner=scanner,
+        list_id=options["list_id"],
+        category_id=_id(data, "category"),
+        full_name=_text(data, "full_name", max_length=120),
+        email=_text(data, "email", max_length=254),
+        phone=_text(data, "phone", max_length=30),
+        organization=_text(data, "organization", max_length=200),
+        title=_text(data, "title", max_length=200),
+        language=_text(data, "language", max_length=5, default="vi"),
+        gate=options["gate"],
+        nonce=options["nonce"],
+        created_by=request.user if scanner.user_id else None,
+    )
+    return JsonResponse(
+        {
+            "status": "ok",
+            "reason": None,
+            "message": str(registration.get_status_display()),
+            "registration": {
+                "id": registration.pk,
+                "full_name": registration.full_name,
+                "status": registration.status,
+                "badge_url": reverse("api:checkin_badge", args=[registration.pk]),
+            },
+            "checkin": answer,
+        }
+    )
+
+
+@api_view(("GET",))
+def badge(request, scanner: Scanner, data: None, registration_id: int) -> HttpResponse:
+    """``GET /api/checkin/registrations/<id>/badge.pdf``: the A6 badge, to print at the door
+    (a walk-in, a forgotten badge). Only for a confirmed registration of the scanner's event."""
+    registration = (
+        Registration.objects.select_related("event", "category").filter(pk=registration_id).first()
+    )
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        raise BadgeNotFound()
+    if not scanner.may_use(registration.event_id):
+        raise CheckInForbidden()
+    response = HttpResponse(badge_render_pdf(registration=registration), "application/pdf")
+    response["Content-Disposition"] = f'inline; filename="badge-{registration.pk}.pdf"'
+    return response

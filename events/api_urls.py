@@ -13,6 +13,12 @@ urlpatterns = [
     path("checkin/lists/", api.lists, name="checkin_lists"),
     path("checkin/lists/<int:list_id>/stats/", api.list_stats, name="checkin_list_stats"),
     path("checkin/events/<int:event_id>/stats/", api.event_stats, name="checkin_event_stats"),
+    path("checkin/walkins/", api.walkin, name="checkin_walkin"),
+    path(
+        "checkin/registrations/<int:registration_id>/badge.pdf",
+        api.badge,
+        name="checkin_badge",
+    ),
     # Anything else under /api/ answers JSON too, never the site's HTML 404 page.
     re_path(r"^.*$", api.not_found),
 ]

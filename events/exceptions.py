@@ -53,6 +53,12 @@ class CheckInNotFound(CheckInError):
     http_status = 404
 
 
+class BadgeNotFound(CheckInError):
+    code = "not_found"
+    message = _("No confirmed registration with this number.")
+    http_status = 404
+
+
 class CheckInAlreadyAnnulled(CheckInError):
     code = "already_annulled"
     message = _("This check-in has already been undone.")

@@ -38,7 +38,11 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
     Two queries: the ids of the best ``limit`` matches, then those rows with their category,
     whether the list admits them and their live entry on the list.
     """
-    words = fold(query).split()[:6]
+    # Phones are stored as +84…: a local "0912…" is looked up without its leading 0.
+    words = [
+        word[1:] if word.isdigit() and word.startswith("0") and len(word) >= 4 else word
+        for word in fold(query).split()[:6]
+    ]
     if not words or sum(len(word) for word in words) < 2:
         return []
     matches = Registration.objects.filter(event_id=checkin_list.event_id)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanResult
 from events.exceptions import (
+    CategoryNotAvailable,
     CheckInAlreadyAnnulled,
     CheckInForbidden,
     CheckInListNotFound,
@@ -38,11 +39,13 @@ from events.models import (
     device_token_hash,
     new_device_token,
 )
+from events.services.registration import registration_create
 
 __all__ = [
     "Scanner",
     "checkin_scan",
     "checkin_annul",
+    "checkin_walkin",
     "checkin_list_upsert",
     "device_create",
     "device_rotate_token",
@@ -562,3 +565,61 @@ def device_authenticate(*, token: str) -> Scanner | None:
     if found is None:
         return None
     return Scanner(device_id=found[0], event_id=found[1])
+
+
+def checkin_walkin(
+    *,
+    scanner: Scanner,
+    list_id: int,
+    category_id: int,
+    full_name: str,
+    email: str,
+    phone: str = "",
+    organization: str = "",
+    title: str = "",
+    language: str = "vi",
+    gate: str = "",
+    nonce: str = "",
+    created_by=None,
+) -> tuple[Registration, dict | None]:
+    """Register a guest at the door (the registration service's trusted path: no email
+    confirmation, the seat decided at once) and, if the seat is confirmed, check them in on the
+    list. Returns the registration and the check-in answer (None when waitlisted or waiting for
+    approval).
+
+    Raises ``CheckInListNotFound``, ``CheckInForbidden``, ``CategoryNotAvailable`` (a category of
+    another event) and the errors of ``registration_create`` (already registered, bad details).
+    Side effects: those of ``registration_create`` (the row, the badge email after commit) and of
+    ``checkin_scan``.
+    """
+    checkin_list = CheckInList.objects.select_related("event").filter(pk=list_id).first()
+    if checkin_list is None:
+        raise CheckInListNotFound()
+    if not scanner.may_use(checkin_list.event_id):
+        raise CheckInForbidden()
+    category = AttendeeCategory.objects.filter(pk=category_id).first()
+    if category is None or category.event_id != checkin_list.event_id:
+        raise CategoryNotAvailable()
+    registration = registration_create(
+        event=checkin_list.event,
+        category=category,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        organization=organization,
+        title=title,
+        language=language,
+        skip_email_confirmation=True,
+        created_by=created_by,
+    )
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return registration, None
+    answer = checkin_scan(
+        scanner=scanner,
+        list_id=checkin_list.pk,
+        registration_id=registration.pk,
+        gate=gate,
+        nonce=nonce,
+        method=CheckInMethod.WALKIN,
+    )
+    return registration, answer

@@ -79,7 +79,7 @@ def door_scene() -> SimpleNamespace:
         full_name="Nguyễn Văn Khoa",
         email="khoa.nguyen@example.com",
         organization="Sở Thông tin và Truyền thông Hải Phòng",
-        phone="0912 345 678",
+        phone="+84912345678",
     )
     do = RegistrationFactory(category=press, full_name="Đỗ Thị Hà", organization="Báo Hải Phòng")
     cancelled = RegistrationFactory(
