@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -22,15 +21,14 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from events.models import CheckIn, CheckInList, Device, ScanLog
-from events.services import device_create, device_revoke, device_rotate_token
+from events.services import (
+    device_create,
+    device_pairing_url,
+    device_revoke,
+    device_rotate_token,
+)
 
 PAIRING_SESSION_KEY = "checkin_pairing_tokens"
-
-
-def pairing_url(token: str) -> str:
-    """The link that opens the scanner signed in as the device. The token travels in the
-    fragment, which browsers never send to a server (nor write in its logs)."""
-    return f"{settings.BASE_URL.rstrip('/')}{reverse('events:checkin_pair')}#{token}"
 
 
 # --- Lists ------------------------------------------------------------------------------------
@@ -206,7 +204,7 @@ class DeviceViewSet(ModelViewSet):
                 return redirect("checkin_devices:pair", pk=device.pk)
             token = request.session.get(PAIRING_SESSION_KEY, {}).pop(str(device.pk), None)
             request.session.modified = True
-            link = pairing_url(token) if token else ""
+            link = device_pairing_url(token) if token else ""
             return TemplateResponse(
                 request,
                 "events/checkin/admin_pair.html",

@@ -9,6 +9,7 @@ from .checkin import (
     checkin_walkin,
     device_authenticate,
     device_create,
+    device_pairing_url,
     device_revoke,
     device_rotate_token,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "checkin_walkin",
     "device_authenticate",
     "device_create",
+    "device_pairing_url",
     "device_revoke",
     "device_rotate_token",
     "badge_batch_build",

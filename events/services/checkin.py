@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -48,6 +50,7 @@ __all__ = [
     "checkin_walkin",
     "checkin_list_upsert",
     "device_create",
+    "device_pairing_url",
     "device_rotate_token",
     "device_revoke",
     "device_authenticate",
@@ -530,6 +533,12 @@ def device_create(*, event: Event, name: str, created_by=None) -> tuple[Device, 
         created_by=created_by,
     )
     return device, token
+
+
+def device_pairing_url(token: str) -> str:
+    """The link that opens the scanner signed in as the device. The token travels in the
+    fragment, which browsers never send to a server (nor write in its logs). Side effects: none."""
+    return f"{settings.BASE_URL.rstrip('/')}{reverse('events:checkin_pair')}#{token}"
 
 
 def device_rotate_token(*, device: Device) -> str:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cms.demo import load_home
 from events.demo import load_event
+from events.demo_checkin import load_checkin
 
 
 class Command(BaseCommand):
@@ -12,4 +13,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Event: {event.name}")
         home = load_home(event)
         self.stdout.write(f"Home page: {home.title}")
+        checkin = load_checkin(event)
+        lists = ", ".join(item.name for item in checkin["lists"])
+        self.stdout.write(f"Check-in lists: {lists}; {checkin['arrivals']} demo arrivals")
+        if checkin["pairing_link"]:
+            self.stdout.write(
+                f"Scanner pairing link ({checkin['device']}): {checkin['pairing_link']}"
+            )
         self.stdout.write(self.style.SUCCESS("Demo forum loaded."))
