@@ -128,7 +128,14 @@ def arrivals(request, event_id: int):
         raise PermissionDenied
     event = get_object_or_404(Event, pk=event_id)
     stats = event_arrivals(event=event)
-    context = {"event": event, "stats": stats, "chart": _chart(stats["per_10_minutes"])}
+    every = request.GET.get("every", "")
+    refresh_ms = min(max(int(every), 1000), 60000) if every.isdigit() else 10000
+    context = {
+        "event": event,
+        "stats": stats,
+        "chart": _chart(stats["per_10_minutes"]),
+        "refresh_ms": refresh_ms,
+    }
     if request.GET.get("fragment"):
         return render(request, "events/checkin/arrivals_live.html", context)
     return render(request, "events/checkin/arrivals.html", context)
