@@ -64,11 +64,13 @@ class Event(models.Model):
         return self.name
 
     def registration_is_open(self, now=None) -> bool:
+        """Open from ``registration_opens_at`` (if set) until ``registration_closes_at`` if set,
+        otherwise until the event ends."""
         now = now or timezone.now()
         if self.registration_opens_at and now < self.registration_opens_at:
             return False
-        if self.registration_closes_at and now >= self.registration_closes_at:
-            return False
+        if self.registration_closes_at:
+            return now < self.registration_closes_at
         return now < self.ends_at
 
 
@@ -192,6 +194,7 @@ class RegistrationEmail(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Gave up after retries")
+        SKIPPED = "skipped", _("Not sent (demo data)")
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

@@ -45,25 +45,22 @@ def badge_video(registration: Registration, path, frames: int = 20) -> None:
 
 
 @pytest.fixture
-def camera_browser(tmp_path):
-    """Chromium whose camera films the file ``tmp_path / 'badge.y4m'`` (written by the test
-    before the page opens the camera)."""
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(browser, tmp_path):
+    """A second Chromium (from the session's Playwright) whose camera films the file
+    ``tmp_path / 'badge.y4m'``, written by the test before the page opens the camera."""
     video = tmp_path / "badge.y4m"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-            ],
-        )
-        yield browser, video
-        browser.close()
+    camera = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    yield camera, video
+    camera.close()
 
 
 def pair(page, token: str) -> None:
