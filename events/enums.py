@@ -31,6 +31,12 @@ class CheckInKind(models.TextChoices):
     EXIT = "exit", _("Exit")
 
 
+class CheckInMethod(models.TextChoices):
+    SCAN = "scan", _("Badge scanned")
+    MANUAL = "manual", _("Found by search")
+    WALKIN = "walkin", _("Walk-in")
+
+
 class ScanResult(models.TextChoices):
     OK = "ok", _("Checked in")
     INVALID = "invalid", _("Unknown badge")

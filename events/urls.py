@@ -3,6 +3,7 @@
 from django.urls import path
 
 from events import views
+from events.urls_checkin import urlpatterns as checkin_urlpatterns
 
 app_name = "events"
 urlpatterns = [
@@ -16,4 +17,5 @@ urlpatterns = [
     path("registration/<str:secret>/event.ics", views.manage_ics, name="manage_ics"),
     path("registration/<str:secret>/edit/", views.manage_edit, name="manage_edit"),
     path("registration/<str:secret>/cancel/", views.manage_cancel, name="manage_cancel"),
+    *checkin_urlpatterns,
 ]

@@ -3,7 +3,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from events import wagtail_admin
+from events import admin_checkin, wagtail_admin
 
 register_snippet(wagtail_admin.RegistrationViewSetGroup)
 
@@ -15,3 +15,12 @@ def registration_admin_urls():
 
 for bulk_action in [*wagtail_admin.BULK_ACTIONS, wagtail_admin.RegistrationBadgesBulkAction]:
     hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("register_admin_viewset")
+def register_checkin_viewsets():
+    return admin_checkin.CheckInViewSetGroup()
+
+
+hooks.register("register_checkin_menu_item", admin_checkin.arrivals_menu_item)
+hooks.register("register_checkin_menu_item", admin_checkin.scanner_menu_item)

@@ -1,6 +1,18 @@
 """Business rules of events. Views, forms, admin, commands and tasks call these functions."""
 
 from .badges import badge_batch_build, badge_batch_create
+from .checkin import (
+    Scanner,
+    checkin_annul,
+    checkin_list_upsert,
+    checkin_scan,
+    checkin_walkin,
+    device_authenticate,
+    device_create,
+    device_pairing_url,
+    device_revoke,
+    device_rotate_token,
+)
 from .emails import registration_email_queue, registration_email_send, registration_emails_send_due
 from .event import event_upsert
 from .registration import (
@@ -19,6 +31,16 @@ from .registration import (
 )
 
 __all__ = [
+    "Scanner",
+    "checkin_annul",
+    "checkin_list_upsert",
+    "checkin_scan",
+    "checkin_walkin",
+    "device_authenticate",
+    "device_create",
+    "device_pairing_url",
+    "device_revoke",
+    "device_rotate_token",
     "badge_batch_build",
     "badge_batch_create",
     "event_upsert",

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cms.demo import load_site
 from events.demo import load_event, load_registrations
+from events.demo_checkin import load_checkin
 
 
 class Command(BaseCommand):
@@ -27,4 +28,11 @@ class Command(BaseCommand):
         self.stdout.write("Registrations: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
         forum = load_site(event)
         self.stdout.write(f"Site: {forum.get_parent().title} · {forum.title}")
+        checkin = load_checkin(event)
+        lists = ", ".join(item.name for item in checkin["lists"])
+        self.stdout.write(f"Check-in lists: {lists}; {checkin['arrivals']} demo arrivals")
+        if checkin["pairing_link"]:
+            self.stdout.write(
+                f"Scanner pairing link ({checkin['device']}): {checkin['pairing_link']}"
+            )
         self.stdout.write(self.style.SUCCESS("Demo forum loaded."))

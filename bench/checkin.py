@@ -1,0 +1,268 @@
+"""Door check-in under load: gunicorn + PostgreSQL, distinct badges scanned over HTTP.
+
+    .venv/bin/python bench/checkin.py
+
+Prints scans per second and p50/p95/p99 latency for 1, 8 and 32 concurrent clients (each client
+scans the next badge as soon as it has its answer), the SQL queries of one scan, and the p95 of
+the accent-blind search over 10,000 registrations.
+
+Environment: ``DATABASE_URL`` (PostgreSQL; default postgres://postgres@127.0.0.1:5432/
+forumhall_bench, created if missing), ``BENCH_PORT`` (8103), ``BENCH_WORKERS`` (gunicorn
+workers, default 2 × cores), ``BENCH_SECONDS`` (per concurrency level, default 6).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/forumhall_bench"
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL.startswith("postgres"):
+    DATABASE_URL = DEFAULT_DB
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("BENCH_PORT", "8103"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
+LEVELS = (1, 8, 32)
+REGISTRATIONS = 10_000
+BADGES_PER_LEVEL = {1: 3_000, 8: 6_000, 32: 8_000}
+SECRET = "bench-only-not-secret-" + "x" * 40
+
+SERVER_ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": SECRET,
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "LOG_LEVEL": "ERROR",
+}
+os.environ.update(SERVER_ENV)
+
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
+SURNAMES += ["Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLES = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Ngọc", "Xuân", "Hoàng", "Anh"]
+GIVENS = ["Khoa", "Hà", "Anh", "Bảo", "Cường", "Dũng", "Giang", "Hải", "Hương", "Khánh", "Lan"]
+GIVENS += ["Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Quang", "Sơn", "Thảo", "Trang", "Tuấn"]
+ORGS = ["Sở Thông tin và Truyền thông", "Viettel Hải Phòng", "BKAV", "FPT", "MobiFone"]
+ORGS += ["Báo Hải Phòng", "UBND quận Hồng Bàng", "Đại học Hàng hải", "VNPT", "Cảng Hải Phòng"]
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    parts = urllib.parse.urlparse(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare():
+    """Migrate, then a fresh bench event: 10,000 confirmed registrations, one hall, a device."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from events.models import AttendeeCategory, CheckIn, Event, Registration, ScanLog
+    from events.services import checkin_list_upsert, device_create, event_upsert
+
+    call_command("migrate", verbosity=0)
+    old = Event.objects.filter(slug="bench-checkin")
+    ScanLog.objects.filter(event__in=old).delete()
+    CheckIn.objects.filter(checkin_list__event__in=old).delete()
+    Registration.objects.filter(event__in=old).delete()
+    old.delete()
+    event, _created = event_upsert(
+        slug="bench-checkin",
+        name="Bench forum",
+        starts_at="2023-12-27T08:00:00+07:00",
+        ends_at="2030-12-27T17:00:00+07:00",
+    )
+    category = AttendeeCategory.objects.create(event=event, name="Đại biểu", slug="dai-bieu")
+    hall, _created = checkin_list_upsert(event=event, name="Hội trường chính", gates="Cổng 1")
+    rng = random.Random(5)
+    people = []
+    for n in range(REGISTRATIONS):
+        name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLES)} {rng.choice(GIVENS)}"
+        person = Registration(
+            event=event,
+            category=category,
+            full_name=name,
+            email=f"guest{n}@example.com",
+            organization=rng.choice(ORGS),
+            phone=f"09{rng.randrange(10**8):08d}",
+            status="confirmed",
+        )
+        person.refresh_search_key()
+        people.append(person)
+    Registration.objects.bulk_create(people, batch_size=2000)
+    device, token = device_create(event=event, name="Bench scanner")
+    tokens = list(Registration.objects.filter(event=event).values_list("token", flat=True))
+    return hall.pk, token, tokens
+
+
+def queries_per_scan(list_id: int, device_token: str, badge: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    body = json.dumps({"token": badge, "list": list_id, "nonce": "q-count"})
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/api/checkin/",
+            body,
+            content_type="application/json",
+            headers={"authorization": f"Bearer {device_token}"},
+        )
+    assert response.json()["status"] == "ok", response.content
+    return len(ctx.captured_queries)
+
+
+def start_server() -> subprocess.Popen:
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "config.wsgi",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "256",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=SERVER_ENV,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((HOST, PORT), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit(f"gunicorn did not start on {HOST}:{PORT}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=20)
+
+
+async def request(method: str, path: str, headers: dict, body: bytes = b"") -> tuple[int, bytes]:
+    reader, writer = await asyncio.open_connection(HOST, PORT)
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    data = await reader.read()
+    writer.close()
+    head, _sep, payload = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), payload
+
+
+async def run_level(clients: int, list_id: int, device_token: str, badges: list[str]):
+    headers = {"Authorization": f"Bearer {device_token}", "Content-Type": "application/json"}
+    queue = iter(badges)
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    stop_at = time.perf_counter() + SECONDS
+
+    async def client(n: int):
+        for badge in queue:
+            if time.perf_counter() > stop_at:
+                return
+            body = json.dumps({"token": badge, "list": list_id, "nonce": f"{badge}-{n}"})
+            started = time.perf_counter()
+            code, payload = await request("POST", "/api/checkin/", headers, body.encode())
+            latencies.append(time.perf_counter() - started)
+            key = json.loads(payload).get("reason") or "ok" if code == 200 else f"http {code}"
+            statuses[key] = statuses.get(key, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    elapsed = time.perf_counter() - started
+    return len(latencies) / elapsed, latencies, statuses
+
+
+async def run_search(list_id: int, device_token: str) -> list[float]:
+    headers = {"Authorization": f"Bearer {device_token}"}
+    rng = random.Random(7)
+    queries = ["nguyen van khoa", "do", "tran thi", "hai phong", "viettel", "pham minh"]
+    queries += [f"{rng.choice(GIVENS)}" for _ in range(20)] + ["0912", "guest12"]
+    latencies = []
+    for _round in range(8):
+        for query in queries:
+            path = f"/api/checkin/search/?list={list_id}&q={urllib.parse.quote(query)}"
+            started = time.perf_counter()
+            code, _payload = await request("GET", path, headers)
+            latencies.append(time.perf_counter() - started)
+            assert code == 200, (code, _payload[:200])
+    return latencies
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    ensure_database()
+    list_id, device_token, badges = prepare()
+    rng = random.Random(11)
+    rng.shuffle(badges)
+    print(f"PostgreSQL: {DATABASE_URL.rsplit('@', 1)[-1]}; gunicorn: {WORKERS} sync workers")
+    queries = queries_per_scan(list_id, device_token, badges.pop())
+    print(f"SQL queries for one scan (device token, nonce): {queries}")
+    server = start_server()
+    try:
+        asyncio.run(run_level(4, list_id, device_token, [badges.pop() for _ in range(200)]))
+        columns = ("clients", "scans", "scans/s", "p50 ms", "p95 ms", "p99 ms")
+        print(" ".join(f"{name:>8}" for name in columns), " answers")
+        for clients in LEVELS:
+            batch = [badges.pop() for _ in range(min(BADGES_PER_LEVEL[clients], len(badges)))]
+            rate, latencies, statuses = asyncio.run(
+                run_level(clients, list_id, device_token, batch)
+            )
+            p50, p95, p99 = (1000 * percentile(latencies, p) for p in (50, 95, 99))
+            print(
+                f"{clients:>8} {len(latencies):>8} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}"
+                f"  {statuses}"
+            )
+        search = asyncio.run(run_search(list_id, device_token))
+        p50, p95 = 1000 * statistics.median(search), 1000 * percentile(search, 95)
+        print(
+            f"search over {REGISTRATIONS} registrations (HTTP, 1 client, {len(search)} queries): "
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms"
+        )
+    finally:
+        stop_server(server)
+
+
+if __name__ == "__main__":
+    main()

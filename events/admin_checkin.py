@@ -1,0 +1,353 @@
+"""Check-in in the Wagtail admin: lists, scanning devices (with their pairing link), the check-in
+log and the failed-scan log (read-only, filterable, exported as CSV/XLSX), the arrivals board."""
+
+from __future__ import annotations
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from events.models import CheckIn, CheckInList, Device, ScanLog
+from events.services import (
+    device_create,
+    device_pairing_url,
+    device_revoke,
+    device_rotate_token,
+)
+
+PAIRING_SESSION_KEY = "checkin_pairing_tokens"
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+class CheckInListForm(forms.ModelForm):
+    class Meta:
+        model = CheckInList
+        fields = [
+            "event",
+            "name",
+            "categories",
+            "allow_reentry",
+            "opens_at",
+            "closes_at",
+            "gates",
+            "sort_order",
+        ]
+        widgets = {"categories": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        data = super().clean()
+        event, categories = data.get("event"), data.get("categories")
+        if event and categories:
+            strangers = [c.name for c in categories if c.event_id != event.pk]
+            if strangers:
+                self.add_error(
+                    "categories",
+                    _("These categories belong to another event: %(names)s")
+                    % {"names": ", ".join(strangers)},
+                )
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The list must close after it opens."))
+        return data
+
+
+def _categories_label(checkin_list: CheckInList) -> str:
+    names = [category.name for category in checkin_list.categories.all()]
+    return ", ".join(names) if names else _("All categories")
+
+
+class CheckInListViewSet(ModelViewSet):
+    model = CheckInList
+    icon = "list-ul"
+    menu_label = gettext_lazy("Check-in lists")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        "event",
+        Column("categories", label=gettext_lazy("categories admitted"), accessor=_categories_label),
+        "allow_reentry",
+        "opens_at",
+        "closes_at",
+    ]
+    list_filter = ["event", "allow_reentry"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+    def get_form_class(self, for_update=False):
+        return CheckInListForm
+
+    def get_queryset(self, request):
+        return CheckInList.objects.select_related("event").prefetch_related("categories")
+
+
+# --- Devices ----------------------------------------------------------------------------------
+
+
+class DeviceForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = ["event", "name"]
+
+
+class DeviceCreateView(generic.CreateView):
+    def save_instance(self):
+        device, token = device_create(
+            event=self.form.cleaned_data["event"],
+            name=self.form.cleaned_data["name"],
+            created_by=self.request.user,
+        )
+        _remember_token(self.request, device, token)
+        return device
+
+    def get_success_url(self):
+        return reverse("checkin_devices:pair", args=[self.object.pk])
+
+    def get_success_message(self, instance):
+        return _("Device “%(name)s” created: pair it now with the link below.") % {
+            "name": instance.name
+        }
+
+
+class DeviceEditView(generic.EditView):
+    @property
+    def header_more_buttons(self):
+        from wagtail.admin.widgets.button import Button
+
+        buttons = super().header_more_buttons
+        buttons.append(
+            Button(
+                _("Pairing link and revocation"),
+                url=reverse("checkin_devices:pair", args=[self.object.pk]),
+                icon_name="link",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+def _remember_token(request, device: Device, token: str) -> None:
+    tokens = request.session.get(PAIRING_SESSION_KEY, {})
+    tokens[str(device.pk)] = token
+    request.session[PAIRING_SESSION_KEY] = tokens
+
+
+def _device_status(device: Device) -> str:
+    return _("revoked") if device.revoked_at else _("active")
+
+
+class DeviceViewSet(ModelViewSet):
+    model = Device
+    icon = "mobile-alt"
+    menu_label = gettext_lazy("Scanning devices")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    add_view_class = DeviceCreateView
+    edit_view_class = DeviceEditView
+    list_display = [
+        "name",
+        "event",
+        Column("status", label=gettext_lazy("status"), accessor=_device_status),
+        "token_hint",
+        "created_at",
+        "revoked_at",
+    ]
+    list_filter = ["event"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return forms.modelform_factory(Device, fields=["name"])
+        return DeviceForm
+
+    def get_queryset(self, request):
+        return Device.objects.select_related("event")
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("pair/<int:pk>/", self.pair_view, name="pair"),
+        ]
+
+    @property
+    def pair_view(self):
+        viewset = self
+
+        @require_http_methods(["GET", "POST"])
+        def view(request, pk):
+            if not viewset.permission_policy.user_has_permission(request.user, "change"):
+                raise PermissionDenied
+            device = get_object_or_404(Device.objects.select_related("event"), pk=pk)
+            if request.method == "POST":
+                if request.POST.get("action") == "revoke":
+                    device_revoke(device=device)
+                    messages.success(request, _("Device revoked: it can no longer scan."))
+                else:
+                    _remember_token(request, device, device_rotate_token(device=device))
+                    messages.success(request, _("New pairing link: the old one no longer works."))
+                return redirect("checkin_devices:pair", pk=device.pk)
+            token = request.session.get(PAIRING_SESSION_KEY, {}).pop(str(device.pk), None)
+            request.session.modified = True
+            link = device_pairing_url(token) if token else ""
+            return TemplateResponse(
+                request,
+                "events/checkin/admin_pair.html",
+                {
+                    "device": device,
+                    "link": link,
+                    "qr_svg": segno.make(link, error="m").svg_inline(scale=5) if link else "",
+                    "header_title": _("Pair “%(name)s”") % {"name": device.name},
+                    "page_title": _("Pair “%(name)s”") % {"name": device.name},
+                    "header_icon": "mobile-alt",
+                    "index_url": reverse("checkin_devices:index"),
+                },
+            )
+
+        return view
+
+
+# --- Logs (read-only) -------------------------------------------------------------------------
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Logs are written by scanners only: nobody adds, edits or deletes a row in the admin."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(CheckIn, ReadOnlyPolicy(CheckIn), exact_class=True)
+register_permission_policy(ScanLog, ReadOnlyPolicy(ScanLog), exact_class=True)
+
+
+def _who(row) -> str:
+    device = row.by_device if isinstance(row, CheckIn) else row.device
+    user = row.by_user if isinstance(row, CheckIn) else row.user
+    if device is not None:
+        return device.name
+    return user.get_username() if user is not None else ""
+
+
+class CheckInLogViewSet(ModelViewSet):
+    model = CheckIn
+    icon = "tick-inverse"
+    menu_label = gettext_lazy("Check-in log")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields: list[str] = []  # nobody edits the log (see ReadOnlyPolicy)
+    list_display = [
+        "created_at",
+        "registration",
+        "checkin_list",
+        "kind",
+        "gate",
+        Column("who", label=gettext_lazy("by"), accessor=_who),
+        "method",
+        "annulled_at",
+        "annul_reason",
+    ]
+    list_export = [
+        "created_at",
+        "registration",
+        "checkin_list",
+        "kind",
+        "gate",
+        "method",
+        "annulled_at",
+        "annul_reason",
+    ]
+    list_filter = ["checkin_list__event", "checkin_list", "kind", "method", "by_device"]
+    search_fields = ["registration__full_name", "registration__email", "gate"]
+    search_backend_name = None
+    export_filename = "check-ins"
+
+    def get_queryset(self, request):
+        return CheckIn.objects.select_related(
+            "registration", "checkin_list", "by_device", "by_user"
+        )
+
+
+class ScanLogViewSet(ModelViewSet):
+    model = ScanLog
+    icon = "warning"
+    menu_label = gettext_lazy("Failed scans")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields: list[str] = []
+    list_display = [
+        "created_at",
+        "result",
+        "checkin_list",
+        "registration",
+        "scanned",
+        "gate",
+        Column("who", label=gettext_lazy("by"), accessor=_who),
+    ]
+    list_export = ["created_at", "result", "checkin_list", "registration", "scanned", "gate"]
+    list_filter = ["event", "checkin_list", "result", "device"]
+    search_fields = ["scanned", "gate"]
+    search_backend_name = None
+    export_filename = "failed-scans"
+
+    def get_queryset(self, request):
+        return ScanLog.objects.select_related("checkin_list", "registration", "device", "user")
+
+
+class CheckInViewSetGroup(ModelViewSetGroup):
+    menu_label = gettext_lazy("Check-in")
+    menu_icon = "tick-inverse"
+    menu_order = 260
+    submenu_hook = "register_checkin_menu_item"
+    items = (
+        CheckInListViewSet("checkin_lists"),
+        DeviceViewSet("checkin_devices"),
+        CheckInLogViewSet("checkin_log"),
+        ScanLogViewSet("checkin_failed_scans"),
+    )
+
+
+class CheckInMenuItem(MenuItem):
+    """A link of the check-in menu, shown to those who may check guests in."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("events.view_checkin") or request.user.has_perm(
+            "events.add_checkin"
+        )
+
+
+def arrivals_menu_item() -> MenuItem:
+    return CheckInMenuItem(
+        gettext_lazy("Live arrivals"),
+        reverse("events:checkin_arrivals_index"),
+        icon_name="view",
+        order=10,
+    )
+
+
+def scanner_menu_item() -> MenuItem:
+    return CheckInMenuItem(
+        gettext_lazy("Scanner"), reverse("events:checkin_scanner"), icon_name="mobile-alt", order=11
+    )

@@ -1,0 +1,373 @@
+"""The check-in API for scanners (DESIGN.md, "Check-in API"), mounted at /api/ without a
+language prefix.
+
+Authentication: ``Authorization: Bearer <device token>`` (a paired device, limited to its event;
+exempt from CSRF since a browser never sends it by itself) or a staff session (a user with the
+``events.add_checkin`` permission; CSRF is enforced on writes). Every answer is JSON: bad JSON,
+wrong types, huge or binary bodies get a 4xx JSON error, never HTML, never a 500.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from events.enums import CheckInKind, CheckInMethod, RegistrationStatus
+from events.exceptions import (
+    BadCheckInRequest,
+    BadgeNotFound,
+    CheckInError,
+    CheckInEventNotFound,
+    CheckInForbidden,
+    CheckInListNotFound,
+    EventsError,
+)
+from events.models import CheckInList, Event, Registration
+from events.pdf.badges import badge_render_pdf
+from events.selectors_checkin import (
+    checkin_list_stats,
+    checkin_search,
+    event_arrivals,
+    scanner_lists,
+    search_result_data,
+    walkin_categories,
+)
+from events.services.checkin import (
+    Scanner,
+    checkin_annul,
+    checkin_scan,
+    checkin_walkin,
+    device_authenticate,
+    printable,
+)
+
+logger = logging.getLogger(__name__)
+
+#: A scan is a few dozen bytes; anything much larger is refused before it is read.
+MAX_BODY = 16 * 1024
+NONCE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+STAFF_PERMISSION = "events.add_checkin"
+MAX_ID = 2**63 - 1
+
+
+def error(reason: str, message, status: int, **extra) -> JsonResponse:
+    response = JsonResponse(
+        {"status": "error", "reason": reason, "message": str(message), **extra}, status=status
+    )
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="checkin"'
+    return response
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+def _csrf_failure(request: HttpRequest) -> str | None:
+    check = _CsrfCheck(lambda req: None)
+    check.process_request(request)
+    try:
+        return check.process_view(request, None, (), {})
+    except Exception:  # an unreadable form body: no token could be read from it
+        return "unreadable body"
+
+
+def authenticate(request: HttpRequest) -> Scanner | JsonResponse:
+    """The scanner behind ``request``, or the 401/403 JSON answer."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header:
+        scheme, _sep, token = header.partition(" ")
+        scanner = device_authenticate(token=token.strip()) if scheme.lower() == "bearer" else None
+        if scanner is None:
+            return error(
+                "unauthorized", _("This device is unknown or has been revoked."), status=401
+            )
+        return scanner
+    user = request.user
+    if not user.is_authenticated:
+        return error(
+            "unauthorized", _("Sign in as staff or use a paired scanning device."), status=401
+        )
+    if not (user.is_active and user.has_perm(STAFF_PERMISSION)):
+        return error("forbidden", _("Your account may not check guests in."), status=403)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and (reason := _csrf_failure(request)):
+        return error("csrf_failed", _("The page has expired: reload it. (%s)") % reason, 403)
+    return Scanner(user_id=user.pk)
+
+
+def api_view(methods: tuple[str, ...]):
+    """JSON-only view: method check, body size, authentication, JSON parsing, domain errors."""
+
+    def decorator(view: Callable[..., JsonResponse]):
+        @csrf_exempt
+        @never_cache
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+            try:
+                if request.method not in methods:
+                    response = error("method_not_allowed", _("Method not allowed."), status=405)
+                    response["Allow"] = ", ".join(methods)
+                    return response
+                body = _read_body(request) if request.method == "POST" else b""
+                scanner = authenticate(request)
+                if isinstance(scanner, JsonResponse):
+                    return scanner
+                data = _parse_json(body) if request.method == "POST" else None
+                return view(request, scanner, data, *args, **kwargs)
+            except CheckInError as exc:
+                return error(exc.code, exc.message, status=exc.http_status)
+            except EventsError as exc:
+                return error(exc.code, exc.message, status=400)
+            except Exception:  # a bug: still JSON for the scanner, and logged for us
+                logger.exception("check-in API failed")
+                return error("server_error", _("Something went wrong. Try again."), 500)
+
+        return wrapper
+
+    return decorator
+
+
+class _TooLarge(CheckInError):
+    code = "too_large"
+    http_status = 413
+
+    def __init__(self):
+        super().__init__(_("The request is too large."))
+
+
+def _read_body(request: HttpRequest) -> bytes:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY:
+        raise _TooLarge()
+    body = request.body  # cached on the request: the CSRF check may still read request.POST
+    if len(body) > MAX_BODY:
+        raise _TooLarge()
+    return body
+
+
+def _parse_json(body: bytes) -> dict:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise BadCheckInRequest(_("The body must be a JSON object.")) from exc
+    if not isinstance(data, dict):
+        raise BadCheckInRequest(_("The body must be a JSON object."))
+    return data
+
+
+# --- Field readers: a wrong type is a 400 with the field's name ---------------------------------
+
+
+def _id(data: dict, field: str, *, required: bool = True) -> int | None:
+    value = data.get(field)
+    if value is None and not required:
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise BadCheckInRequest(_("“%(field)s” must be a positive integer.") % {"field": field})
+    return value
+
+
+def _text(data: dict, field: str, *, max_length: int, default: str = "") -> str:
+    value = data.get(field, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise BadCheckInRequest(_("“%(field)s” must be text.") % {"field": field})
+    if len(value) > max_length:
+        raise BadCheckInRequest(
+            _("“%(field)s” is too long (%(max)d characters at most).")
+            % {"field": field, "max": max_length}
+        )
+    return printable(value.strip(), max_length)
+
+
+def _scan_options(data: dict) -> dict[str, Any]:
+    kind = data.get("kind", CheckInKind.ENTRY) or CheckInKind.ENTRY
+    if kind not in CheckInKind.values:
+        raise BadCheckInRequest(_("“kind” must be “entry” or “exit”."))
+    nonce = data.get("nonce") or ""
+    if not isinstance(nonce, str) or (nonce and not NONCE_RE.fullmatch(nonce)):
+        raise BadCheckInRequest(
+            _("“nonce” must be up to 64 letters, digits, dots, colons, dashes or underscores.")
+        )
+    return {
+        "list_id": _id(data, "list"),
+        "kind": kind,
+        "nonce": nonce,
+        "gate": _text(data, "gate", max_length=40),
+    }
+
+
+# --- Endpoints ------------------------------------------------------------------------------
+
+
+@api_view(("POST",))
+def checkin(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/`` ``{"token", "list", "nonce"?, "kind"?, "gate"?}``."""
+    token = data.get("token")
+    if token is not None and not isinstance(token, str):
+        token = None  # a number, a list, an object: not a badge; answered "invalid" and logged
+    answer = checkin_scan(scanner=scanner, token=token or "", **_scan_options(data))
+    return JsonResponse(answer)
+
+
+@api_view(("POST",))
+def checkin_manual(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/manual/`` ``{"registration", "list", ...}``: check in a guest found
+    by search (the search never hands out badge tokens). Same answer as a scan."""
+    answer = checkin_scan(
+        scanner=scanner,
+        registration_id=_id(data, "registration"),
+        method=CheckInMethod.MANUAL,
+        **_scan_options(data),
+    )
+    return JsonResponse(answer)
+
+
+@api_view(("POST",))
+def annul(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/annul/`` ``{"checkin": id, "reason": str}``: undo a check-in."""
+    checkin_id = _id(data, "checkin")
+    reason = _text(data, "reason", max_length=200)
+    if not reason:
+        raise BadCheckInRequest(_("Give a reason for the undo."))
+    undone = checkin_annul(checkin_id=checkin_id, scanner=scanner, reason=reason)
+    return JsonResponse(
+        {
+            "status": "ok",
+            "reason": None,
+            "message": _("Check-in undone."),
+            "checkin": undone.pk,
+            "annulled_at": undone.annulled_at.isoformat(),
+            "annul_reason": undone.annul_reason,
+        }
+    )
+
+
+def _list_for(scanner: Scanner, list_id) -> CheckInList:
+    checkin_list = CheckInList.objects.filter(pk=list_id).first()
+    if checkin_list is None:
+        raise CheckInListNotFound()
+    if not scanner.may_use(checkin_list.event_id):
+        raise CheckInForbidden()
+    return checkin_list
+
+
+@api_view(("GET",))
+def search(request, scanner: Scanner, data: None) -> JsonResponse:
+    """``GET /api/checkin/search/?list=<id>&q=<text>``: accent-blind search."""
+    list_id = _id(request.GET, "list")
+    query = _text(request.GET, "q", max_length=100)
+    checkin_list = _list_for(scanner, list_id)
+    results = checkin_search(checkin_list=checkin_list, query=query)
+    return JsonResponse(
+        {"status": "ok", "query": query, "results": [search_result_data(r) for r in results]}
+    )
+
+
+@api_view(("GET",))
+def list_stats(request, scanner: Scanner, data: None, list_id: int) -> JsonResponse:
+    """``GET /api/checkin/lists/<id>/stats/``."""
+    checkin_list = _list_for(scanner, list_id)
+    return JsonResponse({"status": "ok", **checkin_list_stats(checkin_list=checkin_list)})
+
+
+@api_view(("GET",))
+def lists(request, scanner: Scanner, data: None) -> JsonResponse:
+    """``GET /api/checkin/lists/``: the events and lists this scanner may use (scanner set-up)."""
+    events = scanner_lists(event_id=scanner.event_id)
+    for event in events:
+        event["categories"] = walkin_categories(event_id=event["id"])
+    return JsonResponse(
+        {
+            "status": "ok",
+            "device": scanner.is_device,
+            "events": events,
+        }
+    )
+
+
+@api_view(("GET",))
+def event_stats(request, scanner: Scanner, data: None, event_id: int) -> JsonResponse:
+    """``GET /api/checkin/events/<id>/stats/``: the live arrivals board as JSON."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        raise CheckInEventNotFound()
+    if not scanner.may_use(event.pk):
+        raise CheckInForbidden()
+    return JsonResponse({"status": "ok", **event_arrivals(event=event)})
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other address under /api/: a JSON 404, not the site's HTML page."""
+    return error("not_found", _("No such API endpoint."), status=404)
+
+
+@api_view(("POST",))
+def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/walkins/`` ``{"list", "category", "full_name", "email", "phone"?,
+    "organization"?, "title"?, "language"?, "gate"?, "nonce"?}``: register a guest at the door
+    and check them in. Answers the registration (with its badge's URL) and the check-in."""
+    options = _scan_options(data)
+    registration, answer = checkin_walkin(
+        scanner=scanner,
+        list_id=options["list_id"],
+        category_id=_id(data, "category"),
+        full_name=_text(data, "full_name", max_length=120),
+        email=_text(data, "email", max_length=254),
+        phone=_text(data, "phone", max_length=30),
+        organization=_text(data, "organization", max_length=200),
+        title=_text(data, "title", max_length=200),
+        language=_text(data, "language", max_length=5, default="vi"),
+        gate=options["gate"],
+        nonce=options["nonce"],
+        created_by=request.user if scanner.user_id else None,
+    )
+    return JsonResponse(
+        {
+            "status": "ok",
+            "reason": None,
+            "message": str(registration.get_status_display()),
+            "registration": {
+                "id": registration.pk,
+                "full_name": registration.full_name,
+                "status": registration.status,
+                "badge_url": reverse("api:checkin_badge", args=[registration.pk]),
+            },
+            "checkin": answer,
+        }
+    )
+
+
+@api_view(("GET",))
+def badge(request, scanner: Scanner, data: None, registration_id: int) -> HttpResponse:
+    """``GET /api/checkin/registrations/<id>/badge.pdf``: the A6 badge, to print at the door
+    (a walk-in, a forgotten badge). Only for a confirmed registration of the scanner's event."""
+    registration = (
+        Registration.objects.select_related("event", "category").filter(pk=registration_id).first()
+    )
+    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+        raise BadgeNotFound()
+    if not scanner.may_use(registration.event_id):
+        raise CheckInForbidden()
+    response = HttpResponse(badge_render_pdf(registration=registration), "application/pdf")
+    response["Content-Disposition"] = f'inline; filename="badge-{registration.pk}.pdf"'
+    return response

@@ -1,0 +1,77 @@
+"""Demo data of check-in: the forum's lists, a scanning device and a morning of arrivals."""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+
+from events.enums import RegistrationStatus
+from events.models import CheckIn, CheckInList, Device, Event
+from events.services import (
+    Scanner,
+    checkin_list_upsert,
+    checkin_scan,
+    device_create,
+    device_pairing_url,
+)
+
+DEVICE_NAME = "Máy quét cổng 1"
+#: Categories with a seat at lunch, when the registration demo has them.
+LUNCH_CATEGORIES = ("Đại biểu", "Khách mời", "Diễn giả", "Đại biểu khách mời")
+
+
+@transaction.atomic
+def load_checkin(event: Event) -> dict:
+    """The lists (Hội trường chính, Khu triển lãm, Ăn trưa), a scanning device and, if the demo
+    has confirmed registrations and nobody has been checked in yet, the arrivals of the morning
+    of the forum (7:30 to 9:00). Idempotent. Returns what it made, with the device's pairing
+    link when the device was created by this call (its key is stored hashed)."""
+    hall, _created = checkin_list_upsert(
+        event=event, name="Hội trường chính", gates="Cổng 1, Cổng 2", sort_order=1
+    )
+    expo, _created = checkin_list_upsert(
+        event=event, name="Khu triển lãm", allow_reentry=True, gates="Cổng B", sort_order=2
+    )
+    lunch_categories = list(event.categories.filter(name__in=LUNCH_CATEGORIES))
+    lunch, _created = checkin_list_upsert(
+        event=event, name="Ăn trưa", categories=lunch_categories, sort_order=3
+    )
+    device = Device.objects.filter(event=event, name=DEVICE_NAME).first()
+    link = ""
+    if device is None:
+        device, token = device_create(event=event, name=DEVICE_NAME)
+        link = device_pairing_url(token)
+    arrivals = 0
+    if not CheckIn.objects.filter(checkin_list__event=event).exists():
+        arrivals = _morning(event, hall, expo, device)
+    return {
+        "lists": [hall, expo, lunch],
+        "device": device,
+        "pairing_link": link,
+        "arrivals": arrivals,
+    }
+
+
+def _morning(event: Event, hall: CheckInList, expo: CheckInList, device: Device) -> int:
+    """Check in about 70% of the confirmed guests between 7:30 and 9:00 on the forum's day."""
+    scanner = Scanner(device_id=device.pk, event_id=event.pk)
+    rng = random.Random(2023)
+    day = event.starts_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    opening = dt.datetime.combine(day, dt.time(7, 30), tzinfo=event.starts_at.tzinfo)
+    guests = list(event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("pk"))
+    count = 0
+    for guest in guests:
+        if rng.random() > 0.7:
+            continue
+        at = opening + dt.timedelta(minutes=rng.triangular(0, 90, 25))
+        gate = rng.choice(["Cổng 1", "Cổng 2"])
+        answer = checkin_scan(
+            scanner=scanner, list_id=hall.pk, registration_id=guest.pk, gate=gate, now=at
+        )
+        count += answer["status"] == "ok"
+        if rng.random() < 0.4:
+            later = at + dt.timedelta(minutes=rng.randint(60, 150))
+            checkin_scan(
+                scanner=scanner, list_id=expo.pk, registration_id=guest.pk, gate="Cổng B", now=later
+            )
+    return count

@@ -1,0 +1,369 @@
+"""Reads of check-in: accent-blind search at the door, list and event statistics (arrivals)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.expressions import Case, Value, When
+from django.db.models.fields import IntegerField
+from django.utils import timezone
+
+from events.enums import CheckInKind, RegistrationStatus
+from events.models import AttendeeCategory, CheckIn, CheckInList, Device, Event, Registration
+from events.text import fold
+
+SEARCH_LIMIT = 20
+BUCKET_MINUTES = 10
+_CategoryLink = CheckInList.categories.through
+
+
+def mask_email(email: str) -> str:
+    """ "khoa.nguyen@example.com" -> "kh•••@example.com": enough to tell two namesakes apart."""
+    local, _at, domain = email.partition("@")
+    return f"{local[:2]}•••@{domain}" if domain else "•••"
+
+
+def mask_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"•••{digits[-3:]}" if len(digits) >= 3 else ""
+
+
+def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH_LIMIT) -> list:
+    """Registrations of the list's event matching ``query`` by name, email, organization or
+    phone, blind to accents and case ("nguyen van khoa" finds "Nguyễn Văn Khoa", "do" finds
+    "Đỗ"). Every word must match; names starting with the query come first (whole words
+    before word starts).
+
+    Two queries: the ids of the best ``limit`` matches, then those rows with their category,
+    whether the list admits them and their live entry on the list.
+    """
+    # Phones are stored as +84…: a local "0912…" is looked up without its leading 0.
+    words = [
+        word[1:] if word.isdigit() and word.startswith("0") and len(word) >= 4 else word
+        for word in fold(query).split()[:6]
+    ]
+    if not words or sum(len(word) for word in words) < 2:
+        return []
+    matches = Registration.objects.filter(event_id=checkin_list.event_id)
+    for word in words:
+        matches = matches.filter(search_key__contains=word)
+    phrase = " ".join(words)
+    ids = list(
+        matches.annotate(
+            # The name comes first in the search key: whole words first, then word starts.
+            rank=Case(
+                When(search_key__startswith=phrase + " ", then=Value(0)),
+                When(search_key__startswith=phrase, then=Value(1)),
+                When(search_key__contains=f" {phrase} ", then=Value(2)),
+                When(search_key__contains=" " + phrase, then=Value(3)),
+                default=Value(4),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "full_name", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return []
+    entries = CheckIn.objects.filter(
+        registration=OuterRef("pk"),
+        checkin_list_id=checkin_list.pk,
+        kind=CheckInKind.ENTRY,
+        annulled_at__isnull=True,
+    ).order_by("-created_at")
+    rows = {
+        row.pk: row
+        for row in Registration.objects.filter(pk__in=ids)
+        .select_related("category")
+        .annotate(
+            admitted=Exists(
+                _CategoryLink.objects.filter(
+                    checkinlist_id=checkin_list.pk, attendeecategory_id=OuterRef("category_id")
+                )
+            ),
+            restricted=Exists(_CategoryLink.objects.filter(checkinlist_id=checkin_list.pk)),
+            entry_at=Subquery(entries.values("created_at")[:1]),
+            entry_gate=Subquery(entries.values("gate")[:1]),
+        )
+    }
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def search_result_data(registration: Registration) -> dict:
+    category = registration.category
+    return {
+        "id": registration.pk,
+        "full_name": registration.full_name,
+        "organization": registration.organization,
+        "title": registration.title,
+        "email": mask_email(registration.email),
+        "phone": mask_phone(registration.phone),
+        "status": registration.status,
+        "status_label": str(registration.get_status_display()),
+        "category": {"id": category.pk, "name": category.name, "colour": category.badge_colour},
+        "admitted": registration.admitted or not registration.restricted,
+        "checked_in_at": (
+            timezone.localtime(registration.entry_at).isoformat() if registration.entry_at else None
+        ),
+        "gate": registration.entry_gate or "",
+    }
+
+
+def scanner_lists(*, event_id: int | None) -> list[dict]:
+    """The events and check-in lists a scanner may use (a device: its event; staff: all)."""
+    lists = CheckInList.objects.select_related("event").order_by(
+        "event__starts_at", "event_id", "sort_order", "name"
+    )
+    if event_id is not None:
+        lists = lists.filter(event_id=event_id)
+    events: dict[int, dict] = {}
+    for item in lists:
+        event = events.setdefault(
+            item.event_id,
+            {"id": item.event_id, "name": item.event.name, "slug": item.event.slug, "lists": []},
+        )
+        event["lists"].append(
+            {
+                "id": item.pk,
+                "name": item.name,
+                "allow_reentry": item.allow_reentry,
+                "gates": item.gate_names,
+                "open": item.is_open(),
+            }
+        )
+    return list(events.values())
+
+
+def walkin_categories(*, event_id: int) -> list[dict]:
+    return [
+        {"id": category.pk, "name": category.name}
+        for category in AttendeeCategory.objects.filter(event_id=event_id)
+    ]
+
+
+def device_name(device_id: int | None) -> str:
+    if device_id is None:
+        return ""
+    return Device.objects.filter(pk=device_id).values_list("name", flat=True).first() or ""
+
+
+# --- Statistics -------------------------------------------------------------------------------
+
+
+def _bucket(moment: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(moment)
+    minute = local.minute - local.minute % BUCKET_MINUTES
+    return local.replace(minute=minute, second=0, microsecond=0)
+
+
+def arrivals_per_bucket(first_entries: list[dt.datetime], *, now=None) -> list[dict]:
+    """Arrivals per 10 minutes, from the first arrival's bucket to the last (or now, if within
+    the same day), every bucket present (also empty ones) so the chart keeps its time axis."""
+    if not first_entries:
+        return []
+    counts: dict[dt.datetime, int] = {}
+    for moment in first_entries:
+        key = _bucket(moment)
+        counts[key] = counts.get(key, 0) + 1
+    start, end = min(counts), max(counts)
+    now_bucket = _bucket(now or timezone.now())
+    if end < now_bucket <= end + dt.timedelta(hours=2):
+        end = now_bucket
+    # At most a day of buckets: a stray scan a week later must not draw a thousand bars.
+    start = max(start, end - dt.timedelta(hours=24))
+    peak = max(counts.values())
+    buckets = []
+    moment = start
+    step = dt.timedelta(minutes=BUCKET_MINUTES)
+    while moment <= end:
+        count = counts.get(moment, 0)
+        buckets.append(
+            {
+                "start": moment.isoformat(),
+                "label": moment.strftime("%H:%M"),
+                "count": count,
+                "percent": round(100 * count / peak) if peak else 0,
+            }
+        )
+        moment += step
+    return buckets
+
+
+def _live_entries(**filters):
+    return CheckIn.objects.filter(annulled_at__isnull=True, kind=CheckInKind.ENTRY, **filters)
+
+
+def _inside_now(*, event_id: int, per_list: bool):
+    """Live entries not followed by a live movement (entry or exit) of the same badge, on the
+    same list (``per_list``) or anywhere at the event."""
+    later = CheckIn.objects.filter(
+        annulled_at__isnull=True,
+        registration_id=OuterRef("registration_id"),
+        checkin_list__event_id=event_id,
+        id__gt=OuterRef("id"),
+    )
+    if per_list:
+        later = later.filter(checkin_list_id=OuterRef("checkin_list_id"))
+    return _live_entries(checkin_list__event_id=event_id).exclude(Exists(later))
+
+
+def event_arrivals(*, event: Event, now=None) -> dict:
+    """The live arrivals board of ``event``: arrivals per 10 minutes, inside now, arrivals by
+    category and by list, the latest check-ins. A fixed number of queries, however many lists,
+    categories or guests."""
+    now = now or timezone.now()
+    confirmed = dict(
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .values_list("category_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    entries = _live_entries(checkin_list__event_id=event.pk)
+    firsts = list(
+        entries.values("registration_id")
+        .annotate(first=Min("created_at"))
+        .values_list("first", flat=True)
+        .order_by()
+    )
+    arrived_by_category = dict(
+        entries.values_list("registration__category_id")
+        .annotate(n=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    categories = [
+        {
+            "id": category.pk,
+            "name": category.name,
+            "colour": category.badge_colour,
+            "expected": confirmed.get(category.pk, 0),
+            "arrived": arrived_by_category.get(category.pk, 0),
+        }
+        for category in AttendeeCategory.objects.filter(event=event)
+    ]
+    checked_in_by_list = dict(
+        entries.values_list("checkin_list_id")
+        .annotate(n=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    inside_by_list = dict(
+        _inside_now(event_id=event.pk, per_list=True)
+        .values_list("checkin_list_id")
+        .annotate(n=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    links: dict[int, set[int]] = {}
+    for list_id, category_id in _CategoryLink.objects.filter(
+        checkinlist__event_id=event.pk
+    ).values_list("checkinlist_id", "attendeecategory_id"):
+        links.setdefault(list_id, set()).add(category_id)
+    lists = []
+    for item in CheckInList.objects.filter(event=event):
+        admitted = links.get(item.pk)
+        lists.append(
+            {
+                "id": item.pk,
+                "name": item.name,
+                "allow_reentry": item.allow_reentry,
+                "expected": sum(
+                    n for category, n in confirmed.items() if not admitted or category in admitted
+                ),
+                "checked_in": checked_in_by_list.get(item.pk, 0),
+                "inside_now": inside_by_list.get(item.pk, 0),
+                "open": item.is_open(now),
+            }
+        )
+    recent = [
+        {
+            "time": timezone.localtime(checkin.created_at).strftime("%H:%M:%S"),
+            "full_name": checkin.registration.full_name,
+            "organization": checkin.registration.organization,
+            "list": checkin.checkin_list.name,
+            "gate": checkin.gate,
+            "kind": checkin.kind,
+            "kind_label": str(checkin.get_kind_display()),
+        }
+        for checkin in CheckIn.objects.filter(
+            checkin_list__event_id=event.pk, annulled_at__isnull=True
+        )
+        .select_related("registration", "checkin_list")
+        .order_by("-created_at", "-id")[:10]
+    ]
+    return {
+        "event": {"id": event.pk, "name": event.name},
+        "generated_at": timezone.localtime(now).isoformat(),
+        "expected": sum(confirmed.values()),
+        "arrived": len(firsts),
+        "inside_now": _inside_now(event_id=event.pk, per_list=False)
+        .values("registration_id")
+        .distinct()
+        .count(),
+        "per_10_minutes": arrivals_per_bucket(firsts, now=now),
+        "by_category": categories,
+        "by_list": lists,
+        "recent": recent,
+    }
+
+
+def checkin_list_stats(*, checkin_list: CheckInList, now=None) -> dict:
+    """Figures of one list: expected, checked in, inside now, by category, per 10 minutes, and
+    failed scans by reason. A fixed number of queries."""
+    now = now or timezone.now()
+    admitted = set(checkin_list.categories.values_list("pk", flat=True))
+    confirmed = Registration.objects.filter(
+        event_id=checkin_list.event_id, status=RegistrationStatus.CONFIRMED
+    )
+    if admitted:
+        confirmed = confirmed.filter(category_id__in=admitted)
+    expected = dict(confirmed.values_list("category_id").annotate(n=Count("pk")).order_by())
+    entries = _live_entries(checkin_list=checkin_list)
+    firsts = list(
+        entries.values("registration_id")
+        .annotate(first=Min("created_at"))
+        .values_list("first", flat=True)
+        .order_by()
+    )
+    by_category = dict(
+        entries.values_list("registration__category_id")
+        .annotate(n=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    categories = AttendeeCategory.objects.filter(event_id=checkin_list.event_id)
+    if admitted:
+        categories = categories.filter(pk__in=admitted)
+    inside = (
+        _inside_now(event_id=checkin_list.event_id, per_list=True)
+        .filter(checkin_list=checkin_list)
+        .values("registration_id")
+        .distinct()
+        .count()
+    )
+    failed = dict(
+        checkin_list.scans.filter(~Q(result="ok"))
+        .values_list("result")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "list": {
+            "id": checkin_list.pk,
+            "name": checkin_list.name,
+            "allow_reentry": checkin_list.allow_reentry,
+            "open": checkin_list.is_open(now),
+        },
+        "generated_at": timezone.localtime(now).isoformat(),
+        "expected": sum(expected.values()),
+        "checked_in": len(firsts),
+        "inside_now": inside,
+        "by_category": [
+            {
+                "id": category.pk,
+                "name": category.name,
+                "expected": expected.get(category.pk, 0),
+                "checked_in": by_category.get(category.pk, 0),
+            }
+            for category in categories
+        ],
+        "per_10_minutes": arrivals_per_bucket(firsts, now=now),
+        "failed_scans": failed,
+    }

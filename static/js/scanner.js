@@ -1,0 +1,518 @@
+// The door scanner: camera (jsQR) and keyboard-wedge USB/Bluetooth scanners, full-screen answers
+// with sound and vibration, manual search, undo, walk-ins. It talks to the check-in API with the
+// device token kept after pairing, or with the staff session (CSRF token from the cookie).
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("scanner-config").textContent);
+  var S = config.strings;
+  var TOKEN_KEY = "forumhall.checkin.device";
+  var LIST_KEY = "forumhall.checkin.list";
+  var GATE_KEY = "forumhall.checkin.gate";
+  var CAMERA_KEY = "forumhall.checkin.camera";
+  var SAME_CODE_PAUSE_MS = 2500;
+  var DECODE_EVERY_MS = 120;
+
+  var $ = function (id) { return document.getElementById(id); };
+  var root = $("scanner");
+  var wedge = $("wedge");
+  var deviceToken = window.localStorage.getItem(TOKEN_KEY);
+  var events = [];
+  var lastOk = null;            // the last successful answer (for undo)
+  var lastCode = "";            // the last code sent, and when (camera frames repeat it)
+  var lastCodeAt = 0;
+  var inFlight = {};            // code -> true while its request runs
+  var hideTimer = null;
+  var stream = null;
+  var audio = null;
+  var walkinRegistration = null;
+
+  // --- HTTP --------------------------------------------------------------------------------
+
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function headers(json) {
+    var h = { "Accept": "application/json", "Accept-Language": config.lang };
+    if (deviceToken) { h["Authorization"] = "Bearer " + deviceToken; }
+    else { h["X-CSRFToken"] = cookie("csrftoken"); }
+    if (json) { h["Content-Type"] = "application/json"; }
+    return h;
+  }
+
+  function api(method, url, data) {
+    return fetch(url, {
+      method: method,
+      headers: headers(data !== undefined),
+      body: data === undefined ? undefined : JSON.stringify(data),
+      credentials: "same-origin",
+      cache: "no-store",
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        body.httpStatus = response.status;
+        return body;
+      });
+    });
+  }
+
+  // A scan is retried with the same nonce on a network error: the server answers it once.
+  function postWithRetry(url, data, attempts) {
+    return api("POST", url, data).catch(function (error) {
+      if (attempts <= 1) { throw error; }
+      return new Promise(function (resolve) { setTimeout(resolve, 400); })
+        .then(function () { return postWithRetry(url, data, attempts - 1); });
+    });
+  }
+
+  function nonce() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // --- Set-up: lists and gates ---------------------------------------------------------------
+
+  function notice(text) {
+    var box = $("scanner-notice");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  function currentList() {
+    var id = Number($("list-select").value);
+    for (var i = 0; i < events.length; i++) {
+      for (var j = 0; j < events[i].lists.length; j++) {
+        if (events[i].lists[j].id === id) { return { event: events[i], list: events[i].lists[j] }; }
+      }
+    }
+    return null;
+  }
+
+  function fillGates() {
+    var found = currentList();
+    var select = $("gate-select");
+    var saved = window.localStorage.getItem(GATE_KEY) || "";
+    select.innerHTML = "";
+    var gates = found ? found.list.gates : [];
+    [""].concat(gates).forEach(function (gate) {
+      var option = document.createElement("option");
+      option.value = gate;
+      option.textContent = gate || "—";
+      option.selected = gate === saved;
+      select.appendChild(option);
+    });
+    var categories = $("walkin-category");
+    categories.innerHTML = "";
+    (found ? found.event.categories : []).forEach(function (category) {
+      var option = document.createElement("option");
+      option.value = category.id;
+      option.textContent = category.name;
+      categories.appendChild(option);
+    });
+  }
+
+  function setup(data) {
+    events = data.events || [];
+    var select = $("list-select");
+    var saved = Number(window.localStorage.getItem(LIST_KEY));
+    select.innerHTML = "";
+    events.forEach(function (event) {
+      var group = document.createElement("optgroup");
+      group.label = event.name;
+      event.lists.forEach(function (item) {
+        var option = document.createElement("option");
+        option.value = item.id;
+        option.textContent = item.name;
+        option.selected = item.id === saved;
+        group.appendChild(option);
+      });
+      select.appendChild(group);
+    });
+    if (!select.options.length) { notice(S.noLists); return; }
+    fillGates();
+    ["scanner-setup", "camera-box", "wedge-form", "scanner-actions"].forEach(function (id) { $(id).hidden = false; });
+    $("walkin-button").hidden = !config.api.walkin;
+    $("forget-device").hidden = !deviceToken;
+    root.dataset.state = "ready";
+    if (window.localStorage.getItem(CAMERA_KEY) === "on") { startCamera(); }
+    focusWedge();
+  }
+
+  function load() {
+    if (!deviceToken && !config.staff) {
+      root.dataset.state = "signed-out";
+      notice(S.signIn);
+      var link = document.createElement("a");
+      link.href = config.loginUrl;
+      link.textContent = " →";
+      $("scanner-notice").appendChild(link);
+      return;
+    }
+    api("GET", config.api.lists).then(function (data) {
+      if (data.httpStatus === 401 && deviceToken) {
+        window.localStorage.removeItem(TOKEN_KEY);
+        deviceToken = null;
+        root.dataset.state = "revoked";
+        notice(S.revoked);
+        return;
+      }
+      if (data.httpStatus !== 200) { notice(data.message || S.signIn); return; }
+      setup(data);
+    }).catch(function () { notice(S.offline); });
+  }
+
+  // --- Feedback: full-screen answer, sound, vibration ---------------------------------------
+
+  function tone(kind) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var plan = { ok: [[880, 0, 0.12]], warn: [[520, 0, 0.12], [520, 0.18, 0.12]], bad: [[200, 0, 0.45]] }[kind];
+      plan.forEach(function (step) {
+        var osc = audio.createOscillator();
+        var gain = audio.createGain();
+        osc.type = kind === "bad" ? "square" : "sine";
+        osc.frequency.value = step[0];
+        gain.gain.value = 0.2;
+        osc.connect(gain).connect(audio.destination);
+        osc.start(audio.currentTime + step[1]);
+        osc.stop(audio.currentTime + step[1] + step[2]);
+      });
+    } catch (e) { /* no audio: the colour says it all */ }
+    if (navigator.vibrate) {
+      navigator.vibrate({ ok: 80, warn: [80, 60, 80], bad: [300, 100, 300] }[kind]);
+    }
+  }
+
+  function levelOf(answer) {
+    if (answer.status === "ok") { return "ok"; }
+    return answer.reason === "already_checked_in" ? "warn" : "bad";
+  }
+
+  function showAnswer(answer) {
+    var level = levelOf(answer);
+    var box = $("answer");
+    var person = answer.registration;
+    box.className = "answer answer-" + level;
+    box.dataset.reason = answer.reason || "ok";
+    $("answer-icon").textContent = { ok: "✓", warn: "!", bad: "✕" }[level];
+    $("answer-name").textContent = person ? person.full_name : "";
+    $("answer-org").textContent = person ? [person.title, person.organization].filter(Boolean).join(" · ") : "";
+    var category = $("answer-category");
+    category.textContent = person ? person.category.name : "";
+    category.style.background = person ? person.category.colour : "";
+    category.hidden = !person;
+    $("answer-message").textContent = answer.message || "";
+    box.hidden = false;
+    tone(level);
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hideAnswer, level === "ok" ? 1600 : 3500);
+    addHistory(answer, level);
+  }
+
+  function hideAnswer() {
+    $("answer").hidden = true;
+    focusWedge();
+  }
+
+  function addHistory(answer, level) {
+    var item = document.createElement("li");
+    item.className = "history-" + level;
+    var time = new Date().toLocaleTimeString(config.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    var who = answer.registration ? answer.registration.full_name : "";
+    item.textContent = time + " · " + [who, answer.message].filter(Boolean).join(" — ");
+    var list = $("history");
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > 8) { list.removeChild(list.lastChild); }
+  }
+
+  // --- Scanning ------------------------------------------------------------------------------
+
+  function scanOptions() {
+    return {
+      list: Number($("list-select").value),
+      gate: $("gate-select").value,
+      kind: $("exit-mode").checked ? "exit" : "entry",
+      nonce: nonce(),
+    };
+  }
+
+  function handleAnswer(answer) {
+    if (answer.httpStatus === 401) { window.location.reload(); return; }
+    if (answer.status === "ok" && answer.checkin && answer.kind === "entry") {
+      lastOk = answer;
+      $("undo-button").disabled = false;
+    }
+    showAnswer(answer);
+  }
+
+  // From the camera, a badge that stays in view is scanned once: it must leave the picture for
+  // a moment before it is read again. A wedge scan is always deliberate.
+  function submitCode(raw, fromCamera) {
+    var code = (raw || "").trim();
+    if (!code || inFlight[code]) { return; }
+    var now = Date.now();
+    if (fromCamera) {
+      var seenJustNow = code === lastCode && now - lastCodeAt < SAME_CODE_PAUSE_MS;
+      lastCode = code;
+      lastCodeAt = now;
+      if (seenJustNow) { return; }
+    }
+    inFlight[code] = true;
+    var data = scanOptions();
+    data.token = code;
+    postWithRetry(config.api.checkin, data, 3)
+      .then(handleAnswer)
+      .catch(function () { showAnswer({ status: "error", reason: "offline", message: S.offline }); })
+      .then(function () { delete inFlight[code]; });
+  }
+
+  // Keyboard wedge: the scanner "types" the code and Enter into the focused input.
+  $("wedge-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = wedge.value;
+    wedge.value = "";
+    submitCode(value, false);
+  });
+
+  function dialogOpen() {
+    return Array.prototype.some.call(document.querySelectorAll("dialog"), function (d) { return d.open; });
+  }
+
+  function focusWedge() {
+    if (!dialogOpen() && root.dataset.state === "ready" && document.activeElement !== wedge) {
+      var active = document.activeElement;
+      if (active && /^(SELECT|TEXTAREA)$/.test(active.tagName)) { return; }
+      wedge.focus({ preventScroll: true });
+    }
+  }
+
+  wedge.addEventListener("blur", function () { setTimeout(focusWedge, 250); });
+  document.addEventListener("keydown", function (event) {
+    if (audio && audio.state === "suspended") { audio.resume(); }
+    if (dialogOpen() || event.target === wedge) { return; }
+    if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") { return; }
+    if (event.key.length === 1 || event.key === "Enter") { wedge.focus(); }
+  });
+  $("answer").addEventListener("click", hideAnswer);
+
+  // --- Camera --------------------------------------------------------------------------------
+
+  function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      notice(S.cameraError.replace("%(error)s", "getUserMedia"));
+      return;
+    }
+    navigator.mediaDevices.getUserMedia({
+      video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
+      audio: false,
+    }).then(function (media) {
+      stream = media;
+      var video = $("camera");
+      video.srcObject = media;
+      video.play();
+      root.dataset.camera = "on";
+      $("camera-toggle").textContent = S.cameraStop;
+      window.localStorage.setItem(CAMERA_KEY, "on");
+      decodeLoop();
+    }).catch(function (error) {
+      notice(S.cameraError.replace("%(error)s", error.name || error));
+    });
+  }
+
+  function stopCamera() {
+    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+    stream = null;
+    root.dataset.camera = "off";
+    $("camera-toggle").textContent = S.cameraStart;
+    window.localStorage.setItem(CAMERA_KEY, "off");
+  }
+
+  function decodeLoop() {
+    var video = $("camera");
+    var canvas = $("camera-canvas");
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    var last = 0;
+    function tick(time) {
+      if (!stream) { return; }
+      if (time - last >= DECODE_EVERY_MS && video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth) {
+        last = time;
+        var scale = Math.min(1, 800 / video.videoWidth);
+        canvas.width = Math.round(video.videoWidth * scale);
+        canvas.height = Math.round(video.videoHeight * scale);
+        context.drawImage(video, 0, 0, canvas.width, canvas.height);
+        var image = context.getImageData(0, 0, canvas.width, canvas.height);
+        var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+        if (code && code.data) { submitCode(code.data, true); }
+      }
+      window.requestAnimationFrame(tick);
+    }
+    window.requestAnimationFrame(tick);
+  }
+
+  $("camera-toggle").addEventListener("click", function () {
+    if (audio && audio.state === "suspended") { audio.resume(); }
+    if (stream) { stopCamera(); } else { startCamera(); }
+  });
+
+  // --- Lists, gates, device ------------------------------------------------------------------
+
+  $("list-select").addEventListener("change", function () {
+    window.localStorage.setItem(LIST_KEY, $("list-select").value);
+    fillGates();
+    focusWedge();
+  });
+  $("gate-select").addEventListener("change", function () {
+    window.localStorage.setItem(GATE_KEY, $("gate-select").value);
+    focusWedge();
+  });
+  $("forget-device").addEventListener("click", function () {
+    if (window.confirm(S.forgetConfirm)) {
+      window.localStorage.removeItem(TOKEN_KEY);
+      window.location.reload();
+    }
+  });
+
+  // --- Undo ----------------------------------------------------------------------------------
+
+  $("undo-button").addEventListener("click", function () {
+    if (!lastOk) { return; }
+    $("undo-who").textContent = lastOk.registration.full_name;
+    $("undo-reason").value = "";
+    $("undo-panel").showModal();
+  });
+  $("undo-cancel").addEventListener("click", function () { $("undo-panel").close(); });
+  $("undo-panel").addEventListener("close", focusWedge);
+  $("undo-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var reason = $("undo-reason").value.trim() || $("undo-reason-choice").value;
+    api("POST", config.api.annul, { checkin: lastOk.checkin, reason: reason }).then(function (body) {
+      $("undo-panel").close();
+      if (body.status === "ok") {
+        addHistory({ message: S.undoDone + " " + lastOk.registration.full_name }, "warn");
+        lastOk = null;
+        $("undo-button").disabled = true;
+        lastCode = "";
+      } else {
+        showAnswer(body);
+      }
+    });
+  });
+
+  // --- Search --------------------------------------------------------------------------------
+
+  var searchTimer = null;
+  var searchSeq = 0;
+
+  $("search-button").addEventListener("click", function () {
+    $("search-panel").showModal();
+    $("search-input").focus();
+  });
+  $("search-panel").addEventListener("close", focusWedge);
+  $("search-input").addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(runSearch, 200);
+  });
+
+  function runSearch() {
+    var query = $("search-input").value.trim();
+    var box = $("search-results");
+    if (query.length < 2) { box.innerHTML = ""; return; }
+    var seq = ++searchSeq;
+    var url = config.api.search + "?list=" + encodeURIComponent($("list-select").value) + "&q=" + encodeURIComponent(query);
+    api("GET", url).then(function (data) {
+      if (seq !== searchSeq) { return; }
+      box.innerHTML = "";
+      var results = data.results || [];
+      if (!results.length) {
+        var empty = document.createElement("li");
+        empty.textContent = data.message || S.noResults;
+        box.appendChild(empty);
+      }
+      results.forEach(function (person) { box.appendChild(resultItem(person)); });
+    });
+  }
+
+  function resultItem(person) {
+    var item = document.createElement("li");
+    item.className = "result";
+    var text = document.createElement("div");
+    var name = document.createElement("strong");
+    name.textContent = person.full_name;
+    var meta = document.createElement("small");
+    var state = person.checked_in_at
+      ? S.checkedInAt.replace("%(time)s", person.checked_in_at.slice(11, 16)) + (person.gate ? " (" + person.gate + ")" : "")
+      : S.notCheckedIn;
+    meta.textContent = [person.organization, person.email, person.phone, person.category.name,
+      person.status === "confirmed" ? "" : person.status_label,
+      person.admitted ? "" : S.notAdmitted, state].filter(Boolean).join(" · ");
+    text.appendChild(name);
+    text.appendChild(document.createElement("br"));
+    text.appendChild(meta);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.textContent = S.checkIn;
+    button.addEventListener("click", function () {
+      var data = scanOptions();
+      data.registration = person.id;
+      button.disabled = true;
+      postWithRetry(config.api.manual, data, 3).then(function (answer) {
+        $("search-panel").close();
+        handleAnswer(answer);
+      }).catch(function () { showAnswer({ status: "error", reason: "offline", message: S.offline }); });
+    });
+    item.appendChild(text);
+    item.appendChild(button);
+    return item;
+  }
+
+  // --- Walk-ins ------------------------------------------------------------------------------
+
+  $("walkin-button").addEventListener("click", function () {
+    $("walkin-form").reset();
+    $("walkin-error").hidden = true;
+    $("walkin-done").hidden = true;
+    walkinRegistration = null;
+    fillGates();
+    $("walkin-panel").showModal();
+  });
+  $("walkin-cancel").addEventListener("click", function () { $("walkin-panel").close(); });
+  $("walkin-panel").addEventListener("close", focusWedge);
+  $("walkin-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var data = scanOptions();
+    ["full_name", "email", "phone", "organization", "title"].forEach(function (field) { data[field] = form.elements[field].value; });
+    data.category = Number(form.elements.category.value);
+    data.language = config.lang;
+    api("POST", config.api.walkin, data).then(function (body) {
+      if (body.httpStatus !== 200) {
+        $("walkin-error").textContent = body.message || "";
+        $("walkin-error").hidden = false;
+        return;
+      }
+      walkinRegistration = body.registration;
+      $("walkin-error").hidden = true;
+      $("walkin-done").hidden = false;
+      if (body.checkin) { handleAnswer(body.checkin); }
+      addHistory({ message: S.walkinDone.replace("%(name)s", body.registration.full_name) }, "ok");
+    });
+  });
+  $("walkin-print").addEventListener("click", function () {
+    if (!walkinRegistration) { return; }
+    fetch(walkinRegistration.badge_url, { headers: headers(false), credentials: "same-origin" })
+      .then(function (response) { return response.blob(); })
+      .then(function (blob) {
+        var frame = document.createElement("iframe");
+        frame.hidden = true;
+        frame.src = URL.createObjectURL(blob);
+        frame.onload = function () { try { frame.contentWindow.print(); } catch (e) { window.open(frame.src); } };
+        document.body.appendChild(frame);
+      });
+  });
+
+  $("who").textContent = "";
+  load();
+})();

@@ -1,0 +1,225 @@
+"""The door scanner in a real Chromium: a real badge seen by a fake camera (a y4m video made from
+the badge PDF), a USB scanner typing the token and Enter, search with check-in and undo, a
+walk-in, and the arrivals board refreshing itself."""
+
+import io
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from PIL import Image
+
+from events.models import CheckIn, Registration
+from events.pdf.badges import badge_render_pdf
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.events.checkin_factories import door_scene
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTH, HEIGHT = 640, 480
+
+
+def badge_video(registration: Registration, path, frames: int = 20) -> None:
+    """The registration's real A6 badge (PDF -> PNG with pdftoppm) on a 640×480 grey frame,
+    written as a YUV4MPEG2 video: a header, then per frame FRAME, the Y plane and two planes
+    of 128 (no colour)."""
+    pdf = badge_render_pdf(registration=registration)
+    png = subprocess.run(
+        ["pdftoppm", "-r", "110", "-png", "-singlefile", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout
+    badge = Image.open(io.BytesIO(png)).convert("L")
+    badge.thumbnail((WIDTH - 40, HEIGHT - 20))
+    frame = Image.new("L", (WIDTH, HEIGHT), 200)
+    frame.paste(badge, ((WIDTH - badge.width) // 2, (HEIGHT - badge.height) // 2))
+    luma = frame.tobytes()
+    chroma = bytes([128]) * (WIDTH * HEIGHT // 4)
+    with open(path, "wb") as video:
+        video.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            video.write(b"FRAME\n" + luma + chroma + chroma)
+
+
+@pytest.fixture
+def camera_browser(browser, tmp_path):
+    """A second Chromium (from the session's Playwright) whose camera films the file
+    ``tmp_path / 'badge.y4m'``, written by the test before the page opens the camera."""
+    video = tmp_path / "badge.y4m"
+    camera = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    yield camera, video
+    camera.close()
+
+
+def pair(page, token: str) -> None:
+    """Open the pairing link, as the device would, and land on the scanner."""
+    page.goto(f"/checkin/pair/#{token}")
+    page.wait_for_url("**/checkin/")
+    page.wait_for_selector("#scanner[data-state='ready']")
+
+
+def test_camera_reads_a_real_badge_green_then_already_checked_in(
+    camera_browser, live_server, tmp_path
+):
+    browser, video = camera_browser
+    scene = door_scene()
+    badge_video(scene.khoa, video)
+    context = browser.new_context(
+        base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    pair(page, scene.token)
+    assert page.locator("#list-select option:checked").inner_text() == "Hội trường chính"
+    page.click("#camera-toggle")
+
+    answer = page.locator("#answer.answer-ok")
+    answer.wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Nguyễn Văn Khoa"
+    assert page.locator("#answer-category").inner_text() == "Đại biểu"
+    assert page.locator("#answer-message").inner_text() == "Xin chào!"
+    checkin = CheckIn.objects.get()
+    assert (checkin.registration, checkin.checkin_list, checkin.by_device) == (
+        scene.khoa,
+        scene.hall,
+        scene.device,
+    )
+
+    # Second pass: the scanner opens again (camera on, remembered) and sees the same badge.
+    page.reload()
+    warn = page.locator("#answer.answer-warn")
+    warn.wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Nguyễn Văn Khoa"
+    expected = checkin.created_at.astimezone(scene.event.starts_at.tzinfo).strftime("%H:%M")
+    assert page.locator("#answer-message").inner_text() == f"Đã check-in lúc {expected}."
+    assert CheckIn.objects.count() == 1
+    context.close()
+
+
+def test_usb_scanner_types_the_token_and_enter(page, live_server):
+    scene = door_scene()
+    pair(page, scene.token)
+    page.select_option("#gate-select", "Cổng 2")
+    assert page.evaluate("document.activeElement.id") == "wedge"  # ready without a tap
+
+    page.keyboard.type(scene.do.token, delay=2)  # a scanner types fast, then Enter
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Đỗ Thị Hà"
+    assert page.locator("#answer-org").inner_text() == "Báo Hải Phòng"
+    page.locator("#answer").wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "wedge"
+
+    page.keyboard.type(scene.do.token, delay=2)
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-warn").wait_for(state="visible")
+    assert "(Cổng 2)" in page.locator("#answer-message").inner_text()
+    page.click("#answer")  # a tap dismisses it at once
+
+    page.keyboard.type("not-a-badge", delay=2)
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-bad").wait_for(state="visible")
+    assert page.locator("#answer-message").inner_text() == "Thẻ không hợp lệ"
+    page.click("#answer")
+
+    page.keyboard.type(scene.cancelled.token, delay=2)
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-bad").wait_for(state="visible")
+    assert page.locator("#answer-message").inner_text() == "Đăng ký đã bị hủy"
+    assert CheckIn.objects.get().gate == "Cổng 2"
+
+
+def test_search_without_accents_check_in_and_undo(page, live_server):
+    scene = door_scene()
+    pair(page, scene.token)
+    page.click("#search-button")
+    page.fill("#search-input", "nguyen van khoa")
+    result = page.locator("#search-results li.result")
+    result.wait_for()
+    assert result.locator("strong").inner_text() == "Nguyễn Văn Khoa"
+    assert "Chưa check-in" in result.inner_text()
+    result.locator("button").click()
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert CheckIn.objects.get().method == "manual"
+    page.click("#answer")
+
+    page.click("#undo-button")
+    page.select_option("#undo-reason-choice", "Nhầm người")
+    page.click("#undo-form button[type=submit]")
+    page.locator("#history li", has_text="Đã hoàn tác check-in").wait_for()
+    checkin = CheckIn.objects.get()
+    assert checkin.annul_reason == "Nhầm người"
+    assert checkin.annulled_by_device == scene.device
+    assert page.locator("#undo-button").is_disabled()
+
+
+def test_walk_in_registered_and_checked_in_at_the_door(page, live_server):
+    scene = door_scene()
+    pair(page, scene.token)
+    page.click("#walkin-button")
+    page.fill("#walkin-form [name=full_name]", "Hoàng Minh Cường")
+    page.fill("#walkin-form [name=email]", "cuong@example.com")
+    page.fill("#walkin-form [name=organization]", "FPT")
+    page.select_option("#walkin-category", label="Báo chí")
+    page.click("#walkin-form button[type=submit]")
+    page.locator("#walkin-done").wait_for(state="visible")
+    registration = Registration.objects.get(email="cuong@example.com")
+    assert registration.status == "confirmed"
+    assert registration.category == scene.press
+    assert CheckIn.objects.get(registration=registration).method == "walkin"
+    assert page.locator("#answer-name").inner_text() == "Hoàng Minh Cường"
+
+
+def test_unpaired_browser_is_asked_to_pair_or_sign_in(page, live_server):
+    door_scene()
+    page.goto("/checkin/")
+    page.wait_for_selector("#scanner[data-state='signed-out']")
+    assert "ghép nối" in page.locator("#scanner-notice").inner_text()
+
+
+def test_revoked_device_is_told_at_once(page, live_server):
+    from events.services import device_revoke
+
+    scene = door_scene()
+    pair(page, scene.token)
+    device_revoke(device=scene.device)
+    page.reload()
+    page.wait_for_selector("#scanner[data-state='revoked']")
+    assert "thu hồi" in page.locator("#scanner-notice").inner_text()
+
+
+def test_arrivals_board_refreshes_itself(page, live_server):
+    scene = door_scene()
+    organizer = User.objects.create_superuser("organizer", "o@example.com", "x")
+    client = Client()
+    client.force_login(organizer)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page.goto(f"/checkin/arrivals/{scene.event.pk}/?every=1000")
+    arrived = page.locator("[data-figure='arrived']")
+    assert arrived.inner_text() == "0"
+    device = Client()
+    device.post(
+        "/api/checkin/",
+        {"token": scene.khoa.token, "list": scene.hall.pk},
+        content_type="application/json",
+        headers={"authorization": f"Bearer {scene.token}"},
+    )
+    page.wait_for_function(
+        "document.querySelector(\"[data-figure='arrived']\").textContent === '1'"
+    )
+    assert page.locator("#live g[data-count='1']").count() == 1

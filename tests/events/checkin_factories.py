@@ -1,0 +1,96 @@
+"""Factories and a ready-made door scene for the check-in tests (plain functions, no fixtures)."""
+
+import datetime as dt
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import factory
+
+from events.enums import RegistrationStatus
+from events.models import AttendeeCategory, CheckInList, Event, Registration
+from events.services import device_create
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    slug = factory.Sequence(lambda n: f"forum-{n}")
+    name = factory.Sequence(lambda n: f"Diễn đàn {n}")
+    starts_at = dt.datetime(2023, 12, 27, 8, 0, tzinfo=HCM)
+    ends_at = dt.datetime(2023, 12, 27, 17, 0, tzinfo=HCM)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttendeeCategory
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Hạng {n}")
+    slug = factory.Sequence(lambda n: f"hang-{n}")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    category = factory.SubFactory(CategoryFactory)
+    event = factory.SelfAttribute("category.event")
+    full_name = factory.Sequence(lambda n: f"Khách {n}")
+    email = factory.Sequence(lambda n: f"guest{n}@example.com")
+    organization = "Sở Thông tin và Truyền thông"
+    status = RegistrationStatus.CONFIRMED
+
+
+class CheckInListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInList
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Danh sách {n}")
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
+
+
+def door_scene() -> SimpleNamespace:
+    """An event with three categories, a hall (once per badge), a lunch list (delegates only)
+    and a re-entry exhibition list, a paired device; guests in every state; another event with
+    its own device and guest."""
+    event = EventFactory(slug="hai-phong-2023", name="Diễn đàn Chuyển đổi số Hải Phòng 2023")
+    delegate = CategoryFactory(event=event, name="Đại biểu", slug="dai-bieu")
+    press = CategoryFactory(event=event, name="Báo chí", slug="bao-chi", badge_colour="#b91c1c")
+    vip = CategoryFactory(event=event, name="Khách mời", slug="khach-moi")
+    hall = CheckInListFactory(
+        event=event, name="Hội trường chính", gates="Cổng 1, Cổng 2", sort_order=1
+    )
+    expo = CheckInListFactory(event=event, name="Khu triển lãm", allow_reentry=True, sort_order=2)
+    lunch = CheckInListFactory(
+        event=event, name="Ăn trưa", categories=[delegate, vip], sort_order=3
+    )
+    device, token = device_create(event=event, name="Điện thoại cổng 1")
+    khoa = RegistrationFactory(
+        category=delegate,
+        full_name="Nguyễn Văn Khoa",
+        email="khoa.nguyen@example.com",
+        organization="Sở Thông tin và Truyền thông Hải Phòng",
+        phone="+84912345678",
+    )
+    do = RegistrationFactory(category=press, full_name="Đỗ Thị Hà", organization="Báo Hải Phòng")
+    cancelled = RegistrationFactory(
+        category=delegate, full_name="Trần Văn Hủy", status=RegistrationStatus.CANCELLED
+    )
+    pending = RegistrationFactory(
+        category=delegate, full_name="Lê Chờ Duyệt", status=RegistrationStatus.PENDING_APPROVAL
+    )
+    other_event = EventFactory(slug="other-forum", name="Hội thảo khác")
+    other_category = CategoryFactory(event=other_event, name="Khách", slug="khach")
+    other_list = CheckInListFactory(event=other_event, name="Hội trường B")
+    other_device, other_token = device_create(event=other_event, name="Máy sự kiện khác")
+    stranger = RegistrationFactory(category=other_category, full_name="Phạm Sự Kiện Khác")
+    return SimpleNamespace(**locals())

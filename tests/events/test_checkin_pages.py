@@ -1,0 +1,389 @@
+"""Check-in pages and the admin: scanner shell, pairing, the arrivals board, devices (pairing
+QR decoded for real), lists, read-only logs, walk-ins and badge printing, the demo."""
+
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+
+import pytest
+import zxingcpp
+from django.contrib.auth.models import Permission, User
+from django.core import mail
+from PIL import Image
+from pypdf import PdfReader
+
+from events.demo import load_event
+from events.demo_checkin import load_checkin
+from events.models import CheckIn, CheckInList, Device, Registration
+from events.pdf import render_html_to_pdf
+from events.services import Scanner, checkin_scan
+from events.services.checkin import device_authenticate
+from tests.events.checkin_factories import HCM, RegistrationFactory, door_scene
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene():
+    return door_scene()
+
+
+@pytest.fixture
+def organizer(client):
+    user = User.objects.create_superuser("organizer", "o@example.com", "x")
+    client.force_login(user)
+    return user
+
+
+def scan(scene, registration, checkin_list=None, **kwargs):
+    scanner = Scanner(device_id=scene.device.pk, event_id=scene.event.pk)
+    return checkin_scan(
+        scanner=scanner,
+        list_id=(checkin_list or scene.hall).pk,
+        token=registration.token,
+        **kwargs,
+    )
+
+
+# --- Scanner and pairing pages ----------------------------------------------------------------
+
+
+def test_scanner_page_serves_the_local_decoder_and_no_cdn(client, scene):
+    response = client.get("/checkin/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<script src="/static/vendor/jsqr/jsQR.js">' in html
+    assert '<script src="/static/js/scanner.js">' in html
+    # Nothing from another host: every script and stylesheet is ours.
+    assets = re.findall(r'<script src="([^"]+)"|<link rel="stylesheet" href="([^"]+)"', html)
+    assert assets
+    assert all(url.startswith("/static/") for pair in assets for url in pair if url)
+    config = json.loads(re.search(r'id="scanner-config"[^>]*>(.*?)</script>', html).group(1))
+    assert config["staff"] is False
+    assert config["api"]["checkin"] == "/api/checkin/"
+    assert config["api"]["walkin"] == "/api/checkin/walkins/"
+    assert config["strings"]["cameraStart"] == "Bật camera"
+    assert client.get("/static/vendor/jsqr/jsQR.js").status_code == 200
+
+
+def test_scanner_page_in_english(client, scene):
+    response = client.get("/en/checkin/")
+    assert response.status_code == 200
+    assert "Find a guest" in response.content.decode()
+    config = json.loads(
+        re.search(r'id="scanner-config"[^>]*>(.*?)</script>', response.content.decode()).group(1)
+    )
+    assert config["lang"] == "en"
+
+
+def test_scanner_page_knows_door_staff(client, scene):
+    user = User.objects.create_user("door", password="x")
+    user.user_permissions.add(Permission.objects.get(codename="add_checkin"))
+    client.force_login(user)
+    html = client.get("/checkin/").content.decode()
+    assert '"staff": true' in html
+
+
+def test_pairing_page_keeps_the_token_out_of_the_server(client):
+    response = client.get("/checkin/pair/")
+    assert response.status_code == 200
+    assert '<script src="/static/js/pair.js">' in response.content.decode()
+
+
+# --- Arrivals board ---------------------------------------------------------------------------
+
+
+def test_arrivals_board_needs_a_login(client, scene):
+    response = client.get(f"/checkin/arrivals/{scene.event.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    client.force_login(User.objects.create_user("visitor", password="x"))
+    assert client.get(f"/checkin/arrivals/{scene.event.pk}/").status_code == 403
+
+
+def test_arrivals_board_shows_figures_chart_and_tables(client, scene, organizer):
+    morning = dt.datetime(2023, 12, 27, 7, 55, tzinfo=HCM)
+    scan(scene, scene.khoa, now=morning, gate="Cổng 1")
+    scan(scene, scene.do, now=morning + dt.timedelta(minutes=21))
+    scan(scene, scene.do, now=morning + dt.timedelta(minutes=40), kind="exit")
+    scan(scene, scene.khoa, scene.expo, now=morning + dt.timedelta(minutes=30))
+
+    response = client.get(f"/checkin/arrivals/{scene.event.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<strong data-figure="arrived">2</strong>' in html
+    assert '<strong data-figure="inside">1</strong>' in html
+    assert '<strong data-figure="expected">2</strong>' in html
+    bars = re.findall(r'<g data-start="([^"]+)" data-count="(\d+)">', html)
+    assert bars == [
+        ("2023-12-27T07:50:00+07:00", "1"),
+        ("2023-12-27T08:00:00+07:00", "0"),
+        ("2023-12-27T08:10:00+07:00", "1"),
+    ]
+    hall_row = f'data-list="{scene.hall.pk}"><td>Hội trường chính</td><td class="num">2</td>'
+    assert hall_row + '<td class="num">1</td>' in html  # 2 checked in, 1 inside (Đỗ went out)
+    expo_row = f'data-list="{scene.expo.pk}"><td>Khu triển lãm</td><td class="num">1</td>'
+    assert expo_row + '<td class="num">1</td>' in html
+    assert 'src="/static/js/arrivals.js"' in html
+
+    fragment = client.get(f"/checkin/arrivals/{scene.event.pk}/?fragment=1")
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    assert '<strong data-figure="arrived">2</strong>' in fragment.content.decode()
+
+
+def test_arrivals_board_queries_do_not_grow_with_guests_or_lists(
+    client, scene, organizer, django_assert_num_queries
+):
+    scan(scene, scene.khoa)
+    url = f"/checkin/arrivals/{scene.event.pk}/?fragment=1"
+    client.get(url)  # warm the session and permission caches
+    with django_assert_num_queries(13) as few:
+        client.get(url)
+    for n in range(12):
+        guest = RegistrationFactory(category=scene.press, full_name=f"Khách mời {n}")
+        scan(scene, guest)
+        scan(scene, guest, scene.expo)
+    for n in range(4):
+        CheckInList.objects.create(event=scene.event, name=f"Hội thảo {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert '<strong data-figure="arrived">13</strong>' in response.content.decode()
+
+
+def test_event_stats_api(client, scene):
+    scan(scene, scene.khoa)
+    response = client.get(
+        f"/api/checkin/events/{scene.event.pk}/stats/",
+        headers={"authorization": f"Bearer {scene.token}"},
+    )
+    assert response.json()["arrived"] == 1
+    other = client.get(
+        f"/api/checkin/events/{scene.event.pk}/stats/",
+        headers={"authorization": f"Bearer {scene.other_token}"},
+    )
+    assert other.status_code == 403
+
+
+# --- Admin ------------------------------------------------------------------------------------
+
+
+def test_admin_creates_a_device_and_shows_its_pairing_qr_once(client, scene, organizer):
+    response = client.post(
+        "/admin/checkin_devices/new/", {"event": scene.event.pk, "name": "iPad cổng 2"}
+    )
+    device = Device.objects.get(name="iPad cổng 2")
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/checkin_devices/pair/{device.pk}/"
+    assert device.created_by == organizer
+
+    page = client.get(response["Location"]).content.decode()
+    link = re.search(r'id="pairing-link"', page) and re.search(
+        r'value="(http://127\.0\.0\.1:8000/checkin/pair/#(fhd_[^"]+))"', page
+    )
+    url, token = link.groups()
+    assert token not in device.token_hash
+    assert device_authenticate(token=token) == Scanner(device_id=device.pk, event_id=scene.event.pk)
+    # The QR on the page is the same link, decoded for real.
+    svg = re.search(r'class="checkin-pair-qr">(<svg.*?</svg>)', page, re.S).group(1)
+    pdf = render_html_to_pdf(f"<html><body>{svg}</body></html>")
+    png = subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout
+    (decoded,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert decoded.text == url
+    # Shown once: a reload no longer has it.
+    assert token not in client.get(response["Location"]).content.decode()
+
+
+def test_admin_revokes_and_re_pairs_a_device(client, scene, organizer):
+    url = f"/admin/checkin_devices/pair/{scene.device.pk}/"
+    client.post(url, {"action": "revoke"})
+    assert device_authenticate(token=scene.token) is None
+    scene.device.refresh_from_db()
+    assert scene.device.revoked_at is not None
+
+    client.post(url, {"action": "rotate"})
+    page = client.get(url).content.decode()
+    token = re.search(r"#(fhd_[A-Za-z0-9_-]+)", page).group(1)
+    assert device_authenticate(token=token) is not None
+    assert device_authenticate(token=scene.token) is None
+
+
+def test_pairing_page_needs_the_change_permission(client, scene):
+    user = User.objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    assert client.get(f"/admin/checkin_devices/pair/{scene.device.pk}/").status_code in (302, 403)
+
+
+def test_admin_list_form_refuses_another_events_category(client, scene, organizer):
+    response = client.post(
+        "/admin/checkin_lists/new/",
+        {
+            "event": scene.event.pk,
+            "name": "VIP",
+            "categories": [scene.other_category.pk],
+            "sort_order": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "thuộc sự kiện khác" in response.content.decode()
+    assert not CheckInList.objects.filter(name="VIP").exists()
+
+
+def test_admin_logs_are_read_only_and_exportable(client, scene, organizer):
+    scan(scene, scene.khoa, gate="Cổng 2")
+    scan(scene, scene.cancelled)
+    index = client.get("/admin/checkin_log/")
+    assert index.status_code == 200
+    assert "Nguyễn Văn Khoa" in index.content.decode()
+    assert client.get("/admin/checkin_log/new/").status_code in (302, 403)
+    checkin = CheckIn.objects.get()
+    assert client.get(f"/admin/checkin_log/edit/{checkin.pk}/").status_code in (302, 403)
+    export = client.get("/admin/checkin_log/?export=csv")
+    assert export.status_code == 200
+    assert "Cổng 2" in b"".join(export.streaming_content).decode()
+    failed = client.get("/admin/checkin_failed_scans/")
+    assert "Trần Văn Hủy" in failed.content.decode()
+
+
+def test_admin_menu_has_the_checkin_group(client, organizer):
+    html = client.get("/admin/").content.decode()
+    for url in ("/admin/checkin_lists/", "/admin/checkin_devices/", "/checkin/arrivals/"):
+        assert url in html
+
+
+# --- Walk-ins ---------------------------------------------------------------------------------
+
+
+def walkin(client, token, **data):
+    return client.post(
+        "/api/checkin/walkins/",
+        json.dumps(data),
+        content_type="application/json",
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
+def test_walkin_registers_checks_in_and_prints_a_real_badge(client, scene):
+    response = walkin(
+        client,
+        scene.token,
+        list=scene.hall.pk,
+        category=scene.delegate.pk,
+        full_name="Vũ Thị Ánh Tuyết",
+        email="tuyet@example.com",
+        phone="0987 654 321",
+        organization="Cảng Hải Phòng",
+        gate="Cổng 1",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    registration = Registration.objects.get(email="tuyet@example.com")
+    assert registration.status == "confirmed"
+    assert registration.phone == "+84987654321"
+    assert body["checkin"]["status"] == "ok"
+    assert body["checkin"]["registration"]["full_name"] == "Vũ Thị Ánh Tuyết"
+    checkin = CheckIn.objects.get(registration=registration)
+    assert (checkin.method, checkin.gate, checkin.by_device) == ("walkin", "Cổng 1", scene.device)
+
+    auth = {"authorization": f"Bearer {scene.token}"}
+    pdf = client.get(body["registration"]["badge_url"], headers=auth)
+    assert pdf["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Vũ Thị Ánh Tuyết" in text
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
+    png = subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", "-"],
+        input=pdf.content,
+        capture_output=True,
+        check=True,
+    ).stdout
+    (qr,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert qr.text == registration.token
+    other = client.get(
+        body["registration"]["badge_url"], headers={"authorization": f"Bearer {scene.other_token}"}
+    )
+    assert other.status_code == 403
+
+
+def test_walkin_errors_are_json_and_change_nothing(client, scene):
+    same = walkin(
+        client,
+        scene.token,
+        list=scene.hall.pk,
+        category=scene.delegate.pk,
+        full_name="Người Trùng",
+        email=scene.khoa.email,
+    )
+    assert (same.status_code, same.json()["reason"]) == (400, "already_registered")
+    foreign = walkin(
+        client,
+        scene.token,
+        list=scene.hall.pk,
+        category=scene.other_category.pk,
+        full_name="Người Lạ",
+        email="la@example.com",
+    )
+    assert (foreign.status_code, foreign.json()["reason"]) == (400, "category_not_available")
+    bad_phone = walkin(
+        client,
+        scene.token,
+        list=scene.hall.pk,
+        category=scene.delegate.pk,
+        full_name="Số Sai",
+        email="sai@example.com",
+        phone="abc",
+    )
+    assert (bad_phone.status_code, bad_phone.json()["reason"]) == (400, "invalid_phone")
+    assert not Registration.objects.filter(email__in=["la@example.com", "sai@example.com"]).exists()
+    assert CheckIn.objects.count() == 0
+
+
+def test_walkin_when_the_category_is_full_is_waitlisted_not_checked_in(client, scene):
+    scene.press.capacity = 1
+    scene.press.save()
+    response = walkin(
+        client,
+        scene.token,
+        list=scene.hall.pk,
+        category=scene.press.pk,
+        full_name="Phóng Viên Muộn",
+        email="muon@example.com",
+    )
+    assert response.status_code == 200
+    assert response.json()["checkin"] is None
+    assert Registration.objects.get(email="muon@example.com").status == "waitlisted"
+    assert CheckIn.objects.count() == 0
+
+
+# --- Demo -------------------------------------------------------------------------------------
+
+
+def test_demo_checkin_is_idempotent_and_checks_in_the_morning(db):
+    event = load_event()
+    first = load_checkin(event)
+    names = [item.name for item in first["lists"]]
+    assert names == ["Hội trường chính", "Khu triển lãm", "Ăn trưa"]
+    assert first["pairing_link"].startswith("http://127.0.0.1:8000/checkin/pair/#fhd_")
+    category = event.categories.create(name="Đại biểu", slug="dai-bieu")
+    for n in range(20):
+        RegistrationFactory(category=category, full_name=f"Đại biểu {n}")
+    again = load_checkin(event)
+    assert again["pairing_link"] == ""
+    assert again["device"] == first["device"]
+    assert 5 <= again["arrivals"] <= 20
+    assert CheckIn.objects.filter(checkin_list=first["lists"][0]).count() == again["arrivals"]
+    third = load_checkin(event)
+    assert third["arrivals"] == 0
+    assert CheckInList.objects.filter(event=event).count() == 3
+    assert Device.objects.filter(event=event).count() == 1
+    assert mail.outbox == []
