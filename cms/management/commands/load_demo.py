@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from cms.demo import load_home
 from events.demo import load_event
+from exhibitors.demo import load_exhibition
 
 
 class Command(BaseCommand):
@@ -12,4 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Event: {event.name}")
         home = load_home(event)
         self.stdout.write(f"Home page: {home.title}")
+        exhibition = load_exhibition(event)
+        self.stdout.write(
+            f"Exhibition: {exhibition['booths']} booths, {exhibition['approved']} approved bookings"
+        )
         self.stdout.write(self.style.SUCCESS("Demo forum loaded."))
