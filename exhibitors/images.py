@@ -1,4 +1,4 @@
-"""Company logos: checked and re-encoded with Pillow, so that only clean raster images are stored."""
+"""Company logos: checked and re-encoded with Pillow, so that only clean raster images are kept."""
 
 import io
 

@@ -333,7 +333,8 @@ def booking_reject(
 def booking_cancel(
     *, booking: BoothBooking, by=None, reason: str = "", now: dt.datetime | None = None
 ) -> BoothBooking:
-    """Cancel a live booking (by its exhibitor or an organizer): held/requested/approved → cancelled.
+    """Cancel a live booking (by its exhibitor or an organizer): held, requested or approved
+    → cancelled.
 
     Side effects: locks the booking; frees the booth; cancels the badges of its staff through
     the registration services; records the transition; emails on commit.

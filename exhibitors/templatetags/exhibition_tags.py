@@ -7,7 +7,7 @@ register = template.Library()
 
 
 def format_vnd(amount, language: str | None = None) -> str:
-    """Whole đồng with grouped thousands: "12.000.000 ₫" in Vietnamese, "12,000,000 ₫" in English."""
+    """Whole đồng, thousands grouped: "12.000.000 ₫" in Vietnamese, "12,000,000 ₫" in English."""
     if amount is None or amount == "":
         return ""
     try:
