@@ -28,3 +28,43 @@ class AlreadyRegistered(EventsError):
 class InvalidInvitation(EventsError):
     code = "invalid_invitation"
     message = _("This invitation code is unknown or has already been used.")
+
+
+class CategoryNotAvailable(EventsError):
+    code = "category_not_available"
+    message = _("This category is not open for registration.")
+
+
+class ConsentRequired(EventsError):
+    code = "consent_required"
+    message = _("Consent to the processing of personal data is required to register.")
+
+
+class InvalidDetails(EventsError):
+    code = "invalid_details"
+    message = _("Some details are missing or invalid.")
+
+
+class InvalidPhone(EventsError):
+    code = "invalid_phone"
+    message = _("Enter a valid phone number, such as 0912 345 678 or +84 912 345 678.")
+
+
+class ConfirmationLinkInvalid(EventsError):
+    code = "confirmation_link_invalid"
+    message = _("This confirmation link is invalid.")
+
+
+class ConfirmationLinkExpired(EventsError):
+    code = "confirmation_link_expired"
+    message = _("This confirmation link has expired. Please register again.")
+
+
+class ConfirmationLinkUsed(EventsError):
+    code = "confirmation_link_used"
+    message = _("This confirmation link has already been used.")
+
+
+class InvalidTransition(EventsError):
+    code = "invalid_transition"
+    message = _("This action is not possible for a registration in its current status.")

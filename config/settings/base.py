@@ -177,6 +177,19 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Forum <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# --- Registration ---------------------------------------------------------------------------
+# Hours a confirmation link works; unconfirmed registrations expire after that.
+REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
+# Public form submissions per IP: "hits/seconds" ("0/0" turns the limit off).
+REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10/600")
+# Behind a proxy: the META key holding the client's address (e.g. HTTP_X_REAL_IP).
+RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
+# Attempts to send one registration email before giving up (1, 2, 4 … minutes apart).
+REGISTRATION_EMAIL_MAX_ATTEMPTS = int(os.environ.get("REGISTRATION_EMAIL_MAX_ATTEMPTS", "8"))
+PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "/privacy/")
+
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Diễn đàn Chuyển đổi số")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -11,7 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from events.enums import LIVE_STATUSES, Language, RegistrationStatus
 from events.text import fold
 
-__all__ = ["Event", "AttendeeCategory", "Registration", "new_token"]
+__all__ = [
+    "Event",
+    "AttendeeCategory",
+    "Registration",
+    "RegistrationEmail",
+    "Invitation",
+    "InvitationImport",
+    "BadgeBatch",
+    "new_token",
+    "new_invitation_code",
+]
 
 
 def new_token() -> str:
@@ -72,7 +83,12 @@ class AttendeeCategory(models.Model):
         _("public"), default=True, help_text=_("Unticked: only with an invitation code.")
     )
     needs_approval = models.BooleanField(_("needs approval"), default=False)
-    badge_colour = models.CharField(_("badge colour"), max_length=7, default="#1d4ed8")
+    badge_colour = models.CharField(
+        _("badge colour"),
+        max_length=7,
+        default="#1d4ed8",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #1d4ed8."))],
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -117,6 +133,10 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
+    badge_issued_at = models.DateTimeField(_("badge issued at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -135,6 +155,7 @@ class Registration(models.Model):
             )
         ]
         indexes = [models.Index(fields=["category", "status"], name="registration_cat_status")]
+        permissions = [("manage_registration", "Can approve, cancel and reissue registrations")]
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
@@ -150,3 +171,161 @@ class Registration(models.Model):
         self.search_key = fold(
             " ".join([self.full_name, self.email, self.organization, self.phone])
         )[:600]
+
+
+class RegistrationEmail(models.Model):
+    """An email owed to a registrant: written in the same transaction as the change that causes
+    it (so it is never lost), sent by a task after commit, retried until it goes out."""
+
+    class Kind(models.TextChoices):
+        CONFIRM_EMAIL = "confirm_email", _("Confirm your email address")
+        CONFIRMED = "confirmed", _("Registration confirmed (badge attached)")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        PENDING_APPROVAL = "pending_approval", _("Waiting for approval")
+        PROMOTED = "promoted", _("A seat freed up (badge attached)")
+        BADGE_REISSUED = "badge_reissued", _("New badge (badge attached)")
+        CANCELLED = "cancelled", _("Registration cancelled")
+        REJECTED = "rejected", _("Registration declined")
+        MANAGE_LINK = "manage_link", _("Link to manage the registration")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Gave up after retries")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration email")
+        verbose_name_plural = _("registration emails")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="regemail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.registration.email}"
+
+
+def new_invitation_code() -> str:
+    """A short code that is easy to type: 10 characters of an unambiguous alphabet (50 bits)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class InvitationImport(models.Model):
+    """One upload of a CSV of invited guests, with the report of every row."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitation_imports")
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_count = models.PositiveIntegerField(_("registrations created"), default=0)
+    skipped_count = models.PositiveIntegerField(_("rows already imported"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rows rejected"), default=0)
+    report = models.JSONField(_("report"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation import")
+        verbose_name_plural = _("invitation imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Invitation(models.Model):
+    """An invitation to an (often invitation-only) category. Its code, typed in the public form or
+    used by an import, unlocks the category once."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    category = models.ForeignKey(
+        AttendeeCategory, on_delete=models.PROTECT, related_name="invitations"
+    )
+    code = models.CharField(_("code"), max_length=32, unique=True, default=new_invitation_code)
+    full_name = models.CharField(_("full name"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    registration = models.OneToOneField(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+        verbose_name=_("registration"),
+    )
+    source = models.ForeignKey(
+        InvitationImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        verbose_name=_("import"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.category})"
+
+
+def badge_batch_path(instance: "BadgeBatch", filename: str) -> str:
+    return f"badges/{instance.event_id}/{secrets.token_urlsafe(12)}/{filename}"
+
+
+class BadgeBatch(models.Model):
+    """A PDF of A4 sheets, four A6 badges each, built by a background task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Building")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_batches")
+    category = models.ForeignKey(
+        AttendeeCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    registration_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("badges"), default=0)
+    done = models.PositiveIntegerField(_("badges done"), default=0)
+    file = models.FileField(_("file"), upload_to=badge_batch_path, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("badge sheet")
+        verbose_name_plural = _("badge sheets")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.category or _('selection')} · {self.total}"
+
+    @property
+    def progress_percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)

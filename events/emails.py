@@ -1,0 +1,142 @@
+"""The emails to registrants, in their language, HTML and text, with the badge and the .ics."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from events.ics import event_ics
+from events.models import Registration, RegistrationEmail
+from events.text import fold
+
+Kind = RegistrationEmail.Kind
+
+#: Kinds whose email carries the badge PDF and the .ics.
+WITH_BADGE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.BADGE_REISSUED}
+
+
+def absolute_url(path: str) -> str:
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def manage_url(registration: Registration) -> str:
+    return absolute_url(reverse("events:manage", args=[registration.manage_secret]))
+
+
+def confirm_url(registration: Registration) -> str:
+    from events.services.registration import registration_confirmation_key
+
+    key = registration_confirmation_key(registration=registration)
+    return absolute_url(reverse("events:confirm", args=[key]))
+
+
+def _texts(kind: str, event_name: str) -> tuple[str, str]:
+    """(subject, opening paragraph) of each kind, translated in the active language."""
+    texts = {
+        Kind.CONFIRM_EMAIL: (
+            _("Confirm your registration: %(event)s"),
+            _(
+                "Thank you for registering for %(event)s. Please confirm your email address "
+                "with the button below to complete your registration."
+            ),
+        ),
+        Kind.CONFIRMED: (
+            _("Registration confirmed: %(event)s"),
+            _(
+                "Your registration for %(event)s is confirmed. Your badge is attached: show its "
+                "QR code at the entrance, on your phone or printed."
+            ),
+        ),
+        Kind.PROMOTED: (
+            _("A seat is now yours: %(event)s"),
+            _(
+                "Good news: a seat has become free and your registration for %(event)s is now "
+                "confirmed. Your badge is attached."
+            ),
+        ),
+        Kind.WAITLISTED: (
+            _("You are on the waiting list: %(event)s"),
+            _(
+                "Your email address is confirmed. %(event)s is full for your category, so you "
+                "are on the waiting list. We will email you your badge as soon as a seat frees "
+                "up."
+            ),
+        ),
+        Kind.PENDING_APPROVAL: (
+            _("Registration received: %(event)s"),
+            _(
+                "Your email address is confirmed. Registrations in your category are approved "
+                "by the organizers; we will email you as soon as yours is reviewed."
+            ),
+        ),
+        Kind.BADGE_REISSUED: (
+            _("Your new badge: %(event)s"),
+            _(
+                "Here is your new badge for %(event)s. The previous badge no longer works: use "
+                "this one."
+            ),
+        ),
+        Kind.CANCELLED: (
+            _("Registration cancelled: %(event)s"),
+            _("Your registration for %(event)s has been cancelled."),
+        ),
+        Kind.REJECTED: (
+            _("Registration not accepted: %(event)s"),
+            _("We are sorry: the organizers could not accept your registration for %(event)s."),
+        ),
+        Kind.MANAGE_LINK: (
+            _("Manage your registration: %(event)s"),
+            _(
+                "You asked for the link to manage your registration for %(event)s. You are "
+                "already registered: there is no need to register again."
+            ),
+        ),
+    }
+    subject, lead = texts[kind]
+    return subject % {"event": event_name}, lead % {"event": event_name}
+
+
+def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives:
+    """The message for an outbox row, rendered now (so it carries the current badge)."""
+    from events.pdf.badges import badge_render_pdf
+    from events.services.registration import _confirm_hours
+
+    registration = email.registration
+    event = registration.event
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        subject, lead = _texts(email.kind, event.name)
+        context = {
+            "registration": registration,
+            "event": event,
+            "kind": email.kind,
+            "lead": lead,
+            "confirm_url": confirm_url(registration) if email.kind == Kind.CONFIRM_EMAIL else "",
+            "confirm_hours": _confirm_hours(),
+            "manage_url": manage_url(registration) if email.kind != Kind.CONFIRM_EMAIL else "",
+            "with_badge": email.kind in WITH_BADGE,
+            "LANGUAGE_CODE": registration.language,
+        }
+        text = render_to_string("events/emails/registration.txt", context)
+        html = render_to_string("events/emails/registration.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[registration.email],
+        reply_to=[event.contact_email] if event.contact_email else None,
+    )
+    message.attach_alternative(html, "text/html")
+    if email.kind in WITH_BADGE:
+        name = slugify(fold(registration.full_name)) or "badge"
+        message.attach(
+            f"badge-{name}.pdf", badge_render_pdf(registration=registration), "application/pdf"
+        )
+        message.attach(
+            f"{event.slug}.ics",
+            event_ics(event=event, url=manage_url(registration)),
+            "text/calendar",
+        )
+    return message

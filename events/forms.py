@@ -1,0 +1,187 @@
+"""Forms of the public registration pages. They validate input; the services decide."""
+
+from django import forms
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import Language, RegistrationStatus
+from events.exceptions import InvalidPhone
+from events.models import AttendeeCategory, Event, Invitation
+from events.phone import normalize_phone
+from events.services.registration import LIMITS
+from events.text import nfc
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return normalize_phone(value)
+        except InvalidPhone as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class NameField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", LIMITS["full_name"])
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "name"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return " ".join(nfc(super().to_python(value)).split())
+
+
+class RegistrantDetailsForm(forms.Form):
+    """The details a registrant can give and later change on the manage page."""
+
+    full_name = NameField(label=_("Full name"))
+    phone = PhoneField(
+        label=_("Phone"), help_text=_("A Vietnamese number (0912 345 678) or +country code.")
+    )
+    organization = forms.CharField(
+        label=_("Organization"),
+        max_length=LIMITS["organization"],
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    title = forms.CharField(
+        label=_("Position"),
+        max_length=LIMITS["title"],
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    needs = forms.CharField(
+        label=_("Accessibility or dietary needs"),
+        max_length=LIMITS["needs"],
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    share_with_exhibitors = forms.BooleanField(
+        label=_("Share my name, organization and email with the exhibitors (optional)."),
+        required=False,
+    )
+
+
+class RegistrationForm(RegistrantDetailsForm):
+    """The public registration form of an event."""
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=LIMITS["email"],
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Attendee category"),
+        queryset=AttendeeCategory.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    invitation_code = forms.CharField(
+        label=_("Invitation code"),
+        max_length=32,
+        required=False,
+        help_text=_("Invited guests and press: the code from your invitation."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    consent = forms.BooleanField(label="", required=True)
+    #: A honeypot: hidden from people by CSS, filled in by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    field_order = [
+        "full_name",
+        "email",
+        "phone",
+        "organization",
+        "title",
+        "category",
+        "invitation_code",
+        "needs",
+        "consent",
+        "share_with_exhibitors",
+        "website",
+    ]
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.invitation: Invitation | None = None
+        categories = event.categories.filter(is_public=True).order_by("sort_order", "name")
+        self.fields["category"].queryset = categories
+        if len(categories) == 1:
+            self.fields["category"].initial = categories[0]
+        privacy = getattr(settings, "PRIVACY_POLICY_URL", "/privacy/")
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}" target="_blank" rel="noopener">{}</a>.',
+            _(
+                "I agree to the processing of my personal data for this event, under Decree "
+                "13/2023/NĐ-CP on personal data protection, as described in the"
+            ),
+            privacy,
+            _("privacy policy"),
+        )
+        self.fields["consent"].error_messages["required"] = _("Your consent is needed to register.")
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_invitation_code(self):
+        code = self.cleaned_data["invitation_code"].strip().upper()
+        if not code:
+            return ""
+        invitation = (
+            Invitation.objects.filter(event=self.event, code=code)
+            .select_related("category", "registration")
+            .first()
+        )
+        used = (
+            invitation
+            and invitation.registration
+            and (invitation.registration.status != RegistrationStatus.EXPIRED)
+        )
+        if invitation is None or used:
+            raise forms.ValidationError(
+                _("This invitation code is unknown or has already been used."),
+                code="invalid_invitation",
+            )
+        self.invitation = invitation
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("category")
+            and not self.invitation
+            and "invitation_code" not in (self.errors)
+        ):
+            self.add_error("category", _("Choose a category."))
+        return cleaned
+
+    def selected_category(self) -> AttendeeCategory:
+        return self.invitation.category if self.invitation else self.cleaned_data["category"]
+
+
+class ResendLinkForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=LIMITS["email"])
+
+
+class ManageDetailsForm(RegistrantDetailsForm):
+    language = forms.ChoiceField(label=_("Language of emails"), choices=Language.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = False

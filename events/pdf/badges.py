@@ -1,0 +1,157 @@
+"""Badges: one A6 PDF per registration, or A4 sheets of four A6 badges with cut marks.
+
+The QR holds only the registration's token (segno, SVG inline, error correction M or higher).
+The name is set as large as fits: its lines are computed here from the font's own advance widths
+(Be Vietnam Pro Bold), so a 40-character name stays on at most two lines, each line within the
+badge's width.
+"""
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from fontTools.ttLib import TTFont
+
+from events.models import Registration
+from events.pdf.renderer import render_html_to_pdf, shared_font_config
+from events.text import nfc
+
+#: Width of the text column of a badge: A6 (105 mm) less 2 × 8 mm of margin, in points.
+TEXT_WIDTH_PT = (105 - 16) / 25.4 * 72
+#: Keep a little room for kerning and rounding.
+SAFETY = 0.94
+FONT_FILES = {
+    700: "vendor/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf",
+    400: "vendor/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf",
+}
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_COLOUR = "#1d4ed8"
+
+
+@functools.cache
+def _advances(weight: int) -> tuple[dict[int, float], float]:
+    """Advance widths (in em) by code point, and a fallback width for missing glyphs."""
+    path = finders.find(FONT_FILES[weight])
+    font = TTFont(Path(path), lazy=True)
+    units = font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    widths = {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+    return widths, widths.get(ord("M"), 0.8)
+
+
+def text_width_em(text: str, *, weight: int = 700) -> float:
+    widths, fallback = _advances(weight)
+    return sum(widths.get(ord(ch), fallback) for ch in text)
+
+
+def _wrap(words: list[str], size: float, width: float, weight: int) -> list[str] | None:
+    """Greedy wrap of ``words`` at ``size`` pt; None if a single word is wider than ``width``."""
+    lines: list[str] = []
+    space = text_width_em(" ", weight=weight) * size
+    current, current_width = "", 0.0
+    for word in words:
+        word_width = text_width_em(word, weight=weight) * size
+        if word_width > width:
+            return None
+        if current and current_width + space + word_width <= width:
+            current, current_width = f"{current} {word}", current_width + space + word_width
+        else:
+            if current:
+                lines.append(current)
+            current, current_width = word, word_width
+    if current:
+        lines.append(current)
+    return lines
+
+
+@dataclass(frozen=True)
+class FittedText:
+    size: float
+    lines: list[str]
+
+
+def fit_text(
+    text: str,
+    *,
+    max_size: float,
+    min_size: float,
+    max_lines: int,
+    width: float = TEXT_WIDTH_PT,
+    weight: int = 700,
+) -> FittedText:
+    """The largest size (by 0.5 pt) at which ``text`` fits ``max_lines`` lines of ``width`` pt,
+    with its lines. At ``min_size`` a text that still does not fit keeps its greedy lines."""
+    words = nfc(text).split()
+    if not words:
+        return FittedText(max_size, [])
+    usable = width * SAFETY
+    size = max_size
+    while size >= min_size:
+        lines = _wrap(words, size, usable, weight)
+        if lines is not None and len(lines) <= max_lines:
+            return FittedText(size, lines)
+        size -= 0.5
+    return FittedText(min_size, _wrap(words, min_size, usable, weight) or [" ".join(words)])
+
+
+def _ink_on(colour: str) -> str:
+    """Black or white text, whichever reads better on ``colour``."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    return "#111111" if luminance > 0.4 else "#ffffff"
+
+
+def qr_svg(token: str) -> str:
+    """The badge's QR as inline SVG: only the token, error correction M (or higher when the
+    same size allows it), a 4-module quiet zone (on the white badge), sized by CSS."""
+    code = segno.make(token, error="m", micro=False, boost_error=True)
+    return code.svg_inline(border=4, omitsize=True, dark="#000000", light=None)
+
+
+def badge_context(registration: Registration) -> dict:
+    """What the badge template shows for ``registration``."""
+    colour = registration.category.badge_colour
+    colour = colour if HEX_COLOUR.match(colour or "") else DEFAULT_COLOUR
+    return {
+        "registration": registration,
+        "event": registration.event,
+        "category": registration.category,
+        "name": fit_text(registration.full_name, max_size=26, min_size=11, max_lines=2),
+        "title": fit_text(registration.title, max_size=11, min_size=7, max_lines=2, weight=400),
+        "organization": fit_text(
+            registration.organization, max_size=12, min_size=7, max_lines=2, weight=700
+        ),
+        "colour": colour,
+        "ink": _ink_on(colour),
+        "qr": mark_safe(qr_svg(registration.token)),  # noqa: S308 - segno's own SVG
+    }
+
+
+def _render(template: str, context: dict, language: str) -> bytes:
+    with translation.override(language):
+        html = render_to_string(template, context)
+    return render_html_to_pdf(html, font_config=shared_font_config())
+
+
+def badge_render_pdf(*, registration: Registration) -> bytes:
+    """One A6 badge as PDF bytes. Side effects: none."""
+    return _render(
+        "pdf/badge.html", {"badges": [badge_context(registration)]}, registration.language
+    )
+
+
+def badge_sheets_render_pdf(*, registrations: list[Registration], language: str = "vi") -> bytes:
+    """A4 sheets, four A6 badges each (two by two), with cut marks. Side effects: none."""
+    contexts = [badge_context(registration) for registration in registrations]
+    sheets = [contexts[i : i + 4] for i in range(0, len(contexts), 4)]
+    return _render("pdf/badge_sheet.html", {"sheets": sheets}, language)

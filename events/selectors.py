@@ -1,0 +1,68 @@
+"""Reads of events that span relations (views and admin use these)."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from events.enums import RegistrationStatus
+from events.models import AttendeeCategory, Event, Registration
+from events.text import fold
+
+
+def event_open_for_registration() -> Event | None:
+    """The soonest event that has not ended and whose registration window is open."""
+    now = timezone.now()
+    for event in Event.objects.filter(ends_at__gt=now).order_by("starts_at")[:20]:
+        if event.registration_is_open(now):
+            return event
+    return None
+
+
+def registration_by_manage_secret(secret: str) -> Registration | None:
+    if not secret or len(secret) > 64:
+        return None
+    return (
+        Registration.objects.select_related("event", "category")
+        .filter(manage_secret=secret)
+        .first()
+    )
+
+
+def registration_search(queryset: QuerySet, query: str) -> QuerySet:
+    """Accent-blind search on name, email, organization and phone: every folded word of
+    ``query`` must appear in the registration's ``search_key``."""
+    for word in fold(query).split()[:8]:
+        queryset = queryset.filter(search_key__contains=word)
+    return queryset
+
+
+def registration_status_counts(queryset: QuerySet | None = None) -> list[dict]:
+    """[{status, label, count}] for every status, in the enum's order (one query)."""
+    queryset = Registration.objects.all() if queryset is None else queryset
+    counts = dict(
+        queryset.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in RegistrationStatus.choices
+    ]
+
+
+def categories_with_counts(queryset: QuerySet | None = None) -> QuerySet:
+    """Categories with their confirmed, waitlisted and pending counts (one query)."""
+    queryset = AttendeeCategory.objects.all() if queryset is None else queryset
+    status = "registrations__status"
+    return queryset.select_related("event").annotate(
+        confirmed=Count("registrations", filter=Q(**{status: RegistrationStatus.CONFIRMED})),
+        waitlisted=Count("registrations", filter=Q(**{status: RegistrationStatus.WAITLISTED})),
+        pending=Count(
+            "registrations",
+            filter=Q(
+                **{
+                    f"{status}__in": [
+                        RegistrationStatus.PENDING_EMAIL,
+                        RegistrationStatus.PENDING_APPROVAL,
+                    ]
+                }
+            ),
+        ),
+    )

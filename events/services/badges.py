@@ -1,0 +1,100 @@
+"""Badges in bulk: A4 sheets of four A6 badges, built by a background task with progress."""
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from pypdf import PdfWriter
+
+from events.enums import RegistrationStatus
+from events.models import AttendeeCategory, BadgeBatch, Event, Registration
+from events.text import fold
+
+logger = logging.getLogger(__name__)
+
+#: Badges rendered per WeasyPrint document (a multiple of 4); progress is saved after each.
+CHUNK = 100
+
+
+def badge_batch_create(
+    *,
+    event: Event,
+    category: AttendeeCategory | None = None,
+    registrations: list[Registration] | None = None,
+    by=None,
+) -> BadgeBatch:
+    """Queue a PDF of badge sheets for the confirmed registrations of ``category`` (or of the
+    whole event), or for the given ``registrations``.
+
+    Side effects: a BadgeBatch row; after commit, the ``build_badge_batch`` task.
+    """
+    if registrations is not None:
+        ids = [r.pk for r in registrations if r.event_id == event.pk]
+    else:
+        queryset = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        if category is not None:
+            queryset = queryset.filter(category=category)
+        ids = list(
+            queryset.order_by("category__sort_order", "search_key", "id").values_list(
+                "id", flat=True
+            )
+        )
+    batch = BadgeBatch.objects.create(
+        event=event, category=category, registration_ids=ids, total=len(ids), created_by=by
+    )
+
+    def enqueue():
+        from events.tasks import build_badge_batch
+
+        build_badge_batch.enqueue(batch.pk)
+
+    transaction.on_commit(enqueue)
+    return batch
+
+
+def badge_batch_build(*, batch_id: int) -> str:
+    """Render the batch's sheets chunk by chunk, saving progress, then the merged PDF.
+
+    Side effects: the batch's status, progress, file (in MEDIA_ROOT) and error. Returns the
+    final status.
+    """
+    from events.pdf.badges import badge_sheets_render_pdf
+
+    batch = BadgeBatch.objects.select_related("event").get(pk=batch_id)
+    if batch.status == BadgeBatch.Status.DONE:
+        return batch.status
+    BadgeBatch.objects.filter(pk=batch.pk).update(status=BadgeBatch.Status.RUNNING, done=0)
+    try:
+        by_id = Registration.objects.select_related("event", "category").in_bulk(
+            batch.registration_ids
+        )
+        registrations = [by_id[pk] for pk in batch.registration_ids if pk in by_id]
+        writer = PdfWriter()
+        for start in range(0, len(registrations), CHUNK):
+            chunk = registrations[start : start + CHUNK]
+            writer.append(io.BytesIO(badge_sheets_render_pdf(registrations=chunk)))
+            BadgeBatch.objects.filter(pk=batch.pk).update(done=start + len(chunk))
+        if not registrations:
+            writer.add_blank_page(width=595.28, height=841.89)
+        output = io.BytesIO()
+        writer.write(output)
+    except Exception as error:
+        logger.exception("Badge batch %s failed", batch.pk)
+        BadgeBatch.objects.filter(pk=batch.pk).update(
+            status=BadgeBatch.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
+        )
+        return BadgeBatch.Status.FAILED
+    name = slugify(fold(batch.category.name if batch.category else "badges"))
+    batch.refresh_from_db()
+    batch.file.save(
+        f"{name or 'badges'}-{batch.pk}.pdf", ContentFile(output.getvalue()), save=False
+    )
+    batch.status = BadgeBatch.Status.DONE
+    batch.done = len(registrations)
+    batch.total = len(registrations)
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["file", "status", "done", "total", "finished_at"])
+    return batch.status

@@ -1,0 +1,488 @@
+"""Registration: create, confirm the email, decide the seat, approve, cancel, update, reissue.
+
+Locking (PostgreSQL): the scarce rows are the event (when it has a capacity) and the category.
+Every function that decides or frees a seat locks them in that order with ``FOR NO KEY UPDATE``
+(a plain ``FOR UPDATE`` would deadlock with the ``FOR KEY SHARE`` lock that inserting a
+registration takes on its category) before it locks any registration row. On SQLite,
+``transaction_mode="IMMEDIATE"`` serialises writers instead.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from events.enums import LIVE_STATUSES, Language, RegistrationStatus
+from events.exceptions import (
+    AlreadyRegistered,
+    CategoryNotAvailable,
+    ConfirmationLinkExpired,
+    ConfirmationLinkInvalid,
+    ConfirmationLinkUsed,
+    ConsentRequired,
+    InvalidDetails,
+    InvalidInvitation,
+    InvalidTransition,
+    RegistrationClosed,
+)
+from events.models import (
+    AttendeeCategory,
+    Event,
+    Invitation,
+    Registration,
+    RegistrationEmail,
+    new_token,
+)
+from events.phone import normalize_phone
+from events.services.emails import registration_email_queue
+from events.text import nfc
+
+Status = RegistrationStatus
+Kind = RegistrationEmail.Kind
+
+CONFIRM_SALT = "events.registration.confirm-email"
+#: Max lengths the service enforces (the form shows the same limits).
+LIMITS = {"full_name": 120, "email": 254, "organization": 200, "title": 200, "needs": 1000}
+
+
+def _confirm_hours() -> int:
+    return int(getattr(settings, "REGISTRATION_CONFIRM_HOURS", 48))
+
+
+def _locked(queryset: QuerySet) -> QuerySet:
+    if connection.features.has_select_for_no_key_update:
+        return queryset.select_for_update(no_key=True)
+    return queryset.select_for_update()
+
+
+def _lock_seats(category_id: int) -> AttendeeCategory:
+    """Lock the event (if it has a capacity) and then the category; return the category."""
+    category = AttendeeCategory.objects.select_related("event").get(pk=category_id)
+    if category.event.capacity is not None:
+        category.event = _locked(Event.objects.filter(pk=category.event_id)).get()
+    locked = _locked(AttendeeCategory.objects.filter(pk=category_id)).get()
+    locked.event = category.event
+    return locked
+
+
+def _free_seats(category: AttendeeCategory) -> int | None:
+    """Seats left in the category and the event (None: no limit). Call with the locks held."""
+    limits = []
+    if category.capacity is not None:
+        taken = Registration.objects.filter(category=category, status=Status.CONFIRMED).count()
+        limits.append(category.capacity - taken)
+    if category.event.capacity is not None:
+        taken = Registration.objects.filter(
+            event_id=category.event_id, status=Status.CONFIRMED
+        ).count()
+        limits.append(category.event.capacity - taken)
+    return max(min(limits), 0) if limits else None
+
+
+def _confirm_seat(registration: Registration, *, now: dt.datetime, kind: str) -> None:
+    registration.status = Status.CONFIRMED
+    registration.confirmed_at = now
+    registration.badge_issued_at = registration.badge_issued_at or now
+    registration.save(update_fields=["status", "confirmed_at", "badge_issued_at"])
+    registration_email_queue(registration=registration, kind=kind)
+
+
+def _promote(category: AttendeeCategory, free: int | None, *, now: dt.datetime) -> int:
+    """Confirm the first ``free`` waitlisted registrations of the category, in waitlist order."""
+    waiting = Registration.objects.filter(category=category, status=Status.WAITLISTED).order_by(
+        "waitlisted_at", "id"
+    )
+    if free is not None:
+        waiting = waiting[:free]
+    promoted = list(_locked(waiting))
+    for registration in promoted:
+        _confirm_seat(registration, now=now, kind=Kind.PROMOTED)
+    return len(promoted)
+
+
+def _decide(registration: Registration, category: AttendeeCategory, *, now: dt.datetime) -> None:
+    """Give ``registration`` its status after the email step: pending approval, a seat or the
+    waitlist. Call with ``_lock_seats`` held. Side effects: saves it, queues its email."""
+    if category.needs_approval and registration.approved_at is None:
+        registration.status = Status.PENDING_APPROVAL
+        registration.save(update_fields=["status"])
+        registration_email_queue(registration=registration, kind=Kind.PENDING_APPROVAL)
+        return
+    free = _free_seats(category)
+    if free:
+        free -= _promote(category, free, now=now)  # anyone already waiting goes first
+    if free is None or free > 0:
+        _confirm_seat(registration, now=now, kind=Kind.CONFIRMED)
+    else:
+        registration.status = Status.WAITLISTED
+        registration.waitlisted_at = now
+        registration.save(update_fields=["status", "waitlisted_at"])
+        registration_email_queue(registration=registration, kind=Kind.WAITLISTED)
+
+
+def _clean_text(value: str, field: str) -> str:
+    value = " ".join(nfc(value or "").split()) if field != "needs" else nfc(value or "").strip()
+    if len(value) > LIMITS[field]:
+        raise InvalidDetails()
+    return value
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidDetails() from None
+    if len(email) > LIMITS["email"]:
+        raise InvalidDetails()
+    return email
+
+
+def _expire_stale(*, event: Event, email: str, now: dt.datetime) -> None:
+    """An unconfirmed registration older than the link's lifetime no longer blocks the email."""
+    Registration.objects.filter(
+        event=event,
+        email__iexact=email,
+        status=Status.PENDING_EMAIL,
+        created_at__lt=now - dt.timedelta(hours=_confirm_hours()),
+    ).update(status=Status.EXPIRED)
+
+
+def registration_create(
+    *,
+    event: Event,
+    category: AttendeeCategory,
+    full_name: str,
+    email: str,
+    phone: str = "",
+    organization: str = "",
+    title: str = "",
+    language: str = "vi",
+    needs: str = "",
+    consent: bool = True,
+    share_with_exhibitors: bool = False,
+    invitation_code: str | None = None,
+    skip_email_confirmation: bool = False,
+    created_by=None,
+) -> Registration:
+    """Register someone for ``event`` in ``category``.
+
+    Public path (``skip_email_confirmation=False``): the event's registration window must be open,
+    the category public or unlocked by ``invitation_code`` (whose category then wins); the
+    registration waits in ``pending_email`` and a confirmation link is emailed.
+    Trusted path (walk-ins, imports, exhibitor staff: ``skip_email_confirmation=True``): no window
+    or invitation check; the seat is decided at once: confirmed, waitlisted or pending_approval.
+    A valid invitation code counts as the approval.
+
+    Raises AlreadyRegistered (a live registration exists for this email and event),
+    RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails,
+    InvalidPhone. Side effects: the Registration row (names in NFC, phone as +84…), the invitation
+    marked used, a stale unconfirmed registration of the same email expired, and the email queued
+    (sent after commit).
+    """
+    now = timezone.now()
+    full_name = _clean_text(full_name, "full_name")
+    if not full_name:
+        raise InvalidDetails()
+    email = _clean_email(email)
+    phone = normalize_phone(phone)
+    organization = _clean_text(organization, "organization")
+    title = _clean_text(title, "title")
+    needs = _clean_text(needs, "needs")
+    if language not in Language.values:
+        language = Language.VI
+    if not consent:
+        raise ConsentRequired()
+    if category.event_id != event.pk:
+        raise CategoryNotAvailable()
+    if not skip_email_confirmation and not event.registration_is_open(now):
+        raise RegistrationClosed()
+
+    with transaction.atomic():
+        invitation = None
+        if invitation_code:
+            code = invitation_code.strip().upper()
+            invitation = _locked(Invitation.objects.filter(event=event, code=code)).first()
+            used = (
+                invitation
+                and invitation.registration
+                and (invitation.registration.status != Status.EXPIRED)
+            )
+            if invitation is None or used:
+                raise InvalidInvitation()
+            category = invitation.category
+        elif not category.is_public and not skip_email_confirmation:
+            raise CategoryNotAvailable()
+
+        _expire_stale(event=event, email=email, now=now)
+        registration = Registration(
+            event=event,
+            category=category,
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            organization=organization,
+            title=title,
+            language=language,
+            needs=needs,
+            consent_at=now,
+            share_with_exhibitors=share_with_exhibitors,
+            created_by=created_by,
+            created_at=now,
+            status=Status.PENDING_EMAIL,
+            approved_at=now if invitation else None,
+        )
+        if skip_email_confirmation:
+            category = _lock_seats(category.pk)  # before the insert: see the module docstring
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            raise AlreadyRegistered() from None
+        if invitation is not None:
+            invitation.registration = registration
+            invitation.save(update_fields=["registration"])
+        if skip_email_confirmation:
+            _decide(registration, category, now=now)
+        else:
+            registration_email_queue(registration=registration, kind=Kind.CONFIRM_EMAIL)
+    return registration
+
+
+def registration_confirmation_key(*, registration: Registration) -> str:
+    """The signed, expiring key of the confirmation link. Side effects: none."""
+    return signing.dumps(registration.pk, salt=CONFIRM_SALT, compress=False)
+
+
+def registration_from_confirmation_key(*, key: str) -> Registration:
+    """Read a confirmation key. Raises ConfirmationLinkInvalid or ConfirmationLinkExpired."""
+    try:
+        pk = signing.loads(key, salt=CONFIRM_SALT, max_age=dt.timedelta(hours=_confirm_hours()))
+    except signing.SignatureExpired:
+        raise ConfirmationLinkExpired() from None
+    except signing.BadSignature:
+        raise ConfirmationLinkInvalid() from None
+    registration = Registration.objects.select_related("event", "category").filter(pk=pk).first()
+    if registration is None:
+        raise ConfirmationLinkInvalid()
+    return registration
+
+
+def registration_confirm_email(*, key: str) -> Registration:
+    """Confirm the email address behind the link ``key`` (single use) and decide the seat.
+
+    Raises ConfirmationLinkInvalid, ConfirmationLinkExpired (the registration is then expired)
+    or ConfirmationLinkUsed. Side effects: status confirmed / waitlisted / pending_approval, the
+    matching email queued; waitlisted registrations promoted first if seats are free.
+    """
+    try:
+        found = registration_from_confirmation_key(key=key)
+    except ConfirmationLinkExpired:
+        try:
+            pk = signing.loads(key, salt=CONFIRM_SALT)
+        except signing.BadSignature:
+            raise ConfirmationLinkExpired() from None
+        Registration.objects.filter(pk=pk, status=Status.PENDING_EMAIL).update(
+            status=Status.EXPIRED
+        )
+        raise
+    now = timezone.now()
+    with transaction.atomic():
+        category = _lock_seats(found.category_id)
+        registration = _locked(Registration.objects.filter(pk=found.pk)).get()
+        if registration.status == Status.EXPIRED:
+            raise ConfirmationLinkExpired()
+        if registration.status != Status.PENDING_EMAIL:
+            raise ConfirmationLinkUsed()
+        registration.email_confirmed_at = now
+        registration.save(update_fields=["email_confirmed_at"])
+        _decide(registration, category, now=now)
+    return registration
+
+
+def registration_approve(*, registration: Registration, by=None) -> Registration:
+    """Approve a registration that waits for approval: it gets a seat or goes on the waitlist.
+
+    Raises InvalidTransition unless it is pending approval. Side effects: as ``_decide``.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        category = _lock_seats(registration.category_id)
+        locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
+        if locked.status != Status.PENDING_APPROVAL:
+            raise InvalidTransition()
+        locked.approved_at = now
+        locked.save(update_fields=["approved_at"])
+        _decide(locked, category, now=now)
+    return locked
+
+
+def registration_reject(*, registration: Registration, by=None, reason: str = "") -> Registration:
+    """Decline a registration that waits for approval or on the waitlist.
+
+    Raises InvalidTransition otherwise. Side effects: status rejected, email queued.
+    """
+    with transaction.atomic():
+        _lock_seats(registration.category_id)
+        locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
+        if locked.status not in (Status.PENDING_APPROVAL, Status.WAITLISTED):
+            raise InvalidTransition()
+        locked.status = Status.REJECTED
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_at"])
+        registration_email_queue(registration=locked, kind=Kind.REJECTED)
+    return locked
+
+
+def registration_cancel(*, registration: Registration, by=None, reason: str = "") -> Registration:
+    """Cancel a live registration (by its holder or an organizer). Idempotent: a registration
+    that is no longer live is returned unchanged.
+
+    Side effects: status cancelled; if it held a seat, the first waitlisted registrations of the
+    category are promoted (and emailed); a cancellation email is queued.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        category = _lock_seats(registration.category_id)
+        locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
+        if locked.status not in LIVE_STATUSES:
+            return locked
+        held_seat = locked.status == Status.CONFIRMED
+        locked.status = Status.CANCELLED
+        locked.cancelled_at = now
+        locked.save(update_fields=["status", "cancelled_at"])
+        registration_email_queue(registration=locked, kind=Kind.CANCELLED)
+        if held_seat:
+            _promote(category, _free_seats(category), now=now)
+    return locked
+
+
+def registration_promote_waitlist(*, category: AttendeeCategory) -> int:
+    """Fill the free seats of ``category`` from its waitlist (after a capacity increase).
+
+    Side effects: promoted registrations confirmed and emailed. Returns how many.
+    """
+    with transaction.atomic():
+        locked = _lock_seats(category.pk)
+        return _promote(locked, _free_seats(locked), now=timezone.now())
+
+
+def registration_reissue_badge(*, registration: Registration, by=None) -> Registration:
+    """Give the registration a new badge token: the old QR stops working at once.
+
+    Side effects: new token and badge time; the new badge is emailed if the seat is confirmed.
+    """
+    with transaction.atomic():
+        locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
+        locked.token = new_token()
+        locked.badge_issued_at = timezone.now()
+        locked.save(update_fields=["token", "badge_issued_at"])
+        if locked.status == Status.CONFIRMED:
+            registration_email_queue(registration=locked, kind=Kind.BADGE_REISSUED)
+    return locked
+
+
+EDITABLE_FIELDS = (
+    "full_name",
+    "phone",
+    "organization",
+    "title",
+    "language",
+    "needs",
+    "share_with_exhibitors",
+)
+
+
+def registration_update(*, registration: Registration, by=None, **changes) -> Registration:
+    """Change the registrant's details (``EDITABLE_FIELDS``; the email and category stay).
+
+    A changed name reissues the badge (new token, the old QR stops working). Raises
+    InvalidDetails, InvalidPhone or InvalidTransition (not live). Side effects: the row; the new
+    badge emailed when the name changed on a confirmed registration.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    cleaned = {}
+    for field, value in changes.items():
+        if field == "phone":
+            cleaned[field] = normalize_phone(value)
+        elif field == "language":
+            cleaned[field] = value if value in Language.values else Language.VI
+        elif field == "share_with_exhibitors":
+            cleaned[field] = bool(value)
+        else:
+            cleaned[field] = _clean_text(value, field)
+    if "full_name" in cleaned and not cleaned["full_name"]:
+        raise InvalidDetails()
+    with transaction.atomic():
+        locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
+        if locked.status not in LIVE_STATUSES:
+            raise InvalidTransition()
+        renamed = "full_name" in cleaned and cleaned["full_name"] != locked.full_name
+        changed = [f for f, v in cleaned.items() if getattr(locked, f) != v]
+        for field in changed:
+            setattr(locked, field, cleaned[field])
+        if renamed:
+            locked.token = new_token()
+            locked.badge_issued_at = timezone.now()
+            changed += ["token", "badge_issued_at"]
+        if changed:
+            locked.save(update_fields=changed)
+        if renamed and locked.status == Status.CONFIRMED:
+            registration_email_queue(registration=locked, kind=Kind.BADGE_REISSUED)
+    return locked
+
+
+def registration_resend_email(*, registration: Registration, kind: str | None = None) -> None:
+    """Send the registrant the email that fits the status again (or ``kind``).
+
+    Side effects: an email queued. Confirmation links are only sent while pending_email.
+    """
+    if kind is None:
+        kind = {
+            Status.PENDING_EMAIL: Kind.CONFIRM_EMAIL,
+            Status.PENDING_APPROVAL: Kind.PENDING_APPROVAL,
+            Status.CONFIRMED: Kind.CONFIRMED,
+            Status.WAITLISTED: Kind.WAITLISTED,
+            Status.CANCELLED: Kind.CANCELLED,
+            Status.REJECTED: Kind.REJECTED,
+        }.get(registration.status)
+    if kind is None or (kind == Kind.CONFIRM_EMAIL and registration.status != Status.PENDING_EMAIL):
+        raise InvalidTransition()
+    with transaction.atomic():
+        registration_email_queue(registration=registration, kind=kind)
+
+
+def registration_send_manage_link(*, event: Event, email: str) -> bool:
+    """Email the holder of the live registration for ``email`` the link to manage it (or, while
+    unconfirmed, the confirmation link again). Says nothing about whether one exists.
+
+    Side effects: an email queued if a live registration exists. Returns whether one did.
+    """
+    registration = (
+        Registration.objects.filter(event=event, email__iexact=(email or "").strip())
+        .filter(status__in=LIVE_STATUSES)
+        .first()
+    )
+    if registration is None:
+        return False
+    kind = Kind.CONFIRM_EMAIL if registration.status == Status.PENDING_EMAIL else Kind.MANAGE_LINK
+    with transaction.atomic():
+        registration_email_queue(registration=registration, kind=kind)
+    return True
+
+
+def registrations_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
+    """Expire registrations whose confirmation link has run out. They never held a seat, so
+    nothing is freed but the email address. Side effects: status expired. Returns how many."""
+    now = now or timezone.now()
+    return Registration.objects.filter(
+        status=Status.PENDING_EMAIL,
+        created_at__lt=now - dt.timedelta(hours=_confirm_hours()),
+    ).update(status=Status.EXPIRED)

@@ -1,0 +1,234 @@
+"""Public registration pages: the form, the confirmation link, and the private manage page."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events import selectors
+from events.enums import LIVE_STATUSES, RegistrationStatus
+from events.exceptions import (
+    AlreadyRegistered,
+    ConfirmationLinkUsed,
+    EventsError,
+    InvalidPhone,
+)
+from events.forms import ManageDetailsForm, RegistrationForm, ResendLinkForm
+from events.ics import event_ics
+from events.models import Event, Registration
+from events.pdf.badges import badge_render_pdf, qr_svg
+from events.ratelimit import rate_limited
+from events.services import (
+    registration_cancel,
+    registration_confirm_email,
+    registration_create,
+    registration_send_manage_link,
+    registration_update,
+)
+from events.services.registration import registration_from_confirmation_key
+from events.text import fold
+
+Status = RegistrationStatus
+
+
+def register_current(request):
+    """/register/: the form of the next event whose registration is open."""
+    event = selectors.event_open_for_registration()
+    if event is None:
+        raise Http404(_("No registration is open at the moment."))
+    return redirect("events:register", event_slug=event.slug)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register(request, event_slug: str):
+    event = get_object_or_404(Event, slug=event_slug)
+    is_open = event.registration_is_open()
+    already: str | None = None
+    if request.method == "POST" and is_open:
+        form = RegistrationForm(request.POST, event=event)
+        if rate_limited(request, "register"):
+            form.is_valid()
+            form.add_error(None, _("Too many attempts from your network. Try again later."))
+        elif form.is_bot:
+            return redirect("events:register_sent", event_slug=event.slug)
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                registration_create(
+                    event=event,
+                    category=form.selected_category(),
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    organization=data["organization"],
+                    title=data["title"],
+                    language=get_language() or "vi",
+                    needs=data["needs"],
+                    consent=data["consent"],
+                    share_with_exhibitors=data["share_with_exhibitors"],
+                    invitation_code=data["invitation_code"] or None,
+                )
+            except AlreadyRegistered as error:
+                already = data["email"]
+                form.add_error("email", error.message)
+            except InvalidPhone as error:
+                form.add_error("phone", error.message)
+            except EventsError as error:
+                form.add_error(None, error.message)
+            else:
+                request.session["registered_email"] = data["email"]
+                return redirect("events:register_sent", event_slug=event.slug)
+    else:
+        initial = {"invitation_code": request.GET.get("code", "")[:32]}
+        form = RegistrationForm(initial=initial, event=event)
+    context = {"event": event, "form": form, "is_open": is_open, "already_email": already}
+    return render(request, "events/register.html", context)
+
+
+@never_cache
+def register_sent(request, event_slug: str):
+    event = get_object_or_404(Event, slug=event_slug)
+    email = request.session.get("registered_email", "")
+    return render(request, "events/register_sent.html", {"event": event, "email": email})
+
+
+@require_POST
+def resend_link(request, event_slug: str):
+    """Email the link to manage an existing registration. Says the same whether one exists."""
+    event = get_object_or_404(Event, slug=event_slug)
+    form = ResendLinkForm(request.POST)
+    if rate_limited(request, "resend"):
+        messages.error(request, _("Too many attempts from your network. Try again later."))
+        return redirect("events:register", event_slug=event.slug)
+    if form.is_valid():
+        registration_send_manage_link(event=event, email=form.cleaned_data["email"])
+    messages.success(
+        request,
+        _("If this address is registered, we have emailed it the link to manage the registration."),
+    )
+    return redirect("events:register", event_slug=event.slug)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, key: str):
+    """The link of the confirmation email. GET shows a button (mail scanners follow links);
+    POST confirms, once."""
+    try:
+        registration = registration_from_confirmation_key(key=key)
+    except EventsError as error:
+        return _link_error(request, error)
+    if registration.status != Status.PENDING_EMAIL:
+        if registration.status == Status.EXPIRED:
+            return _link_error(request, EventsError(code="expired"))
+        return _link_error(request, ConfirmationLinkUsed(), registration=registration)
+    if request.method == "POST":
+        try:
+            registration = registration_confirm_email(key=key)
+        except ConfirmationLinkUsed as error:
+            return _link_error(request, error, registration=registration)
+        except EventsError as error:
+            return _link_error(request, error)
+        return redirect("events:manage", secret=registration.manage_secret)
+    return render(request, "events/confirm.html", {"registration": registration})
+
+
+def _link_error(request, error: EventsError, registration: Registration | None = None):
+    context = {"error": error, "registration": registration}
+    return render(request, "events/link_error.html", context, status=400)
+
+
+def _by_secret(secret: str) -> Registration:
+    registration = selectors.registration_by_manage_secret(secret)
+    if registration is None:
+        raise Http404(_("This link is not valid."))
+    return registration
+
+
+@never_cache
+def manage(request, secret: str):
+    registration = _by_secret(secret)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "is_live": registration.status in LIVE_STATUSES,
+        "has_badge": registration.status == Status.CONFIRMED,
+        "qr": qr_svg(registration.token) if registration.status == Status.CONFIRMED else "",
+    }
+    return render(request, "events/manage.html", context)
+
+
+@never_cache
+def manage_badge_pdf(request, secret: str):
+    registration = _by_secret(secret)
+    if registration.status != Status.CONFIRMED:
+        raise Http404(_("The badge is available once the registration is confirmed."))
+    pdf = badge_render_pdf(registration=registration)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = fold(registration.full_name).replace(" ", "-") or "badge"
+    response["Content-Disposition"] = f'inline; filename="badge-{name}.pdf"'
+    return response
+
+
+def manage_ics(request, secret: str):
+    registration = _by_secret(secret)
+    url = request.build_absolute_uri(reverse("events:manage", args=[secret]))
+    response = HttpResponse(
+        event_ics(event=registration.event, url=url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_edit(request, secret: str):
+    registration = _by_secret(secret)
+    if registration.status not in LIVE_STATUSES:
+        return redirect("events:manage", secret=secret)
+    if request.method == "POST":
+        form = ManageDetailsForm(request.POST)
+        if form.is_valid():
+            old_token = registration.token
+            try:
+                updated = registration_update(registration=registration, **form.cleaned_data)
+            except EventsError as error:
+                form.add_error(None, error.message)
+            else:
+                if updated.token != old_token:
+                    messages.success(
+                        request,
+                        _(
+                            "Saved. Your name changed, so you have a new badge: the old one no "
+                            "longer works."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your details are saved."))
+                return redirect("events:manage", secret=secret)
+    else:
+        form = ManageDetailsForm(
+            initial={field: getattr(registration, field) for field in ManageDetailsForm.base_fields}
+        )
+    context = {"registration": registration, "event": registration.event, "form": form}
+    return render(request, "events/manage_edit.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_cancel(request, secret: str):
+    registration = _by_secret(secret)
+    if registration.status not in LIVE_STATUSES:
+        return redirect("events:manage", secret=secret)
+    if request.method == "POST":
+        registration_cancel(registration=registration, reason="by registrant")
+        messages.success(request, _("Your registration is cancelled."))
+        return redirect("events:manage", secret=secret)
+    context = {"registration": registration, "event": registration.event, "now": timezone.now()}
+    return render(request, "events/manage_cancel.html", context)

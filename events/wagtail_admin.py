@@ -1,0 +1,678 @@
+"""The organizer's side of registration in Wagtail's admin: events, categories, registrations
+(filters, accent-blind search, CSV/XLSX export, counts per status, actions), invitations with a
+CSV import, and badge sheets built in the background. Registered in ``wagtail_hooks.py``."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse, reverse_lazy
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from events import selectors
+from events.enums import RegistrationStatus
+from events.exceptions import EventsError
+from events.models import (
+    AttendeeCategory,
+    BadgeBatch,
+    Event,
+    Invitation,
+    InvitationImport,
+    Registration,
+)
+from events.pdf.badges import badge_render_pdf
+from events.services import (
+    badge_batch_create,
+    registration_approve,
+    registration_cancel,
+    registration_create,
+    registration_promote_waitlist,
+    registration_reissue_badge,
+    registration_reject,
+    registration_resend_email,
+    registration_update,
+)
+from events.services.invitations import (
+    ImportFileError,
+    invitation_import_apply,
+    invitation_import_preview,
+)
+from events.services.registration import EDITABLE_FIELDS
+from events.text import fold
+
+MANAGE_PERMISSION = "events.change_registration"
+
+
+def _require(request, permission: str = MANAGE_PERMISSION) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+# --- Events and categories --------------------------------------------------------------------
+
+
+def _panel(model, fields) -> ObjectList:
+    return ObjectList([FieldPanel(field) for field in fields]).bind_to_model(model)
+
+
+class EventViewSet(SnippetViewSet):
+    model = Event
+    icon = "date"
+    menu_label = _("Events")
+    add_to_admin_menu = False
+    list_display = ["name", "starts_at", "venue", "capacity", "registration_opens_at"]
+    search_fields = ["name", "slug", "venue"]
+    copy_view_enabled = False
+    panels = [
+        "name",
+        "slug",
+        "theme",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "venue_address",
+        "map_url",
+        "organizer",
+        "contact_email",
+        "capacity",
+        "registration_opens_at",
+        "registration_closes_at",
+    ]
+
+
+class CategoryEditView(SnippetViewSet.edit_view_class):
+    def save_instance(self):
+        instance = super().save_instance()
+        promoted = registration_promote_waitlist(category=instance)
+        if promoted:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d waitlisted registration got a seat.",
+                    "%(count)d waitlisted registrations got a seat.",
+                    promoted,
+                )
+                % {"count": promoted},
+            )
+        return instance
+
+
+class CategoryIndexView(SnippetViewSet.index_view_class):
+    def get_base_queryset(self):
+        return selectors.categories_with_counts(super().get_base_queryset())
+
+
+class AttendeeCategoryViewSet(SnippetViewSet):
+    model = AttendeeCategory
+    icon = "group"
+    menu_label = _("Attendee categories")
+    add_to_admin_menu = False
+    index_view_class = CategoryIndexView
+    edit_view_class = CategoryEditView
+    copy_view_enabled = False
+    list_display = [
+        "name",
+        "event",
+        "capacity",
+        "confirmed",
+        "waitlisted",
+        "pending",
+        "is_public",
+        "needs_approval",
+    ]
+    list_filter = ["event", "is_public", "needs_approval"]
+    search_fields = ["name", "slug"]
+    panels = [
+        "event",
+        "name",
+        "slug",
+        "capacity",
+        "is_public",
+        "needs_approval",
+        FieldPanel("badge_colour", widget=forms.TextInput(attrs={"type": "color"})),
+        "sort_order",
+    ]
+
+
+# --- Registrations ----------------------------------------------------------------------------
+
+#: action name → (label, service call, statuses it applies to)
+ACTIONS = {
+    "approve": (_("Approve"), lambda r, u: registration_approve(registration=r, by=u)),
+    "reject": (_("Reject"), lambda r, u: registration_reject(registration=r, by=u)),
+    "cancel": (_("Cancel"), lambda r, u: registration_cancel(registration=r, by=u)),
+    "resend": (_("Resend email"), lambda r, u: registration_resend_email(registration=r)),
+    "reissue": (_("Reissue badge"), lambda r, u: registration_reissue_badge(registration=r, by=u)),
+}
+ACTION_STATUSES = {
+    "approve": {RegistrationStatus.PENDING_APPROVAL},
+    "reject": {RegistrationStatus.PENDING_APPROVAL, RegistrationStatus.WAITLISTED},
+    "cancel": {
+        RegistrationStatus.PENDING_EMAIL,
+        RegistrationStatus.PENDING_APPROVAL,
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+    },
+    "resend": {
+        RegistrationStatus.PENDING_EMAIL,
+        RegistrationStatus.PENDING_APPROVAL,
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.REJECTED,
+    },
+    "reissue": {RegistrationStatus.CONFIRMED},
+}
+
+
+def run_action(action: str, registrations, user) -> tuple[int, int]:
+    """Apply ``action`` to each registration; returns (done, skipped)."""
+    _label, call = ACTIONS[action]
+    done = skipped = 0
+    for registration in registrations:
+        if registration.status not in ACTION_STATUSES[action]:
+            skipped += 1
+            continue
+        try:
+            call(registration, user)
+        except EventsError:
+            skipped += 1
+        else:
+            done += 1
+    return done, skipped
+
+
+class RegistrationIndexView(SnippetViewSet.index_view_class):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("category", "event")
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return selectors.registration_search(queryset, self.search_query)
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        counted = Registration.objects.all()
+        for field in ("event", "category"):
+            values = [v for v in self.request.GET.getlist(field) if v.isdigit()]
+            if values:
+                counted = counted.filter(**{f"{field}__in": values})
+        context["status_counts"] = selectors.registration_status_counts(counted)
+        context["index_url_for_counts"] = self.index_url
+        return context
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        for priority, (action, (label, _call)) in enumerate(ACTIONS.items(), start=30):
+            if instance.status in ACTION_STATUSES[action]:
+                url = reverse(self.registration_action_url_name, args=[quote(instance.pk), action])
+                buttons.append(ListingButton(label, url=url, priority=priority))
+        if instance.status == RegistrationStatus.CONFIRMED:
+            url = reverse(self.registration_badge_url_name, args=[quote(instance.pk)])
+            buttons.append(ListingButton(_("Badge (PDF)"), url=url, priority=40))
+        return buttons
+
+    @cached_property
+    def registration_action_url_name(self):
+        return self.index_url_name.replace(":list", ":action")
+
+    @cached_property
+    def registration_badge_url_name(self):
+        return self.index_url_name.replace(":list", ":badge")
+
+
+class RegistrationCreateView(SnippetViewSet.add_view_class):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return registration_create(
+            event=data["category"].event,
+            category=data["category"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data.get("phone", ""),
+            organization=data.get("organization", ""),
+            title=data.get("title", ""),
+            language=data.get("language", "vi"),
+            needs=data.get("needs", ""),
+            share_with_exhibitors=data.get("share_with_exhibitors", False),
+            skip_email_confirmation=True,
+            created_by=self.request.user,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EventsError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+
+
+class RegistrationEditView(SnippetViewSet.edit_view_class):
+    def save_instance(self):
+        original = Registration.objects.get(pk=self.object.pk)
+        changes = {
+            f: self.form.cleaned_data[f] for f in EDITABLE_FIELDS if f in self.form.cleaned_data
+        }
+        return registration_update(registration=original, by=self.request.user, **changes)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EventsError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+
+
+class RegistrationViewSet(SnippetViewSet):
+    model = Registration
+    icon = "user"
+    menu_label = _("Registrations")
+    add_to_admin_menu = False
+    index_view_class = RegistrationIndexView
+    index_results_template_name = "events/admin/registration_index_results.html"
+    add_view_class = RegistrationCreateView
+    edit_view_class = RegistrationEditView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_per_page = 50
+    list_display = ["full_name", "email", "organization", "category", "status", "created_at"]
+    list_filter = ["status", "category", "event"]
+    search_fields = ["search_key"]
+    ordering = ["-created_at", "-id"]
+    list_export = [
+        "full_name",
+        "email",
+        "phone",
+        "organization",
+        "title",
+        "category",
+        "status",
+        "language",
+        "needs",
+        "share_with_exhibitors",
+        "created_at",
+        "confirmed_at",
+    ]
+    export_headings = {"category": _("Attendee category")}
+    export_filename = "registrations"
+    inspect_view_fields = [
+        "full_name",
+        "email",
+        "phone",
+        "organization",
+        "title",
+        "event",
+        "category",
+        "status",
+        "language",
+        "needs",
+        "share_with_exhibitors",
+        "consent_at",
+        "created_at",
+        "email_confirmed_at",
+        "approved_at",
+        "confirmed_at",
+        "waitlisted_at",
+        "cancelled_at",
+        "badge_issued_at",
+    ]
+
+    def _with_panel(self, kwargs: dict, fields) -> dict:
+        panel = _panel(Registration, fields)
+        return {**kwargs, "panel": panel, "form_class": panel.get_form_class()}
+
+    def get_add_view_kwargs(self, **kwargs):
+        fields = ["category", "full_name", "email", *EDITABLE_FIELDS[1:]]
+        return self._with_panel(super().get_add_view_kwargs(**kwargs), fields)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return self._with_panel(super().get_edit_view_kwargs(**kwargs), EDITABLE_FIELDS)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("action/<int:pk>/<slug:action>/", self.action_view, name="action"),
+            path("badge/<int:pk>/", self.badge_view, name="badge"),
+        ]
+
+    def action_view(self, request, pk: int, action: str):
+        _require(request)
+        if action not in ACTIONS:
+            raise Http404
+        registration = get_object_or_404(Registration.objects.select_related("category"), pk=pk)
+        label = ACTIONS[action][0]
+        if request.method == "POST":
+            done, _skipped = run_action(action, [registration], request.user)
+            if done:
+                messages.success(request, _("%(action)s: done.") % {"action": label})
+            else:
+                messages.error(
+                    request,
+                    _("%(action)s is not possible for this registration now.") % {"action": label},
+                )
+            return redirect(self.get_url_name("list"))
+        return TemplateResponse(
+            request,
+            "events/admin/registration_action.html",
+            {"registration": registration, "action": action, "label": label},
+        )
+
+    def badge_view(self, request, pk: int):
+        _require(request, "events.view_registration")
+        registration = get_object_or_404(
+            Registration.objects.select_related("event", "category"),
+            pk=pk,
+            status=RegistrationStatus.CONFIRMED,
+        )
+        name = fold(registration.full_name).replace(" ", "-") or "badge"
+        response = HttpResponse(badge_render_pdf(registration=registration), "application/pdf")
+        response["Content-Disposition"] = f'inline; filename="badge-{name}.pdf"'
+        return response
+
+
+class RegistrationBulkAction(SnippetBulkAction):
+    models = [Registration]
+    template_name = "events/admin/registration_bulk_action.html"
+    action = ""
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm(MANAGE_PERMISSION)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        done, skipped = run_action(cls.action, objects, user)
+        kwargs["self"].skipped = skipped
+        return done, 0
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "label": self.display_name}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        message = ngettext(
+            "%(action)s: %(count)d registration.",
+            "%(action)s: %(count)d registrations.",
+            num_parent_objects,
+        ) % {"action": self.display_name, "count": num_parent_objects}
+        if getattr(self, "skipped", 0):
+            message += " " + ngettext(
+                "%(count)d skipped (not possible in its status).",
+                "%(count)d skipped (not possible in their status).",
+                self.skipped,
+            ) % {"count": self.skipped}
+        return message
+
+
+def _bulk_action(name: str, priority: int) -> type[RegistrationBulkAction]:
+    label = ACTIONS[name][0]
+    return type(
+        f"Registration{name.title()}BulkAction",
+        (RegistrationBulkAction,),
+        {
+            "display_name": label,
+            "action_type": f"registration_{name}",
+            "aria_label": label,
+            "action": name,
+            "action_priority": priority,
+        },
+    )
+
+
+BULK_ACTIONS = [_bulk_action(name, 10 + i) for i, name in enumerate(ACTIONS)]
+
+
+class RegistrationBadgesBulkAction(RegistrationBulkAction):
+    display_name = _("Badge sheets (PDF)")
+    action_type = "registration_badges"
+    aria_label = _("Build badge sheets of the selected registrations")
+    action_priority = 5
+
+    def check_perm(self, obj):
+        return obj.status == RegistrationStatus.CONFIRMED and self.request.user.has_perm(
+            MANAGE_PERMISSION
+        )
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        if not objects:
+            return 0, 0
+        batch = badge_batch_create(event=objects[0].event, registrations=objects, by=user)
+        kwargs["self"].batch = batch
+        return len(batch.registration_ids), 0
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        batch = getattr(self, "batch", None)
+        return redirect("events_badge_batch", batch.pk) if batch else response
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return _("Badge sheets are being built.")
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+class InvitationIndexView(SnippetViewSet.index_view_class):
+    @cached_property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                _("Import a CSV"), url=reverse("events_invitation_import"), icon_name="upload"
+            ),
+        ]
+
+
+class InvitationViewSet(SnippetViewSet):
+    model = Invitation
+    icon = "mail"
+    menu_label = _("Invitations")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_display = ["code", "full_name", "email", "category", "registration", "created_at"]
+    list_filter = ["event", "category"]
+    search_fields = ["code", "full_name", "email"]
+    panels = ["event", "category", "full_name", "email", "note"]
+    index_view_class = InvitationIndexView
+
+
+class InvitationImportForm(forms.Form):
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.all())
+    default_category = forms.ModelChoiceField(
+        label=_("Category for rows without one"),
+        queryset=AttendeeCategory.objects.select_related("event"),
+        required=False,
+    )
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, first row with column names: full_name, email, phone, organization, title, "
+            "category, language, note (Vietnamese names such as “họ tên”, “đơn vị” work too)."
+        ),
+    )
+
+
+def invitation_import_view(request):
+    """Upload → preview (nothing written) → import. The file travels back in the preview form."""
+    _require(request, "events.add_invitation")
+    import base64
+
+    context = {"form": None, "preview": None}
+    if request.method == "POST" and request.POST.get("confirm"):
+        event = get_object_or_404(Event, pk=request.POST.get("event"))
+        category = AttendeeCategory.objects.filter(
+            pk=request.POST.get("default_category") or None, event=event
+        ).first()
+        try:
+            content = base64.b64decode(request.POST.get("content", ""), validate=True)
+            record = invitation_import_apply(
+                event=event,
+                content=content,
+                file_name=request.POST.get("file_name", ""),
+                default_category=category,
+                by=request.user,
+            )
+        except (ValueError, ImportFileError) as error:
+            messages.error(request, getattr(error, "message", _("The file could not be read.")))
+            return redirect("events_invitation_import")
+        messages.success(
+            request,
+            _(
+                "Import done: %(created)d created, %(skipped)d already registered, "
+                "%(rejected)d rejected."
+            )
+            % {
+                "created": record.created_count,
+                "skipped": record.skipped_count,
+                "rejected": record.rejected_count,
+            },
+        )
+        return redirect("events_invitation_import_report", record.pk)
+    if request.method == "POST":
+        form = InvitationImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            event = form.cleaned_data["event"]
+            category = form.cleaned_data["default_category"]
+            if category is not None and category.event_id != event.pk:
+                form.add_error("default_category", _("This category belongs to another event."))
+            else:
+                content = form.cleaned_data["file"].read()
+                try:
+                    preview = invitation_import_preview(
+                        event=event, content=content, default_category=category
+                    )
+                except ImportFileError as error:
+                    form.add_error("file", error.message)
+                else:
+                    context.update(
+                        preview=preview,
+                        event=event,
+                        category=category,
+                        file_name=form.cleaned_data["file"].name,
+                        content=base64.b64encode(content).decode(),
+                    )
+    else:
+        form = InvitationImportForm()
+    context["form"] = form
+    return TemplateResponse(request, "events/admin/invitation_import.html", context)
+
+
+def invitation_import_report_view(request, pk: int):
+    _require(request, "events.view_invitation")
+    record = get_object_or_404(InvitationImport.objects.select_related("event"), pk=pk)
+    return TemplateResponse(
+        request, "events/admin/invitation_import_report.html", {"record": record}
+    )
+
+
+# --- Badge sheets -----------------------------------------------------------------------------
+
+
+class BadgeBatchForm(forms.Form):
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.all())
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=AttendeeCategory.objects.select_related("event"),
+        required=False,
+        help_text=_("Empty: every confirmed registration of the event."),
+    )
+
+
+def badge_batch_list_view(request):
+    _require(request)
+    if request.method == "POST":
+        form = BadgeBatchForm(request.POST)
+        if form.is_valid():
+            category = form.cleaned_data["category"]
+            event = form.cleaned_data["event"]
+            if category is not None and category.event_id != event.pk:
+                form.add_error("category", _("This category belongs to another event."))
+            else:
+                batch = badge_batch_create(event=event, category=category, by=request.user)
+                return redirect("events_badge_batch", batch.pk)
+    else:
+        form = BadgeBatchForm(initial={"event": Event.objects.order_by("-starts_at").first()})
+    batches = BadgeBatch.objects.select_related("event", "category")[:30]
+    return TemplateResponse(
+        request, "events/admin/badge_batches.html", {"form": form, "batches": batches}
+    )
+
+
+def badge_batch_view(request, pk: int):
+    _require(request)
+    batch = get_object_or_404(BadgeBatch.objects.select_related("event", "category"), pk=pk)
+    if request.GET.get("format") == "json":
+        from django.http import JsonResponse
+
+        return JsonResponse(
+            {
+                "status": batch.status,
+                "done": batch.done,
+                "total": batch.total,
+                "percent": batch.progress_percent,
+            }
+        )
+    return TemplateResponse(request, "events/admin/badge_batch.html", {"batch": batch})
+
+
+def badge_batch_download_view(request, pk: int):
+    _require(request)
+    batch = get_object_or_404(BadgeBatch, pk=pk, status=BadgeBatch.Status.DONE)
+    if not batch.file:
+        raise Http404
+    return FileResponse(
+        batch.file.open("rb"),
+        as_attachment=True,
+        filename=batch.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+
+
+class RegistrationViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Registration")
+    menu_icon = "form"
+    menu_order = 250
+    items = (RegistrationViewSet, AttendeeCategoryViewSet, InvitationViewSet, EventViewSet)
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        items.append(
+            MenuItem(
+                _("Badge sheets"),
+                reverse_lazy("events_badge_batches"),
+                icon_name="doc-full",
+                order=len(items) + 1,
+            )
+        )
+        return items
+
+
+def admin_urls():
+    return [
+        path("events/invitations/import/", invitation_import_view, name="events_invitation_import"),
+        path(
+            "events/invitations/import/<int:pk>/",
+            invitation_import_report_view,
+            name="events_invitation_import_report",
+        ),
+        path("events/badges/", badge_batch_list_view, name="events_badge_batches"),
+        path("events/badges/<int:pk>/", badge_batch_view, name="events_badge_batch"),
+        path(
+            "events/badges/<int:pk>/download/",
+            badge_batch_download_view,
+            name="events_badge_batch_download",
+        ),
+    ]

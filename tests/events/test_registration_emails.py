@@ -1,0 +1,86 @@
+"""Emails go out after commit through an outbox: a mail server that is down never loses or
+blocks a registration; the email is retried and goes out once the server is back."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from events.enums import RegistrationStatus as S
+from events.models import RegistrationEmail
+from events.services import (
+    registration_create,
+    registration_email_send,
+    registration_emails_send_due,
+)
+from tests.events.registration_factories import make_category, make_event, person
+
+pytestmark = pytest.mark.django_db
+
+BROKEN = "tests.events.registration_factories.BrokenEmailBackend"
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_a_mail_server_that_raises_neither_blocks_nor_loses_the_registration(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = BROKEN
+    event = make_event()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = registration_create(
+            event=event, category=make_category(event), skip_email_confirmation=True, **person(1)
+        )
+    assert registration.status == S.CONFIRMED
+    email = RegistrationEmail.objects.get(registration=registration)
+    assert (email.kind, email.status, email.attempts) == ("confirmed", "pending", 1)
+    assert email.last_error == "ConnectionRefusedError: SMTP server down"
+    assert email.next_attempt_at > timezone.now()
+
+    settings.EMAIL_BACKEND = LOCMEM  # the server is back
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert registration_emails_send_due(now=later) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == ("sent", 2, "")
+    assert [m.to for m in mail.outbox] == [["nguoi1@example.com"]]
+    assert registration_emails_send_due(now=later) == 0  # sent once, not twice
+
+
+def test_failed_sends_are_retried_later_by_a_deferred_task(settings):
+    settings.EMAIL_BACKEND = BROKEN
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    event = make_event()
+    registration = registration_create(event=event, category=make_category(event), **person(1))
+    email = RegistrationEmail.objects.get(registration=registration)
+    before = timezone.now()
+    assert registration_email_send(email_id=email.pk) == "pending"
+    retry = DBTaskResult.objects.get(task_path="events.tasks.send_registration_email")
+    assert retry.args_kwargs == {"args": [email.pk], "kwargs": {}}
+    assert retry.run_after > before + dt.timedelta(seconds=50)
+
+
+def test_an_email_is_given_up_after_the_last_attempt(settings):
+    settings.EMAIL_BACKEND = BROKEN
+    settings.REGISTRATION_EMAIL_MAX_ATTEMPTS = 2
+    event = make_event()
+    registration = registration_create(event=event, category=make_category(event), **person(1))
+    email = RegistrationEmail.objects.get(registration=registration)
+    assert registration_email_send(email_id=email.pk) == "pending"
+    assert registration_email_send(email_id=email.pk) == "failed"
+    assert registration_email_send(email_id=email.pk) == "failed"  # no third attempt
+    email.refresh_from_db()
+    assert email.attempts == 2
+
+
+def test_emails_are_in_the_registrants_language(django_capture_on_commit_callbacks):
+    event = make_event()
+    category = make_category(event)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_create(event=event, category=category, language="en", **person(1))
+        registration_create(event=event, category=category, language="vi", **person(2))
+    english, vietnamese = mail.outbox
+    assert english.subject.startswith("Confirm your registration")
+    assert vietnamese.subject.startswith("Xác nhận đăng ký")
+    assert "/en/register/confirm/" in english.body
+    assert "/register/confirm/" in vietnamese.body and "/en/" not in vietnamese.body

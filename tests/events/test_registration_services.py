@@ -1,0 +1,352 @@
+"""Registration services: double opt-in, seats, waitlist, approval, invitations, emails."""
+
+import datetime as dt
+import re
+import unicodedata
+
+import pytest
+from django.core import mail, signing
+from django.utils import timezone
+
+from events.enums import RegistrationStatus as S
+from events.exceptions import (
+    AlreadyRegistered,
+    CategoryNotAvailable,
+    ConfirmationLinkExpired,
+    ConfirmationLinkInvalid,
+    ConfirmationLinkUsed,
+    ConsentRequired,
+    InvalidDetails,
+    InvalidInvitation,
+    InvalidPhone,
+    InvalidTransition,
+    RegistrationClosed,
+)
+from events.models import Invitation, Registration, RegistrationEmail
+from events.services import (
+    registration_approve,
+    registration_cancel,
+    registration_confirm_email,
+    registration_confirmation_key,
+    registration_create,
+    registration_emails_send_due,
+    registration_promote_waitlist,
+    registration_reissue_badge,
+    registration_reject,
+    registration_update,
+    registrations_expire_unconfirmed,
+)
+from events.services.registration import CONFIRM_SALT
+from tests.events.registration_factories import make_category, make_event, person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run the on-commit callbacks (the email tasks) of the block, as after a real commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def create(event, category, n, **kwargs):
+    return registration_create(event=event, category=category, **person(n), **kwargs)
+
+
+def confirm_link(message) -> str:
+    return re.search(r"/register/confirm/(\S+)/", message.body).group(1)
+
+
+def test_public_registration_waits_for_the_email_and_holds_no_seat(run_on_commit):
+    event = make_event()
+    category = make_category(event, capacity=1)
+    with run_on_commit():
+        registration = create(event, category, 1, phone="0912 345 678")
+    assert registration.status == S.PENDING_EMAIL
+    assert registration.phone == "+84912345678"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nguoi1@example.com"]
+    assert confirm_link(mail.outbox[0])
+    # the seat is still free: a walk-in gets it
+    walk_in = create(event, category, 2, skip_email_confirmation=True)
+    assert walk_in.status == S.CONFIRMED
+
+
+def test_confirming_the_email_confirms_and_sends_badge_ics_and_manage_link(run_on_commit):
+    event = make_event()
+    category = make_category(event, capacity=10)
+    with run_on_commit():
+        registration = create(event, category, 1)
+    key = confirm_link(mail.outbox[0])
+    with run_on_commit():
+        confirmed = registration_confirm_email(key=key)
+    assert confirmed.pk == registration.pk
+    assert confirmed.status == S.CONFIRMED
+    assert confirmed.email_confirmed_at is not None
+    message = mail.outbox[1]
+    assert f"/registration/{confirmed.manage_secret}/" in message.body
+    assert confirmed.token not in message.body  # the QR secret is not the manage secret
+    assert [a[2] for a in message.attachments] == ["application/pdf", "text/calendar"]
+    assert message.attachments[0][1][:5] == b"%PDF-"
+    assert "BEGIN:VEVENT" in message.attachments[1][1]
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert confirmed.manage_secret in html
+
+
+def test_confirmation_link_works_once():
+    event = make_event()
+    registration = create(event, make_category(event), 1)
+    key = registration_confirmation_key(registration=registration)
+    registration_confirm_email(key=key)
+    with pytest.raises(ConfirmationLinkUsed):
+        registration_confirm_email(key=key)
+
+
+def test_confirmation_link_expires_and_expires_the_registration(settings):
+    settings.REGISTRATION_CONFIRM_HOURS = 48
+    event = make_event()
+    registration = create(event, make_category(event), 1)
+
+    class Past(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(timezone.now().timestamp()) - 49 * 3600)
+
+    old_key = Past(salt=CONFIRM_SALT).sign_object(registration.pk)
+    with pytest.raises(ConfirmationLinkExpired):
+        registration_confirm_email(key=old_key)
+    registration.refresh_from_db()
+    assert registration.status == S.EXPIRED
+
+
+def test_tampered_confirmation_link_is_invalid():
+    event = make_event()
+    registration = create(event, make_category(event), 1)
+    key = registration_confirmation_key(registration=registration)
+    with pytest.raises(ConfirmationLinkInvalid):
+        registration_confirm_email(key=key[:-2] + ("AA" if key[-2:] != "AA" else "BB"))
+    with pytest.raises(ConfirmationLinkInvalid):
+        registration_confirm_email(key="not-a-key")
+
+
+def test_unconfirmed_registrations_expire_and_free_the_email_only():
+    event = make_event()
+    category = make_category(event, capacity=1)
+    stale = create(event, category, 1)
+    Registration.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=49)
+    )
+    fresh = create(event, category, 2)
+    assert registrations_expire_unconfirmed() == 1
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stale.status, fresh.status) == (S.EXPIRED, S.PENDING_EMAIL)
+    again = create(event, category, 1, skip_email_confirmation=True)
+    assert again.status == S.CONFIRMED  # the seat was never held by the expired one
+
+
+def test_a_stale_unconfirmed_registration_does_not_block_registering_again():
+    event = make_event()
+    category = make_category(event)
+    stale = create(event, category, 1)
+    Registration.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=49)
+    )
+    again = create(event, category, 1)
+    stale.refresh_from_db()
+    assert (stale.status, again.status) == (S.EXPIRED, S.PENDING_EMAIL)
+
+
+def test_one_live_registration_per_email_and_event_case_blind():
+    event = make_event()
+    category = make_category(event)
+    create(event, category, 1)
+    with pytest.raises(AlreadyRegistered) as error:
+        registration_create(
+            event=event, category=category, full_name="Ai Đó", email="NGUOI1@Example.com"
+        )
+    assert error.value.code == "already_registered"
+    assert Registration.objects.count() == 1
+    # another event is fine
+    other = make_event()
+    create(other, make_category(other), 1)
+    assert Registration.objects.count() == 2
+
+
+def test_cancelled_registration_lets_the_email_register_again():
+    event = make_event()
+    category = make_category(event)
+    first = create(event, category, 1, skip_email_confirmation=True)
+    registration_cancel(registration=first)
+    second = create(event, category, 1, skip_email_confirmation=True)
+    assert second.status == S.CONFIRMED
+
+
+def test_category_capacity_confirms_then_waitlists():
+    event = make_event()
+    category = make_category(event, capacity=2)
+    statuses = [create(event, category, n, skip_email_confirmation=True).status for n in range(3)]
+    assert statuses == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+
+
+def test_event_capacity_waitlists_across_categories():
+    event = make_event(capacity=2)
+    press = make_category(event, name="Báo chí", capacity=10)
+    guests = make_category(event, name="Đại biểu", capacity=10)
+    a = create(event, press, 1, skip_email_confirmation=True)
+    b = create(event, guests, 2, skip_email_confirmation=True)
+    c = create(event, guests, 3, skip_email_confirmation=True)
+    assert [a.status, b.status, c.status] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+
+
+def test_cancel_frees_the_seat_and_promotes_the_first_waitlisted(run_on_commit):
+    event = make_event()
+    category = make_category(event, capacity=1)
+    seated = create(event, category, 1, skip_email_confirmation=True)
+    first = create(event, category, 2, skip_email_confirmation=True)
+    second = create(event, category, 3, skip_email_confirmation=True)
+    mail.outbox.clear()
+    with run_on_commit():
+        cancelled = registration_cancel(registration=seated)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (cancelled.status, first.status, second.status) == (
+        S.CANCELLED,
+        S.CONFIRMED,
+        S.WAITLISTED,
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == ["nguoi1@example.com", "nguoi2@example.com"]
+    promoted = next(m for m in mail.outbox if m.to == ["nguoi2@example.com"])
+    assert promoted.attachments[0][2] == "application/pdf"
+
+
+def test_cancel_is_idempotent_and_cancelling_a_waitlisted_promotes_nobody():
+    event = make_event()
+    category = make_category(event, capacity=1)
+    seated = create(event, category, 1, skip_email_confirmation=True)
+    waiting = create(event, category, 2, skip_email_confirmation=True)
+    registration_cancel(registration=waiting)
+    again = registration_cancel(registration=waiting)
+    seated.refresh_from_db()
+    assert (again.status, seated.status) == (S.CANCELLED, S.CONFIRMED)
+    assert Registration.objects.filter(status=S.CONFIRMED).count() == 1
+
+
+def test_raising_the_capacity_fills_seats_from_the_waitlist_in_order():
+    event = make_event()
+    category = make_category(event, capacity=1)
+    regs = [create(event, category, n, skip_email_confirmation=True) for n in range(4)]
+    category.capacity = 3
+    category.save()
+    assert registration_promote_waitlist(category=category) == 2
+    statuses = [Registration.objects.get(pk=r.pk).status for r in regs]
+    assert statuses == [S.CONFIRMED, S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+
+
+def test_category_that_needs_approval_waits_then_approve_gives_a_seat():
+    event = make_event()
+    press = make_category(event, name="Báo chí", capacity=1, needs_approval=True)
+    a = create(event, press, 1, skip_email_confirmation=True)
+    b = create(event, press, 2, skip_email_confirmation=True)
+    assert (a.status, b.status) == (S.PENDING_APPROVAL, S.PENDING_APPROVAL)
+    assert registration_approve(registration=a).status == S.CONFIRMED
+    assert registration_approve(registration=b).status == S.WAITLISTED
+    with pytest.raises(InvalidTransition):
+        registration_approve(registration=a)
+    rejected = registration_reject(registration=b)
+    assert rejected.status == S.REJECTED
+
+
+def test_invitation_code_unlocks_an_invitation_only_category_once():
+    event = make_event()
+    public = make_category(event)
+    vip = make_category(event, name="Khách mời VIP", is_public=False, needs_approval=True)
+    invitation = Invitation.objects.create(event=event, category=vip)
+    with pytest.raises(CategoryNotAvailable):
+        create(event, vip, 1)
+    registration = create(event, public, 2, invitation_code=invitation.code.lower())
+    assert registration.category == vip  # the invitation's category wins
+    registration_confirm_email(key=registration_confirmation_key(registration=registration))
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED  # the invitation is the approval
+    with pytest.raises(InvalidInvitation):
+        create(event, public, 3, invitation_code=invitation.code)
+    with pytest.raises(InvalidInvitation):
+        create(event, public, 4, invitation_code="NOPE")
+    assert Registration.objects.count() == 1
+
+
+def test_closed_registration_refuses_the_public_but_not_walk_ins():
+    past = timezone.now() - dt.timedelta(days=1)
+    event = make_event(closes=past)
+    category = make_category(event)
+    with pytest.raises(RegistrationClosed):
+        create(event, category, 1)
+    assert Registration.objects.count() == 0
+    assert create(event, category, 2, skip_email_confirmation=True).status == S.CONFIRMED
+    not_yet = make_event(opens=timezone.now() + dt.timedelta(days=1))
+    with pytest.raises(RegistrationClosed):
+        create(not_yet, make_category(not_yet), 3)
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"consent": False}, ConsentRequired),
+        ({"email": "not-an-email"}, InvalidDetails),
+        ({"full_name": "   "}, InvalidDetails),
+        ({"full_name": "A" * 121}, InvalidDetails),
+        ({"organization": "B" * 201}, InvalidDetails),
+        ({"phone": "12345"}, InvalidPhone),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_saved(changes, error):
+    event = make_event()
+    data = {**person(1), **changes}
+    with pytest.raises(error):
+        registration_create(event=event, category=make_category(event), **data)
+    assert Registration.objects.count() == 0
+    assert RegistrationEmail.objects.count() == 0
+
+
+def test_names_are_stored_in_nfc():
+    event = make_event()
+    nfd = unicodedata.normalize("NFD", "Hoàng  Minh Cường")
+    registration = registration_create(
+        event=event, category=make_category(event), full_name=nfd, email="h@example.com"
+    )
+    registration.refresh_from_db()
+    assert registration.full_name == "Hoàng Minh Cường"
+    assert unicodedata.is_normalized("NFC", registration.full_name)
+    assert registration.search_key.startswith("hoang minh cuong")
+
+
+def test_reissue_gives_a_new_token(run_on_commit):
+    event = make_event()
+    registration = create(event, make_category(event), 1, skip_email_confirmation=True)
+    old = registration.token
+    mail.outbox.clear()
+    with run_on_commit():
+        reissued = registration_reissue_badge(registration=registration)
+    assert reissued.token != old
+    assert len(reissued.token) >= 22  # 128 bits in URL-safe base64
+    assert not Registration.objects.filter(token=old).exists()
+    assert mail.outbox[0].attachments[0][2] == "application/pdf"
+
+
+def test_a_name_change_reissues_the_badge_other_changes_do_not():
+    event = make_event()
+    registration = create(event, make_category(event), 1, skip_email_confirmation=True)
+    token = registration.token
+    updated = registration_update(registration=registration, organization="VNPT Hải Phòng")
+    assert (updated.token, updated.organization) == (token, "VNPT Hải Phòng")
+    renamed = registration_update(registration=updated, full_name="Đỗ Thị Hà")
+    assert renamed.token != token
+    assert renamed.search_key.startswith("do thi ha")
+
+
+def test_tokens_are_random_urlsafe_and_unique():
+    event = make_event()
+    category = make_category(event)
+    tokens = {create(event, category, n).token for n in range(20)}
+    assert len(tokens) == 20
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{32}", token) for token in tokens)
