@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from exhibitors.exceptions import InvalidTaxCode
 
-TAX_CODE_RE = re.compile(r"^(\d{10})(-\d{3})?$")
+TAX_CODE_RE = re.compile(r"([0-9]{10})(-[0-9]{3})?")
 _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
 
@@ -21,7 +21,7 @@ def tax_code_is_valid(value: str) -> bool:
     The check digit is ``10 - (Σ dᵢ·wᵢ mod 11)`` over the first nine digits with the weights
     31, 29, 23, 19, 17, 13, 7, 5, 3 (the General Department of Taxation's rule).
     """
-    match = TAX_CODE_RE.match(value or "")
+    match = TAX_CODE_RE.fullmatch(value or "")
     if not match:
         return False
     digits = [int(ch) for ch in match.group(1)]

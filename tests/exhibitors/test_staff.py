@@ -132,8 +132,9 @@ def test_cancelling_the_booking_cancels_every_badge(approved, exhibitor):
     first, second = add(approved, 1), add(approved, 2)
     booking_cancel(booking=approved, by=user_of(exhibitor))
     statuses = set(
-        Registration.objects.filter(pk__in=[first.registration_id, second.registration_id])
-        .values_list("status", flat=True)
+        Registration.objects.filter(
+            pk__in=[first.registration_id, second.registration_id]
+        ).values_list("status", flat=True)
     )
     assert statuses == {RegistrationStatus.CANCELLED}
     assert set(BoothStaff.objects.values_list("status", flat=True)) == {StaffStatus.REMOVED}
@@ -141,9 +142,7 @@ def test_cancelling_the_booking_cancels_every_badge(approved, exhibitor):
     assert approved.status == BookingStatus.CANCELLED
 
 
-def test_move_to_a_smaller_tier_with_too_many_staff_is_refused(
-    booths, approved, organizer, event
-):
+def test_move_to_a_smaller_tier_with_too_many_staff_is_refused(booths, approved, organizer, event):
     exhibition_settings_update(event=event, staff_quota_standard=1)
     add(approved, 1)
     add(approved, 2)
