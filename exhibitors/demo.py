@@ -23,6 +23,7 @@ from exhibitors.services import (
     exhibitor_create,
     exhibitor_signup,
     exhibitor_verify_email,
+    staff_add,
 )
 from exhibitors.services.accounts import verification_link_parts
 
@@ -104,6 +105,10 @@ COMPANIES = [
     ),
 ]
 SPONSOR_BOOTH = "A20"
+VIETTEL_STAFF = [
+    ("Nguyễn Minh Anh", "minhanh.nguyen@viettel.example", "Trưởng gian hàng"),
+    ("Lê Quang Huy", "quanghuy.le@viettel.example", "Kỹ sư giải pháp"),
+]
 
 
 def _booth_plan(index: int) -> dict:
@@ -205,6 +210,14 @@ def load_exhibition(event: Event) -> dict:
     for name, tax_code, sector, colour, website, vi, en, code, status in COMPANIES:
         exhibitor = _exhibitor(name, tax_code, sector, colour, website, vi, en)
         _book(event, exhibitor, code, status)
+    viettel = BoothBooking.objects.filter(
+        event=event, exhibitor__tax_code=COMPANIES[0][1], status=BookingStatus.APPROVED
+    ).first()
+    if viettel is not None:
+        present = {e.lower() for e in viettel.staff.values_list("email", flat=True)}
+        for full_name, email, position in VIETTEL_STAFF:
+            if email not in present:
+                staff_add(booking=viettel, full_name=full_name, email=email, position=position)
     sponsor = Booth.objects.get(event=event, code=SPONSOR_BOOTH)
     if not sponsor.blocked and not BoothBooking.objects.live().filter(booth=sponsor).exists():
         booth_block(booth=sponsor, by=None, reason="Nhà tài trợ Kim cương")
