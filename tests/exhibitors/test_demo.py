@@ -38,7 +38,11 @@ def test_demo_is_idempotent(demo_forum):
     counts = (Exhibitor.objects.count(), BoothBooking.objects.count(), BoothStaff.objects.count())
     call_command("load_demo", verbosity=0)
     assert (
-        Exhibitor.objects.count(),
-        BoothBooking.objects.count(),
-        BoothStaff.objects.count(),
-    ) == counts == (6, 6, 2)
+        (
+            Exhibitor.objects.count(),
+            BoothBooking.objects.count(),
+            BoothStaff.objects.count(),
+        )
+        == counts
+        == (6, 6, 2)
+    )
