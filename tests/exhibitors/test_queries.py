@@ -1,5 +1,7 @@
 """The floor plan and the directory render in a fixed number of queries, for 1 or 20 booths."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -72,3 +74,22 @@ def test_floor_plan_and_directory_pages_do_not_grow_with_the_hall(client, event)
         assert response.status_code == 200
         assert (path, small) == (path, big)
     assert count_queries(lambda: client.get("/exhibition/big-expo/"))[0] == 4
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_cms_exhibition_page_hook_renders_both_includes(event, count, django_assert_num_queries):
+    """The CMS ExhibitionPage calls the ``forumhall_exhibition_context`` hook with its page
+    (whose ``event`` is the forum's) and includes the template the hook names."""
+    from wagtail import hooks
+
+    approved_hall(event, count)
+    request = RequestFactory().get("/trien-lam/")
+    request.user = AnonymousUser()
+    [hook] = hooks.get_hooks("forumhall_exhibition_context")
+    with django_assert_num_queries(4):
+        context = hook(page=SimpleNamespace(event=event), request=request)
+        html = render_to_string(context["exhibition_template"], context, request=request)
+    assert context["exhibition_template"] == "exhibitors/includes/exhibition.html"
+    assert html.count('class="fp-booth ') == count
+    assert html.count('class="directory-card"') == count
+    assert hook(page=SimpleNamespace(event=None), request=request) == {}
