@@ -35,7 +35,7 @@ from exhibitors.services import (
     booth_unblock,
     exhibition_settings_update,
 )
-from exhibitors.tasks import expire_booth_holds
+from exhibitors.tasks import expire_booking_hold, expire_booth_holds
 from tests.exhibitors.conftest import make_booths, make_event, make_exhibitor, user_of
 
 INVOICE = {
@@ -412,3 +412,29 @@ def test_occupancy_summary_counts_states_and_revenue(
     assert summary["expected_revenue"] == approved.price_vnd == 15_000_000
     assert summary["pending_revenue"] == 24_000_000
     assert summary["pending"] == [requested, held]
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_with_the_database_backend_each_hold_schedules_its_own_expiry(
+    settings, event, booths, exhibitor, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    past = timezone.now() - dt.timedelta(minutes=31)
+    with django_capture_on_commit_callbacks(execute=True):
+        due = hold(event, booths[0], exhibitor, now=past)
+        later = hold(event, booths[1], exhibitor)
+    scheduled = DBTaskResult.objects.filter(task_path="exhibitors.tasks.expire_booking_hold")
+    assert sorted((r.args_kwargs["args"][0], r.run_after) for r in scheduled) == sorted(
+        [(due.pk, due.held_until), (later.pk, later.held_until)]
+    )
+    # what the worker does: run the tasks whose time has come
+    for result in scheduled.filter(run_after__lte=timezone.now()):
+        expire_booking_hold.call(*result.args_kwargs["args"])
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == (BookingStatus.EXPIRED, BookingStatus.HELD)
+    assert due.transitions.last().action == "expire"
