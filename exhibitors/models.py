@@ -1,1 +1,423 @@
-"""Models of the exhibition (see the exhibition issue)."""
+"""Models of the exhibition: companies and their members, booths, bookings and booth staff."""
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import Language
+from exhibitors.enums import (
+    LIVE_BOOKING_STATUSES,
+    BookingAction,
+    BookingExtra,
+    BookingStatus,
+    BoothState,
+    BoothTier,
+    MemberRole,
+    Sector,
+    StaffStatus,
+)
+from exhibitors.validators import validate_tax_code
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Exhibitor(models.Model):
+    """A company that exhibits. Its members are Django users (``ExhibitorMember``)."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    tax_code = models.CharField(
+        _("tax code"),
+        max_length=14,
+        unique=True,
+        validators=[validate_tax_code],
+        help_text=_("10 digits, or 10 digits, a dash and 3 digits for a branch."),
+    )
+    logo = models.ImageField(_("logo"), upload_to="exhibitors/logos/", blank=True)
+    description_vi = models.TextField(_("description (Vietnamese)"), max_length=2000, blank=True)
+    description_en = models.TextField(_("description (English)"), max_length=2000, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    contact_name = models.CharField(_("contact person"), max_length=120)
+    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_email = models.EmailField(_("contact email"))
+    language = models.CharField(
+        _("language of emails"), max_length=5, choices=Language.choices, default=Language.VI
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("exhibitor")
+        verbose_name_plural = _("exhibitors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def description(self) -> str:
+        """The description in the current language, falling back to the other one."""
+        if (get_language() or "vi").startswith("en"):
+            return self.description_en or self.description_vi
+        return self.description_vi or self.description_en
+
+
+class ExhibitorMember(models.Model):
+    """A user of an exhibitor. A user belongs to at most one company."""
+
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exhibitor_membership"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("exhibitor member")
+        verbose_name_plural = _("exhibitor members")
+        ordering = ["exhibitor", "joined_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.exhibitor})"
+
+
+class ExhibitorInvitation(models.Model):
+    """An invitation for a colleague to join an exhibitor; accepted through a secret link."""
+
+    exhibitor = models.ForeignKey(Exhibitor, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    VALID_FOR = dt.timedelta(days=14)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and now < self.created_at + self.VALID_FOR
+
+
+class ExhibitionSettings(models.Model):
+    """Per-event rules of the exhibition."""
+
+    event = models.OneToOneField(
+        "events.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="exhibition_settings",
+    )
+    booking_open = models.BooleanField(_("booking open"), default=False)
+    booking_closes_at = models.DateTimeField(
+        _("booking closes at"), null=True, blank=True, help_text=_("Empty: open until closed.")
+    )
+    max_booths_per_exhibitor = models.PositiveSmallIntegerField(
+        _("booths per exhibitor"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("hold duration (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)],
+        help_text=_("How long a booth stays held while the exhibitor confirms the details."),
+    )
+    staff_quota_standard = models.PositiveSmallIntegerField(_("staff passes: standard"), default=3)
+    staff_quota_corner = models.PositiveSmallIntegerField(_("staff passes: corner"), default=4)
+    staff_quota_premium = models.PositiveSmallIntegerField(_("staff passes: premium"), default=6)
+
+    class Meta:
+        verbose_name = _("exhibition settings")
+        verbose_name_plural = _("exhibition settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_booths_per_exhibitor__gte=1, hold_minutes__gte=1),
+                name="exhibition_settings_positive_limits",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if not self.booking_open:
+            return False
+        return not (self.booking_closes_at and now >= self.booking_closes_at)
+
+    def staff_quota(self, tier: str) -> int:
+        return {
+            BoothTier.STANDARD: self.staff_quota_standard,
+            BoothTier.CORNER: self.staff_quota_corner,
+            BoothTier.PREMIUM: self.staff_quota_premium,
+        }.get(tier, self.staff_quota_standard)
+
+
+class Booth(models.Model):
+    """A stand of the hall. Position and size on the plan are in plan units (1 unit = 10 cm)."""
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="booths"
+    )
+    code = models.CharField(_("code"), max_length=10, help_text=_("For example A01."))
+    zone = models.CharField(_("zone"), max_length=60, blank=True)
+    width_m = models.DecimalField(_("width (m)"), max_digits=4, decimal_places=1, default=3)
+    depth_m = models.DecimalField(_("depth (m)"), max_digits=4, decimal_places=1, default=3)
+    tier = models.CharField(
+        _("tier"), max_length=10, choices=BoothTier.choices, default=BoothTier.STANDARD
+    )
+    price_vnd = models.PositiveBigIntegerField(_("price (VND)"))
+    has_power = models.BooleanField(_("power"), default=True)
+    has_internet = models.BooleanField(_("internet"), default=False)
+    has_furniture = models.BooleanField(_("furniture"), default=True)
+    plan_x = models.PositiveIntegerField(_("plan x"))
+    plan_y = models.PositiveIntegerField(_("plan y"))
+    plan_w = models.PositiveIntegerField(_("plan width"), validators=[MinValueValidator(1)])
+    plan_h = models.PositiveIntegerField(_("plan height"), validators=[MinValueValidator(1)])
+    blocked = models.BooleanField(_("reserved by the organizer"), default=False, editable=False)
+    blocked_reason = models.CharField(_("reason"), max_length=200, blank=True, editable=False)
+    blocked_at = models.DateTimeField(_("reserved at"), null=True, blank=True, editable=False)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("booth")
+        verbose_name_plural = _("booths")
+        ordering = ["event", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="booth_code_unique_per_event"),
+            models.CheckConstraint(
+                condition=models.Q(plan_w__gte=1, plan_h__gte=1), name="booth_plan_size_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def size_label(self) -> str:
+        """ "3 × 3 m", "2,5 × 3 m" in Vietnamese."""
+        width, depth = (number_format(Decimal(v).normalize()) for v in (self.width_m, self.depth_m))
+        return f"{width} × {depth} m"
+
+    @property
+    def amenities(self) -> list[str]:
+        return [
+            str(label)
+            for flag, label in (
+                (self.has_power, _("power")),
+                (self.has_internet, _("internet")),
+                (self.has_furniture, _("furniture")),
+            )
+            if flag
+        ]
+
+
+def live_booking_q(now=None) -> models.Q:
+    """Bookings that keep their booth now: requested, approved, or held and not yet expired.
+
+    Expiry is checked on every read through this filter; the periodic task and the services
+    also write the ``expired`` status.
+    """
+    now = now or timezone.now()
+    return models.Q(status__in=[BookingStatus.REQUESTED, BookingStatus.APPROVED]) | models.Q(
+        status=BookingStatus.HELD, held_until__gt=now
+    )
+
+
+class BoothBookingQuerySet(models.QuerySet):
+    def live(self, now=None):
+        return self.filter(live_booking_q(now))
+
+
+class BoothBooking(models.Model):
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    booth = models.ForeignKey(
+        Booth, verbose_name=_("booth"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    exhibitor = models.ForeignKey(
+        Exhibitor, verbose_name=_("exhibitor"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.HELD
+    )
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    price_vnd = models.PositiveBigIntegerField(_("price (VND)"))
+    extras = models.JSONField(_("extras"), default=list, blank=True)
+    invoice_company = models.CharField(_("invoice: company name"), max_length=200, blank=True)
+    invoice_tax_code = models.CharField(_("invoice: tax code"), max_length=14, blank=True)
+    invoice_address = models.CharField(_("invoice: address"), max_length=300, blank=True)
+    invoice_email = models.EmailField(_("invoice: email"), blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = BoothBookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booth booking")
+        verbose_name_plural = _("booth bookings")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booth"],
+                condition=models.Q(status__in=LIVE_BOOKING_STATUSES),
+                name="one_live_booking_per_booth",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=BookingStatus.HELD) | models.Q(held_until__isnull=False),
+                name="held_booking_has_deadline",
+            ),
+        ]
+        indexes = [models.Index(fields=["exhibitor", "status"], name="booking_exhibitor_status")]
+
+    def __str__(self) -> str:
+        return f"{self.booth} · {self.exhibitor}"
+
+    def effective_status(self, now=None) -> str:
+        """The status as of ``now``: a held booking past its deadline reads as expired."""
+        now = now or timezone.now()
+        if self.status == BookingStatus.HELD and self.held_until and self.held_until <= now:
+            return BookingStatus.EXPIRED
+        return self.status
+
+    def get_effective_status_display(self) -> str:
+        return str(BookingStatus(self.effective_status()).label)
+
+    get_effective_status_display.short_description = _("status")
+
+    @property
+    def extras_display(self) -> str:
+        return ", ".join(
+            str(BookingExtra(e).label) for e in self.extras if e in BookingExtra.values
+        )
+
+    def is_live(self, now=None) -> bool:
+        return self.effective_status(now) in LIVE_BOOKING_STATUSES
+
+    @property
+    def booth_state(self) -> str:
+        return {
+            BookingStatus.HELD: BoothState.HELD,
+            BookingStatus.REQUESTED: BoothState.REQUESTED,
+            BookingStatus.APPROVED: BoothState.BOOKED,
+        }.get(self.status, BoothState.AVAILABLE)
+
+
+class BookingTransition(models.Model):
+    """One step in a booking's life: who, when, from which status (and booth) to which."""
+
+    booking = models.ForeignKey(BoothBooking, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=10, choices=BookingAction.choices)
+    from_status = models.CharField(
+        _("from"), max_length=10, choices=BookingStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=BookingStatus.choices)
+    from_booth = models.ForeignKey(
+        Booth, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_booth = models.ForeignKey(
+        Booth, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("booking transition")
+        verbose_name_plural = _("booking transitions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.booking}: {self.from_status or '-'} → {self.to_status}"
+
+
+class BoothStaff(models.Model):
+    """A person working at an approved booth; their pass is a registration with a QR badge."""
+
+    booking = models.ForeignKey(BoothBooking, on_delete=models.PROTECT, related_name="staff")
+    full_name = models.CharField(_("full name"), max_length=120)
+    email = models.EmailField(_("email"))
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StaffStatus.choices, default=StaffStatus.ACTIVE
+    )
+    registration = models.OneToOneField(
+        "events.Registration",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="booth_staff",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booth staff")
+        verbose_name_plural = _("booth staff")
+        ordering = ["booking", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "booking",
+                condition=models.Q(status=StaffStatus.ACTIVE),
+                name="one_active_staff_per_email_and_booking",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name

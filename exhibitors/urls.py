@@ -1,4 +1,43 @@
-"""Public pages of the exhibition: floor plan, exhibitor accounts and bookings."""
+"""Public pages of the exhibition: floor plan, exhibitor accounts and bookings.
+
+Mounted under the language prefix (Vietnamese at the root, English under /en/).
+"""
+
+from django.urls import path
+
+from exhibitors import views
 
 app_name = "exhibitors"
-urlpatterns: list = []
+urlpatterns = [
+    path("exhibition/", views.exhibition_current, name="current"),
+    path("exhibition/<slug:event_slug>/", views.floor_plan, name="floor_plan"),
+    path("exhibition/<slug:event_slug>/booths.json", views.floor_plan_api, name="floor_plan_api"),
+    path(
+        "exhibition/<slug:event_slug>/booths/<str:code>/",
+        views.booth_detail,
+        name="booth_detail",
+    ),
+    path(
+        "exhibition/<slug:event_slug>/booths/<str:code>/hold/",
+        views.booth_hold,
+        name="booth_hold",
+    ),
+    path("exhibition/<slug:event_slug>/exhibitors/", views.directory, name="directory"),
+    path("exhibitor/signup/", views.signup, name="signup"),
+    path("exhibitor/verify/<str:uidb64>/<str:token>/", views.verify_email, name="verify_email"),
+    path("exhibitor/login/", views.ExhibitorLoginView.as_view(), name="login"),
+    path("exhibitor/logout/", views.logout_view, name="logout"),
+    path("exhibitor/", views.dashboard, name="dashboard"),
+    path("exhibitor/company/", views.company, name="company"),
+    path("exhibitor/members/", views.members, name="members"),
+    path("exhibitor/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("exhibitor/invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("exhibitor/bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
+    path("exhibitor/bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("exhibitor/bookings/<int:pk>/staff/", views.staff_add, name="staff_add"),
+    path("exhibitor/staff/<int:pk>/remove/", views.staff_remove, name="staff_remove"),
+    path("exhibitor/staff/<int:pk>/badge.pdf", views.staff_badge, name="staff_badge"),
+    path("exhibitor/api/", views.api_root, name="api_root"),
+    path("exhibitor/api/bookings/", views.api_bookings, name="api_bookings"),
+    path("exhibitor/api/bookings/<int:pk>/", views.api_booking, name="api_booking"),
+]

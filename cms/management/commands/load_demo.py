@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from cms.demo import load_site
 from events.demo import load_event, load_registrations
 from events.demo_checkin import load_checkin
+from exhibitors.demo import load_exhibition
 
 
 class Command(BaseCommand):
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         self.stdout.write("Registrations: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
         forum = load_site(event)
         self.stdout.write(f"Site: {forum.get_parent().title} · {forum.title}")
+        exhibition = load_exhibition(event)
+        self.stdout.write(
+            f"Exhibition: {exhibition['booths']} booths, {exhibition['approved']} approved bookings"
+        )
         checkin = load_checkin(event)
         lists = ", ".join(item.name for item in checkin["lists"])
         self.stdout.write(f"Check-in lists: {lists}; {checkin['arrivals']} demo arrivals")

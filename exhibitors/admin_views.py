@@ -1,0 +1,203 @@
+"""The organizer's views in the Wagtail admin: occupancy, deciding on a booking, blocking a booth.
+
+They call the services; the permission checked is Wagtail's/Django's ``change`` permission on
+the model (superusers have it; give it to the organizers' group).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from events.models import Event
+from exhibitors import selectors, services
+from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus
+from exhibitors.exceptions import ExhibitorsError
+from exhibitors.forms import BlockForm, MoveForm, RejectForm
+from exhibitors.models import Booth, BoothBooking, live_booking_q
+
+
+def require_perm(user, codename: str) -> None:
+    if not user.has_perm(f"exhibitors.{codename}"):
+        raise PermissionDenied
+
+
+class OverviewView(WagtailAdminTemplateMixin, TemplateView):
+    """Occupancy at a glance for one event: booths by state, revenue, pending bookings first."""
+
+    template_name = "exhibitors/admin/overview.html"
+    page_title = gettext_lazy("Exhibition")
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_perm(request.user, "view_boothbooking")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = list(Event.objects.filter(booths__isnull=False).distinct().order_by("-starts_at"))
+        event = None
+        wanted = self.request.GET.get("event", "")
+        if wanted.isdigit():
+            event = next((e for e in events if e.pk == int(wanted)), None)
+        event = event or (events[0] if events else None)
+        context.update(
+            {
+                "events": events,
+                "event": event,
+                "summary": selectors.occupancy_summary(event=event) if event else None,
+                "bookings_url": reverse("exhibition_bookings:index"),
+                "exhibitors_url": reverse("exhibition_exhibitors:index"),
+            }
+        )
+        return context
+
+
+class BookingDecideView(WagtailAdminTemplateMixin, TemplateView):
+    """One booking: its details and history, and the organizer's actions (approve, reject with
+    a reason, cancel, move to another booth)."""
+
+    template_name = "exhibitors/admin/decide.html"
+    page_title = gettext_lazy("Booth booking")
+    header_icon = "clipboard-list"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.booking = get_object_or_404(
+            BoothBooking.objects.select_related("booth", "exhibitor", "event", "decided_by"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return f"{self.booking.booth.code} · {self.booking.exhibitor.name}"
+
+    def free_booths(self):
+        taken = BoothBooking.objects.filter(live_booking_q(), booth=OuterRef("pk"))
+        return (
+            Booth.objects.filter(event=self.booking.event, blocked=False)
+            .exclude(pk=self.booking.booth_id)
+            .exclude(Exists(taken))
+            .order_by("code")
+        )
+
+    def get(self, request, *args, **kwargs):
+        require_perm(request.user, "view_boothbooking")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        booking = self.booking
+        status = booking.effective_status()
+        context.update(
+            {
+                "booking": booking,
+                "status": status,
+                "status_label": BookingStatus(status).label,
+                "can_decide": status == BookingStatus.REQUESTED,
+                "is_live": status in LIVE_BOOKING_STATUSES,
+                "reject_form": kwargs.get("reject_form") or RejectForm(),
+                "move_form": kwargs.get("move_form") or MoveForm(booths=self.free_booths()),
+                "transitions": booking.transitions.select_related("from_booth", "to_booth", "by"),
+                "staff": selectors.staff_of_booking(booking=booking),
+                "index_url": reverse("exhibition_bookings:index"),
+                "can_change": self.request.user.has_perm("exhibitors.change_boothbooking"),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        require_perm(request.user, "change_boothbooking")
+        action = request.POST.get("action")
+        booking = self.booking
+        extra = {}
+        try:
+            if action == "approve":
+                services.booking_approve(booking=booking, by=request.user)
+                messages.success(request, _("The booking is approved."))
+            elif action == "reject":
+                form = RejectForm(request.POST)
+                if not form.is_valid():
+                    extra["reject_form"] = form
+                    raise ExhibitorsError(_("Please give a reason."))
+                services.booking_reject(
+                    booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The booking is rejected."))
+            elif action == "cancel":
+                services.booking_cancel(
+                    booking=booking, by=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("The booking is cancelled."))
+            elif action == "move":
+                form = MoveForm(request.POST, booths=self.free_booths())
+                if not form.is_valid():
+                    extra["move_form"] = form
+                    raise ExhibitorsError(_("Please choose a free booth."))
+                services.booking_move(
+                    booking=booking,
+                    to_booth=form.cleaned_data["to_booth"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request,
+                    _("The booking is moved to booth %(code)s.")
+                    % {"code": form.cleaned_data["to_booth"].code},
+                )
+            else:
+                raise ExhibitorsError()
+        except ExhibitorsError as exc:
+            messages.error(request, exc.message)
+            if extra:
+                return self.render_to_response(self.get_context_data(**extra), status=400)
+        return redirect("exhibition_bookings:decide", pk=booking.pk)
+
+
+class BoothBlockView(WagtailAdminTemplateMixin, TemplateView):
+    """Reserve a booth (for a sponsor) or release it."""
+
+    template_name = "exhibitors/admin/block.html"
+    page_title = gettext_lazy("Reserve a booth")
+    header_icon = "lock"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_perm(request.user, "change_booth")
+        self.booth = get_object_or_404(Booth.objects.select_related("event"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.booth.code
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "booth": self.booth,
+                "form": kwargs.get("form") or BlockForm(),
+                "index_url": reverse("exhibition_booths:index"),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "unblock":
+            services.booth_unblock(booth=self.booth, by=request.user)
+            messages.success(request, _("Booth %(code)s is free again.") % {"code": self.booth})
+            return redirect("exhibition_booths:index")
+        form = BlockForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            services.booth_block(
+                booth=self.booth, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ExhibitorsError as exc:
+            messages.error(request, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, _("Booth %(code)s is reserved.") % {"code": self.booth})
+        return redirect("exhibition_booths:index")

@@ -1,0 +1,227 @@
+"""Demo exhibition of the seed article: a hall of 20 stands (A01..A20), booked by Viettel, BKAV,
+FPT and MobiFone, others held, requested, reserved or free. Built through the services;
+running it again changes nothing that is already there."""
+
+import io
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from PIL import Image, ImageDraw
+
+from events.models import Event
+from exhibitors.enums import BookingStatus, BoothTier, Sector
+from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorMember
+from exhibitors.services import (
+    booking_approve,
+    booking_request,
+    booth_block,
+    booth_hold,
+    booth_upsert,
+    exhibition_settings_update,
+    exhibitor_create,
+    exhibitor_signup,
+    exhibitor_verify_email,
+    staff_add,
+)
+from exhibitors.services.accounts import verification_link_parts
+
+ROW_1_ZONE = "Khu A · Doanh nghiệp công nghệ"
+ROW_2_ZONE = "Khu B · Sở, ngành và địa phương"
+PRICES = {
+    BoothTier.STANDARD: 12_000_000,
+    BoothTier.CORNER: 15_000_000,
+    BoothTier.PREMIUM: 20_000_000,
+}
+
+COMPANIES = [
+    # name, tax code, sector, colour, website, vi, en, booth, status
+    (
+        "Tập đoàn Công nghiệp - Viễn thông Quân đội (Viettel)",
+        "0100109106",
+        Sector.TELECOM,
+        "#e4002b",
+        "https://viettel.com.vn",
+        "Nền tảng chính quyền số, đô thị thông minh và hạ tầng dữ liệu cho Hải Phòng.",
+        "Digital government platforms, smart city and data infrastructure for Hai Phong.",
+        "A05",
+        BookingStatus.APPROVED,
+    ),
+    (
+        "Công ty Cổ phần BKAV",
+        "0101360697",
+        Sector.SECURITY,
+        "#0f766e",
+        "https://www.bkav.com.vn",
+        "An ninh mạng, camera AI và thiết bị thông minh sản xuất tại Việt Nam.",
+        "Cyber security, AI cameras and smart devices made in Vietnam.",
+        "A06",
+        BookingStatus.APPROVED,
+    ),
+    (
+        "Công ty Cổ phần FPT",
+        "0101248141",
+        Sector.SOFTWARE,
+        "#f37021",
+        "https://fpt.com",
+        "Giải pháp chuyển đổi số cho doanh nghiệp, giáo dục và y tế.",
+        "Digital transformation solutions for businesses, education and health.",
+        "A01",
+        BookingStatus.APPROVED,
+    ),
+    (
+        "Tổng Công ty Viễn thông MobiFone",
+        "0100686209",
+        Sector.TELECOM,
+        "#0055a5",
+        "https://www.mobifone.vn",
+        "Hạ tầng 5G, dữ liệu lớn và dịch vụ số cho người dân, doanh nghiệp.",
+        "5G infrastructure, big data and digital services for citizens and businesses.",
+        "A10",
+        BookingStatus.APPROVED,
+    ),
+    (
+        "Tập đoàn Bưu chính Viễn thông Việt Nam (VNPT)",
+        "0100684378",
+        Sector.TELECOM,
+        "#0077c8",
+        "https://vnpt.com.vn",
+        "Hệ thống thông tin giải quyết thủ tục hành chính và trung tâm điều hành thông minh.",
+        "Administrative procedure systems and intelligent operations centres.",
+        "A15",
+        BookingStatus.REQUESTED,
+    ),
+    (
+        "Công ty Cổ phần Giải pháp Cảng số Hải Phòng",
+        "0201600014",
+        Sector.LOGISTICS,
+        "#1e3a8a",
+        "",
+        "Liên thông dữ liệu giữa cảng vụ, hải quan và doanh nghiệp logistics.",
+        "Data exchange between the port authority, customs and logistics companies.",
+        "A12",
+        BookingStatus.HELD,
+    ),
+]
+SPONSOR_BOOTH = "A20"
+VIETTEL_STAFF = [
+    ("Nguyễn Minh Anh", "minhanh.nguyen@viettel.example", "Trưởng gian hàng"),
+    ("Lê Quang Huy", "quanghuy.le@viettel.example", "Kỹ sư giải pháp"),
+]
+
+
+def _booth_plan(index: int) -> dict:
+    """A hall of two rows of ten 3 × 3 m stands facing a 4 m aisle (1 plan unit = 10 cm)."""
+    row, col = divmod(index, 10)
+    code_number = index + 1
+    if col in (0, 9):
+        tier = BoothTier.CORNER
+    elif col in (4, 5):
+        tier = BoothTier.PREMIUM
+    else:
+        tier = BoothTier.STANDARD
+    return {
+        "zone": ROW_1_ZONE if row == 0 else ROW_2_ZONE,
+        "tier": tier,
+        "price_vnd": PRICES[tier],
+        "width_m": 3,
+        "depth_m": 3,
+        "has_power": True,
+        "has_internet": tier != BoothTier.STANDARD,
+        "has_furniture": True,
+        "plan_x": 10 + col * 32,
+        "plan_y": 10 + row * 72,
+        "plan_w": 30,
+        "plan_h": 30,
+        "code": f"A{code_number:02d}",
+    }
+
+
+def _logo(initials: str, colour: str) -> SimpleUploadedFile:
+    image = Image.new("RGB", (240, 240), colour)
+    draw = ImageDraw.Draw(image)
+    draw.text((120, 120), initials, fill="white", anchor="mm", font_size=72)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return SimpleUploadedFile(f"{initials}.png", out.getvalue(), content_type="image/png")
+
+
+def _exhibitor(name, tax_code, sector, colour, website, vi, en) -> Exhibitor:
+    existing = Exhibitor.objects.filter(tax_code=tax_code).first()
+    if existing:
+        return existing
+    slug = "".join(ch for ch in tax_code if ch.isdigit())
+    email = f"trien-lam+{slug}@haiphong.example"
+    User = get_user_model()
+    user = User.objects.filter(username=email).first()
+    if user is None:
+        user = exhibitor_signup(email=email, password=secrets.token_urlsafe(16), full_name=name)
+        uidb64, token = verification_link_parts(user)
+        user = exhibitor_verify_email(uidb64=uidb64, token=token)
+    member = ExhibitorMember.objects.filter(user=user).select_related("exhibitor").first()
+    if member:
+        return member.exhibitor
+    short = name.rsplit("(", 1)[-1].rstrip(")") if "(" in name else name.split()[-1]
+    return exhibitor_create(
+        user=user,
+        logo=_logo(short[:4].upper(), colour),
+        name=name,
+        tax_code=tax_code,
+        sector=sector,
+        description_vi=vi,
+        description_en=en,
+        website=website,
+        contact_name="Phòng Truyền thông",
+        contact_phone="0225 3842 000",
+        contact_email=email,
+        language="vi",
+    )
+
+
+def _book(event: Event, exhibitor: Exhibitor, code: str, status: str) -> None:
+    booth = Booth.objects.get(event=event, code=code)
+    if BoothBooking.objects.live().filter(booth=booth).exists():
+        return
+    booking = booth_hold(event=event, booth=booth, exhibitor=exhibitor)
+    if status == BookingStatus.HELD:
+        return
+    booking = booking_request(
+        booking=booking,
+        invoice_company=exhibitor.name,
+        invoice_tax_code=exhibitor.tax_code,
+        invoice_address="Số 18 Hoàng Diệu, Hồng Bàng, Hải Phòng",
+        invoice_email=exhibitor.contact_email,
+        extras=["power"],
+    )
+    if status == BookingStatus.APPROVED:
+        booking_approve(booking=booking, by=None)
+
+
+@transaction.atomic
+def load_exhibition(event: Event) -> dict:
+    """The demo hall and its bookings. Idempotent. Returns counts for the command's output."""
+    exhibition_settings_update(
+        event=event, booking_open=True, max_booths_per_exhibitor=2, hold_minutes=30
+    )
+    for index in range(20):
+        plan = _booth_plan(index)
+        booth_upsert(event=event, **plan)
+    for name, tax_code, sector, colour, website, vi, en, code, status in COMPANIES:
+        exhibitor = _exhibitor(name, tax_code, sector, colour, website, vi, en)
+        _book(event, exhibitor, code, status)
+    viettel = BoothBooking.objects.filter(
+        event=event, exhibitor__tax_code=COMPANIES[0][1], status=BookingStatus.APPROVED
+    ).first()
+    if viettel is not None:
+        present = {e.lower() for e in viettel.staff.values_list("email", flat=True)}
+        for full_name, email, position in VIETTEL_STAFF:
+            if email not in present:
+                staff_add(booking=viettel, full_name=full_name, email=email, position=position)
+    sponsor = Booth.objects.get(event=event, code=SPONSOR_BOOTH)
+    if not sponsor.blocked and not BoothBooking.objects.live().filter(booth=sponsor).exists():
+        booth_block(booth=sponsor, by=None, reason="Nhà tài trợ Kim cương")
+    return {
+        "booths": Booth.objects.filter(event=event).count(),
+        "approved": BoothBooking.objects.filter(event=event, status=BookingStatus.APPROVED).count(),
+    }

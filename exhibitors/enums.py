@@ -1,0 +1,73 @@
+"""Choices of the exhibition."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sector(models.TextChoices):
+    TELECOM = "telecom", _("Telecommunications")
+    SOFTWARE = "software", _("Software and IT services")
+    HARDWARE = "hardware", _("Hardware and electronics")
+    SECURITY = "security", _("Cyber security")
+    FINANCE = "finance", _("Banking and payments")
+    LOGISTICS = "logistics", _("Ports and logistics")
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    GOVERNMENT = "government", _("Public administration")
+    OTHER = "other", _("Other")
+
+
+class BoothTier(models.TextChoices):
+    STANDARD = "standard", _("Standard")
+    CORNER = "corner", _("Corner")
+    PREMIUM = "premium", _("Premium")
+
+
+class BookingStatus(models.TextChoices):
+    HELD = "held", _("Held")
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+#: A booking in one of these statuses keeps its booth (a held one only until ``held_until``).
+LIVE_BOOKING_STATUSES = (BookingStatus.HELD, BookingStatus.REQUESTED, BookingStatus.APPROVED)
+
+
+class BookingAction(models.TextChoices):
+    HOLD = "hold", _("Held")
+    REQUEST = "request", _("Requested")
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    CANCEL = "cancel", _("Cancelled")
+    EXPIRE = "expire", _("Hold expired")
+    MOVE = "move", _("Moved to another booth")
+
+
+class BoothState(models.TextChoices):
+    """What the floor plan shows for a booth (derived, never stored)."""
+
+    AVAILABLE = "available", _("Available")
+    HELD = "held", _("Held")
+    REQUESTED = "requested", _("Awaiting approval")
+    BOOKED = "booked", _("Booked")
+    BLOCKED = "blocked", _("Reserved")
+
+
+class BookingExtra(models.TextChoices):
+    POWER = "power", _("Extra power (3 kW)")
+    INTERNET = "internet", _("Dedicated internet line")
+    FURNITURE = "furniture", _("Extra table and four chairs")
+    SCREEN = "screen", _("55-inch screen")
+
+
+class MemberRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MEMBER = "member", _("Member")
+
+
+class StaffStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REMOVED = "removed", _("Removed")

@@ -1,0 +1,119 @@
+"""Domain errors of the exhibition: a stable ``code`` and a translated message."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class ExhibitorsError(Exception):
+    """Base error of the exhibition. Views show ``message``; APIs answer ``code``."""
+
+    code = "error"
+    message = _("The request could not be completed.")
+
+    def __init__(self, message=None, *, code: str | None = None):
+        if message is not None:
+            self.message = message
+        if code is not None:
+            self.code = code
+        super().__init__(str(self.message))
+
+
+class BookingClosed(ExhibitorsError):
+    code = "booking_closed"
+    message = _("Booth booking is closed for this event.")
+
+
+class BoothUnavailable(ExhibitorsError):
+    code = "booth_unavailable"
+    message = _("This booth is no longer available. Please choose another one.")
+
+
+class BoothBlocked(ExhibitorsError):
+    code = "booth_blocked"
+    message = _("This booth is reserved by the organizer and cannot be booked.")
+
+
+class WrongEvent(ExhibitorsError):
+    code = "wrong_event"
+    message = _("This booth belongs to another event.")
+
+
+class LimitReached(ExhibitorsError):
+    code = "limit_reached"
+    message = _("Your company already has the largest number of booths allowed for this event.")
+
+
+class HoldExpired(ExhibitorsError):
+    code = "hold_expired"
+    message = _("Your hold on this booth has expired. Please choose the booth again.")
+
+
+class InvalidTransition(ExhibitorsError):
+    code = "invalid_transition"
+    message = _("This booking cannot be changed that way in its current state.")
+
+
+class ReasonRequired(ExhibitorsError):
+    code = "reason_required"
+    message = _("Please give a reason.")
+
+
+class BoothHasBooking(ExhibitorsError):
+    code = "booth_has_booking"
+    message = _("This booth has a live booking: cancel or move it first.")
+
+
+class AlreadyExhibitor(ExhibitorsError):
+    code = "already_exhibitor"
+    message = _("Your account already belongs to a company.")
+
+
+class EmailTaken(ExhibitorsError):
+    code = "email_taken"
+    message = _("An account with this email address already exists. Please log in.")
+
+
+class InvalidLink(ExhibitorsError):
+    code = "invalid_link"
+    message = _("This link is invalid or has expired.")
+
+
+class InvalidLogo(ExhibitorsError):
+    code = "invalid_logo"
+    message = _("The logo must be a PNG, JPEG or WebP image.")
+
+
+class InvalidTaxCode(ExhibitorsError):
+    code = "invalid_tax_code"
+    message = _(
+        "Enter a valid tax code: 10 digits, or 10 digits, a dash and 3 digits for a branch."
+    )
+
+
+class TaxCodeTaken(ExhibitorsError):
+    code = "tax_code_taken"
+    message = _("A company with this tax code is already registered.")
+
+
+class NotAllowed(ExhibitorsError):
+    code = "not_allowed"
+    message = _("You are not allowed to do this.")
+
+
+class StaffQuotaReached(ExhibitorsError):
+    code = "staff_quota_reached"
+    message = _("This booth already has as many staff passes as its tier allows.")
+
+
+class StaffAlreadyRegistered(ExhibitorsError):
+    code = "staff_already_registered"
+    message = _("This person is already registered for the event.")
+
+
+class StaffOverQuota(ExhibitorsError):
+    code = "staff_over_quota"
+    message = _("The new booth allows fewer staff passes than this booking has: remove some first.")
+
+
+class NotApproved(ExhibitorsError):
+    code = "not_approved"
+    message = _("Staff passes can be added only to an approved booking.")

@@ -1,0 +1,172 @@
+"""Forms of the exhibitor pages. They check the shape of the input; the services decide."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import Language
+from exhibitors.enums import BookingExtra, Sector
+from exhibitors.images import MAX_LOGO_BYTES
+from exhibitors.validators import normalize_tax_code, validate_tax_code
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(label=_("Email"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="vi")
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            user = get_user_model()(username=cleaned.get("email", ""), email=cleaned.get("email"))
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class ExhibitorLoginForm(AuthenticationForm):
+    """Log in with the email address; says so when the address is not confirmed yet."""
+
+    username = forms.CharField(
+        label=_("Email"), max_length=150, widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "inactive": _("Please confirm your email address first: we sent you a link."),
+    }
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip().lower()
+        self.cleaned_data["username"] = username
+        try:
+            return super().clean()
+        except ValidationError:
+            user = get_user_model().objects.filter(username__iexact=username).first()
+            password = self.cleaned_data.get("password") or ""
+            if user is not None and not user.is_active and user.check_password(password):
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from None
+            raise
+
+
+class LogoField(forms.FileField):
+    """A plain file field: the service checks and re-encodes the image with Pillow (an
+    ImageField would already parse it, and let SVG through to a confusing message)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        data = super().clean(data, initial)
+        if data and getattr(data, "size", 0) > MAX_LOGO_BYTES:
+            raise ValidationError(_("The logo is too large: at most 2 MB."), code="too_large")
+        return data
+
+
+class ExhibitorProfileForm(forms.Form):
+    name = forms.CharField(label=_("Company name"), max_length=200)
+    tax_code = forms.CharField(
+        label=_("Tax code"),
+        max_length=20,
+        help_text=_("10 digits, or 10 digits, a dash and 3 digits for a branch."),
+    )
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    logo = LogoField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB and 4000 pixels a side (no SVG)."),
+    )
+    description_vi = forms.CharField(
+        label=_("Description (Vietnamese)"), max_length=2000, required=False, widget=forms.Textarea
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), max_length=2000, required=False, widget=forms.Textarea
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_name = forms.CharField(label=_("Contact person"), max_length=120)
+    contact_phone = forms.RegexField(
+        label=_("Contact phone"),
+        regex=r"^\+?[0-9 .()-]{8,20}$",
+        error_messages={"invalid": _("Enter a phone number, for example 0912 345 678.")},
+    )
+    contact_email = forms.EmailField(label=_("Contact email"))
+    language = forms.ChoiceField(
+        label=_("Language of emails"), choices=Language.choices, initial="vi"
+    )
+
+    def clean_tax_code(self):
+        value = normalize_tax_code(self.cleaned_data["tax_code"])
+        validate_tax_code(value)
+        return value
+
+    def profile_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "logo"}
+
+
+class BookingRequestForm(forms.Form):
+    """The details an exhibitor confirms while the booth is held."""
+
+    extras = forms.MultipleChoiceField(
+        label=_("Extras"),
+        choices=BookingExtra.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    invoice_company = forms.CharField(label=_("Invoice: company name"), max_length=200)
+    invoice_tax_code = forms.CharField(label=_("Invoice: tax code"), max_length=20)
+    invoice_address = forms.CharField(label=_("Invoice: address"), max_length=300)
+    invoice_email = forms.EmailField(label=_("Invoice: email"))
+    notes = forms.CharField(
+        label=_("Notes for the organizer"), max_length=2000, required=False, widget=forms.Textarea
+    )
+    accept_tier = forms.BooleanField(
+        label=_("I confirm the booth, its tier and its price."), required=True
+    )
+
+    def clean_invoice_tax_code(self):
+        value = normalize_tax_code(self.cleaned_data["invoice_tax_code"])
+        validate_tax_code(value)
+        return value
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email"))
+
+
+class StaffForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    email = forms.EmailField(label=_("Email"))
+    position = forms.CharField(label=_("Position"), max_length=120, required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea)
+
+
+class MoveForm(forms.Form):
+    to_booth = forms.ModelChoiceField(label=_("New booth"), queryset=None)
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
+
+    def __init__(self, *args, booths=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_booth"].queryset = booths
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(label=_("Reason, for example the sponsor"), max_length=200)

@@ -1,0 +1,251 @@
+"""Exhibitor accounts: sign-up with a verified email, the company profile, members."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from events.text import fold, nfc
+from exhibitors.enums import MemberRole, Sector
+from exhibitors.exceptions import (
+    AlreadyExhibitor,
+    EmailTaken,
+    ExhibitorsError,
+    InvalidLink,
+    InvalidTaxCode,
+    NotAllowed,
+    TaxCodeTaken,
+)
+from exhibitors.images import logo_process
+from exhibitors.models import Exhibitor, ExhibitorInvitation, ExhibitorMember
+from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+
+User = get_user_model()
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """One-use links: the hash covers ``is_active``, so the link dies once the account is on."""
+
+    key_salt = "exhibitors.services.accounts.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.is_active}{user.email}{user.password}{timestamp}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+
+def verification_link_parts(user) -> tuple[str, str]:
+    return urlsafe_base64_encode(force_bytes(user.pk)), email_verification_token.make_token(user)
+
+
+def exhibitor_signup(*, email: str, password: str, full_name: str = "", language: str = "vi"):
+    """Create an exhibitor's login (inactive until the email is confirmed).
+
+    The username is the email in lower case. An existing unconfirmed account gets the new
+    password and a new link; a confirmed one is refused (``EmailTaken``).
+    Side effects: inserts or updates the user; on commit emails the confirmation link.
+    """
+    from exhibitors.tasks import send_verification_email
+
+    email = (email or "").strip().lower()
+    full_name = nfc(" ".join((full_name or "").split()))
+    first, _sep, last = full_name.rpartition(" ")
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.filter(username__iexact=email).first()
+        if user is not None and (user.is_active or user.last_login):
+            raise EmailTaken()
+        if user is None:
+            user = User(username=email, email=email, is_active=False)
+        user.first_name, user.last_name = (first, last) if first else (last, "")
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:
+            raise EmailTaken() from exc
+        lang = language if language in ("vi", "en") else "vi"
+        transaction.on_commit(lambda: send_verification_email.enqueue(user.pk, lang))
+    return user
+
+
+def exhibitor_verify_email(*, uidb64: str, token: str):
+    """Turn the account on from the emailed link. Refuses a wrong or used link (``InvalidLink``).
+
+    Side effects: sets ``is_active``.
+    """
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError) as exc:
+        raise InvalidLink() from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=pk).first()
+        if user is None or not email_verification_token.check_token(user, token):
+            raise InvalidLink()
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+PROFILE_FIELDS = (
+    "name",
+    "tax_code",
+    "sector",
+    "description_vi",
+    "description_en",
+    "website",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "language",
+)
+
+
+def _unique_slug(name: str, exclude_pk=None) -> str:
+    base = slugify(fold(name))[:70] or "exhibitor"
+    slug, n = base, 1
+    taken = Exhibitor.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _apply_profile(exhibitor: Exhibitor, fields: dict, logo):
+    """Set and check the profile fields; return the checked logo (not yet stored)."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ExhibitorsError(code="invalid")
+    for key, value in fields.items():
+        value = nfc(value.strip()) if isinstance(value, str) else value
+        setattr(exhibitor, key, value)
+    exhibitor.tax_code = normalize_tax_code(exhibitor.tax_code)
+    if not tax_code_is_valid(exhibitor.tax_code):
+        raise InvalidTaxCode()
+    if not exhibitor.name:
+        raise ExhibitorsError(_("Please give the company name."), code="invalid")
+    if exhibitor.sector not in Sector.values:
+        raise ExhibitorsError(_("Please choose a sector."), code="invalid")
+    if exhibitor.language not in ("vi", "en"):
+        exhibitor.language = "vi"
+    if logo:
+        return logo_process(logo, name_hint=slugify(fold(exhibitor.name))[:40] or "logo")
+    return None
+
+
+def exhibitor_create(*, user, logo=None, **fields) -> Exhibitor:
+    """Create the company profile of ``user``, who becomes its owner.
+
+    ``fields``: name, tax_code, sector, description_vi, description_en, website, contact_name,
+    contact_phone, contact_email, language. Refuses: a user who already belongs to a company
+    (``AlreadyExhibitor``), an invalid or taken tax code, a bad logo (``InvalidLogo``).
+    Side effects: stores the re-encoded logo; inserts the exhibitor and the owner membership.
+    """
+    if ExhibitorMember.objects.filter(user=user).exists():
+        raise AlreadyExhibitor()
+    exhibitor = Exhibitor()
+    processed = _apply_profile(exhibitor, fields, logo)
+    if Exhibitor.objects.filter(tax_code=exhibitor.tax_code).exists():
+        raise TaxCodeTaken()
+    try:
+        with transaction.atomic():
+            exhibitor.slug = _unique_slug(exhibitor.name)
+            if processed:
+                exhibitor.logo.save(processed.name, processed, save=False)
+            exhibitor.save()
+            ExhibitorMember.objects.create(exhibitor=exhibitor, user=user, role=MemberRole.OWNER)
+    except IntegrityError as exc:
+        if ExhibitorMember.objects.filter(user=user).exists():
+            raise AlreadyExhibitor() from exc
+        raise TaxCodeTaken() from exc
+    return exhibitor
+
+
+def exhibitor_update(*, exhibitor: Exhibitor, by=None, logo=None, **fields) -> Exhibitor:
+    """Change the company profile (same fields and checks as ``exhibitor_create``).
+
+    Side effects: stores a new re-encoded logo if given; updates the row.
+    """
+    exhibitor = Exhibitor.objects.get(pk=exhibitor.pk)
+    processed = _apply_profile(exhibitor, fields, logo)
+    if Exhibitor.objects.filter(tax_code=exhibitor.tax_code).exclude(pk=exhibitor.pk).exists():
+        raise TaxCodeTaken()
+    try:
+        with transaction.atomic():
+            if processed:
+                exhibitor.logo.save(processed.name, processed, save=False)
+            exhibitor.save()
+    except IntegrityError as exc:
+        raise TaxCodeTaken() from exc
+    return exhibitor
+
+
+def exhibitor_invite(*, exhibitor: Exhibitor, email: str, by) -> ExhibitorInvitation:
+    """Invite a colleague by email to join ``exhibitor``.
+
+    Refuses an address that already belongs to a member of a company.
+    Side effects: inserts the invitation; on commit emails the link.
+    """
+    from exhibitors.tasks import send_invitation_email
+
+    email = (email or "").strip().lower()
+    if ExhibitorMember.objects.filter(user__email__iexact=email).exists():
+        raise AlreadyExhibitor(_("This person already belongs to a company."))
+    with transaction.atomic():
+        invitation = ExhibitorInvitation.objects.create(
+            exhibitor=exhibitor, email=email, invited_by=by
+        )
+        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    return invitation
+
+
+def exhibitor_accept_invitation(*, token: str, user) -> ExhibitorMember:
+    """``user`` joins the company that invited their email address.
+
+    Refuses: an unknown, used or expired link (``InvalidLink``), a link sent to another address
+    (``NotAllowed``), a user already in a company (``AlreadyExhibitor``).
+    Side effects: locks the invitation; inserts the membership; marks the invitation used.
+    """
+    with transaction.atomic():
+        invitation = (
+            ExhibitorInvitation.objects.select_for_update()
+            .select_related("exhibitor")
+            .filter(token=token)
+            .first()
+        )
+        if invitation is None or not invitation.is_usable():
+            raise InvalidLink()
+        if invitation.email.lower() != (user.email or "").lower():
+            raise NotAllowed(_("This invitation was sent to another email address."))
+        if ExhibitorMember.objects.filter(user=user).exists():
+            raise AlreadyExhibitor()
+        try:
+            with transaction.atomic():
+                member = ExhibitorMember.objects.create(
+                    exhibitor=invitation.exhibitor, user=user, role=MemberRole.MEMBER
+                )
+        except IntegrityError as exc:
+            raise AlreadyExhibitor() from exc
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return member
+
+
+def exhibitor_remove_member(*, member: ExhibitorMember, by) -> None:
+    """An owner removes a member of their company. The last owner cannot be removed.
+
+    Side effects: deletes the membership (the user keeps their login).
+    """
+    with transaction.atomic():
+        owners = ExhibitorMember.objects.select_for_update().filter(
+            exhibitor_id=member.exhibitor_id, role=MemberRole.OWNER
+        )
+        if member.role == MemberRole.OWNER and owners.count() <= 1:
+            raise NotAllowed(_("A company needs at least one owner."))
+        ExhibitorMember.objects.filter(pk=member.pk).delete()

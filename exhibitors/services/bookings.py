@@ -1,0 +1,481 @@
+"""Booth booking: hold → request → approve/reject, cancel, expire, move, block.
+
+Every function runs in one transaction and locks the scarce rows in a fixed order (exhibitor,
+then booths by id, then the booking), so that concurrent calls never deadlock. The database backs
+the rules: at most one live booking per booth (a partial unique constraint). Each change of a
+booking is recorded as a ``BookingTransition`` and emailed to the exhibitor after the commit.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingAction, BookingExtra, BookingStatus
+from exhibitors.exceptions import (
+    BookingClosed,
+    BoothBlocked,
+    BoothHasBooking,
+    BoothUnavailable,
+    ExhibitorsError,
+    HoldExpired,
+    InvalidTaxCode,
+    InvalidTransition,
+    LimitReached,
+    ReasonRequired,
+    StaffOverQuota,
+    WrongEvent,
+)
+from exhibitors.models import (
+    BookingTransition,
+    Booth,
+    BoothBooking,
+    ExhibitionSettings,
+    Exhibitor,
+)
+from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+
+
+def exhibition_settings_get(*, event: Event) -> ExhibitionSettings:
+    """The exhibition rules of ``event``, created with the defaults the first time.
+
+    Side effects: may insert the settings row.
+    """
+    settings_, _created = ExhibitionSettings.objects.get_or_create(event=event)
+    return settings_
+
+
+SETTINGS_FIELDS = {
+    "booking_open",
+    "booking_closes_at",
+    "max_booths_per_exhibitor",
+    "hold_minutes",
+    "staff_quota_standard",
+    "staff_quota_corner",
+    "staff_quota_premium",
+}
+
+
+def exhibition_settings_update(*, event: Event, **fields) -> ExhibitionSettings:
+    """Change the exhibition rules of ``event`` (booking open, limits, hold duration, quotas).
+
+    Side effects: locks and updates (or inserts) the settings row.
+    """
+    unknown = set(fields) - SETTINGS_FIELDS
+    if unknown:
+        raise ExhibitorsError(code="invalid")
+    with transaction.atomic():
+        exhibition_settings_get(event=event)
+        settings_ = ExhibitionSettings.objects.select_for_update().get(event=event)
+        for key, value in fields.items():
+            setattr(settings_, key, value)
+        settings_.full_clean()
+        settings_.save()
+    return settings_
+
+
+BOOTH_FIELDS = {
+    "zone",
+    "width_m",
+    "depth_m",
+    "tier",
+    "price_vnd",
+    "has_power",
+    "has_internet",
+    "has_furniture",
+    "plan_x",
+    "plan_y",
+    "plan_w",
+    "plan_h",
+}
+
+
+def booth_upsert(*, event: Event, code: str, **fields) -> tuple[Booth, bool]:
+    """Create booth ``code`` of ``event`` with ``fields``, or return the existing one unchanged.
+
+    Returns ``(booth, created)``. Side effects: may insert the booth.
+    """
+    unknown = set(fields) - BOOTH_FIELDS
+    if unknown:
+        raise ExhibitorsError(code="invalid")
+    with transaction.atomic():
+        return Booth.objects.get_or_create(event=event, code=code, defaults=fields)
+
+
+def _record(
+    booking: BoothBooking,
+    *,
+    action: str,
+    from_status: str,
+    by=None,
+    reason: str = "",
+    from_booth: Booth | None = None,
+    now: dt.datetime,
+) -> BookingTransition:
+    """Write the transition and email the exhibitor once the transaction commits."""
+    from exhibitors.tasks import send_booking_email
+
+    transition = BookingTransition.objects.create(
+        booking=booking,
+        action=action,
+        from_status=from_status,
+        to_status=booking.status,
+        from_booth=from_booth or booking.booth,
+        to_booth=booking.booth,
+        by=by if getattr(by, "pk", None) else None,
+        at=now,
+        reason=reason,
+    )
+    transaction.on_commit(lambda: send_booking_email.enqueue(transition.pk))
+    return transition
+
+
+def _expire_stale(bookings, *, now: dt.datetime) -> int:
+    """Mark the held bookings among ``bookings`` whose deadline has passed as expired."""
+    count = 0
+    stale = bookings.select_for_update().filter(status=BookingStatus.HELD, held_until__lte=now)
+    for booking in stale:
+        booking.status = BookingStatus.EXPIRED
+        booking.save(update_fields=["status"])
+        _record(booking, action=BookingAction.EXPIRE, from_status=BookingStatus.HELD, now=now)
+        count += 1
+    return count
+
+
+def _check_open(event_settings: ExhibitionSettings, now: dt.datetime) -> None:
+    if not event_settings.is_open(now):
+        raise BookingClosed()
+
+
+def _schedule_expiry(booking: BoothBooking) -> None:
+    """Ask the task worker to expire the hold at its deadline (when the backend can defer)."""
+    from exhibitors.tasks import expire_booking_hold
+
+    if expire_booking_hold.get_backend().supports_defer:
+        task = expire_booking_hold.using(run_after=booking.held_until)
+        transaction.on_commit(lambda: task.enqueue(booking.pk))
+
+
+def booth_hold(
+    *,
+    event: Event,
+    booth: Booth,
+    exhibitor: Exhibitor,
+    by=None,
+    now: dt.datetime | None = None,
+    lock: bool = True,
+) -> BoothBooking:
+    """Hold ``booth`` for ``exhibitor`` for the event's hold duration.
+
+    Refuses with a domain error, changing nothing: a booth of another event (``WrongEvent``),
+    booking closed (``BookingClosed``), a reserved booth (``BoothBlocked``), a booth with a live
+    booking (``BoothUnavailable``), an exhibitor at the event's limit (``LimitReached``).
+    ``lock=False`` skips the row locks: only for the race-control tests.
+
+    Side effects: locks the exhibitor then the booth; expires stale holds of the booth; inserts
+    the booking and its transition; on commit emails the exhibitor and, with a database task
+    backend, schedules the expiry of the hold.
+    """
+    now = now or timezone.now()
+    if booth.event_id != event.pk:
+        raise WrongEvent()
+    with transaction.atomic():
+        if lock:
+            exhibitor = Exhibitor.objects.select_for_update().get(pk=exhibitor.pk)
+            booth = Booth.objects.select_for_update().get(pk=booth.pk)
+        else:
+            booth = Booth.objects.get(pk=booth.pk)
+        event_settings = exhibition_settings_get(event=event)
+        _check_open(event_settings, now)
+        if booth.blocked:
+            raise BoothBlocked()
+        _expire_stale(BoothBooking.objects.filter(booth=booth), now=now)
+        if BoothBooking.objects.filter(booth=booth, status__in=LIVE_BOOKING_STATUSES).exists():
+            raise BoothUnavailable()
+        live = BoothBooking.objects.filter(exhibitor=exhibitor, event=event).live(now).count()
+        if live >= event_settings.max_booths_per_exhibitor:
+            raise LimitReached()
+        try:
+            with transaction.atomic():
+                booking = BoothBooking.objects.create(
+                    event=event,
+                    booth=booth,
+                    exhibitor=exhibitor,
+                    status=BookingStatus.HELD,
+                    held_until=now + dt.timedelta(minutes=event_settings.hold_minutes),
+                    price_vnd=booth.price_vnd,
+                    invoice_company=exhibitor.name,
+                    invoice_tax_code=exhibitor.tax_code,
+                    invoice_email=exhibitor.contact_email,
+                    created_at=now,
+                    created_by=by if getattr(by, "pk", None) else None,
+                )
+        except IntegrityError as exc:  # another request took the booth first
+            raise BoothUnavailable() from exc
+        _record(booking, action=BookingAction.HOLD, from_status="", by=by, now=now)
+        _schedule_expiry(booking)
+    return booking
+
+
+def _lock_booking(booking: BoothBooking) -> BoothBooking:
+    return BoothBooking.objects.select_for_update().select_related("booth").get(pk=booking.pk)
+
+
+def booking_request(
+    *,
+    booking: BoothBooking,
+    by=None,
+    extras: Iterable[str] = (),
+    invoice_company: str,
+    invoice_tax_code: str,
+    invoice_address: str,
+    invoice_email: str,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> BoothBooking:
+    """Confirm the details of a held booking and send it to the organizer: held → requested.
+
+    Refuses: an expired hold (``HoldExpired``), a booking not held (``InvalidTransition``),
+    booking closed, an invalid invoice tax code or extra.
+    Side effects: locks the booking; updates it; records the transition; emails on commit.
+    """
+    now = now or timezone.now()
+    extras = list(dict.fromkeys(extras))
+    if any(extra not in BookingExtra.values for extra in extras):
+        raise ExhibitorsError(_("Unknown extra."), code="invalid_extra")
+    invoice_tax_code = normalize_tax_code(invoice_tax_code)
+    if not tax_code_is_valid(invoice_tax_code):
+        raise InvalidTaxCode()
+    if not (invoice_company or "").strip():
+        raise ExhibitorsError(_("Please give the company name for the invoice."), code="invalid")
+    with transaction.atomic():
+        booking = _lock_booking(booking)
+        if booking.effective_status(now) == BookingStatus.EXPIRED:
+            raise HoldExpired()
+        if booking.status != BookingStatus.HELD:
+            raise InvalidTransition()
+        _check_open(exhibition_settings_get(event=booking.event), now)
+        booking.status = BookingStatus.REQUESTED
+        booking.requested_at = now
+        booking.extras = extras
+        booking.invoice_company = invoice_company.strip()
+        booking.invoice_tax_code = invoice_tax_code
+        booking.invoice_address = (invoice_address or "").strip()
+        booking.invoice_email = (invoice_email or "").strip()
+        booking.notes = (notes or "").strip()
+        booking.save()
+        _record(
+            booking, action=BookingAction.REQUEST, from_status=BookingStatus.HELD, by=by, now=now
+        )
+    return booking
+
+
+def _decide(booking, *, to_status, action, by, reason, now) -> BoothBooking:
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _lock_booking(booking)
+        if booking.status != BookingStatus.REQUESTED:
+            raise InvalidTransition()
+        booking.status = to_status
+        booking.decided_at = now
+        booking.decided_by = by
+        booking.reason = reason
+        booking.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+        _record(
+            booking,
+            action=action,
+            from_status=BookingStatus.REQUESTED,
+            by=by,
+            reason=reason,
+            now=now,
+        )
+    return booking
+
+
+def booking_approve(*, booking: BoothBooking, by, now: dt.datetime | None = None) -> BoothBooking:
+    """The organizer approves a requested booking: requested → approved.
+
+    Side effects: locks the booking; records the transition; emails the exhibitor on commit.
+    """
+    return _decide(
+        booking,
+        to_status=BookingStatus.APPROVED,
+        action=BookingAction.APPROVE,
+        by=by,
+        reason="",
+        now=now,
+    )
+
+
+def booking_reject(
+    *, booking: BoothBooking, by, reason: str, now: dt.datetime | None = None
+) -> BoothBooking:
+    """The organizer rejects a requested booking with a reason: requested → rejected.
+
+    Side effects: locks the booking; frees the booth; records the transition; emails on commit.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    return _decide(
+        booking,
+        to_status=BookingStatus.REJECTED,
+        action=BookingAction.REJECT,
+        by=by,
+        reason=reason[:500],
+        now=now,
+    )
+
+
+def booking_cancel(
+    *, booking: BoothBooking, by=None, reason: str = "", now: dt.datetime | None = None
+) -> BoothBooking:
+    """Cancel a live booking (by its exhibitor or an organizer): held, requested or approved
+    → cancelled.
+
+    Side effects: locks the booking; frees the booth; cancels the badges of its staff through
+    the registration services; records the transition; emails on commit.
+    """
+    from exhibitors.services.staff import staff_remove
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _lock_booking(booking)
+        if booking.effective_status(now) == BookingStatus.EXPIRED:
+            raise HoldExpired()
+        if booking.status not in LIVE_BOOKING_STATUSES:
+            raise InvalidTransition()
+        from_status = booking.status
+        for member in booking.staff.filter(status="active"):
+            staff_remove(staff=member, by=by, now=now)
+        booking.status = BookingStatus.CANCELLED
+        booking.reason = (reason or "").strip()[:500]
+        booking.save(update_fields=["status", "reason"])
+        _record(
+            booking,
+            action=BookingAction.CANCEL,
+            from_status=from_status,
+            by=by,
+            reason=booking.reason,
+            now=now,
+        )
+    return booking
+
+
+def booking_move(
+    *,
+    booking: BoothBooking,
+    to_booth: Booth,
+    by,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> BoothBooking:
+    """The organizer moves a live booking to another booth of the same event, in one step.
+
+    The booking keeps its status, staff and history; its price becomes the new booth's.
+    Refuses: another event's booth, a reserved or taken booth, a booth whose tier allows fewer
+    staff passes than the booking has.
+    Side effects: locks both booths (by id) and the booking; expires stale holds of the new
+    booth; records a ``move`` transition (from booth, to booth); emails on commit.
+    """
+    from exhibitors.services.staff import staff_quota_for
+
+    now = now or timezone.now()
+    if to_booth.event_id != booking.event_id:
+        raise WrongEvent()
+    with transaction.atomic():
+        booth_ids = sorted({booking.booth_id, to_booth.pk})
+        booths = {b.pk: b for b in Booth.objects.select_for_update().filter(pk__in=booth_ids)}
+        to_booth = booths[to_booth.pk]
+        booking = _lock_booking(booking)
+        if not booking.is_live(now):
+            raise InvalidTransition()
+        if to_booth.pk == booking.booth_id:
+            raise BoothUnavailable()
+        if to_booth.blocked:
+            raise BoothBlocked()
+        _expire_stale(BoothBooking.objects.filter(booth=to_booth), now=now)
+        if BoothBooking.objects.filter(booth=to_booth, status__in=LIVE_BOOKING_STATUSES).exists():
+            raise BoothUnavailable()
+        if booking.staff.filter(status="active").count() > staff_quota_for(
+            booking=booking, booth=to_booth
+        ):
+            raise StaffOverQuota()
+        from_booth = booking.booth
+        booking.booth = to_booth
+        booking.price_vnd = to_booth.price_vnd
+        try:
+            with transaction.atomic():
+                booking.save(update_fields=["booth", "price_vnd"])
+        except IntegrityError as exc:
+            raise BoothUnavailable() from exc
+        _record(
+            booking,
+            action=BookingAction.MOVE,
+            from_status=booking.status,
+            by=by,
+            reason=(reason or "").strip()[:500],
+            from_booth=from_booth,
+            now=now,
+        )
+    return booking
+
+
+def booth_block(*, booth: Booth, by, reason: str = "", now: dt.datetime | None = None) -> Booth:
+    """The organizer reserves a free booth (for a sponsor): nobody can book it.
+
+    Refuses a booth with a live booking (``BoothHasBooking``): cancel or move it first.
+    Side effects: locks the booth; expires its stale holds; updates it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        booth = Booth.objects.select_for_update().get(pk=booth.pk)
+        _expire_stale(BoothBooking.objects.filter(booth=booth), now=now)
+        if BoothBooking.objects.filter(booth=booth, status__in=LIVE_BOOKING_STATUSES).exists():
+            raise BoothHasBooking()
+        booth.blocked = True
+        booth.blocked_reason = (reason or "").strip()[:200]
+        booth.blocked_at = now
+        booth.blocked_by = by if getattr(by, "pk", None) else None
+        booth.save(update_fields=["blocked", "blocked_reason", "blocked_at", "blocked_by"])
+    return booth
+
+
+def booth_unblock(*, booth: Booth, by) -> Booth:
+    """Release a reserved booth. Side effects: locks and updates the booth."""
+    with transaction.atomic():
+        booth = Booth.objects.select_for_update().get(pk=booth.pk)
+        booth.blocked = False
+        booth.blocked_reason = ""
+        booth.blocked_at = None
+        booth.blocked_by = None
+        booth.save(update_fields=["blocked", "blocked_reason", "blocked_at", "blocked_by"])
+    return booth
+
+
+def booking_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire every hold whose deadline has passed (the periodic job). Returns how many.
+
+    Side effects: per booking, in its own transaction: locks it (re-checking its status once
+    the lock is granted), marks it expired, records the transition; emails on commit.
+    """
+    now = now or timezone.now()
+    due = BoothBooking.objects.filter(status=BookingStatus.HELD, held_until__lte=now)
+    count = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            count += _expire_stale(BoothBooking.objects.filter(pk=pk), now=now)
+    return count
+
+
+def booking_expire_one(*, booking_id: int, now: dt.datetime | None = None) -> bool:
+    """Expire one hold if its deadline has passed (the deferred task). Returns whether it did.
+
+    Side effects: as ``booking_expire_due`` for one booking.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        return bool(_expire_stale(BoothBooking.objects.filter(pk=booking_id), now=now))

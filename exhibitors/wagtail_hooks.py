@@ -1,0 +1,351 @@
+"""The exhibition in the Wagtail admin (menu "Exhibition"), and the CMS exhibition page's hook."""
+
+from django.db.models import Case, IntegerField, OuterRef, Subquery, When
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from exhibitors import admin_views, selectors
+from exhibitors.enums import BookingStatus, BoothState
+from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
+from exhibitors.templatetags.exhibition_tags import format_vnd
+
+
+class RestrictedPermissionPolicy(ModelPermissionPolicy):
+    """The model's permissions, less the actions that must go through the services."""
+
+    def __init__(self, model, *, denied=("add", "delete"), **kwargs):
+        super().__init__(model, **kwargs)
+        self.denied = set(denied)
+
+    def user_has_permission(self, user, action):
+        return action not in self.denied and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+
+# Bookings are made, decided and moved only through the services; exhibitors sign up themselves;
+# a booth with bookings is never deleted.
+register_permission_policy(BoothBooking, RestrictedPermissionPolicy(BoothBooking), exact_class=True)
+register_permission_policy(Exhibitor, RestrictedPermissionPolicy(Exhibitor), exact_class=True)
+register_permission_policy(
+    Booth, RestrictedPermissionPolicy(Booth, denied=("delete",)), exact_class=True
+)
+
+
+# --- Bookings ---------------------------------------------------------------------------------
+
+
+class BookingIndexView(IndexView):
+    """Pending requests first, then live holds, then the rest; rows open the decision page."""
+
+    def get_base_queryset(self):
+        now = timezone.now()
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("booth", "exhibitor", "event")
+            .annotate(
+                pending_rank=Case(
+                    When(status=BookingStatus.REQUESTED, then=0),
+                    When(status=BookingStatus.HELD, held_until__gt=now, then=1),
+                    default=2,
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+    def order_queryset(self, queryset):
+        if not self.is_explicitly_ordered:
+            return queryset.order_by("pending_rank", "requested_at", "-created_at", "-pk")
+        return super().order_queryset(queryset)
+
+    def get_edit_url(self, instance):
+        return reverse("exhibition_bookings:decide", args=[instance.pk])
+
+
+def _price(booking_or_booth) -> str:
+    return format_vnd(booking_or_booth.price_vnd)
+
+
+class BookingViewSet(ModelViewSet):
+    model = BoothBooking
+    name = "exhibition_bookings"
+    url_prefix = "exhibition/bookings"
+    icon = "clipboard-list"
+    menu_label = _("Bookings")
+    index_view_class = BookingIndexView
+    list_display = [
+        "booth",
+        "exhibitor",
+        "event",
+        "get_effective_status_display",
+        Column("price", label=_("Price"), accessor=_price),
+        "held_until",
+        "requested_at",
+    ]
+    list_filter = ["status", "event"]
+    search_fields = ["exhibitor__name", "booth__code", "invoice_company"]
+    search_backend_name = None
+    list_export = [
+        "event.name",
+        "booth.code",
+        "booth.get_tier_display",
+        "exhibitor.name",
+        "exhibitor.tax_code",
+        "get_effective_status_display",
+        "price_vnd",
+        "extras_display",
+        "held_until",
+        "requested_at",
+        "decided_at",
+        "invoice_company",
+        "invoice_tax_code",
+        "invoice_address",
+        "invoice_email",
+        "reason",
+    ]
+    export_headings = {
+        "event.name": _("Event"),
+        "booth.code": _("Booth"),
+        "booth.get_tier_display": _("Tier"),
+        "exhibitor.name": _("Exhibitor"),
+        "exhibitor.tax_code": _("Tax code"),
+        "get_effective_status_display": _("Status"),
+        "price_vnd": _("Price (VND)"),
+        "extras_display": _("Extras"),
+    }
+    export_filename = "booth-bookings"
+    form_fields = [
+        "invoice_company",
+        "invoice_tax_code",
+        "invoice_address",
+        "invoice_email",
+        "notes",
+    ]
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/decide/", admin_views.BookingDecideView.as_view(), name="decide"),
+        ]
+
+
+# --- Booths -----------------------------------------------------------------------------------
+
+
+def _booth_state(booth) -> str:
+    if booth.blocked:
+        return BoothState.BLOCKED.label
+    return {
+        BookingStatus.HELD: BoothState.HELD.label,
+        BookingStatus.REQUESTED: BoothState.REQUESTED.label,
+        BookingStatus.APPROVED: BoothState.BOOKED.label,
+    }.get(getattr(booth, "live_status", None), BoothState.AVAILABLE.label)
+
+
+class BoothIndexView(IndexView):
+    def get_base_queryset(self):
+        live = BoothBooking.objects.filter(live_booking_q(), booth=OuterRef("pk"))
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("event")
+            .annotate(
+                live_status=Subquery(live.values("status")[:1]),
+                live_exhibitor=Subquery(live.values("exhibitor__name")[:1]),
+            )
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("exhibitors.change_booth"):
+            buttons.append(
+                MenuItem(
+                    _("Release") if instance.blocked else _("Reserve"),
+                    url=reverse("exhibition_booths:block", args=[instance.pk]),
+                    icon_name="lock-open" if instance.blocked else "lock",
+                    priority=15,
+                )
+            )
+        return buttons
+
+
+class BoothViewSet(ModelViewSet):
+    model = Booth
+    name = "exhibition_booths"
+    url_prefix = "exhibition/booths"
+    icon = "grip"
+    menu_label = _("Booths")
+    index_view_class = BoothIndexView
+    list_display = [
+        "code",
+        "event",
+        "zone",
+        "tier",
+        Column("price", label=_("Price"), accessor=_price, sort_key="price_vnd"),
+        Column("state", label=_("State"), accessor=_booth_state),
+        Column("exhibitor", label=_("Exhibitor"), accessor="live_exhibitor"),
+    ]
+    list_filter = ["event", "tier", "zone", "blocked"]
+    search_fields = ["code", "zone"]
+    search_backend_name = None
+    ordering = ["event", "code"]
+    list_per_page = 50
+    list_export = [
+        "event.name",
+        "code",
+        "zone",
+        "get_tier_display",
+        "width_m",
+        "depth_m",
+        "price_vnd",
+        "has_power",
+        "has_internet",
+        "has_furniture",
+        "blocked",
+        "blocked_reason",
+    ]
+    export_filename = "booths"
+    form_fields = [
+        "event",
+        "code",
+        "zone",
+        "tier",
+        "price_vnd",
+        "width_m",
+        "depth_m",
+        "has_power",
+        "has_internet",
+        "has_furniture",
+        "plan_x",
+        "plan_y",
+        "plan_w",
+        "plan_h",
+    ]
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/block/", admin_views.BoothBlockView.as_view(), name="block"),
+        ]
+
+
+# --- Exhibitors, settings, overview -----------------------------------------------------------
+
+
+class ExhibitorViewSet(ModelViewSet):
+    model = Exhibitor
+    name = "exhibition_exhibitors"
+    url_prefix = "exhibition/exhibitors"
+    icon = "group"
+    menu_label = _("Exhibitors")
+    list_display = ["name", "tax_code", "sector", "contact_name", "contact_email", "contact_phone"]
+    list_filter = ["sector", "language"]
+    search_fields = ["name", "tax_code", "contact_name", "contact_email"]
+    search_backend_name = None
+    list_export = [
+        "name",
+        "tax_code",
+        "get_sector_display",
+        "website",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "language",
+        "description_vi",
+        "description_en",
+        "created_at",
+    ]
+    export_filename = "exhibitors"
+    form_fields = [
+        "name",
+        "sector",
+        "description_vi",
+        "description_en",
+        "website",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "language",
+    ]
+    copy_view_enabled = False
+
+
+class ExhibitionSettingsViewSet(ModelViewSet):
+    model = ExhibitionSettings
+    name = "exhibition_settings"
+    url_prefix = "exhibition/settings"
+    icon = "cog"
+    menu_label = _("Rules")
+    list_display = ["event", "booking_open", "max_booths_per_exhibitor", "hold_minutes"]
+    form_fields = [
+        "event",
+        "booking_open",
+        "booking_closes_at",
+        "max_booths_per_exhibitor",
+        "hold_minutes",
+        "staff_quota_standard",
+        "staff_quota_corner",
+        "staff_quota_premium",
+    ]
+    copy_view_enabled = False
+
+
+class OverviewViewSet(ViewSet):
+    name = "exhibition"
+    icon = "table"
+    menu_label = _("Occupancy")
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.OverviewView.as_view(), name="overview")]
+
+
+class ExhibitionGroup(ViewSetGroup):
+    menu_label = _("Exhibition")
+    menu_icon = "table"
+    menu_order = 250
+    items = (
+        OverviewViewSet,
+        BookingViewSet,
+        BoothViewSet,
+        ExhibitorViewSet,
+        ExhibitionSettingsViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_exhibition_viewsets():
+    return ExhibitionGroup()
+
+
+# --- The CMS exhibition page ------------------------------------------------------------------
+
+
+@hooks.register("forumhall_exhibition_context")
+def exhibition_page_context(page, request):
+    """Fill the CMS ``ExhibitionPage`` with the floor plan and the directory of its event."""
+    event = getattr(page, "event", None)
+    if event is None:
+        return {}
+    return {
+        "exhibition": selectors.exhibition_context(event=event, user=request.user),
+        "exhibition_template": "exhibitors/includes/exhibition.html",
+    }

@@ -1,0 +1,60 @@
+import pytest
+from django.utils import translation
+
+from exhibitors.models import Booth
+from exhibitors.templatetags.exhibition_tags import format_vnd
+from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "0100109106",  # Viettel
+        "0101360697",  # BKAV
+        "0101248141",  # FPT
+        "0100686209",  # MobiFone
+        "0100109106-001",  # a branch
+    ],
+)
+def test_tax_code_valid(code):
+    assert tax_code_is_valid(code) is True
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "",
+        "010010910",  # 9 digits
+        "01001091066",  # 11 digits
+        "0100109107",  # wrong check digit
+        "0100109106-01",  # branch of 2 digits
+        "0100109106_001",
+        "0100109106-0011",
+        "01001O9106",  # letter O
+        "٠١٠٠١٠٩١٠٦",  # Arabic-Indic digits are not ASCII digits
+        "0100109106\n",
+    ],
+)
+def test_tax_code_invalid(code):
+    assert tax_code_is_valid(code) is False
+
+
+def test_tax_code_spaces_are_removed():
+    assert normalize_tax_code(" 0100109106 - 001 ") == "0100109106-001"
+
+
+def test_vnd_in_vietnamese_and_english():
+    assert format_vnd(12_000_000, "vi") == "12.000.000 ₫"
+    assert format_vnd(12_000_000, "en") == "12,000,000 ₫"
+    assert format_vnd(0, "vi") == "0 ₫"
+    assert format_vnd(None) == ""
+    with translation.override("vi"):
+        assert format_vnd(950_000) == "950.000 ₫"
+
+
+def test_booth_size_label_uses_the_decimal_comma_in_vietnamese():
+    booth = Booth(width_m="2.5", depth_m="3.0")
+    with translation.override("vi"):
+        assert booth.size_label == "2,5 × 3 m"
+    with translation.override("en"):
+        assert booth.size_label == "2.5 × 3 m"
