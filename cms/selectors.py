@@ -1,0 +1,365 @@
+"""Reads of the site that span relations, each in a fixed number of queries.
+
+Pages (and the proceedings) call these; they never run one query per session or speaker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from cms.enums import OrganizerRole, SpeakerRole
+from cms.models import (
+    SEARCHABLE_PAGE_MODELS,
+    AgendaPage,
+    ExhibitionPage,
+    ForumOrganizer,
+    ForumPage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    SessionAttachment,
+    SessionPage,
+    SessionSpeaker,
+    Speaker,
+    SpeakerIndexPage,
+    StandardPage,
+)
+from events.text import fold
+
+# Fixed rendition sizes: every image of a kind has the same size.
+SPEAKER_PHOTO = "fill-240x240-c100"
+SPEAKER_THUMB = "fill-96x96-c100"
+LOGO = "max-240x96"
+HERO = "fill-1600x640-c50"
+CONTENT_IMAGE = "max-1200x900"
+NEWS_THUMB = "fill-480x270-c50"
+SOCIAL_IMAGE = "fill-1200x630-c50"
+
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_TERMS = 8
+SEARCH_LIMIT = 20
+
+
+def _images_with(*specs: str) -> QuerySet:
+    return get_image_model().objects.prefetch_renditions(*specs)
+
+
+def moderator_first() -> Case:
+    return Case(
+        When(role=SpeakerRole.MODERATOR, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def session_speakers_queryset(*, photos: bool = False) -> QuerySet:
+    """Speakers of sessions, moderators first, then in the editor's order."""
+    qs = SessionSpeaker.objects.select_related("speaker").order_by(moderator_first(), "sort_order")
+    if photos:
+        qs = qs.prefetch_related(Prefetch("speaker__photo", queryset=_images_with(SPEAKER_THUMB)))
+    return qs
+
+
+# --- Home and forum ---------------------------------------------------------------------------
+
+
+def home_forum(*, home: HomePage) -> ForumPage | None:
+    """The forum the home page presents: its event's ForumPage below it, else the first one."""
+    forums = list(
+        ForumPage.objects.live().child_of(home).select_related("event", "locale", "hero_image")
+    )
+    for forum in forums:
+        if forum.event_id == home.event_id:
+            return forum
+    return forums[0] if forums else None
+
+
+def forum_sections(*, forum: ForumPage) -> dict:
+    """The forum's live child pages by role (one query): agenda, speakers, exhibition, news,
+    and the standard pages in tree order."""
+    types = ContentType.objects.get_for_models(
+        AgendaPage, SpeakerIndexPage, ExhibitionPage, NewsIndexPage, StandardPage
+    )
+    role_of = {
+        types[AgendaPage].pk: "agenda",
+        types[SpeakerIndexPage].pk: "speakers",
+        types[ExhibitionPage].pk: "exhibition",
+        types[NewsIndexPage].pk: "news",
+    }
+    sections: dict = {"agenda": None, "speakers": None, "exhibition": None, "news": None}
+    pages = []
+    children = (
+        Page.objects.child_of(forum)
+        .live()
+        .filter(content_type__in=types.values())
+        .select_related("locale")
+        .order_by("path")
+    )
+    for child in children:
+        role = role_of.get(child.content_type_id)
+        if role is None:
+            pages.append(child)
+        elif sections[role] is None:
+            sections[role] = child
+    sections["pages"] = pages
+    return sections
+
+
+def registration_url(*, forum: ForumPage) -> str:
+    """Where the call to action sends people: the editor's link, else the registration page."""
+    if forum.registration_url:
+        return forum.registration_url
+    event = forum.event
+    for name, kwargs in (
+        ("events:register", {"slug": event.slug}),
+        ("events:registration_create", {"slug": event.slug}),
+        ("events:register", {}),
+    ):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def forum_organizers(*, forum: ForumPage) -> dict[str, list[ForumOrganizer]]:
+    """Organizers grouped by role (organizer, co_organizer, sponsor, partner), logos ready."""
+    grouped: dict[str, list[ForumOrganizer]] = {role: [] for role in OrganizerRole.values}
+    qs = (
+        ForumOrganizer.objects.filter(page=forum)
+        .prefetch_related(Prefetch("logo", queryset=_images_with(LOGO)))
+        .order_by("sort_order")
+    )
+    for organizer in qs:
+        grouped[organizer.role].append(organizer)
+    return grouped
+
+
+def forum_speakers(*, forum: Page) -> QuerySet:
+    """Speakers linked to live sessions below ``forum``, in order of their first session."""
+    return (
+        Speaker.objects.filter(
+            session_links__page__live=True,
+            session_links__page__path__startswith=forum.path,
+        )
+        .annotate(first_session=Min("session_links__page__starts_at"))
+        .order_by("first_session", "name")
+    )
+
+
+def forum_overview(*, forum: ForumPage, now: dt.datetime | None = None) -> dict:
+    """Everything the forum (and the home page presenting it) shows, in a fixed number of
+    queries: sections, organizers, registration state, JSON-LD."""
+    from cms.structured_data import forum_event_jsonld
+
+    now = now or timezone.now()
+    event = forum.event
+    sections = forum_sections(forum=forum)
+    organizers = forum_organizers(forum=forum)
+    performers = list(forum_speakers(forum=forum).only("name", "position", "organization", "slug"))
+    open_now = event.registration_is_open(now)
+    return {
+        "event": event,
+        "sections": sections,
+        "organizers": organizers,
+        "registration_open": open_now,
+        "registration_closed": not open_now and now >= (event.registration_opens_at or now),
+        "registration_link": registration_url(forum=forum) if open_now else "",
+        "event_jsonld": forum_event_jsonld(
+            forum=forum,
+            organizers=organizers,
+            performers=performers,
+            registration_link=registration_url(forum=forum),
+            registration_open=open_now,
+        ),
+    }
+
+
+def forum_of(page: Page) -> ForumPage | None:
+    """The ForumPage above ``page`` (one query), with its event."""
+    return ForumPage.objects.ancestor_of(page, inclusive=True).select_related("event").first()
+
+
+# --- Agenda -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Slot:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    sessions: list = field(default_factory=list)
+    is_now: bool = False
+
+
+@dataclass
+class Day:
+    date: dt.date
+    slots: list[Slot] = field(default_factory=list)
+
+
+def agenda_sessions(*, agenda: Page) -> QuerySet:
+    """Live sessions of an agenda in time order, with their speakers (moderators first)."""
+    return (
+        SessionPage.objects.live()
+        .child_of(agenda)
+        .select_related("locale")
+        .prefetch_related(Prefetch("session_speakers", queryset=session_speakers_queryset()))
+        .order_by("starts_at", "room", "path")
+    )
+
+
+def column_rooms(*, declared: list[str], sessions: list[SessionPage]) -> list[str]:
+    """Rooms as columns: the agenda's declared order, then the others alphabetically."""
+    used = {s.room for s in sessions if s.room}
+    return [r for r in declared if r in used] + sorted(used - set(declared))
+
+
+def group_agenda(*, sessions: list[SessionPage], rooms: list[str], now: dt.datetime) -> list[Day]:
+    """Sessions by day, then by start time; each session gets ``column`` (1-based, 0 when
+    it spans every room) and ``is_now``."""
+    columns = {room: i + 1 for i, room in enumerate(rooms)}
+    days: list[Day] = []
+    for session in sessions:
+        session.column = columns.get(session.room, 0) if len(rooms) > 1 else 0
+        session.is_now = session.starts_at <= now < session.ends_at
+        local_start = timezone.localtime(session.starts_at)
+        if not days or days[-1].date != local_start.date():
+            days.append(Day(date=local_start.date()))
+        day = days[-1]
+        if not day.slots or day.slots[-1].starts_at != session.starts_at:
+            day.slots.append(Slot(starts_at=session.starts_at, ends_at=session.ends_at))
+        slot = day.slots[-1]
+        slot.sessions.append(session)
+        slot.ends_at = max(slot.ends_at, session.ends_at)
+        slot.is_now = slot.is_now or session.is_now
+    return days
+
+
+def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    sessions = list(agenda_sessions(agenda=agenda))
+    rooms = column_rooms(declared=agenda.room_order, sessions=sessions)
+    return {
+        "sessions": sessions,
+        "rooms": rooms,
+        "days": group_agenda(sessions=sessions, rooms=rooms, now=now),
+        "now": now,
+    }
+
+
+def session_context(*, session: SessionPage) -> dict:
+    speakers = list(
+        session_speakers_queryset()
+        .filter(page=session)
+        .prefetch_related(Prefetch("speaker__photo", queryset=_images_with(SPEAKER_THUMB)))
+    )
+    attachments = list(SessionAttachment.objects.filter(page=session).select_related("document"))
+    agenda = session.get_parent()
+    forum = forum_of(session)
+    return {
+        "speakers": speakers,
+        "attachments": attachments,
+        "agenda": agenda,
+        "forum": forum,
+        "event": forum.event if forum else None,
+        "speaker_index": (
+            SpeakerIndexPage.objects.live().child_of(forum).first() if forum else None
+        ),
+        "is_now": session.is_running(),
+    }
+
+
+# --- Speakers ---------------------------------------------------------------------------------
+
+
+def speakers_of_forum(*, index_page: SpeakerIndexPage) -> list[Speaker]:
+    forum = index_page.get_parent()
+    return list(
+        forum_speakers(forum=forum).prefetch_related(
+            Prefetch("photo", queryset=_images_with(SPEAKER_PHOTO))
+        )
+    )
+
+
+def speaker_sessions(*, speaker: Speaker, forum: Page) -> list[SessionSpeaker]:
+    """The speaker's live sessions below ``forum`` (in its language), in time order."""
+    return list(
+        SessionSpeaker.objects.filter(
+            speaker=speaker, page__live=True, page__path__startswith=forum.path
+        )
+        .select_related("page", "page__locale")
+        .order_by("page__starts_at")
+    )
+
+
+# --- News -------------------------------------------------------------------------------------
+
+
+def latest_news(*, root: Page, limit: int = 3) -> list[NewsPage]:
+    return list(
+        NewsPage.objects.live()
+        .descendant_of(root)
+        .filter(locale_id=root.locale_id)
+        .select_related("locale")
+        .prefetch_related(Prefetch("image", queryset=_images_with(NEWS_THUMB)))
+        .order_by("-date", "-pk")[:limit]
+    )
+
+
+def news_page(*, index: NewsIndexPage, page_number, per_page: int = 10):
+    qs = (
+        NewsPage.objects.live()
+        .child_of(index)
+        .select_related("locale")
+        .prefetch_related(Prefetch("image", queryset=_images_with(NEWS_THUMB)))
+        .order_by("-date", "-pk")
+    )
+    return Paginator(qs, per_page).get_page(page_number)
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+def search_terms(query: str) -> list[str]:
+    """The folded words of a query: case, accents and đ ignored; bounded in size."""
+    return fold((query or "")[: SEARCH_MAX_CHARS * 2])[:SEARCH_MAX_CHARS].split()[:SEARCH_MAX_TERMS]
+
+
+def _matching(terms: list[str]) -> Q:
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return condition
+
+
+def site_search(*, query: str, language_code: str) -> dict:
+    """Accent-blind search of live pages in the language and of speakers.
+
+    Every word of the query must appear in the folded ``search_text``. One query per page
+    model and one for speakers, whatever the number of results."""
+    terms = search_terms(query)
+    results: dict = {"terms": terms, "pages": [], "speakers": [], "count": 0}
+    if not terms:
+        return results
+    condition = _matching(terms)
+    pages: list[Page] = []
+    for model in SEARCHABLE_PAGE_MODELS:
+        pages += list(
+            model.objects.live()
+            .filter(condition, locale__language_code=language_code)
+            .select_related("locale")
+            .order_by("path")[:SEARCH_LIMIT]
+        )
+    results["pages"] = pages[:SEARCH_LIMIT]
+    results["speakers"] = list(Speaker.objects.filter(condition).order_by("name")[:SEARCH_LIMIT])
+    results["count"] = len(results["pages"]) + len(results["speakers"])
+    return results
