@@ -12,6 +12,15 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class BookProblem:
+    """Something the book cannot print as the editors meant (for the pre-flight report)."""
+
+    code: str
+    message: str
+    where: str
+
+
+@dataclass(frozen=True)
 class BookPaper:
     """An uploaded paper (PDF) whose pages follow the talk's chapter."""
 
@@ -36,6 +45,7 @@ class BookPerson:
     bio_html: str = ""
     sort_key: tuple = ()
     chapters: list[BookChapter] = field(default_factory=list)
+    source_id: int | None = None  # the Speaker snippet
 
     @property
     def affiliation(self) -> str:
@@ -62,6 +72,7 @@ class BookChapter:
     abstract_html: str = ""
     body_html: str = ""
     paper: BookPaper | None = None
+    source_id: int | None = None  # the SessionPage
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,7 @@ class Book:
     created_at: dt.datetime | None = None
     several_days: bool = False
     lang: str = "vi"
+    problems: list[BookProblem] = field(default_factory=list)
 
     @property
     def papers(self) -> list[tuple[BookChapter, BookPaper]]:
