@@ -110,7 +110,9 @@ def body(*blocks) -> str:
     return json.dumps([{"type": kind, "value": value} for kind, value in blocks])
 
 
-def make_forum(*, sessions: int = 4, paper_pages: int = 3, images: bool = True) -> ForumFixture:
+def make_forum(
+    *, sessions: int = 4, paper_pages: int = 3, images: bool = True, landscape_last: bool = False
+) -> ForumFixture:
     """A forum with an agenda in which sessions are created out of order (the book follows
     the agenda's times), a break (not a chapter), a panel with a moderator, a paper."""
     from events.demo import load_event
@@ -139,7 +141,9 @@ def make_forum(*, sessions: int = 4, paper_pages: int = 3, images: bool = True) 
 
     khoa = speaker("Nguyễn Văn Khoa", "Chủ tịch", "VINASA", photo=images)
     cuong = speaker("Hoàng Minh Cường", "Phó Chủ tịch", "UBND TP Hải Phòng", photo=images)
-    bao = speaker("Đặng Quốc Bảo", "Giám đốc", "Sở Thông tin và Truyền thông", photo=False, bio=False)
+    bao = speaker(
+        "Đặng Quốc Bảo", "Giám đốc", "Sở Thông tin và Truyền thông", photo=False, bio=False
+    )
     figure = wagtail_image("trung-bay", size=(1600, 1000)) if images else None
     sentence_nfd = unicodedata.normalize("NFD", SENTENCE)
     article = [
@@ -162,7 +166,11 @@ def make_forum(*, sessions: int = 4, paper_pages: int = 3, images: bool = True) 
             (
                 "image",
                 {
-                    "image": {"image": figure.pk, "alt_text": "Gian trưng bày", "decorative": False},
+                    "image": {
+                        "image": figure.pk,
+                        "alt_text": "Gian trưng bày",
+                        "decorative": False,
+                    },
                     "caption": "Trưng bày thành tựu chuyển đổi số",
                 },
             ),
@@ -177,7 +185,11 @@ def make_forum(*, sessions: int = 4, paper_pages: int = 3, images: bool = True) 
     ]
     extra = [(f"Tham luận số {n}: giải pháp chuyển đổi số", (11, n)) for n in range(sessions - 4)]
     chapters = []
-    paper = paper_document("bai-tham-luan", paper_pages) if paper_pages else None
+    paper = (
+        paper_document("bai-tham-luan", paper_pages, landscape_last=landscape_last)
+        if paper_pages
+        else None
+    )
     for title, start in (titles + extra)[:sessions]:
         fields = {"abstract": "<p>Tóm tắt: kết quả và định hướng đến năm 2030.</p>"}
         if title.startswith("Kiến tạo"):

@@ -30,24 +30,27 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def book(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
-        with transaction.atomic():
-            ensure_wagtail_tree()
-            forum = make_forum(sessions=5, paper_pages=3)
-            build = services.proceedings_build_create(forum=forum.forum, enqueue=False)
-            build = services.proceedings_build_run(build_id=build.pk)
-            assert build.status == BuildStatus.SUCCEEDED, build.error
-            with build.document.file.open("rb") as file:
-                pdf = file.read()
-            data = {
-                "pdf": pdf,
-                "titles": forum.titles,
-                "paper_title": forum.paper_session.title,
-                "paper_pages": forum.paper_pages,
-                "report": build.report,
-                "page_count": build.page_count,
-            }
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=str(media)),
+        transaction.atomic(),
+    ):
+        ensure_wagtail_tree()
+        forum = make_forum(sessions=5, paper_pages=3, landscape_last=True)
+        build = services.proceedings_build_create(forum=forum.forum, enqueue=False)
+        build = services.proceedings_build_run(build_id=build.pk)
+        assert build.status == BuildStatus.SUCCEEDED, build.error
+        with build.document.file.open("rb") as file:
+            pdf = file.read()
+        data = {
+            "pdf": pdf,
+            "titles": forum.titles,
+            "paper_title": forum.paper_session.title,
+            "paper_pages": forum.paper_pages,
+            "report": build.report,
+            "page_count": build.page_count,
+        }
+        transaction.set_rollback(True)
     data["texts"] = page_texts(data["pdf"])
     data["outline"] = outline(data["pdf"])
     return data
@@ -99,8 +102,14 @@ def test_book_paper_pages_follow_the_talk_and_are_counted(book):
     first = _page_of(texts, "PAPER-PAGE-1")
     assert first > talk
     for n in range(1, book["paper_pages"] + 1):
-        assert "PAPER-PAGE-%d" % n in texts[first + n - 2]
+        assert f"PAPER-PAGE-{n}" in texts[first + n - 2]
         assert f"Trang {first + n - 1} / {book['page_count']}" in texts[first + n - 2]
+    # Every page stays A4 portrait; the landscape last page of the paper is scaled to fit.
+    reader = PdfReader(io.BytesIO(book["pdf"]))
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    }
+    assert sizes == {(595, 842)}
     (paper_entry,) = [page for level, _t, page in book["outline"] if level == 2]
     assert paper_entry == first
     printed = contents_numbers(book["pdf"], ["Toàn văn bài tham luận"])
