@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cms"
+    verbose_name = _("Website")
+
+    def ready(self):
+        from cms import signals  # noqa: F401

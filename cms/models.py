@@ -23,6 +23,7 @@ import html
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -92,6 +93,8 @@ class FoldedSearchMixin(models.Model):
 
 class SocialMixin:
     """What the OpenGraph/Twitter tags show for a page (see templates/includes/social_meta.html)."""
+
+    og_type = "website"
 
     def social_image(self):
         return None
@@ -396,9 +399,9 @@ class ForumPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has 
 # --- Agenda and sessions ----------------------------------------------------------------------
 
 
-class AgendaPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):  # noqa: DJ008 (Page has __str__)
+class AgendaPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has __str__)
     """The forum's programme: its SessionPage children grouped by time, rooms as columns.
-    ``calendar.ics`` below it is the whole agenda as an iCalendar feed."""
+    ``ics_url`` is the whole agenda as an iCalendar feed."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     rooms = models.TextField(
@@ -422,15 +425,9 @@ class AgendaPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):  # no
     def room_order(self) -> list[str]:
         return [line.strip() for line in self.rooms.splitlines() if line.strip()]
 
-    @path("")
-    def agenda(self, request):
-        return self.render(request)
-
-    @path("calendar.ics", name="calendar")
-    def calendar(self, request):
-        from cms.views import agenda_ics
-
-        return agenda_ics(request, agenda=self)
+    @property
+    def ics_url(self) -> str:
+        return reverse("cms:agenda_ics", kwargs={"page_id": self.pk})
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
@@ -440,7 +437,7 @@ class AgendaPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):  # no
         return context
 
 
-class SessionPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):  # noqa: DJ008 (Page has __str__)
+class SessionPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has __str__)
     """One session of the agenda: its time, room, kind, speakers (moderator first), abstract,
     full text (for the proceedings), slides and an optional paper PDF."""
 
@@ -521,15 +518,10 @@ class SessionPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):  # n
         now = now or timezone.now()
         return self.starts_at <= now < self.ends_at
 
-    @path("")
-    def session(self, request):
-        return self.render(request)
-
-    @path("calendar.ics", name="calendar")
-    def calendar(self, request):
-        from cms.views import session_ics
-
-        return session_ics(request, session=self)
+    @property
+    def ics_url(self) -> str:
+        """The session as an .ics file ("add to calendar")."""
+        return reverse("cms:session_ics", kwargs={"page_id": self.pk})
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
@@ -743,6 +735,8 @@ class NewsPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has _
 
     def get_search_parts(self) -> list[str]:
         return [self.title, self.lead, stream_to_text(self.body)]
+
+    og_type = "article"
 
     def social_image(self):
         return self.image

@@ -6,6 +6,7 @@ Pages (and the proceedings) call these; they never run one query per session or 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -156,6 +158,16 @@ def forum_speakers(*, forum: Page) -> QuerySet:
     )
 
 
+def _plural_role_label(role: str, label) -> str:
+    plural = {
+        OrganizerRole.ORGANIZER: _("Organizers"),
+        OrganizerRole.CO_ORGANIZER: _("Co-organizers"),
+        OrganizerRole.SPONSOR: _("Sponsors"),
+        OrganizerRole.PARTNER: _("Partners"),
+    }
+    return plural.get(role, label)
+
+
 def forum_overview(*, forum: ForumPage, now: dt.datetime | None = None) -> dict:
     """Everything the forum (and the home page presenting it) shows, in a fixed number of
     queries: sections, organizers, registration state, JSON-LD."""
@@ -167,12 +179,18 @@ def forum_overview(*, forum: ForumPage, now: dt.datetime | None = None) -> dict:
     organizers = forum_organizers(forum=forum)
     performers = list(forum_speakers(forum=forum).only("name", "position", "organization", "slug"))
     open_now = event.registration_is_open(now)
+    labels = dict(OrganizerRole.choices)
     return {
         "event": event,
         "sections": sections,
         "organizers": organizers,
+        "organizer_groups": [
+            (_plural_role_label(role, labels[role]), group)
+            for role, group in organizers.items()
+            if group
+        ],
+        "event_over": now >= event.ends_at,
         "registration_open": open_now,
-        "registration_closed": not open_now and now >= (event.registration_opens_at or now),
         "registration_link": registration_url(forum=forum) if open_now else "",
         "event_jsonld": forum_event_jsonld(
             forum=forum,
@@ -217,19 +235,28 @@ def agenda_sessions(*, agenda: Page) -> QuerySet:
     )
 
 
-def column_rooms(*, declared: list[str], sessions: list[SessionPage]) -> list[str]:
-    """Rooms as columns: the agenda's declared order, then the others alphabetically."""
-    used = {s.room for s in sessions if s.room}
+def column_rooms(*, declared: list[str], days: list[Day]) -> list[str]:
+    """Rooms as columns: those where sessions run in parallel, in the agenda's declared
+    order, then the others alphabetically. A session alone in its slot spans every column."""
+    used = {
+        s.room
+        for day in days
+        for slot in day.slots
+        if len(slot.sessions) > 1
+        for s in slot.sessions
+    }
+    used.discard("")
     return [r for r in declared if r in used] + sorted(used - set(declared))
 
 
-def group_agenda(*, sessions: list[SessionPage], rooms: list[str], now: dt.datetime) -> list[Day]:
-    """Sessions by day, then by start time; each session gets ``column`` (1-based, 0 when
-    it spans every room) and ``is_now``."""
-    columns = {room: i + 1 for i, room in enumerate(rooms)}
+def group_agenda(
+    *, sessions: list[SessionPage], declared_rooms: list[str], now: dt.datetime
+) -> tuple[list[Day], list[str]]:
+    """Sessions by day, then by start time, and the rooms shown as columns. Each session gets
+    ``column`` (1-based, 0 when it spans every column), ``is_now`` and ``same_time`` (its
+    times are its slot's)."""
     days: list[Day] = []
     for session in sessions:
-        session.column = columns.get(session.room, 0) if len(rooms) > 1 else 0
         session.is_now = session.starts_at <= now < session.ends_at
         local_start = timezone.localtime(session.starts_at)
         if not days or days[-1].date != local_start.date():
@@ -241,17 +268,30 @@ def group_agenda(*, sessions: list[SessionPage], rooms: list[str], now: dt.datet
         slot.sessions.append(session)
         slot.ends_at = max(slot.ends_at, session.ends_at)
         slot.is_now = slot.is_now or session.is_now
-    return days
+    rooms = column_rooms(declared=declared_rooms, days=days)
+    columns = {room: i + 1 for i, room in enumerate(rooms)}
+    for day in days:
+        for slot in day.slots:
+            alone = len(slot.sessions) == 1
+            for session in slot.sessions:
+                session.column = 0 if alone or len(rooms) < 2 else columns.get(session.room, 0)
+                session.same_time = session.ends_at == slot.ends_at
+    return days, rooms
 
 
 def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     sessions = list(agenda_sessions(agenda=agenda))
-    rooms = column_rooms(declared=agenda.room_order, sessions=sessions)
+    days, rooms = group_agenda(sessions=sessions, declared_rooms=agenda.room_order, now=now)
+    speaker_index = (
+        SpeakerIndexPage.objects.live().sibling_of(agenda).select_related("locale").first()
+    )
     return {
+        "speaker_index": speaker_index,
+        "speaker_index_url": speaker_index.get_url() if speaker_index else "",
         "sessions": sessions,
         "rooms": rooms,
-        "days": group_agenda(sessions=sessions, rooms=rooms, now=now),
+        "days": days,
         "now": now,
     }
 
@@ -330,8 +370,14 @@ def news_page(*, index: NewsIndexPage, page_number, per_page: int = 10):
 
 
 def search_terms(query: str) -> list[str]:
-    """The folded words of a query: case, accents and đ ignored; bounded in size."""
-    return fold((query or "")[: SEARCH_MAX_CHARS * 2])[:SEARCH_MAX_CHARS].split()[:SEARCH_MAX_TERMS]
+    """The folded words of a query: case, accents and đ ignored, control characters and odd
+    code points dropped; bounded in size."""
+    text = "".join(
+        " " if unicodedata.category(ch)[0] in "CZ" else ch
+        for ch in (query or "")[: SEARCH_MAX_CHARS * 2]
+    )
+    folded = fold(text)[:SEARCH_MAX_CHARS]
+    return [t for t in folded.split() if t][:SEARCH_MAX_TERMS]
 
 
 def _matching(terms: list[str]) -> Q:
@@ -339,6 +385,11 @@ def _matching(terms: list[str]) -> Q:
     for term in terms:
         condition &= Q(search_text__contains=term)
     return condition
+
+
+def matching_terms(query: str) -> Q:
+    """A filter on ``search_text``: every folded word of ``query`` appears in it."""
+    return _matching(search_terms(query))
 
 
 def site_search(*, query: str, language_code: str) -> dict:

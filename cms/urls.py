@@ -1,4 +1,13 @@
-"""Routes of the site that are not Wagtail pages (search, calendar feeds)."""
+"""Routes of the site that are not Wagtail pages: search and calendars (.ics). Speaker pages
+are routes of the speaker index page."""
+
+from django.urls import path
+
+from cms import views
 
 app_name = "cms"
-urlpatterns: list = []
+urlpatterns = [
+    path("tim-kiem/", views.search, name="search"),
+    path("lich/phien-<int:page_id>.ics", views.session_ics, name="session_ics"),
+    path("lich/chuong-trinh-<int:page_id>.ics", views.agenda_ics, name="agenda_ics"),
+]

@@ -1,6 +1,20 @@
-from django.http import HttpResponse
+"""Views of the site that are not plain Wagtail pages: calendars, speaker pages, search,
+robots.txt."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+from wagtail.models import Site
+
+from cms import selectors
+from cms.calendar import build_calendar, session_event
+from cms.models import AgendaPage, SessionPage, Speaker, SpeakerIndexPage
+
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 @require_GET
@@ -8,3 +22,102 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap_url}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def _ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+    return response
+
+
+@require_GET
+def session_ics(request, page_id: int) -> HttpResponse:
+    """One live session as an .ics file ("add to calendar")."""
+    session = SessionPage.objects.live().filter(pk=page_id).first()
+    if session is None:
+        raise Http404
+    forum = selectors.forum_of(session)
+    event = forum.event if forum else None
+    speakers = list(selectors.session_speakers_queryset().filter(page=session))
+    vevent = session_event(session=session, event=event, speakers=speakers, request=request)
+    body = build_calendar(name=session.title, vevents=[vevent])
+    return _ics_response(body, session.slug)
+
+
+@require_GET
+def agenda_ics(request, page_id: int) -> HttpResponse:
+    """The whole agenda of a live agenda page as an .ics feed (subscribe or import)."""
+    agenda = AgendaPage.objects.live().filter(pk=page_id).first()
+    if agenda is None:
+        raise Http404
+    forum = selectors.forum_of(agenda)
+    event = forum.event if forum else None
+    vevents = [
+        session_event(
+            session=s, event=event, speakers=list(s.session_speakers.all()), request=request
+        )
+        for s in selectors.agenda_sessions(agenda=agenda)
+    ]
+    name = event.name if event else agenda.title
+    body = build_calendar(name=name, vevents=vevents)
+    response = _ics_response(body, forum.slug if forum else agenda.slug)
+    response["Content-Disposition"] = response["Content-Disposition"].replace(
+        "attachment", "inline"
+    )
+    return response
+
+
+def speaker_detail(request, *, index_page: SpeakerIndexPage, slug: str) -> TemplateResponse:
+    """A speaker's page: photo, position, bio, links and their sessions at this forum."""
+    speaker = (
+        Speaker.objects.filter(slug=slug)
+        .prefetch_related(
+            selectors.Prefetch("photo", queryset=selectors._images_with(selectors.SPEAKER_PHOTO))
+        )
+        .first()
+    )
+    if speaker is None:
+        raise Http404
+    forum = index_page.get_parent()
+    context = index_page.get_context(request)
+    context.update(
+        {
+            "speaker": speaker,
+            "speaker_sessions": selectors.speaker_sessions(speaker=speaker, forum=forum),
+            "forum": forum,
+        }
+    )
+    return TemplateResponse(request, "cms/speaker_page.html", context)
+
+
+@require_GET
+def search(request) -> TemplateResponse:
+    """One search box for the whole site: accent-blind, answers 200 to any query."""
+    query = request.GET.get("q", "")
+    language = (get_language() or "vi").split("-")[0]
+    results = selectors.site_search(query=query, language_code=language)
+    speaker_index = None
+    if results["speakers"]:
+        speaker_index = (
+            SpeakerIndexPage.objects.live()
+            .filter(locale__language_code=language)
+            .select_related("locale")
+            .first()
+        )
+    speaker_results = []
+    for speaker in results["speakers"]:
+        url = ""
+        if speaker_index is not None:
+            base = speaker_index.get_url(request) or ""
+            url = base + speaker_index.reverse_subpage("speaker", kwargs={"slug": speaker.slug})
+        speaker_results.append({"speaker": speaker, "url": url})
+    site = Site.find_for_request(request)
+    context = {
+        "query": query[:200],
+        "results": results,
+        "page_results": results["pages"],
+        "speaker_results": speaker_results,
+        "searched": bool(query.strip()),
+        "site_root": site.root_page if site else None,
+    }
+    return TemplateResponse(request, "cms/search.html", context)

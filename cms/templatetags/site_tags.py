@@ -1,11 +1,26 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 
 register = template.Library()
 
 LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
+NAV_CACHE_VERSION_KEY = "cms:nav:version"
+NAV_CACHE_SECONDS = 3600
+
+
+def _route_suffix(page, request) -> str:
+    """The part of the path below a routable page (a speaker's slug), kept when switching
+    language."""
+    if request is None or not isinstance(page, RoutablePageMixin):
+        return ""
+    url = page.get_url(request) or ""
+    if url and request.path.startswith(url) and request.path != url:
+        return request.path[len(url) :]
+    return ""
 
 
 @register.simple_tag(takes_context=True)
@@ -14,12 +29,18 @@ def language_links(context):
     the same route under the other language prefix."""
     request = context.get("request")
     current = get_language()
+    cached = getattr(request, "_language_links", None)
+    if cached is not None and cached[0] == current:
+        return cached[1]
     path = request.get_full_path() if request else "/"
     page = context.get("page")
     translations = {}
     if page is not None and hasattr(page, "get_translations"):
+        suffix = _route_suffix(page, request)
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation.get_url(request)
+            url = translation.get_url(request)
+            if url:
+                translations[translation.locale.language_code] = url + suffix
     links = []
     for code, _name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(path, code)
@@ -31,4 +52,79 @@ def language_links(context):
                 "current": code == current,
             }
         )
+    if request is not None:
+        request._language_links = (current, links)
     return links
+
+
+def nav_cache_clear() -> None:
+    """Forget every cached navigation (called when a page is published, moved or deleted)."""
+    try:
+        cache.incr(NAV_CACHE_VERSION_KEY)
+    except ValueError:
+        cache.set(NAV_CACHE_VERSION_KEY, 2, None)
+
+
+def _nav_sections(language: str) -> dict:
+    from cms import selectors
+    from cms.models import HomePage
+
+    home = HomePage.objects.live().filter(locale__language_code=language).first()
+    if home is None:
+        return {"home": "", "items": [], "search": ""}
+    items = []
+    forum = selectors.home_forum(home=home)
+    if forum is not None:
+        sections = selectors.forum_sections(forum=forum)
+        for role in ("agenda", "speakers", "exhibition", "news"):
+            child = sections[role]
+            if child is not None:
+                items.append({"role": role, "title": child.title, "url": child.get_url()})
+    return {"home": home.get_url() or "/", "items": items}
+
+
+@register.simple_tag
+def site_sections():
+    """The main navigation of the current language: the main forum's agenda, speakers,
+    exhibition and news pages. Cached; the cache is cleared when pages change."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    version = cache.get_or_set(NAV_CACHE_VERSION_KEY, 1, None)
+    key = f"cms:nav:{version}:{language}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = _nav_sections(language)
+        cache.set(key, sections, NAV_CACHE_SECONDS)
+    return sections
+
+
+@register.filter
+def is_current_section(url: str, path: str) -> bool:
+    return bool(url) and url != "/" and (path or "").startswith(url)
+
+
+@register.simple_tag(takes_context=True)
+def social_meta(context):
+    """What the OpenGraph/Twitter tags say about the current page (any page of the site, a
+    Wagtail page or not): title, description, image (a 1200×630 rendition) and type."""
+    page = context.get("page")
+    forum = context.get("forum")
+    title = ""
+    description = ""
+    image = None
+    og_type = "website"
+    if page is not None and hasattr(page, "title"):
+        title = getattr(page, "seo_title", "") or page.title
+        describe = getattr(page, "social_description", None)
+        description = describe() if callable(describe) else getattr(page, "search_description", "")
+        pick = getattr(page, "social_image", None)
+        image = pick() if callable(pick) else None
+        og_type = getattr(page, "og_type", "website")
+    if image is None and forum is not None:
+        image = getattr(forum, "hero_image", None)
+    rendition = image.get_rendition("fill-1200x630-c50") if image is not None else None
+    return {
+        "title": title or context.get("meta_title") or "",
+        "description": " ".join((description or "").split())[:300],
+        "image_url": rendition.url if rendition else "",
+        "type": og_type,
+    }

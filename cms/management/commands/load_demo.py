@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cms.demo import load_home
+from cms.demo import load_site
 from events.demo import load_event
 
 
@@ -10,6 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         event = load_event()
         self.stdout.write(f"Event: {event.name}")
-        home = load_home(event)
-        self.stdout.write(f"Home page: {home.title}")
+        forum = load_site(event)
+        self.stdout.write(f"Site: {forum.get_parent().title} · {forum.title}")
         self.stdout.write(self.style.SUCCESS("Demo forum loaded."))
