@@ -778,3 +778,5 @@ SEARCHABLE_PAGE_MODELS = (
     NewsIndexPage,
     HomePage,
 )
+
+from cms.proceedings.models import *  # noqa: E402, F403  (the proceedings builds, app cms)

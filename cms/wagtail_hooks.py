@@ -32,3 +32,5 @@ class SpeakerViewSet(SnippetViewSet):
 
 
 register_snippet(SpeakerViewSet)
+
+from cms.proceedings import wagtail_hooks as proceedings_hooks  # noqa: E402, F401  (proceedings admin)

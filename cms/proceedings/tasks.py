@@ -1,0 +1,15 @@
+"""Background task of the proceedings (django_tasks; the admin's "Build" button queues it)."""
+
+from django_tasks import task
+
+from cms.proceedings.models import ProceedingsBuild
+
+
+@task()
+def proceedings_build_task(build_id: int) -> str:
+    """Run a queued build; returns its final status (the build row holds the details)."""
+    from cms.proceedings.services import proceedings_build_run
+
+    if not ProceedingsBuild.objects.filter(pk=build_id).exists():
+        return "missing"
+    return proceedings_build_run(build_id=build_id).status

@@ -1,0 +1,154 @@
+"""The proceedings in the Wagtail admin: the button on the forum page, pre-flight, build with
+stage and progress, failures with their reason, builds kept, publish."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cms.models import SessionPage
+from cms.proceedings import services
+from cms.proceedings.enums import BuildStage, BuildStatus
+from cms.proceedings.models import ProceedingsBuild
+from tests.cms.proceedings_support import make_forum
+from tests.conftest import ensure_wagtail_tree
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def forum(db):
+    ensure_wagtail_tree()
+    return make_forum(sessions=2, paper_pages=0, images=False).forum
+
+
+@pytest.fixture
+def admin(client, django_user_model):
+    user = django_user_model.objects.create_superuser("bientap", "b@example.org", "x")
+    client.force_login(user)
+    return client
+
+
+def url(name, *args):
+    return reverse(f"cms_proceedings:{name}", args=args)
+
+
+def test_forum_page_in_the_admin_offers_build_proceedings(admin, forum):
+    response = admin.get(reverse("wagtailadmin_pages:edit", args=[forum.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="{url("index", forum.pk)}"' in html
+    assert "Dựng kỷ yếu" in html
+
+
+def test_other_pages_do_not_offer_it(admin, forum):
+    agenda = forum.get_children().first()
+    html = admin.get(reverse("wagtailadmin_pages:edit", args=[agenda.pk])).content.decode()
+    assert "/admin/proceedings/" not in html
+
+
+def test_proceedings_admin_needs_a_login(client, forum):
+    response = client.get(url("index", forum.pk))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_preflight_page_lists_what_is_missing(admin, forum):
+    response = admin.get(url("preflight", forum.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Kỷ yếu sẽ có 2 phiên, 1 diễn giả, 0 bài tham luận và 0 đơn vị triển lãm." in html
+    assert "Phiên chưa có diễn giả (1)" in html
+    assert "Diễn giả chưa có ảnh (1)" in html
+    assert f'action="{url("build", forum.pk)}"' in html
+
+
+def test_build_button_runs_the_build_and_lists_it(admin, forum, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url("build", forum.pk))
+    assert response.status_code == 302
+    assert response["Location"] == url("index", forum.pk)
+    build = ProceedingsBuild.objects.get()
+    assert build.status == BuildStatus.SUCCEEDED
+    html = admin.get(url("index", forum.pk)).content.decode()
+    assert "Đã bắt đầu dựng kỷ yếu." in html
+    assert "Hoàn tất" in html
+    assert build.document.url in html
+    assert f'action="{url("publish", build.pk)}"' in html
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_running_build_shows_stage_and_progress_and_refreshes(admin, forum):
+    ProceedingsBuild.objects.create(
+        forum=forum,
+        status=BuildStatus.RUNNING,
+        stage=BuildStage.LAYOUT,
+        progress=42,
+        detail="trang 17",
+        started_at=timezone.now(),
+    )
+    html = admin.get(url("index", forum.pk)).content.decode()
+    assert "Dàn trang · trang 17" in html
+    assert '<progress class="proceedings-progress" max="100" value="42">' in html
+    assert '<meta http-equiv="refresh" content="3">' in html
+
+
+def test_failed_build_shows_why(admin, forum, django_capture_on_commit_callbacks):
+    SessionPage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(url("build", forum.pk))
+    html = admin.get(url("index", forum.pk)).content.decode()
+    assert "Thất bại" in html
+    assert (
+        'data-error-code="no_sessions">Diễn đàn chưa có phiên nào để in: '
+        "hãy thêm các phiên vào chương trình trước.</p>"
+    ) in html
+
+
+def test_second_build_while_one_runs_is_refused_with_a_message(admin, forum):
+    services.proceedings_build_create(forum=forum, enqueue=False)
+    response = admin.post(url("build", forum.pk), follow=True)
+    assert "Kỷ yếu này đang được dựng." in response.content.decode()
+    assert ProceedingsBuild.objects.count() == 1
+
+
+def test_publish_and_withdraw_from_the_admin(admin, forum):
+    build = services.proceedings_build_create(forum=forum, enqueue=False)
+    build = services.proceedings_build_run(build_id=build.pk)
+    response = admin.post(url("publish", build.pk), follow=True)
+    html = response.content.decode()
+    assert "Đã công bố: trang diễn đàn nay liên kết tới tệp PDF này." in html
+    assert f'action="{url("unpublish", build.pk)}"' in html
+    forum.refresh_from_db()
+    assert forum.proceedings_document_id == build.document_id
+    admin.post(url("unpublish", build.pk))
+    forum.refresh_from_db()
+    assert forum.proceedings_document_id is None
+
+
+def test_build_view_refuses_get(admin, forum):
+    assert admin.get(url("build", forum.pk)).status_code == 405
+    assert ProceedingsBuild.objects.count() == 0
+
+
+def test_index_queries_do_not_grow_with_builds(admin, forum, django_assert_num_queries):
+    user = ProceedingsBuild._meta.get_field("created_by").related_model.objects.get()
+
+    def add_builds(n):
+        for _ in range(n):
+            ProceedingsBuild.objects.create(
+                forum=forum, status=BuildStatus.FAILED, error="x", created_by=user
+            )
+
+    add_builds(1)
+    admin.get(url("index", forum.pk))  # warm caches (content types, site)
+    with CaptureQueriesContext(connection) as one:
+        admin.get(url("index", forum.pk))
+    add_builds(9)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = admin.get(url("index", forum.pk))
+    assert response.content.decode().count('<tr id="build-') == 10
