@@ -23,6 +23,7 @@ import html
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -246,6 +247,24 @@ class HomePage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has _
 
     def social_description(self) -> str:
         return self.search_description or self.lead
+
+    def route(self, request, path_components):
+        """Find the deepest page of the path in one query (Wagtail walks the tree with two
+        queries per level), then let it route the rest (a speaker's slug, or a 404)."""
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:n]) + "/"
+            for n in range(1, len(path_components) + 1)
+        ]
+        deepest = (
+            Page.objects.filter(path__startswith=self.path, url_path__in=prefixes)
+            .order_by("-depth")
+            .first()
+        )
+        if deepest is None:
+            raise Http404
+        return deepest.specific.route(request, path_components[deepest.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
