@@ -382,6 +382,15 @@ def test_unknown_pages_give_a_404_in_the_right_language(client, demo_site):
         assert '<html lang="en">' in html and "Page not found" in html
 
 
+def test_an_unpublished_session_is_not_served(client, demo_site):
+    session = _vi(SessionPage, slug="du-lieu-y-te")
+    assert client.get(session.url).status_code == 200
+    session.unpublish()
+    html = _html(client, "/dien-dan-2023/chuong-trinh/du-lieu-y-te/", status=404)
+    assert "Không tìm thấy trang" in html
+    assert "Dữ liệu y tế" not in _html(client, "/dien-dan-2023/chuong-trinh/")
+
+
 def test_sitemap_lists_pages_in_both_languages(client, demo_site):
     xml = _html(client, "/sitemap.xml")
     # Absolute on the Site's hostname (``localhost`` in the demo; editors set the real one).
