@@ -131,6 +131,7 @@ def registration_url(*, forum: ForumPage) -> str:
         return forum.registration_url
     event = forum.event
     for name, kwargs in (
+        ("events:register", {"event_slug": event.slug}),
         ("events:register", {"slug": event.slug}),
         ("events:registration_create", {"slug": event.slug}),
         ("events:register", {}),
@@ -178,11 +179,12 @@ def _plural_role_label(role: str, label) -> str:
 
 
 def registration_state(*, event, now: dt.datetime) -> str:
-    """``open``, ``soon`` (not open yet), ``closed`` or ``over`` (the forum has ended)."""
-    if now >= event.ends_at:
-        return "over"
+    """``open`` (the event's rule says so), else ``over`` (the forum has ended), ``soon`` (not
+    open yet) or ``closed``."""
     if event.registration_is_open(now):
         return "open"
+    if now >= event.ends_at:
+        return "over"
     if event.registration_opens_at and now < event.registration_opens_at:
         return "soon"
     return "closed"

@@ -7,13 +7,14 @@ from django.core.cache import cache
 from cms.models import AgendaPage, ExhibitionPage, SpeakerIndexPage
 from cms.sample import sample_sessions, sample_speakers
 
-# Cold: Wagtail's routing (site, route, view restrictions), the language switcher, social
-# tags, navigation, then the page's own reads: agenda: session times, sessions, their
-# speakers, the speaker index; speakers: speakers with their first session, photos,
-# renditions; exhibition: its forum; home: the forum, sections, organizers with logos,
-# performers, news. Warm: routing, the forum (home) and the session times (agenda, cached).
-COLD = {"agenda": 19, "speakers": 18, "exhibition": 16, "home": 16}
-WARM = {"agenda": 9, "speakers": 9, "exhibition": 10, "home": 6}
+# Cold: Wagtail's routing (site, root page, the page in one query, its specific row, aliases,
+# view restrictions), the language switcher, social tags, navigation, then the page's own
+# reads: agenda: session times, sessions, their speakers, the speaker index; speakers:
+# speakers with their first session, photos, renditions; exhibition: its forum; home: the
+# forum, sections, organizers with logos, performers, news. Warm: routing, plus the forum
+# (home, exhibition); everything else comes from cached fragments.
+COLD = {"agenda": 17, "speakers": 17, "exhibition": 14, "home": 16}
+WARM = {"agenda": 7, "speakers": 7, "exhibition": 8, "home": 6}
 
 
 def _urls(forum) -> tuple[AgendaPage, dict[str, str]]:

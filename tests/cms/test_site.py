@@ -96,6 +96,9 @@ def test_load_site_again_changes_nothing(demo_site):
 
 
 def test_forum_page_shows_hero_venue_organizers_figures_and_links(client, demo_site):
+    event = demo_site.event
+    event.registration_opens_at = event.registration_closes_at = None
+    event.save()
     html = _html(client, demo_site.url)
     assert "<h1>Diễn đàn Chuyển đổi số TP Hải Phòng năm 2023</h1>" in html
     assert "“Kiến tạo dữ liệu số - Nền tảng phát triển kinh tế - xã hội”" in html
@@ -137,6 +140,9 @@ def test_call_to_register_until_registration_closes(client, demo_site):
 
 
 def test_forum_json_ld_describes_the_event(client, demo_site):
+    event = demo_site.event
+    event.registration_opens_at = event.registration_closes_at = None
+    event.save()
     html = _html(client, demo_site.url)
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(raw)
@@ -356,6 +362,9 @@ def test_english_pages_use_english_titles_and_strings(client, demo_site):
     assert "Opening speech" in html and "Panel discussion" in html.replace("PANEL", "Panel")
     assert "Add the whole agenda to your calendar (.ics)" in html
     assert 'href="/en/forum-2023/agenda/phat-bieu-khai-mac/"' in html
+    event = demo_site.event
+    event.registration_opens_at = event.registration_closes_at = None
+    event.save()
     html = _html(client, "/en/forum-2023/")
     assert "The forum has taken place." in html
     assert ">Agenda</a>" in html and ">Speakers</a>" in html and ">Exhibition</a>" in html
@@ -371,6 +380,15 @@ def test_unknown_pages_give_a_404_in_the_right_language(client, demo_site):
     for url in ("/en/forum-2023/agenda/no-such-session/", "/en/forum-2023/speakers/nobody/"):
         html = _html(client, url, status=404)
         assert '<html lang="en">' in html and "Page not found" in html
+
+
+def test_an_unpublished_session_is_not_served(client, demo_site):
+    session = _vi(SessionPage, slug="du-lieu-y-te")
+    assert client.get(session.url).status_code == 200
+    session.unpublish()
+    html = _html(client, "/dien-dan-2023/chuong-trinh/du-lieu-y-te/", status=404)
+    assert "Không tìm thấy trang" in html
+    assert "Dữ liệu y tế" not in _html(client, "/dien-dan-2023/chuong-trinh/")
 
 
 def test_sitemap_lists_pages_in_both_languages(client, demo_site):
