@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -124,9 +125,9 @@ class AttendeeCategoryViewSet(SnippetViewSet):
         "name",
         "event",
         "capacity",
-        "confirmed",
-        "waitlisted",
-        "pending",
+        Column("confirmed", label=_("Confirmed")),
+        Column("waitlisted", label=_("Waitlisted")),
+        Column("pending", label=_("Pending")),
         "is_public",
         "needs_approval",
     ]
@@ -232,7 +233,19 @@ class RegistrationIndexView(SnippetViewSet.index_view_class):
         return self.index_url_name.replace(":list", ":badge")
 
 
-class RegistrationCreateView(SnippetViewSet.add_view_class):
+class ServiceErrorsMixin:
+    """A domain error raised while saving becomes a form error, not a 500."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EventsError as error:
+            form.add_error(None, error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
+class RegistrationCreateView(ServiceErrorsMixin, SnippetViewSet.add_view_class):
     def save_instance(self):
         data = self.form.cleaned_data
         return registration_create(
@@ -250,15 +263,9 @@ class RegistrationCreateView(SnippetViewSet.add_view_class):
             created_by=self.request.user,
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except EventsError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
 
 
-class RegistrationEditView(SnippetViewSet.edit_view_class):
+class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
     def save_instance(self):
         original = Registration.objects.get(pk=self.object.pk)
         changes = {
@@ -266,12 +273,6 @@ class RegistrationEditView(SnippetViewSet.edit_view_class):
         }
         return registration_update(registration=original, by=self.request.user, **changes)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except EventsError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
 
 
 class RegistrationViewSet(SnippetViewSet):
