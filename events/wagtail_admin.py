@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -128,8 +128,8 @@ class AttendeeCategoryViewSet(SnippetViewSet):
         Column("confirmed", label=_("Confirmed")),
         Column("waitlisted", label=_("Waitlisted")),
         Column("pending", label=_("Pending")),
-        "is_public",
-        "needs_approval",
+        BooleanColumn("is_public", label=_("public")),
+        BooleanColumn("needs_approval", label=_("needs approval")),
     ]
     list_filter = ["event", "is_public", "needs_approval"]
     search_fields = ["name", "slug"]
@@ -154,6 +154,13 @@ ACTIONS = {
     "cancel": (_("Cancel"), lambda r, u: registration_cancel(registration=r, by=u)),
     "resend": (_("Resend email"), lambda r, u: registration_resend_email(registration=r)),
     "reissue": (_("Reissue badge"), lambda r, u: registration_reissue_badge(registration=r, by=u)),
+}
+ACTION_ICONS = {
+    "approve": "check",
+    "reject": "cross",
+    "cancel": "bin",
+    "resend": "mail",
+    "reissue": "rotate",
 }
 ACTION_STATUSES = {
     "approve": {RegistrationStatus.PENDING_APPROVAL},
@@ -218,10 +225,12 @@ class RegistrationIndexView(SnippetViewSet.index_view_class):
         for priority, (action, (label, _call)) in enumerate(ACTIONS.items(), start=30):
             if instance.status in ACTION_STATUSES[action]:
                 url = reverse(self.registration_action_url_name, args=[quote(instance.pk), action])
-                buttons.append(ListingButton(label, url=url, priority=priority))
+                buttons.append(
+                    Button(label, url=url, icon_name=ACTION_ICONS[action], priority=priority)
+                )
         if instance.status == RegistrationStatus.CONFIRMED:
             url = reverse(self.registration_badge_url_name, args=[quote(instance.pk)])
-            buttons.append(ListingButton(_("Badge (PDF)"), url=url, priority=40))
+            buttons.append(Button(_("Badge (PDF)"), url=url, icon_name="doc-full", priority=40))
         return buttons
 
     @cached_property
@@ -264,7 +273,6 @@ class RegistrationCreateView(ServiceErrorsMixin, SnippetViewSet.add_view_class):
         )
 
 
-
 class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
     def save_instance(self):
         original = Registration.objects.get(pk=self.object.pk)
@@ -272,7 +280,6 @@ class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
             f: self.form.cleaned_data[f] for f in EDITABLE_FIELDS if f in self.form.cleaned_data
         }
         return registration_update(registration=original, by=self.request.user, **changes)
-
 
 
 class RegistrationViewSet(SnippetViewSet):

@@ -19,7 +19,6 @@ from tests.events.registration_factories import (
     make_event,
     pdf_qr_tokens,
     pdf_text,
-    person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +209,8 @@ def test_admin_create_and_edit_go_through_the_services(client, organizer, event)
 
 CSV = (
     "full_name,email,phone,organization,title,category\n"
-    "Nguyễn Thị Ánh Tuyết,tuyet@example.com,0912345678,UBND TP Hải Phòng,Phó Chủ tịch,Khách mời VIP\n"
+    "Nguyễn Thị Ánh Tuyết,tuyet@example.com,0912345678,UBND TP Hải Phòng,Phó Chủ tịch,"
+    "Khách mời VIP\n"
     "Đặng Quốc Bảo,not-an-email,,Báo Hải Phòng,,Khách mời VIP\n"
     "Hoàng Minh Cường,cuong@example.com,,Viettel,,Khách mời VIP\n"
     "Hoàng Minh Cường,CUONG@example.com,,Viettel,,Khách mời VIP\n"
