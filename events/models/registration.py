@@ -1,5 +1,6 @@
 """The event, its attendee categories and registrations."""
 
+import base64
 import secrets
 
 from django.conf import settings
@@ -21,13 +22,22 @@ __all__ = [
     "InvitationImport",
     "BadgeBatch",
     "new_token",
+    "new_badge_token",
     "new_invitation_code",
 ]
 
 
 def new_token() -> str:
-    """An opaque, URL-safe random secret of 192 bits (the QR holds only this)."""
+    """An opaque, URL-safe random secret of 192 bits (manage links)."""
     return secrets.token_urlsafe(24)
+
+
+def new_badge_token() -> str:
+    """The badge's QR secret: 160 random bits in base32 (32 characters of A–Z and 2–7, URL-safe).
+    Upper-case base32 is QR "alphanumeric": the code is version 2 (25 modules) where a
+    base64 token of as many bits needs version 3, so the modules are larger (easier to scan) and
+    the badge renders faster."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
 
 
 class Event(models.Model):
@@ -133,7 +143,7 @@ class Registration(models.Model):
         default=RegistrationStatus.PENDING_EMAIL,
         db_index=True,
     )
-    token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_token)
+    token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_badge_token)
     manage_secret = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     search_key = models.CharField(max_length=600, editable=False, db_index=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
