@@ -36,7 +36,7 @@ from events.models import (
     Invitation,
     Registration,
     RegistrationEmail,
-    new_token,
+    new_badge_token,
 )
 from events.phone import normalize_phone
 from events.services.emails import registration_email_queue
@@ -379,7 +379,7 @@ def registration_reissue_badge(*, registration: Registration, by=None) -> Regist
     """
     with transaction.atomic():
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
-        locked.token = new_token()
+        locked.token = new_badge_token()
         locked.badge_issued_at = timezone.now()
         locked.save(update_fields=["token", "badge_issued_at"])
         if locked.status == Status.CONFIRMED:
@@ -429,7 +429,7 @@ def registration_update(*, registration: Registration, by=None, **changes) -> Re
         for field in changed:
             setattr(locked, field, cleaned[field])
         if renamed:
-            locked.token = new_token()
+            locked.token = new_badge_token()
             locked.badge_issued_at = timezone.now()
             changed += ["token", "badge_issued_at"]
         if changed:
