@@ -1,12 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from cms.demo import load_home
-<<<<<<< HEAD
-from events.demo import load_event
-from events.demo_checkin import load_checkin
-=======
 from events.demo import load_event, load_registrations
->>>>>>> registration
+from events.demo_checkin import load_checkin
 
 
 class Command(BaseCommand):
