@@ -31,6 +31,19 @@ from events.services import (
 PAIRING_SESSION_KEY = "checkin_pairing_tokens"
 
 
+class CheckInModelViewSet(ModelViewSet):
+    """A ModelViewSet whose listing reads its rows with their relations in one query."""
+
+    add_to_admin_menu = False
+    copy_view_enabled = False
+
+    def index_queryset(self):
+        return self.model._default_manager.all()
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queryset=self.index_queryset(), **kwargs)
+
+
 # --- Lists ------------------------------------------------------------------------------------
 
 
@@ -71,16 +84,14 @@ def _categories_label(checkin_list: CheckInList) -> str:
     return ", ".join(names) if names else _("All categories")
 
 
-class CheckInListViewSet(ModelViewSet):
+class CheckInListViewSet(CheckInModelViewSet):
     model = CheckInList
     icon = "list-ul"
     menu_label = gettext_lazy("Check-in lists")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     list_display = [
         "name",
         "event",
-        Column("categories", label=gettext_lazy("categories admitted"), accessor=_categories_label),
+        Column("categories", label=gettext_lazy("Categories admitted"), accessor=_categories_label),
         "allow_reentry",
         "opens_at",
         "closes_at",
@@ -92,7 +103,7 @@ class CheckInListViewSet(ModelViewSet):
     def get_form_class(self, for_update=False):
         return CheckInListForm
 
-    def get_queryset(self, request):
+    def index_queryset(self):
         return CheckInList.objects.select_related("event").prefetch_related("categories")
 
 
@@ -151,18 +162,16 @@ def _device_status(device: Device) -> str:
     return _("revoked") if device.revoked_at else _("active")
 
 
-class DeviceViewSet(ModelViewSet):
+class DeviceViewSet(CheckInModelViewSet):
     model = Device
     icon = "mobile-alt"
     menu_label = gettext_lazy("Scanning devices")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     add_view_class = DeviceCreateView
     edit_view_class = DeviceEditView
     list_display = [
         "name",
         "event",
-        Column("status", label=gettext_lazy("status"), accessor=_device_status),
+        Column("status", label=gettext_lazy("Status"), accessor=_device_status),
         "token_hint",
         "created_at",
         "revoked_at",
@@ -176,7 +185,7 @@ class DeviceViewSet(ModelViewSet):
             return forms.modelform_factory(Device, fields=["name"])
         return DeviceForm
 
-    def get_queryset(self, request):
+    def index_queryset(self):
         return Device.objects.select_related("event")
 
     def get_urlpatterns(self):
@@ -249,12 +258,10 @@ def _who(row) -> str:
     return user.get_username() if user is not None else ""
 
 
-class CheckInLogViewSet(ModelViewSet):
+class CheckInLogViewSet(CheckInModelViewSet):
     model = CheckIn
     icon = "tick-inverse"
     menu_label = gettext_lazy("Check-in log")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields: list[str] = []  # nobody edits the log (see ReadOnlyPolicy)
     list_display = [
@@ -263,7 +270,7 @@ class CheckInLogViewSet(ModelViewSet):
         "checkin_list",
         "kind",
         "gate",
-        Column("who", label=gettext_lazy("by"), accessor=_who),
+        Column("who", label=gettext_lazy("By"), accessor=_who),
         "method",
         "annulled_at",
         "annul_reason",
@@ -283,18 +290,16 @@ class CheckInLogViewSet(ModelViewSet):
     search_backend_name = None
     export_filename = "check-ins"
 
-    def get_queryset(self, request):
+    def index_queryset(self):
         return CheckIn.objects.select_related(
             "registration", "checkin_list", "by_device", "by_user"
         )
 
 
-class ScanLogViewSet(ModelViewSet):
+class ScanLogViewSet(CheckInModelViewSet):
     model = ScanLog
     icon = "warning"
     menu_label = gettext_lazy("Failed scans")
-    add_to_admin_menu = False
-    copy_view_enabled = False
     inspect_view_enabled = True
     form_fields: list[str] = []
     list_display = [
@@ -304,7 +309,7 @@ class ScanLogViewSet(ModelViewSet):
         "registration",
         "scanned",
         "gate",
-        Column("who", label=gettext_lazy("by"), accessor=_who),
+        Column("who", label=gettext_lazy("By"), accessor=_who),
     ]
     list_export = ["created_at", "result", "checkin_list", "registration", "scanned", "gate"]
     list_filter = ["event", "checkin_list", "result", "device"]
@@ -312,7 +317,7 @@ class ScanLogViewSet(ModelViewSet):
     search_backend_name = None
     export_filename = "failed-scans"
 
-    def get_queryset(self, request):
+    def index_queryset(self):
         return ScanLog.objects.select_related("checkin_list", "registration", "device", "user")
 
 

@@ -262,7 +262,7 @@ def annul(request, scanner: Scanner, data: dict) -> JsonResponse:
 
 
 def _list_for(scanner: Scanner, list_id) -> CheckInList:
-    checkin_list = CheckInList.objects.filter(pk=list_id).first()
+    checkin_list = CheckInList.objects.select_related("event").filter(pk=list_id).first()
     if checkin_list is None:
         raise CheckInListNotFound()
     if not scanner.may_use(checkin_list.event_id):

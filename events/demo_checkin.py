@@ -17,7 +17,7 @@ from events.services import (
 
 DEVICE_NAME = "Máy quét cổng 1"
 #: Categories with a seat at lunch, when the registration demo has them.
-LUNCH_CATEGORIES = ("Đại biểu", "Khách mời", "Diễn giả", "Đại biểu khách mời")
+LUNCH_CATEGORIES = ("Đại biểu", "Khách mời VIP", "Khách mời", "Diễn giả")
 
 
 @transaction.atomic

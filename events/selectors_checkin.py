@@ -157,21 +157,27 @@ def _bucket(moment: dt.datetime) -> dt.datetime:
     return local.replace(minute=minute, second=0, microsecond=0)
 
 
-def arrivals_per_bucket(first_entries: list[dt.datetime], *, now=None) -> list[dict]:
-    """Arrivals per 10 minutes, from the first arrival's bucket to the last (or now, if within
-    the same day), every bucket present (also empty ones) so the chart keeps its time axis."""
+def arrivals_per_bucket(first_entries: list[dt.datetime], *, event: Event, now=None) -> list:
+    """Arrivals per 10 minutes over the event's day: from three hours before it starts to its
+    end (or, if nobody arrived then, the day of the latest arrival), every bucket present (also
+    empty ones) so that the chart keeps its time axis."""
     if not first_entries:
         return []
+    now = now or timezone.now()
+    opens, closes = event.starts_at - dt.timedelta(hours=3), event.ends_at
+    chosen = [moment for moment in first_entries if opens <= moment <= closes]
+    if not chosen:
+        last_day = timezone.localdate(max(first_entries))
+        chosen = [m for m in first_entries if timezone.localdate(m) == last_day]
     counts: dict[dt.datetime, int] = {}
-    for moment in first_entries:
+    for moment in chosen:
         key = _bucket(moment)
         counts[key] = counts.get(key, 0) + 1
     start, end = min(counts), max(counts)
-    now_bucket = _bucket(now or timezone.now())
+    now_bucket = _bucket(now)
     if end < now_bucket <= end + dt.timedelta(hours=2):
-        end = now_bucket
-    # At most a day of buckets: a stray scan a week later must not draw a thousand bars.
-    start = max(start, end - dt.timedelta(hours=24))
+        end = now_bucket  # live: the axis runs up to now
+    start = max(start, end - dt.timedelta(hours=24))  # never more than a day of bars
     peak = max(counts.values())
     buckets = []
     moment = start
@@ -183,7 +189,7 @@ def arrivals_per_bucket(first_entries: list[dt.datetime], *, now=None) -> list[d
                 "start": moment.isoformat(),
                 "label": moment.strftime("%H:%M"),
                 "count": count,
-                "percent": round(100 * count / peak) if peak else 0,
+                "percent": round(100 * count / peak),
             }
         )
         moment += step
@@ -298,7 +304,7 @@ def event_arrivals(*, event: Event, now=None) -> dict:
         .values("registration_id")
         .distinct()
         .count(),
-        "per_10_minutes": arrivals_per_bucket(firsts, now=now),
+        "per_10_minutes": arrivals_per_bucket(firsts, event=event, now=now),
         "by_category": categories,
         "by_list": lists,
         "recent": recent,
@@ -364,6 +370,6 @@ def checkin_list_stats(*, checkin_list: CheckInList, now=None) -> dict:
             }
             for category in categories
         ],
-        "per_10_minutes": arrivals_per_bucket(firsts, now=now),
+        "per_10_minutes": arrivals_per_bucket(firsts, event=checkin_list.event, now=now),
         "failed_scans": failed,
     }
