@@ -1,10 +1,20 @@
 """Demo data of the events app, from the seed article (Hai Phong, 27-12-2023)."""
 
 import datetime as dt
+import random
 from zoneinfo import ZoneInfo
 
-from events.models import Event
-from events.services import event_upsert
+from django.db import transaction
+
+from events.enums import RegistrationStatus
+from events.models import AttendeeCategory, Event, Invitation, Registration, RegistrationEmail
+from events.services import (
+    event_upsert,
+    registration_approve,
+    registration_cancel,
+    registration_create,
+)
+from events.text import fold
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_EVENT_SLUG = "dien-dan-chuyen-doi-so-hai-phong-2023"
@@ -29,3 +39,147 @@ def load_event() -> Event:
         capacity=600,
     )
     return event
+
+
+# --- Registration demo ---------------------------------------------------------------------------
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
+MIDDLE_M = ["Văn", "Minh", "Quốc", "Đức", "Hữu", "Thanh", "Hoàng", "Bảo"]
+MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Phương", "Kim"]
+GIVEN_M = ["Khoa", "Bảo", "Cường", "Nam", "Dũng", "Hùng", "Tuấn", "Sơn", "Hải", "Long", "Quân"]
+GIVEN_F = ["Tuyết", "Hà", "Hương", "Lan", "Linh", "Trang", "Thảo", "Yến", "Mai", "Nhung", "Vy"]
+ORGANIZATIONS = [
+    ("Sở Thông tin và Truyền thông Hải Phòng", "Chuyên viên"),
+    ("UBND quận Hồng Bàng", "Phó Chủ tịch"),
+    ("UBND quận Lê Chân", "Trưởng phòng Văn hóa - Thông tin"),
+    ("Viettel Hải Phòng", "Giám đốc"),
+    ("VNPT Hải Phòng", "Kỹ sư"),
+    ("Mobifone Hải Phòng", "Trưởng phòng Kinh doanh"),
+    ("FPT Software", "Kỹ sư phần mềm"),
+    ("Cảng Hải Phòng", "Phó Tổng Giám đốc"),
+    ("Trường Đại học Hàng hải Việt Nam", "Giảng viên"),
+    ("Trường Đại học Hải Phòng", "Trưởng khoa Công nghệ thông tin"),
+    ("BIDV chi nhánh Hải Phòng", "Giám đốc chi nhánh"),
+    ("Công ty CP Nhựa Thiếu niên Tiền Phong", "Trưởng ban Chuyển đổi số"),
+]
+MEDIA = ["Báo Hải Phòng", "Đài Phát thanh và Truyền hình Hải Phòng", "VnExpress", "Báo Tuổi Trẻ"]
+DEMO_REGISTRATION_CLOSES_AT = dt.datetime(2099, 12, 31, 23, 59, tzinfo=HCM)
+
+
+def demo_people(count: int, *, seed: int) -> list[dict]:
+    """``count`` people with Vietnamese names, the same ones every run."""
+    rng = random.Random(seed)  # noqa: S311 - demo data
+    people, seen = [], set()
+    while len(people) < count:
+        female = rng.random() < 0.45
+        name = " ".join(
+            [
+                rng.choice(FAMILY),
+                rng.choice(MIDDLE_F if female else MIDDLE_M),
+                rng.choice(GIVEN_F if female else GIVEN_M),
+            ]
+        )
+        if name in seen:
+            continue
+        seen.add(name)
+        organization, title = rng.choice(ORGANIZATIONS)
+        people.append(
+            {
+                "full_name": name,
+                "email": fold(name).replace(" ", ".") + f".{seed}@demo.example",
+                "phone": f"09{rng.randrange(10**7, 10**8)}",
+                "organization": organization,
+                "title": title,
+            }
+        )
+    return people
+
+
+def _category(event: Event, slug: str, **fields) -> AttendeeCategory:
+    category, _created = AttendeeCategory.objects.get_or_create(
+        event=event, slug=slug, defaults=fields
+    )
+    return category
+
+
+def _new(event: Event, people: list[dict]) -> list[dict]:
+    taken = set(Registration.objects.filter(event=event).values_list("email", flat=True))
+    return [p for p in people if p["email"] not in taken]
+
+
+@transaction.atomic
+def load_registrations(event: Event, *, registration_open: bool = True) -> dict[str, int]:
+    """Three categories (Đại biểu, Khách mời VIP by invitation, Báo chí with approval) and about
+    150 registrations with Vietnamese names, made through the services. Idempotent.
+
+    The forum took place on 27-12-2023. So that the registration flow can be tried, the demo
+    leaves registration open (``registration_closes_at`` far ahead) unless
+    ``registration_open=False``, which closes it at the forum's start as in real life. The demo
+    registrants' emails are marked "not sent (demo data)": nobody is emailed.
+    """
+    from events.services.invitations import invitation_import_apply
+
+    event.registration_opens_at = dt.datetime(2023, 11, 15, 8, 0, tzinfo=HCM)
+    event.registration_closes_at = (
+        DEMO_REGISTRATION_CLOSES_AT if registration_open else event.starts_at
+    )
+    event.save(update_fields=["registration_opens_at", "registration_closes_at"])
+    delegates = _category(
+        event, "dai-bieu", name="Đại biểu", capacity=450, badge_colour="#0b4f8a", sort_order=1
+    )
+    vip = _category(
+        event,
+        "khach-moi-vip",
+        name="Khách mời VIP",
+        capacity=60,
+        is_public=False,
+        badge_colour="#b45309",
+        sort_order=2,
+    )
+    press = _category(
+        event,
+        "bao-chi",
+        name="Báo chí",
+        capacity=30,
+        needs_approval=True,
+        badge_colour="#15803d",
+        sort_order=3,
+    )
+
+    before = set(RegistrationEmail.objects.values_list("id", flat=True))
+    for n, person in enumerate(_new(event, demo_people(120, seed=1))):
+        registration = registration_create(
+            event=event, category=delegates, skip_email_confirmation=True, **person
+        )
+        if n % 40 == 39:
+            registration_cancel(registration=registration, reason="demo")
+    for n, person in enumerate(_new(event, demo_people(12, seed=3))):
+        person["organization"], person["title"] = MEDIA[n % len(MEDIA)], "Phóng viên"
+        registration = registration_create(
+            event=event, category=press, skip_email_confirmation=True, **person
+        )
+        if n % 3 != 2:
+            registration_approve(registration=registration)
+    vip_people = demo_people(15, seed=2)
+    if _new(event, vip_people):
+        rows = ["full_name,email,phone,organization,title,category"] + [
+            f"{p['full_name']},{p['email']},{p['phone']},{p['organization']},"
+            f"{p['title']},Khách mời VIP"
+            for p in vip_people
+        ]
+        invitation_import_apply(
+            event=event, content="\n".join(rows).encode(), file_name="khach-moi-vip.csv"
+        )
+    unused = Invitation.objects.filter(event=event, category=vip, registration=None).count()
+    for _ in range(max(0, 5 - unused)):
+        Invitation.objects.create(event=event, category=vip, note="Demo: unused code")
+    if registration_open:
+        for person in _new(event, demo_people(3, seed=4)):
+            registration_create(event=event, category=delegates, **person)  # pending_email
+    RegistrationEmail.objects.exclude(id__in=before).filter(
+        status=RegistrationEmail.Status.PENDING
+    ).update(status=RegistrationEmail.Status.SKIPPED)
+    return {
+        status: Registration.objects.filter(event=event, status=status).count()
+        for status in RegistrationStatus.values
+    }

@@ -64,16 +64,20 @@ class Event(models.Model):
         return self.name
 
     def registration_is_open(self, now=None) -> bool:
+        """Open from ``registration_opens_at`` (if set) until ``registration_closes_at`` if set,
+        otherwise until the event ends."""
         now = now or timezone.now()
         if self.registration_opens_at and now < self.registration_opens_at:
             return False
-        if self.registration_closes_at and now >= self.registration_closes_at:
-            return False
+        if self.registration_closes_at:
+            return now < self.registration_closes_at
         return now < self.ends_at
 
 
 class AttendeeCategory(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="categories")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="categories", verbose_name=_("event")
+    )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80)
     capacity = models.PositiveIntegerField(
@@ -104,9 +108,14 @@ class AttendeeCategory(models.Model):
 
 
 class Registration(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
     category = models.ForeignKey(
-        AttendeeCategory, on_delete=models.PROTECT, related_name="registrations"
+        AttendeeCategory,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("attendee category"),
     )
     full_name = models.CharField(_("full name"), max_length=120)
     email = models.EmailField(_("email"), max_length=254)
@@ -192,6 +201,7 @@ class RegistrationEmail(models.Model):
         PENDING = "pending", _("Waiting to be sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Gave up after retries")
+        SKIPPED = "skipped", _("Not sent (demo data)")
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -247,9 +257,14 @@ class Invitation(models.Model):
     """An invitation to an (often invitation-only) category. Its code, typed in the public form or
     used by an import, unlocks the category once."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("event")
+    )
     category = models.ForeignKey(
-        AttendeeCategory, on_delete=models.PROTECT, related_name="invitations"
+        AttendeeCategory,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("attendee category"),
     )
     code = models.CharField(_("code"), max_length=32, unique=True, default=new_invitation_code)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
@@ -295,7 +310,9 @@ class BadgeBatch(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_batches")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="badge_batches", verbose_name=_("event")
+    )
     category = models.ForeignKey(
         AttendeeCategory,
         null=True,

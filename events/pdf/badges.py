@@ -75,6 +75,11 @@ class FittedText:
     size: float
     lines: list[str]
 
+    @property
+    def css_size(self) -> str:
+        """ "21.5pt": never localised (a Vietnamese "21,5pt" is invalid CSS)."""
+        return f"{self.size:g}pt"
+
 
 def fit_text(
     text: str,
@@ -84,19 +89,22 @@ def fit_text(
     max_lines: int,
     width: float = TEXT_WIDTH_PT,
     weight: int = 700,
+    one_line_min: float | None = None,
 ) -> FittedText:
     """The largest size (by 0.5 pt) at which ``text`` fits ``max_lines`` lines of ``width`` pt,
-    with its lines. At ``min_size`` a text that still does not fit keeps its greedy lines."""
+    with its lines; one line is preferred while it allows ``one_line_min`` pt or more. At
+    ``min_size`` a text that still does not fit keeps its greedy lines."""
     words = nfc(text).split()
     if not words:
         return FittedText(max_size, [])
     usable = width * SAFETY
-    size = max_size
-    while size >= min_size:
-        lines = _wrap(words, size, usable, weight)
-        if lines is not None and len(lines) <= max_lines:
-            return FittedText(size, lines)
-        size -= 0.5
+    for lines_allowed, smallest in ((1, one_line_min or max_size), (max_lines, min_size)):
+        size = max_size
+        while size >= smallest:
+            lines = _wrap(words, size, usable, weight)
+            if lines is not None and len(lines) <= lines_allowed:
+                return FittedText(size, lines)
+            size -= 0.5
     return FittedText(min_size, _wrap(words, min_size, usable, weight) or [" ".join(words)])
 
 
@@ -126,10 +134,19 @@ def badge_context(registration: Registration) -> dict:
         "registration": registration,
         "event": registration.event,
         "category": registration.category,
-        "name": fit_text(registration.full_name, max_size=26, min_size=11, max_lines=2),
-        "title": fit_text(registration.title, max_size=11, min_size=7, max_lines=2, weight=400),
+        "name": fit_text(
+            registration.full_name, max_size=26, min_size=11, max_lines=2, one_line_min=18
+        ),
+        "title": fit_text(
+            registration.title, max_size=11, min_size=7, max_lines=2, weight=400, one_line_min=9
+        ),
         "organization": fit_text(
-            registration.organization, max_size=12, min_size=7, max_lines=2, weight=700
+            registration.organization,
+            max_size=12,
+            min_size=7,
+            max_lines=2,
+            weight=700,
+            one_line_min=9.5,
         ),
         "colour": colour,
         "ink": _ink_on(colour),

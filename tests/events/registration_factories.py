@@ -50,31 +50,27 @@ def pdf_text(pdf: bytes) -> str:
     return result.stdout.decode()
 
 
-def pdf_qr_tokens(pdf: bytes, tmp_path, *, page: int = 1) -> list[str]:
-    """Render a page at 200 dpi with pdftoppm and decode every QR with zxing-cpp."""
-    import zxingcpp
+def pdf_page_png(pdf: bytes, tmp_path, *, page: int = 1, dpi: int = 200):
+    """Render one page with pdftoppm; return it as a PIL image."""
     from PIL import Image
 
     source = tmp_path / "doc.pdf"
     source.write_bytes(pdf)
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "200",
-            "-f",
-            str(page),
-            "-l",
-            str(page),
-            "-png",
-            "-singlefile",
-            str(source),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    image = Image.open(tmp_path / "page.png")
-    return sorted(result.text for result in zxingcpp.read_barcodes(image))
+    target = tmp_path / f"page-{page}"
+    command = ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png"]
+    subprocess.run([*command, "-singlefile", str(source), str(target)], check=True)
+    return Image.open(f"{target}.png").convert("RGB")
+
+
+def pdf_qr_codes(pdf: bytes, tmp_path, *, page: int = 1) -> list:
+    """Every QR code zxing-cpp finds on a page rendered at 200 dpi."""
+    import zxingcpp
+
+    return list(zxingcpp.read_barcodes(pdf_page_png(pdf, tmp_path, page=page)))
+
+
+def pdf_qr_tokens(pdf: bytes, tmp_path, *, page: int = 1) -> list[str]:
+    return sorted(code.text for code in pdf_qr_codes(pdf, tmp_path, page=page))
 
 
 class BrokenEmailBackend:

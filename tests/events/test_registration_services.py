@@ -29,7 +29,6 @@ from events.services import (
     registration_confirm_email,
     registration_confirmation_key,
     registration_create,
-    registration_emails_send_due,
     registration_promote_waitlist,
     registration_reissue_badge,
     registration_reject,

@@ -1,0 +1,149 @@
+"""Badges read back from the PDF: exact Vietnamese names (pdftotext), the QR decoded to exactly
+the token (pdftoppm + zxing-cpp), A6 size, embedded font, colour band, A4 sheets of four."""
+
+import io
+import re
+import subprocess
+import unicodedata
+
+import pytest
+from pypdf import PdfReader
+
+from events.pdf.badges import badge_render_pdf, badge_sheets_render_pdf, fit_text
+from events.services import registration_create, registration_reissue_badge
+from tests.events.registration_factories import (
+    make_category,
+    make_event,
+    pdf_page_png,
+    pdf_qr_codes,
+    pdf_qr_tokens,
+    pdf_text,
+)
+
+pytestmark = pytest.mark.django_db
+
+MM = 72 / 25.4
+FORTY = "Nguyễn Hoàng Thị Phương Thảo Linh Nguyệt Ánh"[:40]
+
+
+def register(name, n=1, **kwargs):
+    event = kwargs.pop("event", None) or make_event()
+    category = kwargs.pop("category", None) or make_category(event, badge_colour="#b91c1c")
+    return registration_create(
+        event=event,
+        category=category,
+        full_name=name,
+        email=f"b{n}@example.com",
+        organization=kwargs.pop("organization", "Sở Thông tin và Truyền thông Hải Phòng"),
+        title=kwargs.pop("title", "Phó Giám đốc"),
+        skip_email_confirmation=True,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Thị Ánh Tuyết", "Đặng Quốc Bảo", "Hoàng Minh Cường"])
+def test_badge_text_reads_back_the_exact_name_in_nfc(name):
+    registration = register(unicodedata.normalize("NFD", name))
+    lines = pdf_text(badge_render_pdf(registration=registration)).splitlines()
+    assert name in lines
+    assert unicodedata.is_normalized("NFC", next(line for line in lines if line == name))
+    assert "Sở Thông tin và Truyền thông Hải Phòng" in lines
+    assert "ĐẠI BIỂU" in lines  # the category, on the colour band
+
+
+def test_badge_qr_decodes_to_exactly_the_token_and_a_reissue_to_the_new_one(tmp_path):
+    registration = register("Đặng Quốc Bảo")
+    codes = pdf_qr_codes(badge_render_pdf(registration=registration), tmp_path)
+    assert [code.text for code in codes] == [registration.token]
+    assert codes[0].ec_level in {"M", "Q", "H"}
+    old = registration.token
+    reissued = registration_reissue_badge(registration=registration)
+    assert pdf_qr_tokens(badge_render_pdf(registration=reissued), tmp_path) == [reissued.token]
+    assert reissued.token != old
+
+
+def test_badge_qr_is_at_least_3_cm(tmp_path):
+    registration = register("Hoàng Minh Cường")
+    (code,) = pdf_qr_codes(badge_render_pdf(registration=registration), tmp_path)
+    position = code.position
+    width_px = abs(position.top_right.x - position.top_left.x)
+    width_cm = width_px / 200 * 2.54  # rendered at 200 dpi; finder pattern corners
+    assert width_cm >= 3.0
+
+
+def test_badge_is_one_a6_page_with_the_font_embedded():
+    registration = register("Nguyễn Thị Ánh Tuyết")
+    reader = PdfReader(io.BytesIO(badge_render_pdf(registration=registration)))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (105, 148)
+    fonts = {str(font["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts and all(name.split("+")[-1].startswith("Be-Vietnam-Pro") for name in fonts)
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert "/FontFile2" in descriptor  # embedded TrueType
+
+
+def test_badge_has_the_category_colour_band(tmp_path):
+    registration = register("Đặng Quốc Bảo")
+    image = pdf_page_png(badge_render_pdf(registration=registration), tmp_path, dpi=50)
+    width, height = image.size
+    assert image.getpixel((3, 3)) == (0xB9, 0x1C, 0x1C)  # top band
+    assert image.getpixel((3, height - 3)) == (0xB9, 0x1C, 0x1C)  # bottom band
+    assert image.getpixel((width // 2, height // 2 - 20)) != (0xB9, 0x1C, 0x1C)
+
+
+WORD = re.compile(
+    r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>'
+)
+
+
+def _name_lines(pdf: bytes, words: list[str]) -> tuple[set[int], float]:
+    """The y positions (pdftotext -bbox) of the lines holding ``words`` in the name area, and
+    the rightmost x they reach."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True
+    ).stdout.decode()
+    ys, right = set(), 0.0
+    for y_min, x_max, text in WORD.findall(html):
+        if text in words and float(y_min) < 230:
+            ys.add(round(float(y_min)))
+            right = max(right, float(x_max))
+    return ys, right
+
+
+def test_a_forty_character_name_stays_on_two_lines_within_the_badge():
+    assert len(FORTY) == 40
+    registration = register(FORTY)
+    pdf = badge_render_pdf(registration=registration)
+    lines, right = _name_lines(pdf, FORTY.split())
+    assert 1 <= len(lines) <= 2
+    assert right <= (105 - 6) * MM  # inside the badge, margin kept
+    assert " ".join(pdf_text(pdf).split()).count(FORTY) == 1
+
+
+def test_name_size_shrinks_with_length():
+    short = fit_text("Đặng Quốc Bảo", max_size=26, min_size=11, max_lines=2)
+    long = fit_text(FORTY, max_size=26, min_size=11, max_lines=2)
+    assert short.lines == ["Đặng Quốc Bảo"] and short.size == 26
+    assert len(long.lines) == 2 and 11 <= long.size < 26
+
+
+def test_sheets_put_four_badges_on_each_a4_page(tmp_path):
+    event = make_event()
+    category = make_category(event, badge_colour="#15803d")
+    registrations = [
+        register(name, n, event=event, category=category)
+        for n, name in enumerate(
+            ["Nguyễn Văn Khoa", "Trần Thị Bích Ngọc", "Lê Hoàng Nam", "Phạm Thu Hà", "Vũ Đức Anh"]
+        )
+    ]
+    pdf = badge_sheets_render_pdf(registrations=registrations)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (210, 297)
+    assert pdf_qr_tokens(pdf, tmp_path, page=1) == sorted(r.token for r in registrations[:4])
+    assert pdf_qr_tokens(pdf, tmp_path, page=2) == [registrations[4].token]
+    text = pdf_text(pdf)
+    assert all(r.full_name in text for r in registrations)

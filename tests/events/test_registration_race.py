@@ -1,0 +1,131 @@
+"""Capacity under concurrency (PostgreSQL): 200 concurrent submissions into a category of 50
+seats give exactly 50 confirmed and 150 waitlisted, and no error, both through the service (threads)
+and through HTTP against the live server. A control without the lock shows the overbooking that
+the lock prevents."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from events.enums import RegistrationStatus as S
+from events.models import Registration
+from events.services import registration_confirmation_key, registration_create
+from tests.events.registration_factories import make_category, make_event, person
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+SUBMISSIONS = 200
+SEATS = 50
+WORKERS = 24  # client threads; PostgreSQL here allows 100 connections for everyone
+
+
+@pytest.fixture(autouse=True)
+def _emails_queued_not_sent(settings):
+    """The outbox rows are written as usual; the tasks that render and send them are left
+    queued (the dummy backend) so that the race, not PDF rendering, is what is measured."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def _in_thread(function):
+    def run(*args):
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    return run
+
+
+def test_200_concurrent_registrations_fill_50_seats_exactly():
+    event = make_event()
+    category = make_category(event, capacity=SEATS)
+    start = threading.Barrier(WORKERS)
+
+    @_in_thread
+    def submit(n):
+        if n < WORKERS:
+            start.wait()  # the first wave starts together
+        close_old_connections()
+        return registration_create(
+            event=event, category=category, skip_email_confirmation=True, **person(n)
+        ).status
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        statuses = list(pool.map(submit, range(SUBMISSIONS)))  # an error would raise here
+    assert statuses.count(S.CONFIRMED) == SEATS
+    assert statuses.count(S.WAITLISTED) == SUBMISSIONS - SEATS
+    assert Registration.objects.filter(category=category, status=S.CONFIRMED).count() == SEATS
+    assert Registration.objects.filter(category=category, status=S.WAITLISTED).count() == 150
+
+
+def test_control_without_the_lock_the_same_rule_overbooks():
+    """The rule "count the confirmed, confirm if below capacity" without the row lock, with the
+    threads interleaved between the count and the write: every one of them sees a free seat."""
+    event = make_event()
+    category = make_category(event, capacity=5)
+    registrations = [
+        registration_create(event=event, category=category, **person(n)) for n in range(20)
+    ]
+    between = threading.Barrier(len(registrations))
+
+    @_in_thread
+    def naive_confirm(registration):
+        with transaction.atomic():
+            taken = Registration.objects.filter(category=category, status=S.CONFIRMED).count()
+            between.wait()  # everyone has counted before anyone writes
+            status = S.CONFIRMED if taken < category.capacity else S.WAITLISTED
+            Registration.objects.filter(pk=registration.pk).update(status=status)
+
+    with ThreadPoolExecutor(len(registrations)) as pool:
+        list(pool.map(naive_confirm, registrations))
+    confirmed = Registration.objects.filter(category=category, status=S.CONFIRMED).count()
+    assert confirmed == 20  # 15 over capacity: this is what the lock prevents
+
+
+def test_200_concurrent_confirmations_over_http_fill_50_seats_exactly(live_server, settings):
+    """The form, then the confirmation links clicked at the same time: the seat is decided
+    when the email is confirmed, so that is where the race is."""
+    settings.REGISTRATION_RATE_LIMIT = "0/0"
+    event = make_event()
+    category = make_category(event, capacity=SEATS)
+    registrations = [
+        registration_create(event=event, category=category, **person(n)) for n in range(SUBMISSIONS)
+    ]
+    urls = [
+        f"{live_server.url}/register/confirm/{registration_confirmation_key(registration=r)}/"
+        for r in registrations
+    ]
+    start = threading.Barrier(WORKERS)
+    local = threading.local()
+
+    def click(n):
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+            local.session.get(urls[n])  # the page with the button sets the CSRF cookie
+        session = local.session
+        if n < WORKERS:
+            start.wait()
+        token = session.cookies.get("csrftoken")
+        response = session.post(
+            urls[n],
+            data={"csrfmiddlewaretoken": token},
+            headers={"Referer": urls[n]},
+            allow_redirects=False,
+            timeout=60,
+        )
+        return response.status_code
+
+    began = timezone.now()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        codes = list(pool.map(click, range(SUBMISSIONS)))
+    assert codes == [302] * SUBMISSIONS, {code: codes.count(code) for code in set(codes)}
+    counts = {
+        status: Registration.objects.filter(category=category, status=status).count()
+        for status in (S.CONFIRMED, S.WAITLISTED, S.PENDING_EMAIL)
+    }
+    assert counts == {S.CONFIRMED: SEATS, S.WAITLISTED: 150, S.PENDING_EMAIL: 0}
+    assert (timezone.now() - began).total_seconds() < 120
