@@ -27,7 +27,14 @@ def require_perm(user, codename: str) -> None:
         raise PermissionDenied
 
 
-class OverviewView(WagtailAdminTemplateMixin, TemplateView):
+class ExhibitionAdminMixin(WagtailAdminTemplateMixin):
+    def get_breadcrumbs_items(self):
+        subtitle = self.get_page_subtitle()
+        label = f"{self.get_page_title()}: {subtitle}" if subtitle else self.get_page_title()
+        return [*self.breadcrumbs_items, {"url": "", "label": label}]
+
+
+class OverviewView(ExhibitionAdminMixin, TemplateView):
     """Occupancy at a glance for one event: booths by state, revenue, pending bookings first."""
 
     template_name = "exhibitors/admin/overview.html"
@@ -58,7 +65,7 @@ class OverviewView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class BookingDecideView(WagtailAdminTemplateMixin, TemplateView):
+class BookingDecideView(ExhibitionAdminMixin, TemplateView):
     """One booking: its details and history, and the organizer's actions (approve, reject with
     a reason, cancel, move to another booth)."""
 
@@ -158,7 +165,7 @@ class BookingDecideView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("exhibition_bookings:decide", pk=booking.pk)
 
 
-class BoothBlockView(WagtailAdminTemplateMixin, TemplateView):
+class BoothBlockView(ExhibitionAdminMixin, TemplateView):
     """Reserve a booth (for a sponsor) or release it."""
 
     template_name = "exhibitors/admin/block.html"

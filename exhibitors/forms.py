@@ -129,7 +129,10 @@ class BookingRequestForm(forms.Form):
     invoice_address = forms.CharField(label=_("Invoice: address"), max_length=300)
     invoice_email = forms.EmailField(label=_("Invoice: email"))
     notes = forms.CharField(
-        label=_("Notes for the organizer"), max_length=2000, required=False, widget=forms.Textarea
+        label=_("Notes for the organizer"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     accept_tier = forms.BooleanField(
         label=_("I confirm the booth, its tier and its price."), required=True

@@ -9,8 +9,10 @@ The CMS exhibition page (and the standalone pages here) render
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
@@ -23,6 +25,7 @@ from exhibitors.models import (
     Exhibitor,
     ExhibitorMember,
 )
+from exhibitors.templatetags.exhibition_tags import format_vnd
 
 #: For each state: the SVG pattern that fills the booth (so that the plan does not rely on
 #: colour alone), and a one-character mark drawn beside the code.
@@ -38,12 +41,49 @@ PLAN_MARGIN = 10
 
 @dataclass
 class BoothOnPlan:
+    """A booth as the plan shows it. The display strings are computed once here (not in the
+    template) because the plan and its table show each of them several times."""
+
     booth: Booth
     state: str
     booking: BoothBooking | None = None
     is_mine: bool = False
+    event_url: str = ""  # the floor plan's URL; booth URLs extend it
 
-    @property
+    @cached_property
+    def detail_url(self) -> str:
+        return f"{self.event_url}booths/{self.booth.code}/"
+
+    @cached_property
+    def hold_url(self) -> str:
+        return f"{self.detail_url}hold/"
+
+    @cached_property
+    def tier_label(self) -> str:
+        return str(self.booth.get_tier_display())
+
+    @cached_property
+    def size(self) -> str:
+        return self.booth.size_label
+
+    @cached_property
+    def price(self) -> str:
+        return format_vnd(self.booth.price_vnd)
+
+    @cached_property
+    def amenities_text(self) -> str:
+        return ", ".join(self.booth.amenities)
+
+    @cached_property
+    def exhibitor_name(self) -> str:
+        return self.exhibitor.name if self.exhibitor else ""
+
+    @cached_property
+    def aria_label(self) -> str:
+        parts = [self.state_label, self.tier_label, self.size, self.price, self.exhibitor_name]
+        return f"{self.booth.code}: " + ", ".join(part for part in parts if part)
+
+    @cached_property
     def state_label(self) -> str:
         return str(BoothState(self.state).label)
 
@@ -134,6 +174,7 @@ def floor_plan_context(
     event_settings = settings_for(event)
     if exhibitor is None:
         exhibitor = exhibitor_for_user(user)
+    event_url = reverse("exhibitors:floor_plan", args=[event.slug])
     items = []
     for booth in booths:
         booking = booth.live_bookings[0] if booth.live_bookings else None
@@ -143,6 +184,7 @@ def floor_plan_context(
                 state=booth_state(booth, booking),
                 booking=booking,
                 is_mine=bool(exhibitor and booking and booking.exhibitor_id == exhibitor.pk),
+                event_url=event_url,
             )
         )
     counts = Counter(item.state for item in items)
@@ -212,6 +254,7 @@ def booth_on_plan(*, event: Event, code: str, user=None, now=None) -> BoothOnPla
         state=booth_state(booth, booking),
         booking=booking,
         is_mine=bool(exhibitor and booking and booking.exhibitor_id == exhibitor.pk),
+        event_url=reverse("exhibitors:floor_plan", args=[event.slug]),
     )
 
 

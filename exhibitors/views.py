@@ -423,6 +423,7 @@ def booking_detail(request, pk):
         request,
         "exhibitors/booking_detail.html",
         {
+            "event": booking.event,
             "booking": booking,
             "status": status,
             "status_label": BookingStatus(status).label,

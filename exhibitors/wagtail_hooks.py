@@ -3,10 +3,11 @@
 from django.db.models import Case, IntegerField, OuterRef, Subquery, When
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -80,7 +81,13 @@ class BookingIndexView(IndexView):
 
 
 def _price(booking_or_booth) -> str:
-    return format_vnd(booking_or_booth.price_vnd)
+    return format_html(
+        '<span class="w-whitespace-nowrap">{}</span>', format_vnd(booking_or_booth.price_vnd)
+    )
+
+
+def _hold_deadline(booking):
+    return booking.held_until if booking.status == BookingStatus.HELD else None
 
 
 class BookingViewSet(ModelViewSet):
@@ -95,8 +102,8 @@ class BookingViewSet(ModelViewSet):
         "exhibitor",
         "event",
         "get_effective_status_display",
-        Column("price", label=_("Price"), accessor=_price),
-        "held_until",
+        Column("price", label=_("Price"), accessor=_price, sort_key="price_vnd"),
+        DateColumn("held_until", label=_("Held until"), accessor=_hold_deadline),
         "requested_at",
     ]
     list_filter = ["status", "event"]

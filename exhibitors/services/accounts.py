@@ -214,7 +214,7 @@ def exhibitor_accept_invitation(*, token: str, user) -> ExhibitorMember:
     """
     with transaction.atomic():
         invitation = (
-            ExhibitorInvitation.objects.select_for_update()
+            ExhibitorInvitation.objects.select_for_update(of=("self",))
             .select_related("exhibitor")
             .filter(token=token)
             .first()

@@ -221,7 +221,11 @@ def booth_hold(
 
 
 def _lock_booking(booking: BoothBooking) -> BoothBooking:
-    return BoothBooking.objects.select_for_update().select_related("booth").get(pk=booking.pk)
+    return (
+        BoothBooking.objects.select_for_update(of=("self",))
+        .select_related("booth")
+        .get(pk=booking.pk)
+    )
 
 
 def booking_request(

@@ -71,7 +71,7 @@ def staff_add(
         raise ExhibitorsError(code="invalid")
     with transaction.atomic():
         booking = (
-            BoothBooking.objects.select_for_update()
+            BoothBooking.objects.select_for_update(of=("self",))
             .select_related("booth", "exhibitor", "event")
             .get(pk=booking.pk)
         )
@@ -128,7 +128,9 @@ def staff_remove(*, staff: BoothStaff, by=None, now: dt.datetime | None = None) 
     now = now or timezone.now()
     with transaction.atomic():
         staff = (
-            BoothStaff.objects.select_for_update().select_related("registration").get(pk=staff.pk)
+            BoothStaff.objects.select_for_update(of=("self",))
+            .select_related("registration")
+            .get(pk=staff.pk)
         )
         if staff.status != StaffStatus.ACTIVE:
             return staff

@@ -70,7 +70,7 @@ def test_exhibitor_picks_a_booth_and_the_organizer_approves_it(page, browser, li
     admin.goto("/admin/exhibition/")
     admin.locator("[data-pending]").get_by_role("link", name="A03").click()
     admin.wait_for_url(f"**/admin/exhibition/bookings/{booking.pk}/decide/")
-    admin.get_by_role("button", name="Phê duyệt").click()
+    admin.get_by_role("button", name="Duyệt", exact=True).click()
     admin.wait_for_load_state()
     assert admin.locator("[data-status]").inner_text() == "Đã phê duyệt"
     organizer_context.close()

@@ -2,6 +2,7 @@ from django.core.management import call_command
 
 from events.enums import RegistrationStatus
 from exhibitors import selectors
+from exhibitors.demo import load_exhibition
 from exhibitors.enums import BoothState
 from exhibitors.models import BoothBooking, BoothStaff, Exhibitor
 
@@ -34,9 +35,9 @@ def test_demo_hall_has_20_booths_booked_by_the_seed_companies(demo_forum):
 
 
 def test_demo_is_idempotent(demo_forum):
-    call_command("load_demo", verbosity=0)
+    load_exhibition(demo_forum.event)
     counts = (Exhibitor.objects.count(), BoothBooking.objects.count(), BoothStaff.objects.count())
-    call_command("load_demo", verbosity=0)
+    load_exhibition(demo_forum.event)
     assert (
         (
             Exhibitor.objects.count(),
