@@ -76,21 +76,24 @@ def build(request: HttpRequest, forum_id: int):
 
 @require_POST
 def publish(request: HttpRequest, build_id: int):
-    target = get_object_or_404(ProceedingsBuild, pk=build_id)
-    forum = _forum(request, target.forum_id, publish=True)
-    try:
-        services.proceedings_publish(build=target, user=request.user)
-    except ProceedingsError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Published: the forum page now links this PDF."))
-    return redirect("cms_proceedings:index", forum.pk)
+    return _publication(request, build_id, publish=True)
 
 
 @require_POST
 def unpublish(request: HttpRequest, build_id: int):
+    return _publication(request, build_id, publish=False)
+
+
+def _publication(request: HttpRequest, build_id: int, *, publish: bool):
     target = get_object_or_404(ProceedingsBuild, pk=build_id)
     forum = _forum(request, target.forum_id, publish=True)
-    services.proceedings_unpublish(build=target, user=request.user)
-    messages.success(request, _("Withdrawn: the forum page no longer links this PDF."))
+    try:
+        if publish:
+            services.proceedings_publish(build=target, user=request.user)
+            messages.success(request, _("Published: the forum page now links this PDF."))
+        else:
+            services.proceedings_unpublish(build=target, user=request.user)
+            messages.success(request, _("Withdrawn: the forum page no longer links this PDF."))
+    except ProceedingsError as error:
+        messages.error(request, error.message)
     return redirect("cms_proceedings:index", forum.pk)
