@@ -27,15 +27,18 @@ def _forum(request: HttpRequest, forum_id: int, *, publish: bool = False) -> For
 
 
 def _context(forum: ForumPage, title: str, **extra) -> dict:
+    crumbs = [
+        {"url": reverse("wagtailadmin_explore_root"), "label": _("Pages")},
+        {"url": reverse("wagtailadmin_pages:edit", args=[forum.pk]), "label": forum.title},
+        {"url": reverse("cms_proceedings:index", args=[forum.pk]), "label": _("Proceedings")},
+    ]
+    if title != crumbs[-1]["label"]:
+        crumbs.append({"url": "", "label": title})
     return {
         "forum": forum,
         "header_title": title,
         "header_icon": "doc-full",
-        "breadcrumbs_items": [
-            {"url": reverse("wagtailadmin_explore_root"), "label": _("Pages")},
-            {"url": reverse("wagtailadmin_pages:edit", args=[forum.pk]), "label": forum.title},
-            {"url": reverse("cms_proceedings:index", args=[forum.pk]), "label": _("Proceedings")},
-        ],
+        "breadcrumbs_items": crumbs,
         **extra,
     }
 
