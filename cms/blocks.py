@@ -129,14 +129,10 @@ class ArticleStreamBlock(blocks.StreamBlock):
     table = table_block()
 
 
-class ContentStreamBlock(blocks.StreamBlock):
-    """Standard pages (About, Venue & travel, FAQ, Privacy policy) and the forum page's body."""
+class ContentStreamBlock(ArticleStreamBlock):
+    """Standard pages (About, Venue & travel, FAQ, Privacy policy) and the forum page's body:
+    the article blocks, a call to action and an FAQ."""
 
-    heading = HeadingBlock()
-    paragraph = paragraph_block()
-    image = ImageWithCaptionBlock()
-    quote = QuoteBlock()
-    table = table_block()
     call_to_action = CallToActionBlock()
     faq = FAQBlock()
 

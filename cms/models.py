@@ -23,6 +23,7 @@ import html
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -49,6 +50,31 @@ from events.text import fold
 
 IMAGE_MODEL = "wagtailimages.Image"
 DOCUMENT_MODEL = "wagtaildocs.Document"
+
+
+def image_field(verbose_name):
+    """An optional image: renditions of fixed sizes in the templates; kept if the image goes."""
+    return models.ForeignKey(
+        IMAGE_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def alt_text_field(verbose_name, help_text):
+    """The alt text of an image field; ``clean()`` requires it when the image is set."""
+    return models.CharField(verbose_name, max_length=250, blank=True, help_text=help_text)
+
+
+def require_alt_text(instance, image_field_name: str, alt_field_name: str, message) -> None:
+    if (
+        getattr(instance, f"{image_field_name}_id")
+        and not getattr(instance, alt_field_name).strip()
+    ):
+        raise ValidationError({alt_field_name: message})
 
 
 # --- Folded search text -----------------------------------------------------------------------
@@ -116,19 +142,10 @@ class Speaker(FoldedSearchMixin, index.Indexed, ClusterableModel):
     position_en = models.CharField(_("title / position (English)"), max_length=200, blank=True)
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     organization_en = models.CharField(_("organization (English)"), max_length=200, blank=True)
-    photo = models.ForeignKey(
-        IMAGE_MODEL,
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    photo_alt = models.CharField(
+    photo = image_field(_("photo"))
+    photo_alt = alt_text_field(
         _("photo alt text"),
-        max_length=250,
-        blank=True,
-        help_text=_("Required with a photo: what the photo shows, for screen readers."),
+        _("Required with a photo: what the photo shows, for screen readers."),
     )
     bio = RichTextField(_("biography"), blank=True, features=RICH_TEXT_FEATURES)
     bio_en = RichTextField(_("biography (English)"), blank=True, features=RICH_TEXT_FEATURES)
@@ -166,8 +183,7 @@ class Speaker(FoldedSearchMixin, index.Indexed, ClusterableModel):
 
     def clean(self):
         super().clean()
-        if self.photo_id and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": _("Describe the photo (alt text).")})
+        require_alt_text(self, "photo", "photo_alt", _("Describe the photo (alt text)."))
 
     def _unique_slug(self) -> str:
         base = slugify(fold(self.name))[:120] or "speaker"
@@ -247,6 +263,24 @@ class HomePage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has _
     def social_description(self) -> str:
         return self.search_description or self.lead
 
+    def route(self, request, path_components):
+        """Find the deepest page of the path in one query (Wagtail walks the tree with two
+        queries per level), then let it route the rest (a speaker's slug, or a 404)."""
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:n]) + "/"
+            for n in range(1, len(path_components) + 1)
+        ]
+        deepest = (
+            Page.objects.filter(path__startswith=self.path, url_path__in=prefixes)
+            .order_by("-depth")
+            .first()
+        )
+        if deepest is None:
+            raise Http404
+        return deepest.specific.route(request, path_components[deepest.depth - self.depth :])
+
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
 
@@ -254,8 +288,8 @@ class HomePage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has _
         forum = selectors.home_forum(home=self)
         context["forum"] = forum
         if forum is not None:
-            context.update(selectors.forum_overview(forum=forum))
-        context["latest_news"] = selectors.latest_news(root=self, limit=3)
+            context.update(selectors.forum_page_context(page=self, forum=forum))
+        context["latest_news"] = selectors.lazy(selectors.latest_news, root=self, limit=3)
         return context
 
 
@@ -267,14 +301,7 @@ class ForumOrganizer(Orderable):
         _("role"), max_length=20, choices=OrganizerRole.choices, default=OrganizerRole.ORGANIZER
     )
     name = models.CharField(_("name"), max_length=200)
-    logo = models.ForeignKey(
-        IMAGE_MODEL,
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    logo = image_field(_("logo"))
     url = models.URLField(_("website"), blank=True)
 
     panels = [FieldPanel("role"), FieldPanel("name"), FieldPanel("logo"), FieldPanel("url")]
@@ -294,14 +321,7 @@ class ForumPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has 
     lead = models.TextField(
         _("lead"), blank=True, help_text=_("One or two sentences under the name.")
     )
-    hero_image = models.ForeignKey(
-        IMAGE_MODEL,
-        verbose_name=_("hero image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    hero_image = image_field(_("hero image"))
     venue_details = RichTextField(
         _("venue and access"),
         blank=True,
@@ -392,7 +412,7 @@ class ForumPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has 
 
         context = super().get_context(request, *args, **kwargs)
         context["forum"] = self
-        context.update(selectors.forum_overview(forum=self))
+        context.update(selectors.forum_page_context(page=self, forum=self))
         return context
 
 
@@ -433,7 +453,7 @@ class AgendaPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.agenda_context(agenda=self))
+        context.update(selectors.agenda_page_context(agenda=self))
         return context
 
 
@@ -611,7 +631,8 @@ class SpeakerIndexPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["speakers"] = selectors.speakers_of_forum(index_page=self)
+        context["speakers"] = selectors.lazy(selectors.speakers_of_forum, index_page=self)
+        context["speakers_key"] = f"{self.pk}:{get_language()}"
         return context
 
 
@@ -696,19 +717,9 @@ class NewsIndexPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page 
 class NewsPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has __str__)
     date = models.DateField(_("date"), default=timezone.localdate)
     lead = models.TextField(_("lead"), blank=True)
-    image = models.ForeignKey(
-        IMAGE_MODEL,
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image_alt = models.CharField(
-        _("image alt text"),
-        max_length=250,
-        blank=True,
-        help_text=_("Required with an image: what it shows, for screen readers."),
+    image = image_field(_("image"))
+    image_alt = alt_text_field(
+        _("image alt text"), _("Required with an image: what it shows, for screen readers.")
     )
     body = StreamField(ArticleStreamBlock(), verbose_name=_("body"), blank=True)
     source_url = models.URLField(_("source"), blank=True)
@@ -730,8 +741,7 @@ class NewsPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has _
 
     def clean(self):
         super().clean()
-        if self.image_id and not self.image_alt.strip():
-            raise ValidationError({"image_alt": _("Describe the image (alt text).")})
+        require_alt_text(self, "image", "image_alt", _("Describe the image (alt text)."))
 
     def get_search_parts(self) -> list[str]:
         return [self.title, self.lead, stream_to_text(self.body)]

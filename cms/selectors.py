@@ -6,6 +6,7 @@ Pages (and the proceedings) call these; they never run one query per session or 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -14,10 +15,12 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from cms.cache import cached
 from cms.enums import OrganizerRole, SpeakerRole
 from cms.models import (
     SEARCHABLE_PAGE_MODELS,
@@ -49,6 +52,12 @@ SOCIAL_IMAGE = "fill-1200x630-c50"
 SEARCH_MAX_CHARS = 200
 SEARCH_MAX_TERMS = 8
 SEARCH_LIMIT = 20
+
+
+def lazy(fn, **kwargs):
+    """``fn(**kwargs)``, computed once and only if a template uses it (templates call
+    callables): the data behind a ``{% cache %}`` fragment is read only on a cache miss."""
+    return functools.cache(functools.partial(fn, **kwargs))
 
 
 def _images_with(*specs: str) -> QuerySet:
@@ -122,6 +131,7 @@ def registration_url(*, forum: ForumPage) -> str:
         return forum.registration_url
     event = forum.event
     for name, kwargs in (
+        ("events:register", {"event_slug": event.slug}),
         ("events:register", {"slug": event.slug}),
         ("events:registration_create", {"slug": event.slug}),
         ("events:register", {}),
@@ -168,20 +178,28 @@ def _plural_role_label(role: str, label) -> str:
     return plural.get(role, label)
 
 
-def forum_overview(*, forum: ForumPage, now: dt.datetime | None = None) -> dict:
-    """Everything the forum (and the home page presenting it) shows, in a fixed number of
-    queries: sections, organizers, registration state, JSON-LD."""
+def registration_state(*, event, now: dt.datetime) -> str:
+    """``open`` (the event's rule says so), else ``over`` (the forum has ended), ``soon`` (not
+    open yet) or ``closed``."""
+    if event.registration_is_open(now):
+        return "open"
+    if now >= event.ends_at:
+        return "over"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "soon"
+    return "closed"
+
+
+def forum_overview(*, forum: ForumPage, registration_open: bool) -> dict:
+    """What the forum (and the home page presenting it) shows below the hero, in a fixed
+    number of queries: sections, organizers with logos, JSON-LD with the performers."""
     from cms.structured_data import forum_event_jsonld
 
-    now = now or timezone.now()
-    event = forum.event
     sections = forum_sections(forum=forum)
     organizers = forum_organizers(forum=forum)
     performers = list(forum_speakers(forum=forum).only("name", "position", "organization", "slug"))
-    open_now = event.registration_is_open(now)
     labels = dict(OrganizerRole.choices)
     return {
-        "event": event,
         "sections": sections,
         "organizers": organizers,
         "organizer_groups": [
@@ -189,16 +207,33 @@ def forum_overview(*, forum: ForumPage, now: dt.datetime | None = None) -> dict:
             for role, group in organizers.items()
             if group
         ],
-        "event_over": now >= event.ends_at,
-        "registration_open": open_now,
-        "registration_link": registration_url(forum=forum) if open_now else "",
         "event_jsonld": forum_event_jsonld(
             forum=forum,
             organizers=organizers,
             performers=performers,
             registration_link=registration_url(forum=forum),
-            registration_open=open_now,
+            registration_open=registration_open,
         ),
+    }
+
+
+def forum_page_context(*, page: Page, forum: ForumPage, now: dt.datetime | None = None) -> dict:
+    """Context of a page presenting ``forum`` (the forum page itself or the home page).
+
+    Cheap values are computed now; the overview is lazy, for the ``{% cache %}`` fragments
+    keyed with ``forum_key`` (page, language and registration state) and the content version.
+    """
+    now = now or timezone.now()
+    event = forum.event
+    state = registration_state(event=event, now=now)
+    return {
+        "event": event,
+        "registration_state": state,
+        "registration_open": state == "open",
+        "event_over": state == "over",
+        "registration_link": registration_url(forum=forum) if state == "open" else "",
+        "forum_key": f"{page.pk}:{forum.pk}:{get_language()}:{state}",
+        "overview": lazy(forum_overview, forum=forum, registration_open=state == "open"),
     }
 
 
@@ -293,6 +328,28 @@ def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dic
         "rooms": rooms,
         "days": days,
         "now": now,
+    }
+
+
+def agenda_page_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dict:
+    """Context of the agenda page: the sessions are lazy, behind a ``{% cache %}`` fragment
+    keyed with ``agenda_key`` (page, language, the sessions running now) and the content
+    version. Only the sessions' times are read on every request (and cached)."""
+    now = now or timezone.now()
+    spans = cached(
+        "agenda-spans",
+        agenda.pk,
+        build=lambda: list(
+            SessionPage.objects.live()
+            .child_of(agenda)
+            .values_list("pk", "starts_at", "ends_at")
+            .order_by("pk")
+        ),
+    )
+    running = [str(pk) for pk, starts_at, ends_at in spans if starts_at <= now < ends_at]
+    return {
+        "agenda_key": f"{agenda.pk}:{get_language()}:{'-'.join(running)}",
+        "agenda_data": lazy(agenda_context, agenda=agenda, now=now),
     }
 
 

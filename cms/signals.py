@@ -1,32 +1,45 @@
-"""Signals only for caches and the search text (DESIGN.md): the navigation cache, and the
-folded search text of sessions when a speaker's name or organization changes."""
+"""Signals only for caches and the search text (DESIGN.md): the site's content version (see
+cms.cache), and the folded search text of sessions when a speaker's name changes."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from cms.cache import content_changed
 from cms.models import SessionPage, Speaker
-from cms.templatetags.site_tags import nav_cache_clear
 
 
 @receiver(page_published)
 @receiver(page_unpublished)
 @receiver(post_page_move)
 @receiver(page_slug_changed)
-def clear_navigation(sender, **kwargs):
-    nav_cache_clear()
+def pages_changed(sender, **kwargs):
+    content_changed()
 
 
 @receiver(post_delete)
-def clear_navigation_on_delete(sender, instance, **kwargs):
-    from wagtail.models import Page
-
+def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
-        nav_cache_clear()
+        content_changed()
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_save, sender="events.Event")
+@receiver(post_save, sender=get_image_model())
+@receiver(post_delete, sender=get_image_model())
+@receiver(post_save, sender=get_document_model())
+@receiver(post_delete, sender=get_document_model())
+@receiver(post_delete, sender=Speaker)
+def shown_data_changed(sender, **kwargs):
+    content_changed()
 
 
 @receiver(post_save, sender=Speaker)
-def refresh_sessions_of_speaker(sender, instance, created, **kwargs):
+def speaker_saved(sender, instance, created, **kwargs):
+    content_changed()
     if created:
         return
     sessions = SessionPage.objects.filter(session_speakers__speaker=instance).prefetch_related(

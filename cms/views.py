@@ -30,12 +30,17 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _live_page_or_404(model, page_id: int):
+    page = model.objects.live().filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    return page
+
+
 @require_GET
 def session_ics(request, page_id: int) -> HttpResponse:
     """One live session as an .ics file ("add to calendar")."""
-    session = SessionPage.objects.live().filter(pk=page_id).first()
-    if session is None:
-        raise Http404
+    session = _live_page_or_404(SessionPage, page_id)
     forum = selectors.forum_of(session)
     event = forum.event if forum else None
     speakers = list(selectors.session_speakers_queryset().filter(page=session))
@@ -47,9 +52,7 @@ def session_ics(request, page_id: int) -> HttpResponse:
 @require_GET
 def agenda_ics(request, page_id: int) -> HttpResponse:
     """The whole agenda of a live agenda page as an .ics feed (subscribe or import)."""
-    agenda = AgendaPage.objects.live().filter(pk=page_id).first()
-    if agenda is None:
-        raise Http404
+    agenda = _live_page_or_404(AgendaPage, page_id)
     forum = selectors.forum_of(agenda)
     event = forum.event if forum else None
     vevents = [

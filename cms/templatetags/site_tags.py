@@ -1,15 +1,14 @@
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 
+from cms.cache import cached, content_version
+
 register = template.Library()
 
 LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
-NAV_CACHE_VERSION_KEY = "cms:nav:version"
-NAV_CACHE_SECONDS = 3600
 
 
 def _route_suffix(page, request) -> str:
@@ -23,24 +22,35 @@ def _route_suffix(page, request) -> str:
     return ""
 
 
+def _page_translation_urls(page, suffix: str) -> dict[str, str]:
+    urls = {}
+    for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+        url = translation.get_url()
+        if url:
+            urls[translation.locale.language_code] = url + suffix
+    return urls
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language: its Wagtail translation where one exists, otherwise
-    the same route under the other language prefix."""
+    the same route under the other language prefix. Cached per page (content version)."""
     request = context.get("request")
     current = get_language()
-    cached = getattr(request, "_language_links", None)
-    if cached is not None and cached[0] == current:
-        return cached[1]
+    cached_links = getattr(request, "_language_links", None)
+    if cached_links is not None and cached_links[0] == current:
+        return cached_links[1]
     path = request.get_full_path() if request else "/"
     page = context.get("page")
     translations = {}
-    if page is not None and hasattr(page, "get_translations"):
+    if page is not None and getattr(page, "pk", None) and hasattr(page, "get_translations"):
         suffix = _route_suffix(page, request)
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            url = translation.get_url(request)
-            if url:
-                translations[translation.locale.language_code] = url + suffix
+        translations = cached(
+            "translations",
+            page.pk,
+            suffix,
+            build=lambda: _page_translation_urls(page, suffix),
+        )
     links = []
     for code, _name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(path, code)
@@ -55,14 +65,6 @@ def language_links(context):
     if request is not None:
         request._language_links = (current, links)
     return links
-
-
-def nav_cache_clear() -> None:
-    """Forget every cached navigation (called when a page is published, moved or deleted)."""
-    try:
-        cache.incr(NAV_CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(NAV_CACHE_VERSION_KEY, 2, None)
 
 
 def _nav_sections(language: str) -> dict:
@@ -88,13 +90,13 @@ def site_sections():
     """The main navigation of the current language: the main forum's agenda, speakers,
     exhibition and news pages. Cached; the cache is cleared when pages change."""
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    version = cache.get_or_set(NAV_CACHE_VERSION_KEY, 1, None)
-    key = f"cms:nav:{version}:{language}"
-    sections = cache.get(key)
-    if sections is None:
-        sections = _nav_sections(language)
-        cache.set(key, sections, NAV_CACHE_SECONDS)
-    return sections
+    return cached("nav", language, build=lambda: _nav_sections(language))
+
+
+@register.simple_tag
+def site_content_version() -> int:
+    """The content version, for the keys of ``{% cache %}`` fragments."""
+    return content_version()
 
 
 @register.filter
@@ -102,12 +104,7 @@ def is_current_section(url: str, path: str) -> bool:
     return bool(url) and url != "/" and (path or "").startswith(url)
 
 
-@register.simple_tag(takes_context=True)
-def social_meta(context):
-    """What the OpenGraph/Twitter tags say about the current page (any page of the site, a
-    Wagtail page or not): title, description, image (a 1200×630 rendition) and type."""
-    page = context.get("page")
-    forum = context.get("forum")
+def _social_meta(page, forum) -> dict:
     title = ""
     description = ""
     image = None
@@ -123,8 +120,26 @@ def social_meta(context):
         image = getattr(forum, "hero_image", None)
     rendition = image.get_rendition("fill-1200x630-c50") if image is not None else None
     return {
-        "title": title or context.get("meta_title") or "",
-        "description": " ".join((description or "").split())[:300],
+        "title": title,
+        "description": " ".join(str(description or "").split())[:300],
         "image_url": rendition.url if rendition else "",
         "type": og_type,
     }
+
+
+@register.simple_tag(takes_context=True)
+def social_meta(context):
+    """What the OpenGraph/Twitter tags say about the current page (any page of the site, a
+    Wagtail page or not): title, description, image (a 1200×630 rendition) and type. Cached
+    per Wagtail page and language."""
+    page = context.get("page")
+    forum = context.get("forum")
+    if page is not None and getattr(page, "pk", None) and hasattr(page, "get_url"):
+        return cached(
+            "social",
+            page.pk,
+            get_language(),
+            getattr(forum, "pk", ""),
+            build=lambda: _social_meta(page, forum),
+        )
+    return _social_meta(page, forum)
