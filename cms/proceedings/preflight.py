@@ -81,18 +81,28 @@ def book_preflight(*, book: Book) -> PreflightReport:
         papers=len(book.papers),
         exhibitors=len(book.exhibitors),
     )
-    for chapter in book.chapters:
-        url = _edit_page_url(chapter.source_id)
-        if not chapter.abstract_html:
-            report.items.append(PreflightItem("session_no_abstract", chapter.title, edit_url=url))
-        if not chapter.speakers:
-            report.items.append(PreflightItem("session_no_speaker", chapter.title, edit_url=url))
-    for person in book.speakers:
-        url = _edit_speaker_url(person.source_id)
-        if not person.photo_url:
-            report.items.append(PreflightItem("speaker_no_photo", person.name, edit_url=url))
-        if not person.bio_html:
-            report.items.append(PreflightItem("speaker_no_bio", person.name, edit_url=url))
+    checks = [
+        (
+            chapter.title,
+            _edit_page_url(chapter.source_id),
+            {
+                "session_no_abstract": not chapter.abstract_html,
+                "session_no_speaker": not chapter.speakers,
+            },
+        )
+        for chapter in book.chapters
+    ] + [
+        (
+            person.name,
+            _edit_speaker_url(person.source_id),
+            {"speaker_no_photo": not person.photo_url, "speaker_no_bio": not person.bio_html},
+        )
+        for person in book.speakers
+    ]
+    for where, url, lacks in checks:
+        report.items += [
+            PreflightItem(code, where, edit_url=url) for code, lacking in lacks.items() if lacking
+        ]
     for problem in book.problems:
         report.items.append(PreflightItem(problem.code, problem.where, message=problem.message))
     report.glyphs = missing_glyphs(_texts(book))

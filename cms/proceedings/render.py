@@ -20,7 +20,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import RectangleObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    RectangleObject,
+)
 
 from cms.proceedings.book import Book
 from cms.proceedings.exceptions import ProceedingsError
@@ -71,11 +78,14 @@ def papers_merge(*, pdf: bytes, book: Book) -> bytes:
     """Draw every paper page onto the placeholder page reserved for it in ``pdf``.
 
     The placeholders are found through their named destinations (``<chapter>-paper-<n>``), which
-    WeasyPrint writes for every element id. Side effects: none.
+    WeasyPrint writes for every element id. Each paper page becomes a form XObject drawn on its
+    placeholder (its content is copied, not parsed: fast whatever the paper holds), and the
+    file is written incrementally (only the changed pages and the papers' objects are
+    appended). Side effects: none.
     """
     book_reader = PdfReader(io.BytesIO(pdf))
     destinations = book_reader.named_destinations
-    writer = PdfWriter(clone_from=book_reader)
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
     for chapter, paper in book.papers:
         reader = paper_open(path=paper.path, title=chapter.title)
         if len(reader.pages) != paper.page_count:
@@ -84,8 +94,7 @@ def papers_merge(*, pdf: bytes, book: Book) -> bytes:
                 % {"title": chapter.title},
                 code="paper_changed",
             )
-        # Pages of a writer can be transformed in place (their /Rotate moved into the content).
-        for number, source in enumerate(PdfWriter(clone_from=reader).pages, start=1):
+        for number, source in enumerate(reader.pages, start=1):
             name = f"{chapter.anchor}-paper-{number}"
             if name not in destinations:
                 raise ProceedingsError(
@@ -93,8 +102,8 @@ def papers_merge(*, pdf: bytes, book: Book) -> bytes:
                     % {"title": chapter.title},
                     code="paper_placeholder_missing",
                 )
-            target = writer.pages[book_reader.get_destination_page_number(destinations[name])]
-            _draw_page(target=target, source=source)
+            index = book_reader.get_destination_page_number(destinations[name])
+            _draw_page(writer=writer, target=writer.pages[index], source=source, name=name)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -117,24 +126,82 @@ def paper_open(*, path, title: str) -> PdfReader:
     return reader
 
 
-def _draw_page(*, target, source) -> None:
-    """Scale ``source`` to fit the target page above its footer band, centred, and draw it."""
-    if source.rotation % 360:
-        source.transfer_rotation_to_content()
+# Where a point of a page shown rotated by /Rotate (clockwise) lands, for a w × h page whose
+# crop box starts at 0, 0: the matrix (a, b, c, d, e, f) for each rotation.
+_ROTATIONS = {
+    0: lambda w, h: (1, 0, 0, 1, 0, 0),
+    90: lambda w, h: (0, -1, 1, 0, 0, w),
+    180: lambda w, h: (-1, 0, 0, -1, w, h),
+    270: lambda w, h: (0, 1, -1, 0, h, 0),
+}
+
+
+def _draw_page(*, writer: PdfWriter, target, source, name: str) -> None:
+    """Draw ``source`` on ``target`` as a form XObject, as it is shown (``/Rotate`` applied),
+    scaled to fit the page above its footer band and centred."""
     box: RectangleObject = source.cropbox
+    left, bottom = float(box.left), float(box.bottom)
     width, height = float(box.width), float(box.height)
+    rotation = source.rotation % 360
+    shown_width, shown_height = (height, width) if rotation in (90, 270) else (width, height)
     page_width = float(target.mediabox.width)
     room = float(target.mediabox.height) - FOOTER_BAND
-    scale = min(page_width / width, room / height)
-    dx = (page_width - width * scale) / 2
-    dy = FOOTER_BAND + (room - height * scale) / 2
-    transformation = (
+    scale = min(page_width / shown_width, room / shown_height)
+    dx = (page_width - shown_width * scale) / 2
+    dy = FOOTER_BAND + (room - shown_height * scale) / 2
+    matrix = (
         Transformation()
-        .translate(-float(box.left), -float(box.bottom))
+        .translate(-left, -bottom)
+        .transform(Transformation(_ROTATIONS[rotation](width, height)))
         .scale(scale, scale)
         .translate(float(target.mediabox.left) + dx, float(target.mediabox.bottom) + dy)
+        .ctm
     )
-    target.merge_transformed_page(source, transformation, over=True)
+
+    form = DecodedStreamObject()
+    form.set_data(_content_bytes(source))
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)
+            ),
+            NameObject("/Resources"): source.get("/Resources", DictionaryObject())
+            .get_object()
+            .clone(writer),
+        }
+    )
+    form_ref = writer._add_object(form.flate_encode())
+
+    key = NameObject("/" + "".join(ch for ch in name if ch.isalnum()))
+    resources = DictionaryObject(target["/Resources"].get_object())
+    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+    xobjects[key] = form_ref
+    resources[NameObject("/XObject")] = xobjects
+    target[NameObject("/Resources")] = resources
+
+    numbers = " ".join(f"{value:.6f}" for value in matrix)
+    draw = DecodedStreamObject()
+    draw.set_data(f"q {numbers} cm {key} Do Q\n".encode())
+    save, restore = DecodedStreamObject(), DecodedStreamObject()
+    save.set_data(b"q\n")
+    restore.set_data(b"Q\n")
+    contents = target["/Contents"]
+    old = list(contents) if isinstance(contents, ArrayObject) else [contents]
+    target[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(save), *old, writer._add_object(restore), writer._add_object(draw)]
+    )
+
+
+def _content_bytes(page) -> bytes:
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    contents = contents.get_object()
+    if isinstance(contents, ArrayObject):
+        return b"\n".join(part.get_object().get_data() for part in contents)
+    return contents.get_data()
 
 
 @contextmanager

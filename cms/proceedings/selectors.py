@@ -14,10 +14,12 @@ from cms.selectors import session_speakers_queryset
 
 logger = logging.getLogger(__name__)
 
-# Rendition sizes for print (about 300 dpi at the printed size).
-PHOTO = "fill-320x320-c100"
+# Renditions for print: about 300 dpi at the printed size (photos 22 mm, logos 18 mm high,
+# figures 17 cm wide at most, ~250 dpi). Photos are flattened to JPEG, which WeasyPrint embeds
+# as is (no decoding, small files); logos keep their format and transparency.
+PHOTO = "fill-320x320-c100|bgcolor-ffffff|format-jpeg|jpegquality-85"
 LOGO = "max-480x192"
-CONTENT_IMAGE = "max-1600x1600"
+CONTENT_IMAGE = "max-1600x1600|bgcolor-ffffff|format-jpeg|jpegquality-85"
 
 #: Sessions of these kinds are not chapters of the book.
 NOT_IN_BOOK = (SessionKind.BREAK, SessionKind.EXHIBITION)

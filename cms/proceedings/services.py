@@ -215,7 +215,7 @@ def _store_document(*, forum: ForumPage, pdf: bytes, title: str, user=None):
 def _collection(name: str, *, private: bool) -> Collection:
     """A collection under the root, created on first use. A private one is viewable only by
     the groups that may use the admin (and superusers)."""
-    root = Collection.get_first_root_node()
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     collection = root.get_children().filter(name=name).first()
     if collection is None:
         collection = root.add_child(instance=Collection(name=name))
@@ -246,7 +246,7 @@ def proceedings_publish(*, build: ProceedingsBuild, user=None) -> ProceedingsBui
     with transaction.atomic():
         builds = {
             b.pk: b
-            for b in ProceedingsBuild.objects.select_for_update()
+            for b in ProceedingsBuild.objects.select_for_update(of=("self",))
             .filter(forum_id=build.forum_id)
             .select_related("document")
         }
@@ -268,7 +268,9 @@ def proceedings_unpublish(*, build: ProceedingsBuild, user=None) -> ProceedingsB
     the forum page no longer links it."""
     with transaction.atomic():
         build = (
-            ProceedingsBuild.objects.select_for_update().select_related("document").get(pk=build.pk)
+            ProceedingsBuild.objects.select_for_update(of=("self",))
+            .select_related("document")
+            .get(pk=build.pk)
         )
         if build.is_published:
             _unpublish(build)

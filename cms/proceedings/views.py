@@ -27,15 +27,18 @@ def _forum(request: HttpRequest, forum_id: int, *, publish: bool = False) -> For
 
 
 def _context(forum: ForumPage, title: str, **extra) -> dict:
+    crumbs = [
+        {"url": reverse("wagtailadmin_explore_root"), "label": _("Pages")},
+        {"url": reverse("wagtailadmin_pages:edit", args=[forum.pk]), "label": forum.title},
+        {"url": reverse("cms_proceedings:index", args=[forum.pk]), "label": _("Proceedings")},
+    ]
+    if title != crumbs[-1]["label"]:
+        crumbs.append({"url": "", "label": title})
     return {
         "forum": forum,
         "header_title": title,
         "header_icon": "doc-full",
-        "breadcrumbs_items": [
-            {"url": reverse("wagtailadmin_explore_root"), "label": _("Pages")},
-            {"url": reverse("wagtailadmin_pages:edit", args=[forum.pk]), "label": forum.title},
-            {"url": reverse("cms_proceedings:index", args=[forum.pk]), "label": _("Proceedings")},
-        ],
+        "breadcrumbs_items": crumbs,
         **extra,
     }
 
@@ -76,21 +79,24 @@ def build(request: HttpRequest, forum_id: int):
 
 @require_POST
 def publish(request: HttpRequest, build_id: int):
-    target = get_object_or_404(ProceedingsBuild, pk=build_id)
-    forum = _forum(request, target.forum_id, publish=True)
-    try:
-        services.proceedings_publish(build=target, user=request.user)
-    except ProceedingsError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Published: the forum page now links this PDF."))
-    return redirect("cms_proceedings:index", forum.pk)
+    return _publication(request, build_id, publish=True)
 
 
 @require_POST
 def unpublish(request: HttpRequest, build_id: int):
+    return _publication(request, build_id, publish=False)
+
+
+def _publication(request: HttpRequest, build_id: int, *, publish: bool):
     target = get_object_or_404(ProceedingsBuild, pk=build_id)
     forum = _forum(request, target.forum_id, publish=True)
-    services.proceedings_unpublish(build=target, user=request.user)
-    messages.success(request, _("Withdrawn: the forum page no longer links this PDF."))
+    try:
+        if publish:
+            services.proceedings_publish(build=target, user=request.user)
+            messages.success(request, _("Published: the forum page now links this PDF."))
+        else:
+            services.proceedings_unpublish(build=target, user=request.user)
+            messages.success(request, _("Withdrawn: the forum page no longer links this PDF."))
+    except ProceedingsError as error:
+        messages.error(request, error.message)
     return redirect("cms_proceedings:index", forum.pk)

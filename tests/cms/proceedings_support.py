@@ -199,11 +199,11 @@ def make_forum(
         chapters.append(session(agenda, title, start, **fields))
     session(agenda, "Giải lao", (9, 45), minutes=15, kind=SessionKind.BREAK)
     by_title = {page.title: page for page in chapters}
-    link(by_title["Phát biểu khai mạc diễn đàn"], cuong)
-    if "Kiến tạo dữ liệu số – Nền tảng phát triển kinh tế – xã hội" in by_title:
-        link(by_title["Kiến tạo dữ liệu số – Nền tảng phát triển kinh tế – xã hội"], khoa)
-    if "Thảo luận: hợp tác khai thác dữ liệu số" in by_title:
-        panel = by_title["Thảo luận: hợp tác khai thác dữ liệu số"]
+    if opening := by_title.get("Phát biểu khai mạc diễn đàn"):
+        link(opening, cuong)
+    if talk := by_title.get("Kiến tạo dữ liệu số – Nền tảng phát triển kinh tế – xã hội"):
+        link(talk, khoa)
+    if panel := by_title.get("Thảo luận: hợp tác khai thác dữ liệu số"):
         link(panel, khoa, order=0)
         link(panel, bao, role=SpeakerRole.MODERATOR, order=1)
         link(panel, cuong, order=2)

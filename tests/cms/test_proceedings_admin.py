@@ -152,3 +152,34 @@ def test_index_queries_do_not_grow_with_builds(admin, forum, django_assert_num_q
     with django_assert_num_queries(len(one.captured_queries)):
         response = admin.get(url("index", forum.pk))
     assert response.content.decode().count('<tr id="build-') == 10
+
+
+def test_list_of_all_builds_is_view_only_with_export(admin, forum):
+    build = services.proceedings_build_create(forum=forum, enqueue=False)
+    build = services.proceedings_build_run(build_id=build.pk)
+    response = admin.get(reverse("proceedings_builds:index"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert forum.title in html
+    assert reverse("proceedings_builds:inspect", args=[build.pk]) in html
+    assert reverse("proceedings_builds:add") not in html
+    assert admin.get(reverse("proceedings_builds:add")).status_code == 302  # refused
+    assert admin.get(reverse("proceedings_builds:edit", args=[build.pk])).status_code == 302
+    assert admin.get(reverse("proceedings_builds:delete", args=[build.pk])).status_code == 302
+    assert ProceedingsBuild.objects.count() == 1
+    export = admin.get(reverse("proceedings_builds:index") + "?export=csv")
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    assert rows[1].startswith(f"{forum.title},")
+    assert ",Hoàn tất," in rows[1]
+
+
+def test_list_of_all_builds_queries_do_not_grow(admin, forum, django_assert_num_queries):
+    user = ProceedingsBuild._meta.get_field("created_by").related_model.objects.get()
+    ProceedingsBuild.objects.create(forum=forum, status=BuildStatus.FAILED, created_by=user)
+    admin.get(reverse("proceedings_builds:index"))
+    with CaptureQueriesContext(connection) as one:
+        admin.get(reverse("proceedings_builds:index"))
+    for _ in range(9):
+        ProceedingsBuild.objects.create(forum=forum, status=BuildStatus.FAILED, created_by=user)
+    with django_assert_num_queries(len(one.captured_queries)):
+        admin.get(reverse("proceedings_builds:index"))

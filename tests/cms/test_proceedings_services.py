@@ -1,9 +1,7 @@
 """Pre-flight, security, build lifecycle, publishing and the command of the proceedings."""
 
 import datetime as dt
-import http.server
 import io
-import threading
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +20,10 @@ from cms.proceedings.fonts import missing_glyphs
 from cms.proceedings.models import ProceedingsBuild
 from tests.cms.proceedings_support import make_forum, page_texts
 from tests.conftest import ensure_wagtail_tree
+from tests.events import test_pdf_renderer
+
+# A real HTTP server on 127.0.0.1 that records the requests it receives.
+http_server = test_pdf_renderer.http_server
 
 
 @pytest.fixture(autouse=True)
@@ -108,28 +110,6 @@ def test_preflight_reports_missing_images_and_unreadable_papers(db, media):
 
 
 # --- Security ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def http_server():
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", hits
-    server.shutdown()
-    server.server_close()
 
 
 def test_build_never_fetches_urls_from_content(small_forum, http_server):
