@@ -13,8 +13,13 @@ from cms.sample import sample_sessions, sample_speakers
 # speakers with their first session, photos, renditions; exhibition: its forum; home: the
 # forum, sections, organizers with logos, performers, news. Warm: routing, plus the forum
 # (home, exhibition); everything else comes from cached fragments.
-COLD = {"agenda": 17, "speakers": 17, "exhibition": 14, "home": 16}
-WARM = {"agenda": 7, "speakers": 7, "exhibition": 8, "home": 6}
+COLD = {
+    "agenda": 17,
+    "speakers": 17,
+    "exhibition": 17,
+    "home": 16,
+}  # exhibition: + the hall (exhibitors)
+WARM = {"agenda": 7, "speakers": 7, "exhibition": 11, "home": 6}
 
 
 def _urls(forum) -> tuple[AgendaPage, dict[str, str]]:

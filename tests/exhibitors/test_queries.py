@@ -68,6 +68,7 @@ def test_floor_plan_and_directory_pages_do_not_grow_with_the_hall(client, event)
     exhibition_settings_update(event=big_event, booking_open=True, max_booths_per_exhibitor=2)
     approved_hall(big_event, 20)
     for path in ["/exhibition/{}/", "/exhibition/{}/exhibitors/", "/exhibition/{}/booths.json"]:
+        client.get(path.format("expo-2024"))  # warm the site's cached fragments (cms)
         small, response = count_queries(lambda p=path: client.get(p.format("expo-2024")))
         assert response.status_code == 200
         big, response = count_queries(lambda p=path: client.get(p.format("big-expo")))
