@@ -51,9 +51,12 @@ def pytest_runtest_makereport(item, call):
 
 
 def ensure_wagtail_tree():
-    """Wagtail's root page and locales come from data migrations, which a transactional test's
-    flush removes; put them back so that any test can build pages."""
-    from wagtail.models import Locale, Page
+    """Wagtail's root page, root collection and locales come from data migrations, which a
+    transactional test's flush removes; put them back so that any test can build pages."""
+    from wagtail.models import Collection, Locale, Page
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
     Locale.objects.get_or_create(language_code="vi")
     Locale.objects.get_or_create(language_code="en")

@@ -10,15 +10,12 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo_site_live(transactional_db):
     from django.core.cache import cache
-    from wagtail.models import Collection
 
     from cms.demo import load_site
     from events.demo import load_event
 
     cache.clear()
     ensure_wagtail_tree()
-    if Collection.get_first_root_node() is None:  # a transactional test's flush removed it
-        Collection.add_root(name="Root")
     forum = load_site(load_event())
     yield forum
     cache.clear()
