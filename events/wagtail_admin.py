@@ -67,6 +67,7 @@ def _panel(model, fields) -> ObjectList:
 
 
 class EventViewSet(SnippetViewSet):
+    add_to_reference_index = False
     model = Event
     icon = "date"
     menu_label = _("Events")
@@ -114,6 +115,7 @@ class CategoryIndexView(SnippetViewSet.index_view_class):
 
 
 class AttendeeCategoryViewSet(SnippetViewSet):
+    add_to_reference_index = False
     model = AttendeeCategory
     icon = "group"
     menu_label = _("Attendee categories")
@@ -283,6 +285,8 @@ class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
 
 
 class RegistrationViewSet(SnippetViewSet):
+    #: No Wagtail reference index: it would add queries to every save of these rows.
+    add_to_reference_index = False
     model = Registration
     icon = "user"
     menu_label = _("Registrations")
@@ -485,6 +489,7 @@ class InvitationIndexView(SnippetViewSet.index_view_class):
 
 
 class InvitationViewSet(SnippetViewSet):
+    add_to_reference_index = False
     model = Invitation
     icon = "mail"
     menu_label = _("Invitations")

@@ -52,8 +52,16 @@ class RestrictedURLFetcher(URLFetcher):
         path = unquote(urlsplit(url).path)
         static_url, media_url = settings.STATIC_URL, settings.MEDIA_URL
         if path.startswith(static_url):
-            found = finders.find(path.removeprefix(static_url))
-            return Path(found) if found else None
+            name = path.removeprefix(static_url)
+            found = finders.find(name)
+            if found:
+                return Path(found)
+            # A hashed name from the manifest storage ({% static %} in production): the file
+            # collected in STATIC_ROOT.
+            if settings.STATIC_ROOT and ".." not in Path(name).parts:
+                collected = Path(settings.STATIC_ROOT) / name
+                return collected if collected.is_file() else None
+            return None
         if path.startswith(media_url):
             root = Path(settings.MEDIA_ROOT).resolve()
             candidate = (root / path.removeprefix(media_url)).resolve()
