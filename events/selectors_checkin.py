@@ -35,8 +35,8 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
     "Đỗ"). Every word must match; names starting with the query come first (whole words
     before word starts).
 
-    Two queries: the ids of the best ``limit`` matches, then those rows with their category,
-    whether the list admits them and their live entry on the list.
+    One query: the best ``limit`` matches with their category, whether the list admits them
+    and their live entry on the list (PostgreSQL computes those for the kept rows only).
     """
     # Phones are stored as +84…: a local "0912…" is looked up without its leading 0.
     words = [
@@ -49,8 +49,15 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
     for word in words:
         matches = matches.filter(search_key__contains=word)
     phrase = " ".join(words)
-    ids = list(
-        matches.annotate(
+    entries = CheckIn.objects.filter(
+        registration=OuterRef("pk"),
+        checkin_list_id=checkin_list.pk,
+        kind=CheckInKind.ENTRY,
+        annulled_at__isnull=True,
+    ).order_by("-id")  # the latest, through the (registration, list, id) index
+    return list(
+        matches.select_related("category")
+        .annotate(
             # The name comes first in the search key: whole words first, then word starts.
             rank=Case(
                 When(search_key__startswith=phrase + " ", then=Value(0)),
@@ -59,24 +66,7 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
                 When(search_key__contains=" " + phrase, then=Value(3)),
                 default=Value(4),
                 output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "full_name", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return []
-    entries = CheckIn.objects.filter(
-        registration=OuterRef("pk"),
-        checkin_list_id=checkin_list.pk,
-        kind=CheckInKind.ENTRY,
-        annulled_at__isnull=True,
-    ).order_by("-created_at")
-    rows = {
-        row.pk: row
-        for row in Registration.objects.filter(pk__in=ids)
-        .select_related("category")
-        .annotate(
+            ),
             admitted=Exists(
                 _CategoryLink.objects.filter(
                     checkinlist_id=checkin_list.pk, attendeecategory_id=OuterRef("category_id")
@@ -86,8 +76,8 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
             entry_at=Subquery(entries.values("created_at")[:1]),
             entry_gate=Subquery(entries.values("gate")[:1]),
         )
-    }
-    return [rows[pk] for pk in ids if pk in rows]
+        .order_by("rank", "full_name", "pk")[:limit]
+    )
 
 
 def search_result_data(registration: Registration) -> dict:
