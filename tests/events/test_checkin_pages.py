@@ -423,3 +423,15 @@ def test_admin_listings_take_as_many_queries_for_one_row_as_for_many(client, sce
     assert len(many.captured_queries) == len(one.captured_queries), [
         q["sql"] for q in many.captured_queries
     ]
+
+
+def test_admin_keeps_a_list_that_has_check_ins(client, scene, organizer):
+    scan(scene, scene.khoa)
+    response = client.post(f"/admin/checkin_lists/delete/{scene.hall.pk}/")
+    assert response.status_code == 302
+    assert CheckInList.objects.filter(pk=scene.hall.pk).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "không thể xóa" in page
+    empty = client.post(f"/admin/checkin_lists/delete/{scene.expo.pk}/")
+    assert empty.status_code == 302
+    assert not CheckInList.objects.filter(pk=scene.expo.pk).exists()
