@@ -42,6 +42,7 @@ from events.models import (
     device_token_hash,
     new_device_token,
 )
+from events.selectors_checkin import registration_data
 from events.services.registration import registration_create
 
 __all__ = [
@@ -96,20 +97,6 @@ def _local_hhmm(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def _registration_data(registration: Registration | None) -> dict | None:
-    if registration is None:
-        return None
-    category = registration.category
-    return {
-        "id": registration.pk,
-        "full_name": registration.full_name,
-        "organization": registration.organization,
-        "title": registration.title,
-        "status": registration.status,
-        "category": {"id": category.pk, "name": category.name, "colour": category.badge_colour},
-    }
-
-
 def _message(result: str, *, kind: str, at=None, gate: str = "") -> str:
     if result == ScanResult.OK:
         return _("Welcome!") if kind == CheckInKind.ENTRY else _("Exit recorded.")
@@ -139,7 +126,7 @@ def _answer(
         "status": "ok" if result == ScanResult.OK else "error",
         "reason": None if result == ScanResult.OK else str(result),
         "message": _message(result, kind=kind, at=at, gate=gate),
-        "registration": _registration_data(registration),
+        "registration": registration_data(registration) if registration else None,
         "checked_in_at": timezone.localtime(at).isoformat() if at else None,
         "gate": gate,
         "checkin": checkin_id,
