@@ -37,6 +37,9 @@ HOST = "127.0.0.1"
 PORT = int(os.environ.get("BENCH_PORT", "8103"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+KEEPALIVE = os.environ.get("BENCH_KEEPALIVE") == "1"
 LEVELS = (1, 8, 32)
 REGISTRATIONS = 10_000
 BADGES_PER_LEVEL = {1: 3_000, 8: 6_000, 32: 8_000}
@@ -79,6 +82,7 @@ def prepare():
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from events.models import AttendeeCategory, CheckIn, Event, Registration, ScanLog
     from events.services import checkin_list_upsert, device_create, event_upsert
@@ -113,6 +117,8 @@ def prepare():
         person.refresh_search_key()
         people.append(person)
     Registration.objects.bulk_create(people, batch_size=2000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would after such a load
     device, token = device_create(event=event, name="Bench scanner")
     tokens = list(Registration.objects.filter(event=event).values_list("token", flat=True))
     return hall.pk, token, tokens
@@ -136,6 +142,44 @@ def queries_per_scan(list_id: int, device_token: str, badge: str) -> int:
     return len(ctx.captured_queries)
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def server_cpu(master: int) -> dict[tuple[str, int], float]:
+    """CPU seconds of gunicorn (master and workers) and of the PostgreSQL backends serving the
+    bench database: the cost of the scans on the server side, whatever else runs on the box."""
+    from django.db import connection
+
+    pids = {master}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == master:
+                        pids.add(int(entry))
+            except OSError:
+                pass
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = {row[0] for row in cursor.fetchall()}
+    return {("app", pid): process_cpu(pid) for pid in pids} | {
+        ("db", pid): process_cpu(pid) for pid in backends
+    }
+
+
 def start_server() -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
@@ -147,7 +191,9 @@ def start_server() -> subprocess.Popen:
             "--workers",
             str(WORKERS),
             "--worker-class",
-            "sync",
+            WORKER_CLASS,
+            "--threads",
+            str(THREADS),
             "--backlog",
             "256",
             "--log-level",
@@ -173,17 +219,38 @@ def stop_server(server: subprocess.Popen) -> None:
     server.wait(timeout=20)
 
 
+class HTTPClient:
+    """A minimal HTTP/1.1 client: a new connection per request (gunicorn's sync workers close
+    it anyway) or, with BENCH_KEEPALIVE=1, one kept-alive connection per client."""
+
+    def __init__(self, keepalive: bool = KEEPALIVE):
+        self.keepalive = keepalive
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, headers: dict, body: bytes = b""):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(HOST, PORT)
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}"]
+        lines.append("Connection: keep-alive" if self.keepalive else "Connection: close")
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        if body:
+            lines.append(f"Content-Length: {len(body)}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _sep, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        payload = await self.reader.readexactly(length)
+        if not self.keepalive or b"connection: close" in head.lower():
+            self.writer.close()
+            self.reader = self.writer = None
+        return int(head.split(b" ", 2)[1]), payload
+
+
 async def request(method: str, path: str, headers: dict, body: bytes = b"") -> tuple[int, bytes]:
-    reader, writer = await asyncio.open_connection(HOST, PORT)
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    if body:
-        lines.append(f"Content-Length: {len(body)}")
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-    data = await reader.read()
-    writer.close()
-    head, _sep, payload = data.partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), payload
+    return await HTTPClient(keepalive=False).request(method, path, headers, body)
 
 
 async def run_level(clients: int, list_id: int, device_token: str, badges: list[str]):
@@ -194,12 +261,13 @@ async def run_level(clients: int, list_id: int, device_token: str, badges: list[
     stop_at = time.perf_counter() + SECONDS
 
     async def client(n: int):
+        http = HTTPClient()
         for badge in queue:
             if time.perf_counter() > stop_at:
                 return
             body = json.dumps({"token": badge, "list": list_id, "nonce": f"{badge}-{n}"})
             started = time.perf_counter()
-            code, payload = await request("POST", "/api/checkin/", headers, body.encode())
+            code, payload = await http.request("POST", "/api/checkin/", headers, body.encode())
             latencies.append(time.perf_counter() - started)
             key = json.loads(payload).get("reason") or "ok" if code == 200 else f"http {code}"
             statuses[key] = statuses.get(key, 0) + 1
@@ -236,7 +304,10 @@ def main() -> None:
     list_id, device_token, badges = prepare()
     rng = random.Random(11)
     rng.shuffle(badges)
-    print(f"PostgreSQL: {DATABASE_URL.rsplit('@', 1)[-1]}; gunicorn: {WORKERS} sync workers")
+    print(
+        f"PostgreSQL: {DATABASE_URL.rsplit('@', 1)[-1]}; gunicorn: {WORKERS} {WORKER_CLASS}"
+        f" workers × {THREADS} thread(s); keep-alive: {KEEPALIVE}"
+    )
     queries = queries_per_scan(list_id, device_token, badges.pop())
     print(f"SQL queries for one scan (device token, nonce): {queries}")
     server = start_server()
@@ -244,16 +315,34 @@ def main() -> None:
         asyncio.run(run_level(4, list_id, device_token, [badges.pop() for _ in range(200)]))
         columns = ("clients", "scans", "scans/s", "p50 ms", "p95 ms", "p99 ms")
         print(" ".join(f"{name:>8}" for name in columns), " answers")
+        cpu_per_scan = []
         for clients in LEVELS:
             batch = [badges.pop() for _ in range(min(BADGES_PER_LEVEL[clients], len(badges)))]
+            before = server_cpu(server.pid)
             rate, latencies, statuses = asyncio.run(
                 run_level(clients, list_id, device_token, batch)
+            )
+            after = server_cpu(server.pid)
+            used = {"app": 0.0, "db": 0.0}
+            for key, seconds in after.items():
+                used[key[0]] += seconds - before.get(key, 0.0)
+            cpu_per_scan.append(
+                (1000 * used["app"] / len(latencies), 1000 * used["db"] / len(latencies))
             )
             p50, p95, p99 = (1000 * percentile(latencies, p) for p in (50, 95, 99))
             print(
                 f"{clients:>8} {len(latencies):>8} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}"
                 f"  {statuses}"
             )
+        app = statistics.median(a for a, _db in cpu_per_scan)
+        db = statistics.median(d for _app, d in cpu_per_scan)
+        cores = os.cpu_count() or 1
+        print(
+            f"server CPU per scan: gunicorn {app:.2f} ms + PostgreSQL {db:.2f} ms"
+            f" -> at most {1000 * cores / (app + db):.0f} scans/s on {cores} otherwise idle cores"
+        )
+        with open("/proc/loadavg") as loadavg:
+            print(f"load average during the run: {loadavg.read().split()[0]} on {cores} cores")
         search = asyncio.run(run_search(list_id, device_token))
         p50, p95 = 1000 * statistics.median(search), 1000 * percentile(search, 95)
         print(

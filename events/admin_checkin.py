@@ -7,6 +7,8 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -79,6 +81,22 @@ class CheckInListForm(forms.ModelForm):
         return data
 
 
+class CheckInListDeleteView(generic.DeleteView):
+    """A list with check-ins is kept (the log refers to it): say so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _("“%(name)s” has check-ins and cannot be deleted. Close it instead (open until).")
+                % {"name": self.object.name},
+            )
+            return redirect(self.get_success_url())
+
+
 def _categories_label(checkin_list: CheckInList) -> str:
     names = [category.name for category in checkin_list.categories.all()]
     return ", ".join(names) if names else _("All categories")
@@ -86,6 +104,7 @@ def _categories_label(checkin_list: CheckInList) -> str:
 
 class CheckInListViewSet(CheckInModelViewSet):
     model = CheckInList
+    delete_view_class = CheckInListDeleteView
     icon = "list-ul"
     menu_label = gettext_lazy("Check-in lists")
     list_display = [

@@ -35,8 +35,8 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
     "Đỗ"). Every word must match; names starting with the query come first (whole words
     before word starts).
 
-    Two queries: the ids of the best ``limit`` matches, then those rows with their category,
-    whether the list admits them and their live entry on the list.
+    One query: the best ``limit`` matches with their category, whether the list admits them
+    and their live entry on the list (PostgreSQL computes those for the kept rows only).
     """
     # Phones are stored as +84…: a local "0912…" is looked up without its leading 0.
     words = [
@@ -49,8 +49,15 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
     for word in words:
         matches = matches.filter(search_key__contains=word)
     phrase = " ".join(words)
-    ids = list(
-        matches.annotate(
+    entries = CheckIn.objects.filter(
+        registration=OuterRef("pk"),
+        checkin_list_id=checkin_list.pk,
+        kind=CheckInKind.ENTRY,
+        annulled_at__isnull=True,
+    ).order_by("-id")  # the latest, through the (registration, list, id) index
+    return list(
+        matches.select_related("category")
+        .annotate(
             # The name comes first in the search key: whole words first, then word starts.
             rank=Case(
                 When(search_key__startswith=phrase + " ", then=Value(0)),
@@ -59,24 +66,7 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
                 When(search_key__contains=" " + phrase, then=Value(3)),
                 default=Value(4),
                 output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "full_name", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return []
-    entries = CheckIn.objects.filter(
-        registration=OuterRef("pk"),
-        checkin_list_id=checkin_list.pk,
-        kind=CheckInKind.ENTRY,
-        annulled_at__isnull=True,
-    ).order_by("-created_at")
-    rows = {
-        row.pk: row
-        for row in Registration.objects.filter(pk__in=ids)
-        .select_related("category")
-        .annotate(
+            ),
             admitted=Exists(
                 _CategoryLink.objects.filter(
                     checkinlist_id=checkin_list.pk, attendeecategory_id=OuterRef("category_id")
@@ -86,22 +76,29 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
             entry_at=Subquery(entries.values("created_at")[:1]),
             entry_gate=Subquery(entries.values("gate")[:1]),
         )
-    }
-    return [rows[pk] for pk in ids if pk in rows]
+        .order_by("rank", "full_name", "pk")[:limit]
+    )
 
 
-def search_result_data(registration: Registration) -> dict:
+def registration_data(registration: Registration) -> dict:
+    """A registration as a scanner shows it (the "registration" of the API's answers)."""
     category = registration.category
     return {
         "id": registration.pk,
         "full_name": registration.full_name,
         "organization": registration.organization,
         "title": registration.title,
+        "status": registration.status,
+        "category": {"id": category.pk, "name": category.name, "colour": category.badge_colour},
+    }
+
+
+def search_result_data(registration: Registration) -> dict:
+    return {
+        **registration_data(registration),
         "email": mask_email(registration.email),
         "phone": mask_phone(registration.phone),
-        "status": registration.status,
         "status_label": str(registration.get_status_display()),
-        "category": {"id": category.pk, "name": category.name, "colour": category.badge_colour},
         "admitted": registration.admitted or not registration.restricted,
         "checked_in_at": (
             timezone.localtime(registration.entry_at).isoformat() if registration.entry_at else None
@@ -200,6 +197,26 @@ def _live_entries(**filters):
     return CheckIn.objects.filter(annulled_at__isnull=True, kind=CheckInKind.ENTRY, **filters)
 
 
+def _arrivals(entries) -> tuple[list[dt.datetime], dict[int, int]]:
+    """The first entry time of each badge among ``entries`` and the badges per category."""
+    firsts = list(
+        entries.values("registration_id")
+        .annotate(first=Min("created_at"))
+        .values_list("first", flat=True)
+        .order_by()
+    )
+    by_category = dict(
+        entries.values_list("registration__category_id")
+        .annotate(n=Count("registration_id", distinct=True))
+        .order_by()
+    )
+    return firsts, by_category
+
+
+def _per_category(queryset) -> dict[int, int]:
+    return dict(queryset.values_list("category_id").annotate(n=Count("pk")).order_by())
+
+
 def _inside_now(*, event_id: int, per_list: bool):
     """Live entries not followed by a live movement (entry or exit) of the same badge, on the
     same list (``per_list``) or anywhere at the event."""
@@ -219,24 +236,11 @@ def event_arrivals(*, event: Event, now=None) -> dict:
     category and by list, the latest check-ins. A fixed number of queries, however many lists,
     categories or guests."""
     now = now or timezone.now()
-    confirmed = dict(
+    confirmed = _per_category(
         Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
-        .values_list("category_id")
-        .annotate(n=Count("pk"))
-        .order_by()
     )
     entries = _live_entries(checkin_list__event_id=event.pk)
-    firsts = list(
-        entries.values("registration_id")
-        .annotate(first=Min("created_at"))
-        .values_list("first", flat=True)
-        .order_by()
-    )
-    arrived_by_category = dict(
-        entries.values_list("registration__category_id")
-        .annotate(n=Count("registration_id", distinct=True))
-        .order_by()
-    )
+    firsts, arrived_by_category = _arrivals(entries)
     categories = [
         {
             "id": category.pk,
@@ -321,19 +325,8 @@ def checkin_list_stats(*, checkin_list: CheckInList, now=None) -> dict:
     )
     if admitted:
         confirmed = confirmed.filter(category_id__in=admitted)
-    expected = dict(confirmed.values_list("category_id").annotate(n=Count("pk")).order_by())
-    entries = _live_entries(checkin_list=checkin_list)
-    firsts = list(
-        entries.values("registration_id")
-        .annotate(first=Min("created_at"))
-        .values_list("first", flat=True)
-        .order_by()
-    )
-    by_category = dict(
-        entries.values_list("registration__category_id")
-        .annotate(n=Count("registration_id", distinct=True))
-        .order_by()
-    )
+    expected = _per_category(confirmed)
+    firsts, by_category = _arrivals(_live_entries(checkin_list=checkin_list))
     categories = AttendeeCategory.objects.filter(event_id=checkin_list.event_id)
     if admitted:
         categories = categories.filter(pk__in=admitted)

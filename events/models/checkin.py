@@ -124,14 +124,22 @@ class CheckIn(models.Model):
     """One entry or exit of a badge on a list. Rows are only ever added; an undo stamps the row
     as annulled (who, when, why) and never deletes it."""
 
+    # Few indexes: each one is written on every scan. (registration, list, id) and (list, time)
+    # below serve the lookups by registration and by list; the FKs to users and devices are
+    # only followed when one is deleted, which is rare and may scan the table.
     registration = models.ForeignKey(
         Registration,
         on_delete=models.PROTECT,
         related_name="checkins",
         verbose_name=_("registration"),
+        db_index=False,
     )
     checkin_list = models.ForeignKey(
-        CheckInList, on_delete=models.PROTECT, related_name="checkins", verbose_name=_("list")
+        CheckInList,
+        on_delete=models.PROTECT,
+        related_name="checkins",
+        verbose_name=_("list"),
+        db_index=False,
     )
     kind = models.CharField(
         _("kind"), max_length=5, choices=CheckInKind.choices, default=CheckInKind.ENTRY
@@ -144,7 +152,7 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     gate = models.CharField(_("gate"), max_length=40, blank=True)
     #: "<who>:<nonce>", unique: the same nonce from the same scanner gets the first answer back.
-    nonce_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    nonce_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     #: The answer given for this check-in (replayed for a repeated nonce).
     response = models.JSONField(_("answer"), default=dict, editable=False)
     by_user = models.ForeignKey(
@@ -154,6 +162,7 @@ class CheckIn(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("by user"),
+        db_index=False,
     )
     by_device = models.ForeignKey(
         Device,
@@ -162,13 +171,19 @@ class CheckIn(models.Model):
         on_delete=models.SET_NULL,
         related_name="checkins",
         verbose_name=_("by device"),
+        db_index=False,
     )
     annulled_at = models.DateTimeField(_("annulled at"), null=True, blank=True)
     annulled_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     annulled_by_device = models.ForeignKey(
-        Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     annul_reason = models.CharField(_("reason for the undo"), max_length=200, blank=True)
 
@@ -187,6 +202,7 @@ class CheckIn(models.Model):
                 condition=models.Q(single_entry=False) | models.Q(kind=CheckInKind.ENTRY),
                 name="checkin_single_entry_is_an_entry",
             ),
+            models.UniqueConstraint(fields=["nonce_key"], name="checkin_nonce_answered_once"),
         ]
         indexes = [
             models.Index(fields=["checkin_list", "created_at"], name="checkin_list_time"),
@@ -203,7 +219,12 @@ class ScanLog(models.Model):
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.ForeignKey(
-        Event, null=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+        Event,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("event"),
+        db_index=False,  # (event, result) below
     )
     checkin_list = models.ForeignKey(
         CheckInList,
@@ -218,9 +239,15 @@ class ScanLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="scans",
         verbose_name=_("registration"),
+        db_index=False,
     )
     device = models.ForeignKey(
-        Device, null=True, on_delete=models.SET_NULL, related_name="scans", verbose_name=_("device")
+        Device,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="scans",
+        verbose_name=_("device"),
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +255,7 @@ class ScanLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("user"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=5, choices=CheckInKind.choices)
     method = models.CharField(_("method"), max_length=8, choices=CheckInMethod.choices)
@@ -236,7 +264,7 @@ class ScanLog(models.Model):
     #: What was scanned, cut short and made printable (never used to look anything up).
     scanned = models.CharField(_("scanned"), max_length=80, blank=True)
     #: "<who>:<nonce>", unique: the same nonce from the same scanner gets the first answer back.
-    nonce_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    nonce_key = models.CharField(max_length=100, null=True, blank=True)
     response = models.JSONField(_("answer"), default=dict)
 
     class Meta:
@@ -244,6 +272,9 @@ class ScanLog(models.Model):
         verbose_name_plural = _("scan log")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["event", "result"], name="scanlog_event_result")]
+        constraints = [
+            models.UniqueConstraint(fields=["nonce_key"], name="scan_nonce_answered_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_result_display()} ({self.created_at:%H:%M:%S})"

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import json
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,7 @@ from events.models import (
     device_token_hash,
     new_device_token,
 )
+from events.selectors_checkin import registration_data
 from events.services.registration import registration_create
 
 __all__ = [
@@ -95,20 +97,6 @@ def _local_hhmm(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def _registration_data(registration: Registration | None) -> dict | None:
-    if registration is None:
-        return None
-    category = registration.category
-    return {
-        "id": registration.pk,
-        "full_name": registration.full_name,
-        "organization": registration.organization,
-        "title": registration.title,
-        "status": registration.status,
-        "category": {"id": category.pk, "name": category.name, "colour": category.badge_colour},
-    }
-
-
 def _message(result: str, *, kind: str, at=None, gate: str = "") -> str:
     if result == ScanResult.OK:
         return _("Welcome!") if kind == CheckInKind.ENTRY else _("Exit recorded.")
@@ -138,7 +126,7 @@ def _answer(
         "status": "ok" if result == ScanResult.OK else "error",
         "reason": None if result == ScanResult.OK else str(result),
         "message": _message(result, kind=kind, at=at, gate=gate),
-        "registration": _registration_data(registration),
+        "registration": registration_data(registration) if registration else None,
         "checked_in_at": timezone.localtime(at).isoformat() if at else None,
         "gate": gate,
         "checkin": checkin_id,
@@ -204,28 +192,34 @@ def _sql(template: str, **extra) -> str:
     )
 
 
-def _cursor():
-    """Django's cursor (errors wrapped, queries logged when Django logs them). On PostgreSQL
-    one with server-side binding, so that psycopg prepares the few statements of a scan and the
-    server plans them once per connection instead of once per scan."""
+def _fetch(sql: str, params: list) -> Any:
+    """Run one statement of the scan and return its first row (or None).
+
+    On PostgreSQL the statement is sent as a prepared statement (server-side binding,
+    ``prepare=True``): the server plans it once per connection instead of once per scan, which
+    is most of its work here. Django's error wrapping and query log still apply. Set
+    ``CHECKIN_PREPARED_STATEMENTS = False`` behind a pooler that cannot keep prepared
+    statements (PgBouncer before 1.21 in transaction mode)."""
     if connection.vendor != "postgresql":
-        return connection.cursor()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
     import psycopg
 
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = psycopg.Cursor(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
-
-
-def _fetch(sql: str, params: list) -> Any:
-    with _cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() if cursor.description else None
+    prepare = getattr(settings, "CHECKIN_PREPARED_STATEMENTS", True) or None
+    started = time.monotonic()
+    try:
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=prepare)
+            return cursor.fetchone() if cursor.description else None
+    finally:
+        if connection.queries_logged:
+            connection.queries_log.append(
+                {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
+            )
 
 
 def _execute(sql: str, params: list) -> Any:

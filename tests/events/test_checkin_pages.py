@@ -265,21 +265,21 @@ def test_admin_menu_has_the_checkin_group(client, organizer):
 # --- Walk-ins ---------------------------------------------------------------------------------
 
 
-def walkin(client, token, **data):
+def walkin(client, scene, **data):
+    """POST a walk-in from the scene's device: at the hall, as a delegate, unless told."""
+    body = {"list": scene.hall.pk, "category": scene.delegate.pk, **data}
     return client.post(
         "/api/checkin/walkins/",
-        json.dumps(data),
+        json.dumps(body),
         content_type="application/json",
-        headers={"authorization": f"Bearer {token}"},
+        headers={"authorization": f"Bearer {scene.token}"},
     )
 
 
 def test_walkin_registers_checks_in_and_prints_a_real_badge(client, scene):
     response = walkin(
         client,
-        scene.token,
-        list=scene.hall.pk,
-        category=scene.delegate.pk,
+        scene,
         full_name="Vũ Thị Ánh Tuyết",
         email="tuyet@example.com",
         phone="0987 654 321",
@@ -319,35 +319,15 @@ def test_walkin_registers_checks_in_and_prints_a_real_badge(client, scene):
 
 
 def test_walkin_errors_are_json_and_change_nothing(client, scene):
-    same = walkin(
-        client,
-        scene.token,
-        list=scene.hall.pk,
-        category=scene.delegate.pk,
-        full_name="Người Trùng",
-        email=scene.khoa.email,
-    )
+    same = walkin(client, scene, full_name="Người Trùng", email=scene.khoa.email)
     assert (same.status_code, same.json()["reason"]) == (400, "already_registered")
     foreign = walkin(
-        client,
-        scene.token,
-        list=scene.hall.pk,
-        category=scene.other_category.pk,
-        full_name="Người Lạ",
-        email="la@example.com",
+        client, scene, category=scene.other_category.pk, full_name="Người Lạ", email="la@x.vn"
     )
     assert (foreign.status_code, foreign.json()["reason"]) == (400, "category_not_available")
-    bad_phone = walkin(
-        client,
-        scene.token,
-        list=scene.hall.pk,
-        category=scene.delegate.pk,
-        full_name="Số Sai",
-        email="sai@example.com",
-        phone="abc",
-    )
+    bad_phone = walkin(client, scene, full_name="Số Sai", email="sai@x.vn", phone="abc")
     assert (bad_phone.status_code, bad_phone.json()["reason"]) == (400, "invalid_phone")
-    assert not Registration.objects.filter(email__in=["la@example.com", "sai@example.com"]).exists()
+    assert not Registration.objects.filter(email__in=["la@x.vn", "sai@x.vn"]).exists()
     assert CheckIn.objects.count() == 0
 
 
@@ -355,16 +335,11 @@ def test_walkin_when_the_category_is_full_is_waitlisted_not_checked_in(client, s
     scene.press.capacity = 1
     scene.press.save()
     response = walkin(
-        client,
-        scene.token,
-        list=scene.hall.pk,
-        category=scene.press.pk,
-        full_name="Phóng Viên Muộn",
-        email="muon@example.com",
+        client, scene, category=scene.press.pk, full_name="Phóng Viên Muộn", email="muon@x.vn"
     )
     assert response.status_code == 200
     assert response.json()["checkin"] is None
-    assert Registration.objects.get(email="muon@example.com").status == "waitlisted"
+    assert Registration.objects.get(email="muon@x.vn").status == "waitlisted"
     assert CheckIn.objects.count() == 0
 
 
@@ -423,3 +398,15 @@ def test_admin_listings_take_as_many_queries_for_one_row_as_for_many(client, sce
     assert len(many.captured_queries) == len(one.captured_queries), [
         q["sql"] for q in many.captured_queries
     ]
+
+
+def test_admin_keeps_a_list_that_has_check_ins(client, scene, organizer):
+    scan(scene, scene.khoa)
+    response = client.post(f"/admin/checkin_lists/delete/{scene.hall.pk}/")
+    assert response.status_code == 302
+    assert CheckInList.objects.filter(pk=scene.hall.pk).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "không thể xóa" in page
+    empty = client.post(f"/admin/checkin_lists/delete/{scene.expo.pk}/")
+    assert empty.status_code == 302
+    assert not CheckInList.objects.filter(pk=scene.expo.pk).exists()

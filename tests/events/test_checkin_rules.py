@@ -10,8 +10,14 @@ from events.exceptions import (
     CheckInForbidden,
     CheckInListNotFound,
 )
-from events.models import CheckIn, ScanLog, new_token
-from events.services import Scanner, checkin_annul, checkin_scan, device_revoke
+from events.models import CheckIn, ScanLog
+from events.services import (
+    Scanner,
+    checkin_annul,
+    checkin_scan,
+    device_revoke,
+    registration_reissue_badge,
+)
 from events.services.checkin import device_authenticate
 from tests.events.checkin_factories import HCM, door_scene
 
@@ -171,8 +177,8 @@ def test_malformed_tokens_are_invalid_and_only_logged(scene, token):
 
 def test_reissued_badge_old_token_is_invalid(scene):
     old = scene.khoa.token
-    scene.khoa.token = new_token()
-    scene.khoa.save()
+    scene.khoa = registration_reissue_badge(registration=scene.khoa)
+    assert scene.khoa.token != old
     scanner = device_of(scene)
     assert checkin_scan(scanner=scanner, list_id=scene.hall.pk, token=old)["reason"] == "invalid"
     fresh = checkin_scan(scanner=scanner, list_id=scene.hall.pk, token=scene.khoa.token)
