@@ -29,6 +29,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 CSRF = "b" * 32
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 SCRATCH = Path(tempfile.gettempdir()) / "forumhall-bench-booths.sqlite3"
+SERVER_LOG = Path(tempfile.gettempdir()) / "forumhall-bench-booths-server.log"
 if "DATABASE_URL" not in os.environ:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{SCRATCH}{suffix}").unlink(missing_ok=True)
@@ -137,6 +138,7 @@ def start_server():
     else:
         raise SystemExit(f"something already listens on port {PORT}: stop it first")
     env = {**os.environ, "LOG_LEVEL": "ERROR"}
+    log = open(SERVER_LOG, "w")  # noqa: SIM115 (closed with the process)
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -152,17 +154,19 @@ def start_server():
         ],
         cwd=ROOT,
         env=env,
+        stdout=log,
+        stderr=log,
     )
     for _ in range(100):
         if server.poll() is not None:
-            raise SystemExit("the server did not start")
+            raise SystemExit(f"the server did not start: see {SERVER_LOG}")
         try:
             requests.get(f"{BASE}/robots.txt", timeout=10)
             return server
         except requests.RequestException:
             time.sleep(0.3)
     server.terminate()
-    raise SystemExit("the server did not start")
+    raise SystemExit(f"the server did not start: see {SERVER_LOG}")
 
 
 def timed(fn):

@@ -2,19 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from events.exceptions import EventsError
 
-class ExhibitorsError(Exception):
-    """Base error of the exhibition. Views show ``message``; APIs answer ``code``."""
 
-    code = "error"
-    message = _("The request could not be completed.")
-
-    def __init__(self, message=None, *, code: str | None = None):
-        if message is not None:
-            self.message = message
-        if code is not None:
-            self.code = code
-        super().__init__(str(self.message))
+class ExhibitorsError(EventsError):
+    """Base error of the exhibition (same shape as the events' one: a stable ``code`` and a
+    translated ``message``). Views show ``message``; APIs answer ``code``."""
 
 
 class BookingClosed(ExhibitorsError):

@@ -64,6 +64,17 @@ def exhibitor_required(view):
     return wrapper
 
 
+def run_action(request, action, success_message) -> bool:
+    """Call a service; show its domain error, or ``success_message``. Returns whether it ran."""
+    try:
+        action()
+    except ExhibitorsError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success_message)
+    return True
+
+
 def _event(event_slug: str) -> Event:
     return get_object_or_404(Event, slug=event_slug)
 
@@ -329,12 +340,11 @@ def member_remove(request, pk):
     member = get_object_or_404(request.exhibitor.members, pk=pk)
     if request.member.role != MemberRole.OWNER:
         return HttpResponse(status=403)
-    try:
-        services.exhibitor_remove_member(member=member, by=request.user)
-    except ExhibitorsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The member is removed."))
+    run_action(
+        request,
+        lambda: services.exhibitor_remove_member(member=member, by=request.user),
+        _("The member is removed."),
+    )
     return redirect("exhibitors:members")
 
 
@@ -446,12 +456,11 @@ def booking_cancel(request, pk):
     booking = _my_booking(request, pk)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.booking_cancel(booking=booking, by=request.user, reason=reason)
-    except ExhibitorsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The booking is cancelled."))
+    run_action(
+        request,
+        lambda: services.booking_cancel(booking=booking, by=request.user, reason=reason),
+        _("The booking is cancelled."),
+    )
     return redirect("exhibitors:booking_detail", pk=booking.pk)
 
 
@@ -465,16 +474,12 @@ def staff_add(request, pk):
             for error in errors:
                 messages.error(request, error)
         return redirect("exhibitors:booking_detail", pk=booking.pk)
-    try:
-        services.staff_add(booking=booking, by=request.user, **form.cleaned_data)
-    except ExhibitorsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s has a staff pass; the badge is sent by email.")
-            % {"name": form.cleaned_data["full_name"]},
-        )
+    run_action(
+        request,
+        lambda: services.staff_add(booking=booking, by=request.user, **form.cleaned_data),
+        _("%(name)s has a staff pass; the badge is sent by email.")
+        % {"name": form.cleaned_data["full_name"]},
+    )
     return redirect("exhibitors:booking_detail", pk=booking.pk)
 
 
@@ -490,12 +495,11 @@ def _my_staff(request, pk) -> BoothStaff:
 @exhibitor_required
 def staff_remove(request, pk):
     staff = _my_staff(request, pk)
-    try:
-        services.staff_remove(staff=staff, by=request.user)
-    except ExhibitorsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The staff pass is cancelled."))
+    run_action(
+        request,
+        lambda: services.staff_remove(staff=staff, by=request.user),
+        _("The staff pass is cancelled."),
+    )
     return redirect("exhibitors:booking_detail", pk=staff.booking_id)
 
 

@@ -17,6 +17,8 @@ from wagtail.permissions import register_permission_policy
 from exhibitors import admin_views, selectors
 from exhibitors.enums import BookingStatus, BoothState
 from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
+from exhibitors.services.accounts import PROFILE_FIELDS
+from exhibitors.services.bookings import BOOTH_FIELDS, SETTINGS_FIELDS
 from exhibitors.templatetags.exhibition_tags import format_vnd
 
 
@@ -230,22 +232,7 @@ class BoothViewSet(ModelViewSet):
         "blocked_reason",
     ]
     export_filename = "booths"
-    form_fields = [
-        "event",
-        "code",
-        "zone",
-        "tier",
-        "price_vnd",
-        "width_m",
-        "depth_m",
-        "has_power",
-        "has_internet",
-        "has_furniture",
-        "plan_x",
-        "plan_y",
-        "plan_w",
-        "plan_h",
-    ]
+    form_fields = ["event", "code", *BOOTH_FIELDS]
     copy_view_enabled = False
 
     def get_urlpatterns(self):
@@ -269,30 +256,11 @@ class ExhibitorViewSet(ModelViewSet):
     search_fields = ["name", "tax_code", "contact_name", "contact_email"]
     search_backend_name = None
     list_export = [
-        "name",
-        "tax_code",
-        "get_sector_display",
-        "website",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "language",
-        "description_vi",
-        "description_en",
+        *(("get_sector_display" if f == "sector" else f) for f in PROFILE_FIELDS),
         "created_at",
     ]
     export_filename = "exhibitors"
-    form_fields = [
-        "name",
-        "sector",
-        "description_vi",
-        "description_en",
-        "website",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "language",
-    ]
+    form_fields = list(PROFILE_FIELDS)
     copy_view_enabled = False
 
 
@@ -303,16 +271,7 @@ class ExhibitionSettingsViewSet(ModelViewSet):
     icon = "cog"
     menu_label = _("Rules")
     list_display = ["event", "booking_open", "max_booths_per_exhibitor", "hold_minutes"]
-    form_fields = [
-        "event",
-        "booking_open",
-        "booking_closes_at",
-        "max_booths_per_exhibitor",
-        "hold_minutes",
-        "staff_quota_standard",
-        "staff_quota_corner",
-        "staff_quota_premium",
-    ]
+    form_fields = ["event", *SETTINGS_FIELDS]
     copy_view_enabled = False
 
 

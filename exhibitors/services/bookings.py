@@ -48,7 +48,8 @@ def exhibition_settings_get(*, event: Event) -> ExhibitionSettings:
     return settings_
 
 
-SETTINGS_FIELDS = {
+#: The rules an organizer sets per event (the admin form shows them in this order).
+SETTINGS_FIELDS = (
     "booking_open",
     "booking_closes_at",
     "max_booths_per_exhibitor",
@@ -56,7 +57,7 @@ SETTINGS_FIELDS = {
     "staff_quota_standard",
     "staff_quota_corner",
     "staff_quota_premium",
-}
+)
 
 
 def exhibition_settings_update(*, event: Event, **fields) -> ExhibitionSettings:
@@ -64,7 +65,7 @@ def exhibition_settings_update(*, event: Event, **fields) -> ExhibitionSettings:
 
     Side effects: locks and updates (or inserts) the settings row.
     """
-    unknown = set(fields) - SETTINGS_FIELDS
+    unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise ExhibitorsError(code="invalid")
     with transaction.atomic():
@@ -77,12 +78,13 @@ def exhibition_settings_update(*, event: Event, **fields) -> ExhibitionSettings:
     return settings_
 
 
-BOOTH_FIELDS = {
+#: What describes a booth besides its event and code (the admin form shows them in this order).
+BOOTH_FIELDS = (
     "zone",
-    "width_m",
-    "depth_m",
     "tier",
     "price_vnd",
+    "width_m",
+    "depth_m",
     "has_power",
     "has_internet",
     "has_furniture",
@@ -90,7 +92,7 @@ BOOTH_FIELDS = {
     "plan_y",
     "plan_w",
     "plan_h",
-}
+)
 
 
 def booth_upsert(*, event: Event, code: str, **fields) -> tuple[Booth, bool]:
@@ -98,7 +100,7 @@ def booth_upsert(*, event: Event, code: str, **fields) -> tuple[Booth, bool]:
 
     Returns ``(booth, created)``. Side effects: may insert the booth.
     """
-    unknown = set(fields) - BOOTH_FIELDS
+    unknown = set(fields) - set(BOOTH_FIELDS)
     if unknown:
         raise ExhibitorsError(code="invalid")
     with transaction.atomic():

@@ -37,7 +37,7 @@ FIELDS = st.dictionaries(
     TEXT.filter(lambda value: "\x00" not in value),
 )
 SLOW = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
