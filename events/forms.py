@@ -43,6 +43,10 @@ class NameField(forms.CharField):
 class RegistrantDetailsForm(forms.Form):
     """The details a registrant can give and later change on the manage page."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     full_name = NameField(label=_("Full name"))
     phone = PhoneField(
         label=_("Phone"), help_text=_("A Vietnamese number (0912 345 678) or +country code.")

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -66,6 +67,7 @@ def _panel(model, fields) -> ObjectList:
 
 
 class EventViewSet(SnippetViewSet):
+    add_to_reference_index = False
     model = Event
     icon = "date"
     menu_label = _("Events")
@@ -113,6 +115,7 @@ class CategoryIndexView(SnippetViewSet.index_view_class):
 
 
 class AttendeeCategoryViewSet(SnippetViewSet):
+    add_to_reference_index = False
     model = AttendeeCategory
     icon = "group"
     menu_label = _("Attendee categories")
@@ -124,11 +127,11 @@ class AttendeeCategoryViewSet(SnippetViewSet):
         "name",
         "event",
         "capacity",
-        "confirmed",
-        "waitlisted",
-        "pending",
-        "is_public",
-        "needs_approval",
+        Column("confirmed", label=_("Confirmed")),
+        Column("waitlisted", label=_("Waitlisted")),
+        Column("pending", label=_("Pending")),
+        BooleanColumn("is_public", label=_("public")),
+        BooleanColumn("needs_approval", label=_("needs approval")),
     ]
     list_filter = ["event", "is_public", "needs_approval"]
     search_fields = ["name", "slug"]
@@ -153,6 +156,13 @@ ACTIONS = {
     "cancel": (_("Cancel"), lambda r, u: registration_cancel(registration=r, by=u)),
     "resend": (_("Resend email"), lambda r, u: registration_resend_email(registration=r)),
     "reissue": (_("Reissue badge"), lambda r, u: registration_reissue_badge(registration=r, by=u)),
+}
+ACTION_ICONS = {
+    "approve": "check",
+    "reject": "cross",
+    "cancel": "bin",
+    "resend": "mail",
+    "reissue": "rotate",
 }
 ACTION_STATUSES = {
     "approve": {RegistrationStatus.PENDING_APPROVAL},
@@ -217,10 +227,12 @@ class RegistrationIndexView(SnippetViewSet.index_view_class):
         for priority, (action, (label, _call)) in enumerate(ACTIONS.items(), start=30):
             if instance.status in ACTION_STATUSES[action]:
                 url = reverse(self.registration_action_url_name, args=[quote(instance.pk), action])
-                buttons.append(ListingButton(label, url=url, priority=priority))
+                buttons.append(
+                    Button(label, url=url, icon_name=ACTION_ICONS[action], priority=priority)
+                )
         if instance.status == RegistrationStatus.CONFIRMED:
             url = reverse(self.registration_badge_url_name, args=[quote(instance.pk)])
-            buttons.append(ListingButton(_("Badge (PDF)"), url=url, priority=40))
+            buttons.append(Button(_("Badge (PDF)"), url=url, icon_name="doc-full", priority=40))
         return buttons
 
     @cached_property
@@ -232,7 +244,19 @@ class RegistrationIndexView(SnippetViewSet.index_view_class):
         return self.index_url_name.replace(":list", ":badge")
 
 
-class RegistrationCreateView(SnippetViewSet.add_view_class):
+class ServiceErrorsMixin:
+    """A domain error raised while saving becomes a form error, not a 500."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except EventsError as error:
+            form.add_error(None, error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
+class RegistrationCreateView(ServiceErrorsMixin, SnippetViewSet.add_view_class):
     def save_instance(self):
         data = self.form.cleaned_data
         return registration_create(
@@ -250,15 +274,8 @@ class RegistrationCreateView(SnippetViewSet.add_view_class):
             created_by=self.request.user,
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except EventsError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
 
-
-class RegistrationEditView(SnippetViewSet.edit_view_class):
+class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
     def save_instance(self):
         original = Registration.objects.get(pk=self.object.pk)
         changes = {
@@ -266,15 +283,10 @@ class RegistrationEditView(SnippetViewSet.edit_view_class):
         }
         return registration_update(registration=original, by=self.request.user, **changes)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except EventsError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-
 
 class RegistrationViewSet(SnippetViewSet):
+    #: No Wagtail reference index: it would add queries to every save of these rows.
+    add_to_reference_index = False
     model = Registration
     icon = "user"
     menu_label = _("Registrations")
@@ -477,6 +489,7 @@ class InvitationIndexView(SnippetViewSet.index_view_class):
 
 
 class InvitationViewSet(SnippetViewSet):
+    add_to_reference_index = False
     model = Invitation
     icon = "mail"
     menu_label = _("Invitations")

@@ -1,5 +1,6 @@
 """The event, its attendee categories and registrations."""
 
+import base64
 import secrets
 
 from django.conf import settings
@@ -21,13 +22,22 @@ __all__ = [
     "InvitationImport",
     "BadgeBatch",
     "new_token",
+    "new_badge_token",
     "new_invitation_code",
 ]
 
 
 def new_token() -> str:
-    """An opaque, URL-safe random secret of 192 bits (the QR holds only this)."""
+    """An opaque, URL-safe random secret of 192 bits (manage links)."""
     return secrets.token_urlsafe(24)
+
+
+def new_badge_token() -> str:
+    """The badge's QR secret: 160 random bits in base32 (32 characters of A–Z and 2–7, URL-safe).
+    Upper-case base32 is QR "alphanumeric": the code is version 2 (25 modules) where a
+    base64 token of as many bits needs version 3, so the modules are larger (easier to scan) and
+    the badge renders faster."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
 
 
 class Event(models.Model):
@@ -75,7 +85,9 @@ class Event(models.Model):
 
 
 class AttendeeCategory(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="categories")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="categories", verbose_name=_("event")
+    )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80)
     capacity = models.PositiveIntegerField(
@@ -106,9 +118,14 @@ class AttendeeCategory(models.Model):
 
 
 class Registration(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
     category = models.ForeignKey(
-        AttendeeCategory, on_delete=models.PROTECT, related_name="registrations"
+        AttendeeCategory,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("attendee category"),
     )
     full_name = models.CharField(_("full name"), max_length=120)
     email = models.EmailField(_("email"), max_length=254)
@@ -126,7 +143,7 @@ class Registration(models.Model):
         default=RegistrationStatus.PENDING_EMAIL,
         db_index=True,
     )
-    token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_token)
+    token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_badge_token)
     manage_secret = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     search_key = models.CharField(max_length=600, editable=False, db_index=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
@@ -250,9 +267,14 @@ class Invitation(models.Model):
     """An invitation to an (often invitation-only) category. Its code, typed in the public form or
     used by an import, unlocks the category once."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("event")
+    )
     category = models.ForeignKey(
-        AttendeeCategory, on_delete=models.PROTECT, related_name="invitations"
+        AttendeeCategory,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("attendee category"),
     )
     code = models.CharField(_("code"), max_length=32, unique=True, default=new_invitation_code)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
@@ -298,7 +320,9 @@ class BadgeBatch(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_batches")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="badge_batches", verbose_name=_("event")
+    )
     category = models.ForeignKey(
         AttendeeCategory,
         null=True,

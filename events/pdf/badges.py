@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from fontTools.ttLib import TTFont
 
 from events.models import Registration
-from events.pdf.renderer import render_html_to_pdf, shared_font_config
+from events.pdf.renderer import cached_stylesheet, render_html_to_pdf, shared_font_config
 from events.text import nfc
 
 #: Width of the text column of a badge: A6 (105 mm) less 2 × 8 mm of margin, in points.
@@ -30,8 +30,11 @@ FONT_FILES = {
     700: "vendor/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf",
     400: "vendor/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf",
 }
+A6_PAGE = "@page { size: A6; margin: 0 }"
+A4_PAGE = "@page { size: A4; margin: 0 }"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#1d4ed8"
+QR_MASK = 2
 
 
 @functools.cache
@@ -122,7 +125,9 @@ def _ink_on(colour: str) -> str:
 def qr_svg(token: str) -> str:
     """The badge's QR as inline SVG: only the token, error correction M (or higher when the
     same size allows it), a 4-module quiet zone (on the white badge), sized by CSS."""
-    code = segno.make(token, error="m", micro=False, boost_error=True)
+    # A fixed mask skips segno's search for the best of eight (a quarter of a badge's time);
+    # every mask is valid and decodes the same.
+    code = segno.make(token, error="m", micro=False, boost_error=True, mask=QR_MASK)
     return code.svg_inline(border=4, omitsize=True, dark="#000000", light=None)
 
 
@@ -148,27 +153,41 @@ def badge_context(registration: Registration) -> dict:
             weight=700,
             one_line_min=9.5,
         ),
+        "event_name": fit_text(
+            registration.event.name, max_size=8.5, min_size=6, max_lines=2, one_line_min=7
+        ),
         "colour": colour,
         "ink": _ink_on(colour),
         "qr": mark_safe(qr_svg(registration.token)),  # noqa: S308 - segno's own SVG
     }
 
 
-def _render(template: str, context: dict, language: str) -> bytes:
+@functools.cache
+def _badge_css() -> str:
+    return Path(finders.find("css/badge.css")).read_text()
+
+
+def _render(template: str, context: dict, language: str, page: str) -> bytes:
+    """Render with the badge styles parsed once per thread, WeasyPrint's lean user-agent
+    stylesheet and fonts loaded once per thread: about half the time of a plain render."""
     with translation.override(language):
         html = render_to_string(template, context)
-    return render_html_to_pdf(html, font_config=shared_font_config())
+    font_config = shared_font_config()
+    stylesheets = [
+        cached_stylesheet(_badge_css(), font_config),
+        cached_stylesheet(page, font_config),
+    ]
+    return render_html_to_pdf(html, font_config=font_config, stylesheets=stylesheets, lean=True)
 
 
 def badge_render_pdf(*, registration: Registration) -> bytes:
     """One A6 badge as PDF bytes. Side effects: none."""
-    return _render(
-        "pdf/badge.html", {"badges": [badge_context(registration)]}, registration.language
-    )
+    context = {"badges": [badge_context(registration)]}
+    return _render("pdf/badge.html", context, registration.language, A6_PAGE)
 
 
 def badge_sheets_render_pdf(*, registrations: list[Registration], language: str = "vi") -> bytes:
     """A4 sheets, four A6 badges each (two by two), with cut marks. Side effects: none."""
     contexts = [badge_context(registration) for registration in registrations]
     sheets = [contexts[i : i + 4] for i in range(0, len(contexts), 4)]
-    return _render("pdf/badge_sheet.html", {"sheets": sheets}, language)
+    return _render("pdf/badge_sheet.html", {"sheets": sheets}, language, A4_PAGE)

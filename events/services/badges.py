@@ -2,6 +2,7 @@
 
 import io
 import logging
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -55,15 +56,33 @@ def badge_batch_create(
     return batch
 
 
+def badge_sheets_build_pdf(
+    *, registrations: list[Registration], progress: Callable[[int], None] | None = None
+) -> bytes:
+    """One PDF of A4 sheets for ``registrations``, rendered ``CHUNK`` badges at a time (memory
+    stays flat) and merged with pypdf. ``progress(done)`` is called after each chunk."""
+    from events.pdf.badges import badge_sheets_render_pdf
+
+    writer = PdfWriter()
+    for start in range(0, len(registrations), CHUNK):
+        chunk = registrations[start : start + CHUNK]
+        writer.append(io.BytesIO(badge_sheets_render_pdf(registrations=chunk)))
+        if progress is not None:
+            progress(start + len(chunk))
+    if not registrations:
+        writer.add_blank_page(width=595.28, height=841.89)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
 def badge_batch_build(*, batch_id: int) -> str:
     """Render the batch's sheets chunk by chunk, saving progress, then the merged PDF.
 
     Side effects: the batch's status, progress, file (in MEDIA_ROOT) and error. Returns the
     final status.
     """
-    from events.pdf.badges import badge_sheets_render_pdf
-
-    batch = BadgeBatch.objects.select_related("event").get(pk=batch_id)
+    batch = BadgeBatch.objects.select_related("event", "category").get(pk=batch_id)
     if batch.status == BadgeBatch.Status.DONE:
         return batch.status
     BadgeBatch.objects.filter(pk=batch.pk).update(status=BadgeBatch.Status.RUNNING, done=0)
@@ -72,29 +91,21 @@ def badge_batch_build(*, batch_id: int) -> str:
             batch.registration_ids
         )
         registrations = [by_id[pk] for pk in batch.registration_ids if pk in by_id]
-        writer = PdfWriter()
-        for start in range(0, len(registrations), CHUNK):
-            chunk = registrations[start : start + CHUNK]
-            writer.append(io.BytesIO(badge_sheets_render_pdf(registrations=chunk)))
-            BadgeBatch.objects.filter(pk=batch.pk).update(done=start + len(chunk))
-        if not registrations:
-            writer.add_blank_page(width=595.28, height=841.89)
-        output = io.BytesIO()
-        writer.write(output)
+        pdf = badge_sheets_build_pdf(
+            registrations=registrations,
+            progress=lambda done: BadgeBatch.objects.filter(pk=batch.pk).update(done=done),
+        )
     except Exception as error:
         logger.exception("Badge batch %s failed", batch.pk)
         BadgeBatch.objects.filter(pk=batch.pk).update(
             status=BadgeBatch.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
         )
         return BadgeBatch.Status.FAILED
-    name = slugify(fold(batch.category.name if batch.category else "badges"))
+    name = slugify(fold(batch.category.name if batch.category else "badges")) or "badges"
     batch.refresh_from_db()
-    batch.file.save(
-        f"{name or 'badges'}-{batch.pk}.pdf", ContentFile(output.getvalue()), save=False
-    )
+    batch.file.save(f"{name}-{batch.pk}.pdf", ContentFile(pdf), save=False)
     batch.status = BadgeBatch.Status.DONE
-    batch.done = len(registrations)
-    batch.total = len(registrations)
+    batch.done = batch.total = len(registrations)
     batch.finished_at = timezone.now()
     batch.save(update_fields=["file", "status", "done", "total", "finished_at"])
     return batch.status

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from events.enums import LIVE_STATUSES, Language, RegistrationStatus
@@ -36,7 +37,7 @@ from events.models import (
     Invitation,
     Registration,
     RegistrationEmail,
-    new_token,
+    new_badge_token,
 )
 from events.phone import normalize_phone
 from events.services.emails import registration_email_queue
@@ -145,9 +146,9 @@ def _clean_email(email: str) -> str:
 
 def _expire_stale(*, event: Event, email: str, now: dt.datetime) -> None:
     """An unconfirmed registration older than the link's lifetime no longer blocks the email."""
-    Registration.objects.filter(
+    Registration.objects.alias(email_lower=Lower("email")).filter(
         event=event,
-        email__iexact=email,
+        email_lower=email.lower(),  # the index of one_live_registration_per_email_and_event
         status=Status.PENDING_EMAIL,
         created_at__lt=now - dt.timedelta(hours=_confirm_hours()),
     ).update(status=Status.EXPIRED)
@@ -379,7 +380,7 @@ def registration_reissue_badge(*, registration: Registration, by=None) -> Regist
     """
     with transaction.atomic():
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
-        locked.token = new_token()
+        locked.token = new_badge_token()
         locked.badge_issued_at = timezone.now()
         locked.save(update_fields=["token", "badge_issued_at"])
         if locked.status == Status.CONFIRMED:
@@ -429,7 +430,7 @@ def registration_update(*, registration: Registration, by=None, **changes) -> Re
         for field in changed:
             setattr(locked, field, cleaned[field])
         if renamed:
-            locked.token = new_token()
+            locked.token = new_badge_token()
             locked.badge_issued_at = timezone.now()
             changed += ["token", "badge_issued_at"]
         if changed:
@@ -466,7 +467,8 @@ def registration_send_manage_link(*, event: Event, email: str) -> bool:
     Side effects: an email queued if a live registration exists. Returns whether one did.
     """
     registration = (
-        Registration.objects.filter(event=event, email__iexact=(email or "").strip())
+        Registration.objects.alias(email_lower=Lower("email"))
+        .filter(event=event, email_lower=(email or "").strip().lower())
         .filter(status__in=LIVE_STATUSES)
         .first()
     )

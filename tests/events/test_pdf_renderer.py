@@ -76,3 +76,18 @@ def test_static_files_are_served_from_disk():
     render_to_pdf("pdf/base.html", {}, fetcher=fetcher)
     assert any(url.endswith("/static/css/fonts.css") for url in fetcher.served)
     assert fetcher.refused == []
+
+
+def test_hashed_static_names_are_served_from_static_root(settings, tmp_path):
+    """In production {% static %} gives manifest names (fonts.1a2b3c.css) that the finders do
+    not know: they are read from STATIC_ROOT."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "fonts.1a2b3c.css").write_text("p { color: red }")
+    fetcher = RestrictedURLFetcher()
+    render_html_to_pdf(
+        "<link rel='stylesheet' href='/static/css/fonts.1a2b3c.css'>"
+        "<link rel='stylesheet' href='/static/../secret.css'><p>x</p>",
+        fetcher=fetcher,
+    )
+    assert [url.rsplit("/", 1)[-1] for url in fetcher.served] == ["fonts.1a2b3c.css"]

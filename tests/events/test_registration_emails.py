@@ -84,3 +84,21 @@ def test_emails_are_in_the_registrants_language(django_capture_on_commit_callbac
     assert vietnamese.subject.startswith("Xác nhận đăng ký")
     assert "/en/register/confirm/" in english.body
     assert "/register/confirm/" in vietnamese.body and "/en/" not in vietnamese.body
+
+
+def test_send_pending_emails_command_retries_and_expires(settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = BROKEN
+    event = make_event()
+    registration = registration_create(event=event, category=make_category(event), **person(1))
+    email = RegistrationEmail.objects.get(registration=registration)
+    registration_email_send(email_id=email.pk)
+    RegistrationEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    settings.EMAIL_BACKEND = LOCMEM
+    out = io.StringIO()
+    call_command("send_pending_emails", stdout=out)
+    assert out.getvalue().strip() == "Emails sent: 1. Unconfirmed registrations expired: 0."
+    assert mail.outbox[0].to == ["nguoi1@example.com"]

@@ -1,0 +1,364 @@
+"""The organizer's side in Wagtail's admin: list with filters, accent-blind search, counts,
+CSV/XLSX export, actions and bulk actions, invitation import, badge sheets."""
+
+import io
+import unicodedata
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from events.enums import RegistrationStatus as S
+from events.models import BadgeBatch, Invitation, InvitationImport, Registration
+from events.services import registration_create
+from tests.events.registration_factories import (
+    make_category,
+    make_event,
+    pdf_qr_tokens,
+    pdf_text,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST = "wagtailsnippets_events_registration:list"
+
+
+@pytest.fixture
+def organizer(client):
+    user = get_user_model().objects.create_superuser("org", "org@example.com", "pw")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def event():
+    return make_event()
+
+
+def register(event, category, name, email, **kwargs):
+    return registration_create(
+        event=event,
+        category=category,
+        full_name=name,
+        email=email,
+        skip_email_confirmation=True,
+        **kwargs,
+    )
+
+
+def listed(client, **params):
+    response = client.get(reverse(LIST), params)
+    assert response.status_code == 200
+    return [row.full_name for row in response.context["object_list"]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nguyen van khoa",
+        "NGUYEN VAN KHOA",
+        unicodedata.normalize("NFD", "Nguyễn Văn Khoa"),
+        "Nguyễn Văn Khoa",
+        "khoa nguyen",
+    ],
+)
+def test_search_is_accent_and_case_blind(client, organizer, event, query):
+    category = make_category(event)
+    register(event, category, "Nguyễn Văn Khoa", "khoa@example.com")
+    register(event, category, "Trần Thị Hà", "ha@example.com")
+    assert listed(client, q=query) == ["Nguyễn Văn Khoa"]
+
+
+def test_search_do_finds_the_d_stroke(client, organizer, event):
+    category = make_category(event)
+    register(event, category, "Đỗ Thị Đào", "dao@example.com")
+    register(event, category, "Trần Văn Nam", "nam@example.com", organization="Viettel")
+    assert listed(client, q="do") == ["Đỗ Thị Đào"]
+    assert listed(client, q="viettel") == ["Trần Văn Nam"]  # organization too
+
+
+def test_filters_and_counts_per_status(client, organizer, event):
+    small = make_category(event, name="Báo chí", capacity=1)
+    big = make_category(event, name="Đại biểu")
+    register(event, small, "A Một", "a@example.com")
+    register(event, small, "B Hai", "b@example.com")  # waitlisted
+    register(event, big, "C Ba", "c@example.com")
+    assert listed(client, status="waitlisted") == ["B Hai"]
+    assert sorted(listed(client, category=small.pk)) == ["A Một", "B Hai"]
+    response = client.get(reverse(LIST))
+    counts = {row["status"]: row["count"] for row in response.context["status_counts"]}
+    assert (counts["confirmed"], counts["waitlisted"], counts["cancelled"]) == (2, 1, 0)
+    assert 'data-status="waitlisted"' in response.content.decode()
+
+
+def test_list_page_query_count_does_not_grow(client, organizer, event, django_assert_num_queries):
+    category = make_category(event)
+    register(event, category, "Một Người", "p0@example.com")
+    client.get(reverse(LIST))  # warm caches (content types, permissions)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(LIST))
+    for n in range(1, 25):
+        register(event, category, f"Người Số {n}", f"p{n}@example.com")
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(reverse(LIST))
+
+
+def test_export_csv_and_xlsx(client, organizer, event):
+    category = make_category(event, name="Đại biểu")
+    register(event, category, "Nguyễn Thị Ánh Tuyết", "t@example.com", phone="0912345678")
+    csv = client.get(reverse(LIST), {"export": "csv"})
+    assert csv.status_code == 200
+    text = b"".join(csv.streaming_content).decode("utf-8")
+    assert "Nguyễn Thị Ánh Tuyết" in text and "+84912345678" in text and "Đại biểu" in text
+    xlsx = client.get(reverse(LIST), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "Nguyễn Thị Ánh Tuyết" in values and "t@example.com" in values
+
+
+def test_row_actions_approve_cancel_reissue_resend(
+    client, organizer, event, django_capture_on_commit_callbacks
+):
+    press = make_category(event, name="Báo chí", needs_approval=True)
+    registration = register(event, press, "Đặng Quốc Bảo", "bao@example.com")
+    url = reverse("wagtailsnippets_events_registration:action", args=[registration.pk, "approve"])
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
+    token = registration.token
+    reissue = reverse(
+        "wagtailsnippets_events_registration:action", args=[registration.pk, "reissue"]
+    )
+    client.post(reissue)
+    registration.refresh_from_db()
+    assert registration.token != token
+    mail.outbox.clear()
+    resend = reverse("wagtailsnippets_events_registration:action", args=[registration.pk, "resend"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(resend)
+    assert [m.to for m in mail.outbox] == [["bao@example.com"]]
+    badge = client.get(reverse("wagtailsnippets_events_registration:badge", args=[registration.pk]))
+    assert "Đặng Quốc Bảo" in pdf_text(badge.content)
+    cancel = reverse("wagtailsnippets_events_registration:action", args=[registration.pk, "cancel"])
+    client.post(cancel)
+    registration.refresh_from_db()
+    assert registration.status == S.CANCELLED
+    # approving a cancelled registration changes nothing and says so
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == S.CANCELLED
+    assert (
+        client.post(
+            reverse("wagtailsnippets_events_registration:action", args=[registration.pk, "nope"])
+        ).status_code
+        == 404
+    )
+
+
+def test_bulk_approve_and_reject(client, organizer, event):
+    press = make_category(event, name="Báo chí", needs_approval=True, capacity=10)
+    regs = [register(event, press, f"Phóng Viên {n}", f"pv{n}@example.com") for n in range(3)]
+    url = reverse("wagtail_bulk_action", args=["events", "registration", "registration_approve"])
+    query = "&".join(f"id={r.pk}" for r in regs[:2])
+    assert client.get(f"{url}?{query}").status_code == 200
+    response = client.post(f"{url}?{query}")
+    assert response.status_code == 302
+    statuses = [Registration.objects.get(pk=r.pk).status for r in regs]
+    assert statuses == [S.CONFIRMED, S.CONFIRMED, S.PENDING_APPROVAL]
+    reject = reverse("wagtail_bulk_action", args=["events", "registration", "registration_reject"])
+    client.post(f"{reject}?" + "&".join(f"id={r.pk}" for r in regs))
+    statuses = [Registration.objects.get(pk=r.pk).status for r in regs]
+    assert statuses == [S.CONFIRMED, S.CONFIRMED, S.REJECTED]  # confirmed ones skipped
+
+
+def test_admin_create_and_edit_go_through_the_services(client, organizer, event):
+    category = make_category(event, name="Đại biểu")
+    add = reverse("wagtailsnippets_events_registration:add")
+    data = {
+        "category": category.pk,
+        "full_name": "Hoàng Minh Cường",
+        "email": "cuong@example.com",
+        "phone": "0912 345 678",
+        "organization": "",
+        "title": "",
+        "language": "vi",
+        "needs": "",
+    }
+    assert client.post(add, data).status_code == 302
+    registration = Registration.objects.get()
+    assert (registration.status, registration.phone) == (S.CONFIRMED, "+84912345678")
+    assert registration.created_by == organizer
+    duplicate = client.post(add, {**data, "email": "CUONG@example.com"})
+    assert duplicate.status_code == 200 and Registration.objects.count() == 1
+    edit = reverse("wagtailsnippets_events_registration:edit", args=[registration.pk])
+    token = registration.token
+    response = client.post(edit, {**data, "full_name": "Hoàng Minh Cương"})
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.full_name == "Hoàng Minh Cương" and registration.token != token
+
+
+CSV = (
+    "full_name,email,phone,organization,title,category\n"
+    "Nguyễn Thị Ánh Tuyết,tuyet@example.com,0912345678,UBND TP Hải Phòng,Phó Chủ tịch,"
+    "Khách mời VIP\n"
+    "Đặng Quốc Bảo,not-an-email,,Báo Hải Phòng,,Khách mời VIP\n"
+    "Hoàng Minh Cường,cuong@example.com,,Viettel,,Khách mời VIP\n"
+    "Hoàng Minh Cường,CUONG@example.com,,Viettel,,Khách mời VIP\n"
+    "Lê Văn Nam,nam@example.com,,FPT,,Không có loại này\n"
+    "Phạm Thu Hà,ha@example.com,123,FPT,,Khách mời VIP\n"
+)
+
+
+def test_invitation_import_preview_then_import_then_reimport(
+    client, organizer, event, django_capture_on_commit_callbacks
+):
+    vip = make_category(event, name="Khách mời VIP", slug="vip", is_public=False)
+    url = reverse("events_invitation_import")
+    upload = io.BytesIO(CSV.encode("utf-8-sig"))
+    upload.name = "khach-moi.csv"
+    preview = client.post(url, {"event": event.pk, "file": upload})
+    assert preview.status_code == 200
+    rows = preview.context["preview"].rows
+    assert [(r.action, r.reason_code) for r in rows] == [
+        ("create", ""),
+        ("reject", "bad_email"),
+        ("create", ""),
+        ("reject", "duplicate"),
+        ("reject", "unknown_category"),
+        ("reject", "bad_phone"),
+    ]
+    body = preview.content.decode()
+    assert "Không có loại đại biểu “Không có loại này”." in body
+    assert Registration.objects.count() == 0  # a preview writes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            url,
+            {
+                "confirm": "1",
+                "event": event.pk,
+                "content": preview.context["content"],
+                "file_name": "khach-moi.csv",
+            },
+        )
+    assert done.status_code == 302
+    record = InvitationImport.objects.get()
+    assert (record.created_count, record.skipped_count, record.rejected_count) == (2, 0, 4)
+    regs = Registration.objects.order_by("full_name")
+    assert [(r.full_name, r.category, r.status) for r in regs] == [
+        ("Hoàng Minh Cường", vip, S.CONFIRMED),
+        ("Nguyễn Thị Ánh Tuyết", vip, S.CONFIRMED),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["cuong@example.com", "tuyet@example.com"]
+    assert all(m.attachments[0][2] == "application/pdf" for m in mail.outbox)
+    assert Invitation.objects.filter(registration__isnull=False).count() == 2
+    report = client.get(reverse("events_invitation_import_report", args=[record.pk]))
+    assert "not-an-email" in report.content.decode()
+
+    upload = io.BytesIO(CSV.encode("utf-8"))
+    upload.name = "khach-moi.csv"
+    again = client.post(url, {"event": event.pk, "file": upload})
+    assert [r.action for r in again.context["preview"].rows] == [
+        "exists",
+        "reject",
+        "exists",
+        "reject",
+        "reject",
+        "reject",
+    ]
+    client.post(url, {"confirm": "1", "event": event.pk, "content": again.context["content"]})
+    assert Registration.objects.count() == 2  # nothing duplicated
+    assert InvitationImport.objects.order_by("-id").first().skipped_count == 2
+
+
+def test_invitation_import_refuses_an_unreadable_file(client, organizer, event):
+    upload = io.BytesIO(
+        "họ tên;email\nAn;a@example.com".encode("cp1258", "replace")[:5] + b"\xff\xfe\x00"
+    )
+    upload.name = "bad.csv"
+    response = client.post(reverse("events_invitation_import"), {"event": event.pk, "file": upload})
+    assert response.status_code == 200
+    assert "file" in response.context["form"].errors
+    nohead = io.BytesIO(b"a,b\n1,2\n")
+    nohead.name = "nohead.csv"
+    response = client.post(reverse("events_invitation_import"), {"event": event.pk, "file": nohead})
+    assert "full_name" in " ".join(response.context["form"].errors["file"])
+
+
+def test_badge_sheets_for_a_category_are_built_with_progress_and_downloadable(
+    client, organizer, event, tmp_path, django_capture_on_commit_callbacks, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    category = make_category(event, name="Đại biểu")
+    regs = [register(event, category, f"Nguyễn Văn {n}", f"v{n}@example.com") for n in range(6)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("events_badge_batches"), {"event": event.pk, "category": category.pk}
+        )
+    batch = BadgeBatch.objects.get()
+    assert response.url == reverse("events_badge_batch", args=[batch.pk])
+    progress = client.get(response.url, {"format": "json"}).json()
+    assert progress == {"status": "done", "done": 6, "total": 6, "percent": 100}
+    download = client.get(reverse("events_badge_batch_download", args=[batch.pk]))
+    pdf = b"".join(download.streaming_content)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+    assert pdf_qr_tokens(pdf, tmp_path, page=2) == sorted(r.token for r in regs[4:])
+    page = client.get(response.url).content.decode()
+    assert reverse("events_badge_batch_download", args=[batch.pk]) in page
+
+
+def test_badge_sheets_for_a_selection_from_the_bulk_action(
+    client, organizer, event, tmp_path, django_capture_on_commit_callbacks, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    category = make_category(event, name="Đại biểu")
+    regs = [register(event, category, f"Trần Thị {n}", f"t{n}@example.com") for n in range(3)]
+    url = reverse("wagtail_bulk_action", args=["events", "registration", "registration_badges"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{url}?id={regs[0].pk}&id={regs[2].pk}")
+    batch = BadgeBatch.objects.get()
+    assert response.url == reverse("events_badge_batch", args=[batch.pk])
+    assert (batch.status, batch.total) == ("done", 2) or BadgeBatch.objects.get().status == "done"
+    pdf = b"".join(
+        client.get(reverse("events_badge_batch_download", args=[batch.pk])).streaming_content
+    )
+    assert pdf_qr_tokens(pdf, tmp_path) == sorted([regs[0].token, regs[2].token])
+
+
+def test_admin_pages_need_a_login(client, event):
+    for name in ("events_badge_batches", "events_invitation_import"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_category_admin_shows_counts_and_raising_capacity_promotes(client, organizer, event):
+    category = make_category(event, name="Đại biểu", capacity=1)
+    register(event, category, "A Một", "a@example.com")
+    waiting = register(event, category, "B Hai", "b@example.com")
+    listing = client.get(reverse("wagtailsnippets_events_attendeecategory:list"))
+    assert listing.status_code == 200
+    edit = reverse("wagtailsnippets_events_attendeecategory:edit", args=[category.pk])
+    response = client.post(
+        edit,
+        {
+            "event": event.pk,
+            "name": "Đại biểu",
+            "slug": category.slug,
+            "capacity": 2,
+            "is_public": "on",
+            "badge_colour": "#0b4f8a",
+            "sort_order": 0,
+        },
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
