@@ -29,6 +29,12 @@ class BadCheckInRequest(CheckInError):
     message = _("The request is malformed.")
 
 
+class DeviceUnauthorized(CheckInError):
+    code = "unauthorized"
+    message = _("This device is unknown or has been revoked.")
+    http_status = 401
+
+
 class CheckInListNotFound(CheckInError):
     code = "not_found"
     message = _("This check-in list does not exist.")

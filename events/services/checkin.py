@@ -30,6 +30,7 @@ from events.exceptions import (
     CheckInForbidden,
     CheckInListNotFound,
     CheckInNotFound,
+    DeviceUnauthorized,
 )
 from events.models import (
     AttendeeCategory,
@@ -56,10 +57,11 @@ __all__ = [
     "device_rotate_token",
     "device_revoke",
     "device_authenticate",
+    "device_token_hash",
     "printable",
 ]
 
-#: Badge tokens are URL-safe base64 (``secrets.token_urlsafe``): anything else is not a badge.
+#: Badge tokens are URL-safe (base32 or base64 from ``secrets``): anything else is not a badge.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 DEVICE_TOKEN_RE = re.compile(r"fhd_[A-Za-z0-9_-]{20,80}")
 _CategoryLink = CheckInList.categories.through
@@ -73,14 +75,20 @@ class Scanner:
     user_id: int | None = None
     #: The device's event; None for staff, who may scan at any event.
     event_id: int | None = None
+    #: The hash of a device token not looked up yet: the scan's own read checks it (one query
+    #: less per scan) and answers ``DeviceUnauthorized`` if no active device has it.
+    token_hash: str | None = None
 
     @property
     def key(self) -> str:
+        """The scope of nonces: a nonce is answered once per scanner."""
+        if self.token_hash:
+            return f"t{self.token_hash[:16]}"
         return f"d{self.device_id}" if self.device_id else f"u{self.user_id}"
 
     @property
     def is_device(self) -> bool:
-        return self.device_id is not None
+        return self.device_id is not None or self.token_hash is not None
 
     def may_use(self, event_id: int) -> bool:
         return self.event_id is None or self.event_id == event_id
@@ -158,7 +166,9 @@ SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
      AND e.single_entry = %s AND e.annulled_at IS NULL),
   (SELECT e.gate FROM {checkins} e
    WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
-     AND e.single_entry = %s AND e.annulled_at IS NULL)
+     AND e.single_entry = %s AND e.annulled_at IS NULL),
+  (SELECT d.id FROM {devices} d WHERE d.token_hash = %s AND d.revoked_at IS NULL),
+  (SELECT d.event_id FROM {devices} d WHERE d.token_hash = %s AND d.revoked_at IS NULL)
 FROM {lists} l
 LEFT JOIN {registrations} r ON r.{lookup} = %s
 LEFT JOIN {categories} c ON c.id = r.category_id
@@ -188,6 +198,7 @@ def _sql(template: str, **extra) -> str:
         lists=_table(CheckInList),
         registrations=_table(Registration),
         categories=_table(AttendeeCategory),
+        devices=_table(Device),
         **extra,
     )
 
@@ -257,12 +268,16 @@ class _Row:
     admitted: bool
     entry_at: dt.datetime | None
     entry_gate: str
+    #: The device found for the scanner's token hash, if it had one.
+    device: tuple[int, int] | None
 
 
-def _read(*, list_id: int, lookup: str, value, nonce_key: str | None) -> _Row | None:
+def _read(
+    *, list_id: int, lookup: str, value, nonce_key: str | None, token_hash: str | None
+) -> _Row | None:
     row = _fetch(
         _sql(_READ_SQL, lookup=lookup),
-        [nonce_key, nonce_key, nonce_key, True, True, value, list_id],
+        [nonce_key, nonce_key, nonce_key, True, True, token_hash, token_hash, value, list_id],
     )
     if row is None:
         return None
@@ -296,6 +311,7 @@ def _read(*, list_id: int, lookup: str, value, nonce_key: str | None) -> _Row | 
         admitted=bool(row[18]),
         entry_at=_datetime(row[19]),
         entry_gate=row[20] or "",
+        device=(row[21], row[22]) if row[21] is not None else None,
     )
 
 
@@ -336,12 +352,13 @@ def checkin_scan(
     constraint ``one_entry_per_badge_per_list`` decides between concurrent scanners).
     The same ``nonce`` from the same scanner returns the first answer, whatever it was.
 
-    Raises ``CheckInListNotFound`` (no such list) and ``CheckInForbidden`` (list of another event
-    than the device's).
+    Raises ``DeviceUnauthorized`` (a token hash of no active device), ``CheckInListNotFound``
+    (no such list) and ``CheckInForbidden`` (list of another event than the device's).
 
     Side effects: one ``CheckIn`` row (with its answer) on success, or one ``ScanLog`` row (with
     its answer) for a failed scan; nothing else, whatever the input. Two SQL statements: one
-    read, one insert, each its own transaction.
+    read (which also checks a device given by its token hash), one insert, each its own
+    transaction.
     """
     now = now or timezone.now()
     kind = CheckInKind(kind)
@@ -353,7 +370,18 @@ def checkin_scan(
         well_formed = isinstance(token, str) and TOKEN_RE.fullmatch(token)
         lookup, value, scanned = "token", token if well_formed else None, printable(token)
 
-    found = _read(list_id=list_id, lookup=lookup, value=value, nonce_key=nonce_key)
+    found = _read(
+        list_id=list_id,
+        lookup=lookup,
+        value=value,
+        nonce_key=nonce_key,
+        token_hash=scanner.token_hash,
+    )
+    if scanner.token_hash:  # the device, checked by the same read
+        device = found.device if found else _device_by_hash(scanner.token_hash)
+        if device is None:
+            raise DeviceUnauthorized()
+        scanner = Scanner(device_id=device[0], event_id=device[1], token_hash=scanner.token_hash)
     if found is None:
         raise CheckInListNotFound()
     checkin_list, registration = found.checkin_list, found.registration
@@ -560,14 +588,19 @@ def device_authenticate(*, token: str) -> Scanner | None:
     Side effects: none."""
     if not isinstance(token, str) or not DEVICE_TOKEN_RE.fullmatch(token):
         return None
-    found = _fetch(
-        f"SELECT id, event_id FROM {_table(Device)}"  # noqa: S608 (a table name, no input)
-        " WHERE token_hash = %s AND revoked_at IS NULL",
-        [device_token_hash(token)],
-    )
+    found = _device_by_hash(device_token_hash(token))
     if found is None:
         return None
     return Scanner(device_id=found[0], event_id=found[1])
+
+
+def _device_by_hash(token_hash: str) -> tuple[int, int] | None:
+    """(id, event id) of the active device with this token hash."""
+    return _fetch(
+        f"SELECT id, event_id FROM {_table(Device)}"  # noqa: S608 (a table name, no input)
+        " WHERE token_hash = %s AND revoked_at IS NULL",
+        [token_hash],
+    )
 
 
 def checkin_walkin(
