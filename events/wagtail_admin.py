@@ -284,6 +284,15 @@ class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
         return registration_update(registration=original, by=self.request.user, **changes)
 
 
+class RegistrationDeleteView(SnippetViewSet.delete_view_class):
+    """Deleting (a data-protection request, say) first cancels, so that a held seat goes to
+    the waitlist."""
+
+    def delete_action(self):
+        registration_cancel(registration=self.object, by=self.request.user, reason="deleted")
+        return super().delete_action()
+
+
 class RegistrationViewSet(SnippetViewSet):
     #: No Wagtail reference index: it would add queries to every save of these rows.
     add_to_reference_index = False
@@ -295,6 +304,7 @@ class RegistrationViewSet(SnippetViewSet):
     index_results_template_name = "events/admin/registration_index_results.html"
     add_view_class = RegistrationCreateView
     edit_view_class = RegistrationEditView
+    delete_view_class = RegistrationDeleteView
     copy_view_enabled = False
     inspect_view_enabled = True
     list_per_page = 50
@@ -478,6 +488,9 @@ class RegistrationBadgesBulkAction(RegistrationBulkAction):
 
 
 class InvitationIndexView(SnippetViewSet.index_view_class):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("category", "registration")
+
     @cached_property
     def header_buttons(self):
         return [

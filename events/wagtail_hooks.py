@@ -4,6 +4,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from events import admin_checkin, wagtail_admin
+from events.models import Registration
+from events.services import registration_cancel
 
 register_snippet(wagtail_admin.RegistrationViewSetGroup)
 
@@ -15,6 +17,14 @@ def registration_admin_urls():
 
 for bulk_action in [*wagtail_admin.BULK_ACTIONS, wagtail_admin.RegistrationBadgesBulkAction]:
     hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("before_bulk_action")
+def cancel_registrations_before_bulk_delete(request, action_type, objects, action_class_instance):
+    """Bulk delete of registrations cancels them first: held seats go to the waitlist."""
+    if action_type == "delete" and getattr(action_class_instance, "model", None) is Registration:
+        for registration in objects:
+            registration_cancel(registration=registration, by=request.user, reason="deleted")
 
 
 @hooks.register("register_admin_viewset")

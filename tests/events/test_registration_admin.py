@@ -94,19 +94,33 @@ def test_filters_and_counts_per_status(client, organizer, event):
     assert 'data-status="waitlisted"' in response.content.decode()
 
 
-def test_list_page_query_count_does_not_grow(client, organizer, event, django_assert_num_queries):
-    category = make_category(event)
-    register(event, category, "Một Người", "p0@example.com")
-    client.get(reverse(LIST))  # warm caches (content types, permissions)
+def _fill(event, kind: str, numbers: range) -> None:
+    category = event.categories.first() or make_category(event, name="Khách mời VIP")
+    for i in numbers:
+        if kind == "registration":
+            register(event, category, f"Người Số {i}", f"p{i}-{kind}@example.com")
+        elif kind == "invitation":
+            registration = register(event, category, f"Khách {i}", f"k{i}@example.com")
+            Invitation.objects.create(event=event, category=category, registration=registration)
+        else:
+            make_category(event, name=f"Loại {i}")
+
+
+@pytest.mark.parametrize("kind", ["registration", "attendeecategory", "invitation"])
+def test_list_pages_query_count_does_not_grow(
+    client, organizer, event, kind, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    url = reverse(f"wagtailsnippets_events_{kind}:list")
+    _fill(event, kind, range(1))
+    client.get(url)  # warm caches (content types, permissions)
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse(LIST))
-    for n in range(1, 25):
-        register(event, category, f"Người Số {n}", f"p{n}@example.com")
+        assert client.get(url).status_code == 200
+    _fill(event, kind, range(1, 25))
     with django_assert_num_queries(len(one.captured_queries)):
-        client.get(reverse(LIST))
+        client.get(url)
 
 
 def test_export_csv_and_xlsx(client, organizer, event):
@@ -361,4 +375,26 @@ def test_category_admin_shows_counts_and_raising_capacity_promotes(client, organ
     )
     assert response.status_code == 302
     waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+
+
+def test_deleting_a_confirmed_registration_gives_its_seat_to_the_waitlist(client, organizer, event):
+    category = make_category(event, capacity=1)
+    seated = register(event, category, "A Một", "a@example.com")
+    waiting = register(event, category, "B Hai", "b@example.com")
+    url = reverse("wagtailsnippets_events_registration:delete", args=[seated.pk])
+    assert client.post(url).status_code == 302
+    assert not Registration.objects.filter(pk=seated.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED
+
+
+def test_bulk_delete_also_gives_the_seats_to_the_waitlist(client, organizer, event):
+    category = make_category(event, capacity=1)
+    seated = register(event, category, "A Một", "a@example.com")
+    waiting = register(event, category, "B Hai", "b@example.com")
+    url = reverse("wagtail_bulk_action", args=["events", "registration", "delete"])
+    assert client.post(f"{url}?id={seated.pk}").status_code == 302
+    waiting.refresh_from_db()
+    assert not Registration.objects.filter(pk=seated.pk).exists()
     assert waiting.status == S.CONFIRMED
