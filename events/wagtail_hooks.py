@@ -19,6 +19,14 @@ for bulk_action in [*wagtail_admin.BULK_ACTIONS, wagtail_admin.RegistrationBadge
     hooks.register("register_bulk_action", bulk_action)
 
 
+@hooks.register("before_bulk_action")
+def cancel_registrations_before_bulk_delete(request, action_type, objects, action_class_instance):
+    """Bulk delete of registrations cancels them first: held seats go to the waitlist."""
+    if action_type == "delete" and getattr(action_class_instance, "model", None) is Registration:
+        for registration in objects:
+            registration_cancel(registration=registration, by=request.user, reason="deleted")
+
+
 @hooks.register("register_admin_viewset")
 def register_checkin_viewsets():
     return admin_checkin.CheckInViewSetGroup()
@@ -26,11 +34,3 @@ def register_checkin_viewsets():
 
 hooks.register("register_checkin_menu_item", admin_checkin.arrivals_menu_item)
 hooks.register("register_checkin_menu_item", admin_checkin.scanner_menu_item)
-
-
-@hooks.register("before_bulk_action")
-def cancel_registrations_before_bulk_delete(request, action_type, objects, action_class_instance):
-    """Bulk delete of registrations cancels them first: held seats go to the waitlist."""
-    if action_type == "delete" and getattr(action_class_instance, "model", None) is Registration:
-        for registration in objects:
-            registration_cancel(registration=registration, by=request.user, reason="deleted")

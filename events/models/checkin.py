@@ -127,9 +127,10 @@ class CheckIn(models.Model):
     # Few indexes: each one is written on every scan. (registration, list, id) and (list, time)
     # below serve the lookups by registration and by list; the FKs to users and devices are
     # only followed when one is deleted, which is rare and may scan the table.
+    #: Deleting a registration (an erasure request) deletes its entries with it.
     registration = models.ForeignKey(
         Registration,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="checkins",
         verbose_name=_("registration"),
         db_index=False,

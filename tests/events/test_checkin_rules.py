@@ -265,3 +265,13 @@ def test_device_token_is_stored_hashed_and_revocation_is_immediate(scene):
     assert device_authenticate(token=scene.token) == device_of(scene)
     device_revoke(device=scene.device, now=timezone.now())
     assert device_authenticate(token=scene.token) is None
+
+
+def test_deleting_a_registration_takes_its_entries_and_keeps_the_failed_scans(scene):
+    scanner = device_of(scene)
+    checkin_scan(scanner=scanner, list_id=scene.hall.pk, token=scene.khoa.token)
+    checkin_scan(scanner=scanner, list_id=scene.hall.pk, token=scene.khoa.token)  # already
+    scene.khoa.delete()  # an erasure request
+    assert CheckIn.objects.count() == 0
+    log = ScanLog.objects.get()
+    assert (log.result, log.registration) == ("already_checked_in", None)
