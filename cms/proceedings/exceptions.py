@@ -2,17 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from events.exceptions import EventsError
 
-class ProceedingsError(Exception):
+
+class ProceedingsError(EventsError):
+    """Base error of the proceedings (the events' shape: a stable ``code`` and a translated
+    ``message``)."""
+
     code = "error"
     message = _("The proceedings could not be built.")
-
-    def __init__(self, message=None, *, code: str | None = None):
-        if message is not None:
-            self.message = message
-        if code is not None:
-            self.code = code
-        super().__init__(str(self.message))
 
 
 class BuildAlreadyRunning(ProceedingsError):
