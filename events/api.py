@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -138,6 +139,15 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
         @never_cache
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+            # /api/ has no language prefix, where the site would answer in its default
+            # language: a scanner asks for its own with Accept-Language (or the cookie).
+            language = translation.get_language_from_request(request)
+            with translation.override(language):
+                response = _answer(request, *args, **kwargs)
+            response.headers["Content-Language"] = language
+            return response
+
+        def _answer(request: HttpRequest, *args, **kwargs) -> JsonResponse:
             try:
                 if request.method not in methods:
                     response = error("method_not_allowed", _("Method not allowed."), status=405)

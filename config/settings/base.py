@@ -112,6 +112,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     INSTALLED_APPS.append("django.contrib.postgres")
+    # The door scan sends its two statements as prepared statements (planned once per
+    # connection; the ORM's queries are bound client-side and never prepared). Django turns
+    # psycopg's preparing off unless a threshold is given. Set DATABASE_PREPARED_STATEMENTS=0
+    # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21 in
+    # transaction mode).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -208,27 +208,26 @@ def _fetch(sql: str, params: list) -> Any:
 
     On PostgreSQL the statement is sent as a prepared statement (server-side binding,
     ``prepare=True``): the server plans it once per connection instead of once per scan, which
-    is most of its work here. Django's error wrapping and query log still apply. Set
-    ``CHECKIN_PREPARED_STATEMENTS = False`` behind a pooler that cannot keep prepared
-    statements (PgBouncer before 1.21 in transaction mode)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    is most of its work here (``DATABASE_PREPARED_STATEMENTS`` in the settings turns this off).
+    Django's error wrapping and query log still apply."""
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each proxy access costs a thread-local
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if cursor.description else None
     import psycopg
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    prepare = getattr(settings, "CHECKIN_PREPARED_STATEMENTS", True) or None
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
     started = time.monotonic()
     try:
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=prepare)
-            return cursor.fetchone() if cursor.description else None
+        with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone() if cursor.pgresult.ntuples else None
     finally:
-        if connection.queries_logged:
-            connection.queries_log.append(
+        if db.queries_logged:
+            db.queries_log.append(
                 {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
             )
 

@@ -374,3 +374,18 @@ def test_lists_for_a_device_are_its_events_only(client, scene):
     ]
     hall = data["events"][0]["lists"][0]
     assert hall["gates"] == ["Cổng 1", "Cổng 2"]
+
+
+def test_answers_follow_the_scanners_accept_language(client, scene):
+    """/api/ has no language prefix: the scanner's Accept-Language picks the language."""
+    data = {"token": scene.khoa.token, "list": scene.hall.pk}
+    english = post(client, data, token=scene.token, headers={"accept-language": "en"})
+    assert english.json()["message"] == "Welcome!"
+    assert english["Content-Language"] == "en"
+    again = post(client, data, token=scene.token, headers={"accept-language": "vi,en;q=0.5"})
+    assert again.json()["reason"] == "already_checked_in"
+    assert again.json()["message"].startswith("Đã check-in lúc")
+    assert again["Content-Language"] == "vi"
+    unknown = post(client, {"list": scene.hall.pk}, headers={"accept-language": "xx-YY"})
+    assert unknown.status_code == 401
+    assert unknown["Content-Language"] == "vi"

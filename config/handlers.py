@@ -1,0 +1,60 @@
+"""The WSGI application: the site, and a lean path for paired scanning devices.
+
+A scanning device sends ``Authorization: Bearer <token>`` to ``/api/`` and never a cookie, so the
+middleware that serves browsers (static files, sessions, CSRF, authentication, messages, Wagtail's
+redirects) has nothing to do for it; the door scan is the hot path (``bench/checkin.py``), and
+those layers were a sixth of its Python time. Its requests go through a second Django handler
+with only the middleware that still applies to them (security headers and HTTPS, the language of
+the answers, ``Content-Length``, framing), in the site's order. Everything else, staff on the
+scanner page included (a session and CSRF), goes through the full stack.
+"""
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+
+#: The site's middleware that a device's request still needs.
+DEVICE_API_MIDDLEWARE = frozenset(
+    {
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    }
+)
+DEVICE_API_PREFIX = "/api/"
+
+
+def is_device_api_request(environ: dict) -> bool:
+    """``/api/…`` with a Bearer token: a scanning device, not a browser session."""
+    return (
+        environ.get("PATH_INFO", "").startswith(DEVICE_API_PREFIX)
+        and environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+    )
+
+
+class DeviceAPIHandler(WSGIHandler):
+    """Django's WSGI handler with the site's middleware narrowed to ``DEVICE_API_MIDDLEWARE``."""
+
+    def load_middleware(self, is_async=False):
+        # BaseHandler reads the chain from settings.MIDDLEWARE: narrow it while the chain is
+        # built (once, at start-up), then put the site's list back.
+        site_middleware = settings.MIDDLEWARE
+        #: The chain of this handler, outermost first.
+        self.middleware = [path for path in site_middleware if path in DEVICE_API_MIDDLEWARE]
+        settings.MIDDLEWARE = self.middleware
+        try:
+            super().load_middleware(is_async)
+        finally:
+            settings.MIDDLEWARE = site_middleware
+
+
+class ForumWSGIHandler:
+    """Sends scanning devices' API requests to ``DeviceAPIHandler``, the rest to the site."""
+
+    def __init__(self):
+        self.site = WSGIHandler()
+        self.devices = DeviceAPIHandler()
+
+    def __call__(self, environ, start_response):
+        handler = self.devices if is_device_api_request(environ) else self.site
+        return handler(environ, start_response)
