@@ -3,9 +3,9 @@ tasks are left queued: the outbox rows are still written in each transaction).
 
 1. Through the service, 8 threads: the public path (pending email confirmation) and the
    trusted path (seat decided at once under the category's row lock).
-2. Through HTTP on gunicorn (2 sync workers, production settings) on 127.0.0.1:8102, 8 client
-   threads: the public form (CSRF, validation, rate limit in Redis, honeypot), then the
-   confirmation links (where the seat is decided under the lock).
+2. Through HTTP on gunicorn (2 workers, threads as gunicorn.conf.py sets them, production
+   settings) on 127.0.0.1:8102, 8 client threads: the public form (CSRF, validation, rate
+   limit in Redis, honeypot), then the confirmation links (the seat decided under the lock).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/forumhall_registration \\
     REDIS_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/registration.py [--per-client 50]
