@@ -120,8 +120,10 @@ def main() -> None:
     if args.sheet_child:
         sheet_child(args.sheet_child)
         return
-    one_badge(args.runs)
-    sheet(args.sheet)
+    if args.runs:
+        one_badge(args.runs)
+    if args.sheet:
+        sheet(args.sheet)
 
 
 if __name__ == "__main__":
