@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,25 @@ def test_sqlite_is_set_up_for_concurrent_writers(db):
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] == 20000
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def _database_options(env_extra: dict) -> dict:
+    """The default database's OPTIONS as the settings build them from this environment."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", **env_extra}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_prepares_the_scan_and_keeps_the_urls_options():
+    url = "postgres://forum:secret@db.example.vn:5432/forum?sslmode=require"
+    options = _database_options({"DATABASE_URL": url})
+    assert options == {"sslmode": "require", "prepare_threshold": 5}
+    off = _database_options({"DATABASE_URL": url, "DATABASE_PREPARED_STATEMENTS": "0"})
+    assert off == {"sslmode": "require"}

@@ -118,7 +118,8 @@ else:
     # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21 in
     # transaction mode).
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5}
+        # Added to the URL's own options (sslmode=… and the like), never in their place.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------
