@@ -44,7 +44,6 @@ from events.selectors_checkin import (
     event_arrivals,
     scanner_lists,
     search_result_data,
-    walkin_categories,
 )
 from events.services.checkin import (
     DEVICE_TOKEN_RE,
@@ -143,11 +142,11 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
             # language: a scanner asks for its own with Accept-Language (or the cookie).
             language = translation.get_language_from_request(request)
             with translation.override(language):
-                response = _answer(request, *args, **kwargs)
+                response = respond(request, *args, **kwargs)
             response.headers["Content-Language"] = language
             return response
 
-        def _answer(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        def respond(request: HttpRequest, *args, **kwargs) -> JsonResponse:
             try:
                 if request.method not in methods:
                     response = error("method_not_allowed", _("Method not allowed."), status=405)
@@ -326,8 +325,6 @@ def list_stats(request, scanner: Scanner, data: None, list_id: int) -> JsonRespo
 def lists(request, scanner: Scanner, data: None) -> JsonResponse:
     """``GET /api/checkin/lists/``: the events and lists this scanner may use (scanner set-up)."""
     events = scanner_lists(event_id=scanner.event_id)
-    for event in events:
-        event["categories"] = walkin_categories(event_id=event["id"])
     return JsonResponse(
         {
             "status": "ok",

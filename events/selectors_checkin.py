@@ -10,7 +10,7 @@ from django.db.models.fields import IntegerField
 from django.utils import timezone
 
 from events.enums import CheckInKind, RegistrationStatus
-from events.models import AttendeeCategory, CheckIn, CheckInList, Device, Event, Registration
+from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration
 from events.text import fold
 
 SEARCH_LIMIT = 20
@@ -108,7 +108,8 @@ def search_result_data(registration: Registration) -> dict:
 
 
 def scanner_lists(*, event_id: int | None) -> list[dict]:
-    """The events and check-in lists a scanner may use (a device: its event; staff: all)."""
+    """The events and check-in lists a scanner may use (a device: its event; staff: all), each
+    event with its attendee categories (for walk-ins). Two queries, however many events."""
     lists = CheckInList.objects.select_related("event").order_by(
         "event__starts_at", "event_id", "sort_order", "name"
     )
@@ -118,7 +119,13 @@ def scanner_lists(*, event_id: int | None) -> list[dict]:
     for item in lists:
         event = events.setdefault(
             item.event_id,
-            {"id": item.event_id, "name": item.event.name, "slug": item.event.slug, "lists": []},
+            {
+                "id": item.event_id,
+                "name": item.event.name,
+                "slug": item.event.slug,
+                "lists": [],
+                "categories": [],
+            },
         )
         event["lists"].append(
             {
@@ -129,20 +136,10 @@ def scanner_lists(*, event_id: int | None) -> list[dict]:
                 "open": item.is_open(),
             }
         )
+    categories = AttendeeCategory.objects.filter(event_id__in=events).order_by("sort_order", "name")
+    for category in categories.only("pk", "name", "event_id"):
+        events[category.event_id]["categories"].append({"id": category.pk, "name": category.name})
     return list(events.values())
-
-
-def walkin_categories(*, event_id: int) -> list[dict]:
-    return [
-        {"id": category.pk, "name": category.name}
-        for category in AttendeeCategory.objects.filter(event_id=event_id)
-    ]
-
-
-def device_name(device_id: int | None) -> str:
-    if device_id is None:
-        return ""
-    return Device.objects.filter(pk=device_id).values_list("name", flat=True).first() or ""
 
 
 # --- Statistics -------------------------------------------------------------------------------

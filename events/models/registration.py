@@ -4,6 +4,7 @@ import base64
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -305,6 +306,12 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.category})"
+
+    def clean(self):
+        if self.event_id and self.category_id and self.category.event_id != self.event_id:
+            raise ValidationError(
+                {"category": _("Choose an attendee category of this invitation's event.")}
+            )
 
 
 def badge_batch_path(instance: "BadgeBatch", filename: str) -> str:

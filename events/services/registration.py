@@ -214,7 +214,7 @@ def registration_create(
                 and invitation.registration
                 and (invitation.registration.status != Status.EXPIRED)
             )
-            if invitation is None or used:
+            if invitation is None or used or invitation.category.event_id != event.pk:
                 raise InvalidInvitation()
             category = invitation.category
         elif not category.is_public and not skip_email_confirmation:

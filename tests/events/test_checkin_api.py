@@ -11,7 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import CheckIn, ScanLog
 from events.services import device_revoke, device_rotate_token
-from tests.events.checkin_factories import RegistrationFactory, door_scene
+from tests.events.checkin_factories import (
+    CategoryFactory,
+    CheckInListFactory,
+    EventFactory,
+    RegistrationFactory,
+    door_scene,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -374,6 +380,35 @@ def test_lists_for_a_device_are_its_events_only(client, scene):
     ]
     hall = data["events"][0]["lists"][0]
     assert hall["gates"] == ["Cổng 1", "Cổng 2"]
+
+    assert {c["name"] for c in data["events"][0]["categories"]} == {
+        "Báo chí",
+        "Đại biểu",
+        "Khách mời",
+    }
+
+
+def test_lists_for_staff_take_two_queries_however_many_events(client, scene):
+    """Every event with its lists and its categories: no query per event."""
+    client.force_login(User.objects.create_superuser("chief", password="x"))
+
+    def fetch():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/checkin/lists/")
+        assert response.status_code == 200
+        lookups = [q["sql"] for q in queries if "checkinlist" in q["sql"] or "category" in q["sql"]]
+        return response.json()["events"], lookups
+
+    events, lookups = fetch()
+    assert [event["name"] for event in events] == [scene.event.name, scene.other_event.name]
+    assert [c["name"] for c in events[1]["categories"]] == ["Khách"]
+    for n in range(3):
+        more = EventFactory(slug=f"more-{n}", name=f"Hội thảo {n}")
+        CategoryFactory(event=more, name=f"Khách {n}", slug=f"khach-{n}")
+        CheckInListFactory(event=more, name=f"Hội trường {n}")
+    more_events, more_lookups = fetch()
+    assert len(more_events) == 5
+    assert len(more_lookups) == len(lookups) == 2
 
 
 def test_answers_follow_the_scanners_accept_language(client, scene):

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from events.pdf import RestrictedURLFetcher, render_html_to_pdf, render_to_pdf
+from events.pdf.renderer import PDF_BASE_URL
 
 
 @pytest.fixture
@@ -66,8 +67,11 @@ def test_remote_urls_are_never_fetched(http_server, tmp_path):
     )
     pdf = render_html_to_pdf(html, fetcher=fetcher)
     assert hits == []
+    assert fetcher.served == []
     assert f"{base}/tracker.png" in fetcher.refused
     assert f"{base}/evil.css" in fetcher.refused
+    assert "file:///etc/passwd" in fetcher.refused
+    assert f"{PDF_BASE_URL}etc/passwd" in fetcher.refused  # /media/../../ resolved on our host
     assert "Hải Phòng" in _text(pdf)
 
 

@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events.enums import RegistrationStatus as S
@@ -272,6 +273,20 @@ def test_invitation_code_unlocks_an_invitation_only_category_once():
     with pytest.raises(InvalidInvitation):
         create(event, public, 4, invitation_code="NOPE")
     assert Registration.objects.count() == 1
+
+
+def test_an_invitation_never_moves_a_registration_to_another_events_category():
+    event, other = make_event(), make_event()
+    public = make_category(event)
+    foreign = make_category(other, name="Khách mời sự kiện khác", is_public=False)
+    invitation = Invitation(event=event, category=foreign)
+    with pytest.raises(ValidationError) as refused:
+        invitation.full_clean()
+    assert "category" in refused.value.message_dict
+    invitation.save()  # as a bad row already in the database would be
+    with pytest.raises(InvalidInvitation):
+        create(event, public, 1, invitation_code=invitation.code)
+    assert Registration.objects.count() == 0
 
 
 def test_closed_registration_refuses_the_public_but_not_walk_ins():
