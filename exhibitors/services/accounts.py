@@ -46,9 +46,12 @@ def verification_link_parts(user) -> tuple[str, str]:
 def exhibitor_signup(*, email: str, password: str, full_name: str = "", language: str = "vi"):
     """Create an exhibitor's login (inactive until the email is confirmed).
 
-    The username is the email in lower case. An existing unconfirmed account gets the new
-    password and a new link; a confirmed one is refused (``EmailTaken``).
-    Side effects: inserts or updates the user; on commit emails the confirmation link.
+    The username is the email in lower case. An existing unconfirmed account only gets a new
+    link: its password and name stay as they were (else anyone could sign up again with the
+    owner's address, and the owner's click on the link would switch on the stranger's password;
+    an owner who forgot the first password resets it once the address is confirmed). A
+    confirmed account is refused (``EmailTaken``).
+    Side effects: inserts the user; on commit emails the confirmation link.
     """
     from exhibitors.tasks import send_verification_email
 
@@ -63,13 +66,13 @@ def exhibitor_signup(*, email: str, password: str, full_name: str = "", language
             raise EmailTaken()
         if user is None:
             user = User(username=email, email=email, is_active=False)
-        user.first_name, user.last_name = (first, last) if first else (last, "")
-        user.set_password(password)
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:
-            raise EmailTaken() from exc
+            user.first_name, user.last_name = (first, last) if first else (last, "")
+            user.set_password(password)
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError as exc:
+                raise EmailTaken() from exc
         lang = language if language in ("vi", "en") else "vi"
         transaction.on_commit(lambda: send_verification_email.enqueue(user.pk, lang))
     return user
@@ -243,7 +246,11 @@ def exhibitor_remove_member(*, member: ExhibitorMember, by) -> None:
     Side effects: deletes the membership (the user keeps their login).
     """
     with transaction.atomic():
-        owners = ExhibitorMember.objects.select_for_update().filter(
+        # The company's row is the lock: two owners removing each other at once are served one
+        # after the other, and the second sees a single owner left. (FOR UPDATE on the owners
+        # themselves would be dropped by Django from the COUNT.)
+        Exhibitor.objects.select_for_update().filter(pk=member.exhibitor_id).first()
+        owners = ExhibitorMember.objects.filter(
             exhibitor_id=member.exhibitor_id, role=MemberRole.OWNER
         )
         if member.role == MemberRole.OWNER and owners.count() <= 1:

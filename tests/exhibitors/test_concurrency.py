@@ -165,3 +165,31 @@ def test_control_without_the_exhibitor_lock_the_limit_is_exceeded():
         if held > 2:
             break
     assert held > 2
+
+
+def test_two_owners_removing_each_other_at_once_leave_one_owner():
+    """The company's row lock serialises the two removals: the second sees one owner left."""
+    from exhibitors.enums import MemberRole
+    from exhibitors.exceptions import NotAllowed
+    from exhibitors.models import ExhibitorMember
+    from exhibitors.services import exhibitor_remove_member
+    from tests.exhibitors.conftest import make_user
+
+    for _round in range(5):
+        company = make_exhibitor()
+        first = company.members.get()
+        second = ExhibitorMember.objects.create(
+            exhibitor=company, user=make_user(), role=MemberRole.OWNER
+        )
+        pairs = [(first, second), (second, first)]
+
+        def remove(i, pairs=pairs):
+            by, member = pairs[i]
+            try:
+                exhibitor_remove_member(member=member, by=by.user)
+            except NotAllowed:
+                return "refused"
+            return "removed"
+
+        assert sorted(run_together(2, remove)) == ["refused", "removed"]
+        assert company.members.filter(role=MemberRole.OWNER).count() == 1

@@ -481,3 +481,23 @@ def test_second_company_for_the_same_user_is_refused(client, exhibitor):
     with pytest.raises(AlreadyExhibitor):
         make_exhibitor("Công ty thứ hai", user=user)
     assert Exhibitor.objects.count() == 1
+
+
+def test_signing_up_again_never_changes_the_first_password(
+    client, db, django_capture_on_commit_callbacks
+):
+    """Someone else signing up with an unconfirmed address only sends the owner a new link."""
+    form = {"full_name": "Phạm Thu Hà", "email": "ha@example.com", "language": "vi"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/exhibitor/signup/", {**form, "password": "the owner's passphrase"})
+        client.post(
+            "/exhibitor/signup/",
+            {**form, "full_name": "Kẻ Lạ", "password": "a stranger's passphrase"},
+        )
+    assert len(mail.outbox) == 2
+    link = re.search(r"http://127\.0\.0\.1:8000(/exhibitor/verify/\S+/)", mail.outbox[-1].body)
+    assert client.get(link.group(1)).status_code == 302
+    user = get_user_model().objects.get(email="ha@example.com")
+    assert (user.is_active, user.get_full_name()) == (True, "Phạm Thu Hà")
+    assert user.check_password("the owner's passphrase")
+    assert not user.check_password("a stranger's passphrase")
