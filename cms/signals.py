@@ -5,25 +5,22 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from cms.cache import content_changed
 from cms.models import SessionPage, Speaker
 
 
+# A live page that is deleted is unpublished first (Wagtail's pre_delete handler), which sends
+# page_unpublished: no post_delete receiver for pages. (One without a sender would also make
+# Django give up fast deletes for every model: each row of a deleted event would be loaded.)
 @receiver(page_published)
 @receiver(page_unpublished)
 @receiver(post_page_move)
 @receiver(page_slug_changed)
 def pages_changed(sender, **kwargs):
     content_changed()
-
-
-@receiver(post_delete)
-def page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        content_changed()
 
 
 @receiver(post_save, sender=Site)

@@ -171,3 +171,18 @@ def test_renaming_a_speaker_updates_the_search_text_of_their_sessions(sample_for
 )
 def test_search_terms_fold_and_bound_the_query(query, terms):
     assert search_terms(query) == terms
+
+
+def test_deleting_a_live_page_makes_cached_content_stale(sample_forum):
+    from cms.cache import content_version
+
+    live = sample_forum.get_children().live().first().specific
+    before = content_version()
+    live.delete()
+    assert content_version() != before
+    draft = sample_forum.add_child(
+        instance=type(sample_forum.get_children().first().specific)(title="Nháp", live=False)
+    )
+    before = content_version()
+    draft.delete()
+    assert content_version() == before  # a draft was never shown
