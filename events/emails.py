@@ -5,12 +5,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from events.ics import event_ics
 from events.models import Registration, RegistrationEmail
-from events.text import fold
 
 Kind = RegistrationEmail.Kind
 
@@ -101,7 +99,7 @@ def _texts(kind: str, event_name: str) -> tuple[str, str]:
 
 def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives:
     """The message for an outbox row, rendered now (so it carries the current badge)."""
-    from events.pdf.badges import badge_render_pdf
+    from events.pdf.badges import badge_filename, badge_render_pdf
     from events.services.registration import _confirm_hours
 
     registration = email.registration
@@ -130,9 +128,10 @@ def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives
     )
     message.attach_alternative(html, "text/html")
     if email.kind in WITH_BADGE:
-        name = slugify(fold(registration.full_name)) or "badge"
         message.attach(
-            f"badge-{name}.pdf", badge_render_pdf(registration=registration), "application/pdf"
+            badge_filename(registration),
+            badge_render_pdf(registration=registration),
+            "application/pdf",
         )
         message.attach(
             f"{event.slug}.ics",

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +22,7 @@ from events.exceptions import (
 from events.forms import ManageDetailsForm, RegistrationForm, ResendLinkForm
 from events.ics import event_ics
 from events.models import Event, Registration
-from events.pdf.badges import badge_render_pdf, qr_svg
+from events.pdf.badges import badge_pdf_response, qr_svg
 from events.ratelimit import rate_limited
 from events.services import (
     registration_cancel,
@@ -31,7 +32,6 @@ from events.services import (
     registration_update,
 )
 from events.services.registration import registration_from_confirmation_key
-from events.text import fold
 
 Status = RegistrationStatus
 
@@ -169,11 +169,7 @@ def manage_badge_pdf(request, secret: str):
     registration = _by_secret(secret)
     if registration.status != Status.CONFIRMED:
         raise Http404(_("The badge is available once the registration is confirmed."))
-    pdf = badge_render_pdf(registration=registration)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = fold(registration.full_name).replace(" ", "-") or "badge"
-    response["Content-Disposition"] = f'inline; filename="badge-{name}.pdf"'
-    return response
+    return badge_pdf_response(registration)
 
 
 def manage_ics(request, secret: str):
@@ -182,7 +178,9 @@ def manage_ics(request, secret: str):
     response = HttpResponse(
         event_ics(event=registration.event, url=url), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.ics"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{registration.event.slug}.ics"
+    )
     return response
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
@@ -31,7 +31,7 @@ from events.models import (
     InvitationImport,
     Registration,
 )
-from events.pdf.badges import badge_render_pdf
+from events.pdf.badges import badge_pdf_response
 from events.services import (
     badge_batch_create,
     registration_approve,
@@ -49,7 +49,6 @@ from events.services.invitations import (
     invitation_import_preview,
 )
 from events.services.registration import EDITABLE_FIELDS
-from events.text import fold
 
 MANAGE_PERMISSION = "events.change_registration"
 
@@ -397,10 +396,7 @@ class RegistrationViewSet(SnippetViewSet):
             pk=pk,
             status=RegistrationStatus.CONFIRMED,
         )
-        name = fold(registration.full_name).replace(" ", "-") or "badge"
-        response = HttpResponse(badge_render_pdf(registration=registration), "application/pdf")
-        response["Content-Disposition"] = f'inline; filename="badge-{name}.pdf"'
-        return response
+        return badge_pdf_response(registration)
 
 
 class RegistrationBulkAction(SnippetBulkAction):

@@ -506,15 +506,12 @@ def staff_remove(request, pk):
 @require_GET
 @exhibitor_required
 def staff_badge(request, pk):
-    from events.pdf.badges import badge_render_pdf
+    from events.pdf.badges import badge_pdf_response
 
     staff = _my_staff(request, pk)
     if staff.status != StaffStatus.ACTIVE or staff.registration is None:
         raise Http404()
-    pdf = badge_render_pdf(registration=staff.registration)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="badge-{staff.pk}.pdf"'
-    return response
+    return badge_pdf_response(staff.registration)
 
 
 # --- JSON API of the exhibitor ---------------------------------------------------------------

@@ -13,14 +13,18 @@ from pathlib import Path
 
 import segno
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from fontTools.ttLib import TTFont
 
 from events.models import Registration
 from events.pdf.renderer import cached_stylesheet, render_html_to_pdf, shared_font_config
-from events.text import nfc
+from events.text import fold, nfc
 
 #: Width of the text column of a badge: A6 (105 mm) less 2 × 8 mm of margin, in points.
 TEXT_WIDTH_PT = (105 - 16) / 25.4 * 72
@@ -184,6 +188,22 @@ def badge_render_pdf(*, registration: Registration) -> bytes:
     """One A6 badge as PDF bytes. Side effects: none."""
     context = {"badges": [badge_context(registration)]}
     return _render("pdf/badge.html", context, registration.language, A6_PAGE)
+
+
+def badge_filename(registration: Registration) -> str:
+    """``badge-nguyen-van-khoa.pdf``: ASCII, safe in a header and an attachment."""
+    return f"badge-{slugify(fold(registration.full_name)) or registration.pk}.pdf"
+
+
+def badge_pdf_response(registration: Registration) -> HttpResponse:
+    """The badge as a PDF answer shown in the browser. The badge carries the QR secret: never
+    cached."""
+    response = HttpResponse(badge_render_pdf(registration=registration), "application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, badge_filename(registration)
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 def badge_sheets_render_pdf(*, registrations: list[Registration], language: str = "vi") -> bytes:

@@ -147,3 +147,16 @@ def test_sheets_put_four_badges_on_each_a4_page(tmp_path):
     assert pdf_qr_tokens(pdf, tmp_path, page=2) == [registrations[4].token]
     text = pdf_text(pdf)
     assert all(r.full_name in text for r in registrations)
+
+
+def test_badge_file_names_are_safe_in_a_header_whatever_the_name():
+    from django.utils.http import content_disposition_header
+
+    from events.models import Registration
+    from events.pdf.badges import badge_filename
+
+    odd = Registration(pk=7, full_name='Lê "Tí"; Văn\r\nX-Evil: 1')
+    assert badge_filename(odd) == "badge-le-ti-van-x-evil-1.pdf"
+    assert badge_filename(Registration(pk=8, full_name="张伟")) == "badge-8.pdf"
+    header = content_disposition_header(False, badge_filename(odd))
+    assert header == 'inline; filename="badge-le-ti-van-x-evil-1.pdf"'

@@ -94,6 +94,8 @@ def test_register_confirm_and_manage_end_to_end(client, event, django_capture_on
     pdf = client.get(reverse("events:manage_badge_pdf", args=[registration.manage_secret]))
     assert pdf["Content-Type"] == "application/pdf"
     assert "Nguyễn Văn Khoa" in pdf_text(pdf.content)
+    assert pdf["Content-Disposition"] == 'inline; filename="badge-nguyen-van-khoa.pdf"'
+    assert "no-store" in pdf["Cache-Control"]  # the badge carries the QR secret
     ics = client.get(reverse("events:manage_ics", args=[registration.manage_secret]))
     assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
 
