@@ -210,6 +210,7 @@ class RegistrationEmail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Gave up after retries")
         SKIPPED = "skipped", _("Not sent (demo data)")

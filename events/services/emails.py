@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Registration, RegistrationEmail
@@ -51,41 +52,57 @@ def _enqueue(email_id: int, *, run_after: dt.datetime | None = None) -> None:
         logger.exception("Could not enqueue email %s; send_pending_emails will retry it", email_id)
 
 
-def registration_email_send(*, email_id: int) -> str:
+#: How long a sender may take over one email before another may try it (a worker that died
+#: mid-send).
+SEND_LEASE = dt.timedelta(minutes=5)
+
+
+def _claim(email_id: int, now: dt.datetime) -> bool:
+    """Take the email for one attempt: one conditional UPDATE, so that two senders never both
+    send it, and no transaction (on SQLite, no write lock) is held while the mail server is
+    slow. A claim left behind by a dead worker lapses after ``SEND_LEASE``."""
+    claimable = Q(status=Status.PENDING) | Q(status=Status.SENDING, next_attempt_at__lte=now)
+    claimed = RegistrationEmail.objects.filter(claimable, pk=email_id).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SEND_LEASE
+    )
+    return claimed == 1
+
+
+def registration_email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
     """Try to send the outbox email ``email_id`` once, unless it is already sent or being sent.
 
-    Side effects: sends the email through Django's mail backend; updates the row (sent, or the
-    attempt count, error and next attempt time); on failure enqueues a deferred retry when the
-    task backend can defer. Returns the row's status afterwards ("" if the row is gone).
+    Side effects: claims the row (status ``sending``, one attempt more); renders the email and
+    sends it through Django's mail backend outside any transaction; then records the outcome
+    (sent, or the error and the next attempt time, or given up); on failure enqueues a deferred
+    retry when the task backend can defer. Returns the row's status afterwards ("" if the row is
+    gone).
     """
     from events.emails import build_registration_email
 
+    now = now or timezone.now()
+    if not _claim(email_id, now):
+        status = RegistrationEmail.objects.filter(pk=email_id).values_list("status", flat=True)
+        return status.first() or ""
+    email = RegistrationEmail.objects.select_related(
+        "registration__event", "registration__category"
+    ).get(pk=email_id)
     retry_at = None
-    with transaction.atomic():
-        email = (
-            RegistrationEmail.objects.select_for_update(skip_locked=True)
-            .select_related("registration__event", "registration__category")
-            .filter(pk=email_id)
-            .first()
-        )
-        if email is None or email.status != Status.PENDING:
-            return email.status if email else ""
-        email.attempts += 1
-        try:
-            build_registration_email(email).send(fail_silently=False)
-        except Exception as error:
-            logger.warning("Email %s (%s) failed: %s", email.pk, email.kind, error)
-            email.last_error = f"{type(error).__name__}: {error}"[:500]
-            if email.attempts >= _max_attempts():
-                email.status = Status.FAILED
-            else:
-                email.next_attempt_at = timezone.now() + _backoff(email.attempts)
-                retry_at = email.next_attempt_at
+    try:
+        build_registration_email(email).send(fail_silently=False)
+    except Exception as error:
+        logger.warning("Email %s (%s) failed: %s", email.pk, email.kind, error)
+        email.last_error = f"{type(error).__name__}: {error}"[:500]
+        if email.attempts >= _max_attempts():
+            email.status = Status.FAILED
         else:
-            email.status = Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-        email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
+            email.status = Status.PENDING
+            email.next_attempt_at = timezone.now() + _backoff(email.attempts)
+            retry_at = email.next_attempt_at
+    else:
+        email.status = Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+    email.save(update_fields=["last_error", "status", "next_attempt_at", "sent_at"])
     if retry_at is not None:
         _enqueue(email_id, run_after=retry_at)
     return email.status
@@ -98,8 +115,10 @@ def registration_emails_send_due(*, now: dt.datetime | None = None, limit: int =
     """
     now = now or timezone.now()
     ids = list(
-        RegistrationEmail.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+        RegistrationEmail.objects.filter(
+            status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now
+        )
         .order_by("next_attempt_at", "id")
         .values_list("id", flat=True)[:limit]
     )
-    return sum(registration_email_send(email_id=pk) == Status.SENT for pk in ids)
+    return sum(registration_email_send(email_id=pk, now=now) == Status.SENT for pk in ids)

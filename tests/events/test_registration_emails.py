@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -102,3 +104,43 @@ def test_send_pending_emails_command_retries_and_expires(settings):
     call_command("send_pending_emails", stdout=out)
     assert out.getvalue().strip() == "Emails sent: 1. Unconfirmed registrations expired: 0."
     assert mail.outbox[0].to == ["nguoi1@example.com"]
+
+
+class AtomicProbeBackend(LocmemBackend):
+    """Records whether a transaction was open while the mail server was being talked to."""
+
+    in_transaction: list[bool] = []
+
+    def send_messages(self, messages):
+        AtomicProbeBackend.in_transaction.append(connection.in_atomic_block)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_held_while_the_mail_server_talks(settings):
+    """On SQLite an open transaction is the database's write lock: a slow mail server would
+    hold up every registration and every door scan."""
+    settings.EMAIL_BACKEND = "tests.events.test_registration_emails.AtomicProbeBackend"
+    AtomicProbeBackend.in_transaction = []
+    event = make_event()
+    registration = registration_create(event=event, category=make_category(event), **person(1))
+    email = RegistrationEmail.objects.get(registration=registration)
+    assert registration_email_send(email_id=email.pk) == "sent"
+    assert AtomicProbeBackend.in_transaction == [False]
+    assert registration_email_send(email_id=email.pk) == "sent"  # not sent twice
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_dead_worker_lapses(settings):
+    event = make_event()
+    registration = registration_create(event=event, category=make_category(event), **person(1))
+    email = RegistrationEmail.objects.get(registration=registration)
+    now = timezone.now()
+    RegistrationEmail.objects.filter(pk=email.pk).update(
+        status="sending", attempts=1, next_attempt_at=now + dt.timedelta(minutes=5)
+    )
+    assert registration_email_send(email_id=email.pk) == "sending"  # another worker has it
+    assert registration_emails_send_due(now=now) == 0
+    assert registration_emails_send_due(now=now + dt.timedelta(minutes=6)) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
