@@ -37,6 +37,7 @@ from events.services import (
     registration_approve,
     registration_cancel,
     registration_create,
+    registration_promote_event_waitlist,
     registration_promote_waitlist,
     registration_reissue_badge,
     registration_reject,
@@ -65,9 +66,43 @@ def _panel(model, fields) -> ObjectList:
     return ObjectList([FieldPanel(field) for field in fields]).bind_to_model(model)
 
 
+class SeatWaitlistOnSaveMixin:
+    """After an edit that may have freed seats (a capacity raised or removed): seat the
+    waitlisted, in order, and say how many."""
+
+    def promote_waitlist(self, instance) -> int:
+        raise NotImplementedError
+
+    def save_instance(self):
+        instance = super().save_instance()
+        promoted = self.promote_waitlist(instance)
+        if promoted:
+            messages.info(
+                self.request,
+                ngettext(
+                    "%(count)d waitlisted registration got a seat.",
+                    "%(count)d waitlisted registrations got a seat.",
+                    promoted,
+                )
+                % {"count": promoted},
+            )
+        return instance
+
+
+class CategoryEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
+    def promote_waitlist(self, instance) -> int:
+        return registration_promote_waitlist(category=instance)
+
+
+class EventEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
+    def promote_waitlist(self, instance) -> int:
+        return registration_promote_event_waitlist(event=instance)
+
+
 class EventViewSet(SnippetViewSet):
     add_to_reference_index = False
     model = Event
+    edit_view_class = EventEditView
     icon = "date"
     menu_label = _("Events")
     add_to_admin_menu = False
@@ -89,23 +124,6 @@ class EventViewSet(SnippetViewSet):
         "registration_opens_at",
         "registration_closes_at",
     ]
-
-
-class CategoryEditView(SnippetViewSet.edit_view_class):
-    def save_instance(self):
-        instance = super().save_instance()
-        promoted = registration_promote_waitlist(category=instance)
-        if promoted:
-            messages.info(
-                self.request,
-                ngettext(
-                    "%(count)d waitlisted registration got a seat.",
-                    "%(count)d waitlisted registrations got a seat.",
-                    promoted,
-                )
-                % {"count": promoted},
-            )
-        return instance
 
 
 class CategoryIndexView(SnippetViewSet.index_view_class):

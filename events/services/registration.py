@@ -93,17 +93,47 @@ def _confirm_seat(registration: Registration, *, now: dt.datetime, kind: str) ->
     registration_email_queue(registration=registration, kind=kind)
 
 
-def _promote(category: AttendeeCategory, free: int | None, *, now: dt.datetime) -> int:
-    """Confirm the first ``free`` waitlisted registrations of the category, in waitlist order."""
-    waiting = Registration.objects.filter(category=category, status=Status.WAITLISTED).order_by(
-        "waitlisted_at", "id"
-    )
-    if free is not None:
-        waiting = waiting[:free]
-    promoted = list(_locked(waiting))
-    for registration in promoted:
+def _promote(category: AttendeeCategory, *, now: dt.datetime) -> int:
+    """Confirm waitlisted registrations in waitlist order while seats are free. Call with
+    ``_lock_seats(category)`` held.
+
+    Without an event capacity only the category's own waitlist can gain (its seats are its
+    own). With one, the seats are the event's: the event's whole waitlist is served in order
+    (the event's lock, held, serialises every seat decision of the event), each guest within
+    their own category's limit, so that someone who waited longer in another category is not
+    passed over. Side effects: the promoted are confirmed and emailed. Returns how many.
+    """
+    event = category.event
+    if event.capacity is None:
+        scope, event_free = Registration.objects.filter(category=category), None
+    else:
+        scope = Registration.objects.filter(event_id=event.pk)
+        confirmed = scope.filter(status=Status.CONFIRMED).count()
+        event_free = max(event.capacity - confirmed, 0)
+        if event_free == 0:
+            return 0
+    waiting = list(_locked(scope.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "id")))
+    categories = {category.pk: category}
+    category_free: dict[int, int | None] = {}
+    promoted = 0
+    for registration in waiting:
+        if event_free == 0:
+            break
+        if registration.category_id not in category_free:
+            own = categories.get(registration.category_id) or AttendeeCategory.objects.get(
+                pk=registration.category_id
+            )
+            taken = own.registrations.filter(status=Status.CONFIRMED).count()
+            category_free[own.pk] = None if own.capacity is None else max(own.capacity - taken, 0)
+        if category_free[registration.category_id] == 0:
+            continue
         _confirm_seat(registration, now=now, kind=Kind.PROMOTED)
-    return len(promoted)
+        promoted += 1
+        if event_free is not None:
+            event_free -= 1
+        if category_free[registration.category_id] is not None:
+            category_free[registration.category_id] -= 1
+    return promoted
 
 
 def _decide(registration: Registration, category: AttendeeCategory, *, now: dt.datetime) -> None:
@@ -115,8 +145,8 @@ def _decide(registration: Registration, category: AttendeeCategory, *, now: dt.d
         registration_email_queue(registration=registration, kind=Kind.PENDING_APPROVAL)
         return
     free = _free_seats(category)
-    if free:
-        free -= _promote(category, free, now=now)  # anyone already waiting goes first
+    if free and _promote(category, now=now):  # anyone already waiting goes first
+        free = _free_seats(category)
     if free is None or free > 0:
         _confirm_seat(registration, now=now, kind=Kind.CONFIRMED)
     else:
@@ -359,18 +389,28 @@ def registration_cancel(*, registration: Registration, by=None, reason: str = ""
         locked.save(update_fields=["status", "cancelled_at"])
         registration_email_queue(registration=locked, kind=Kind.CANCELLED)
         if held_seat:
-            _promote(category, _free_seats(category), now=now)
+            _promote(category, now=now)
     return locked
 
 
 def registration_promote_waitlist(*, category: AttendeeCategory) -> int:
-    """Fill the free seats of ``category`` from its waitlist (after a capacity increase).
+    """Fill the free seats of ``category`` from the waitlist (after a capacity increase): its
+    own waitlist, or the event's if the event has a capacity (see ``_promote``).
 
     Side effects: promoted registrations confirmed and emailed. Returns how many.
     """
     with transaction.atomic():
-        locked = _lock_seats(category.pk)
-        return _promote(locked, _free_seats(locked), now=timezone.now())
+        return _promote(_lock_seats(category.pk), now=timezone.now())
+
+
+def registration_promote_event_waitlist(*, event: Event) -> int:
+    """Fill the free seats of every category of ``event`` from the waitlist (after the event's
+    capacity grew or was removed). Side effects and result as ``registration_promote_waitlist``.
+    """
+    return sum(
+        registration_promote_waitlist(category=category)
+        for category in AttendeeCategory.objects.filter(event=event).order_by("pk")
+    )
 
 
 def registration_reissue_badge(*, registration: Registration, by=None) -> Registration:

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -398,4 +399,34 @@ def test_bulk_delete_also_gives_the_seats_to_the_waitlist(client, organizer, eve
     assert client.post(f"{url}?id={seated.pk}").status_code == 302
     waiting.refresh_from_db()
     assert not Registration.objects.filter(pk=seated.pk).exists()
+    assert waiting.status == S.CONFIRMED
+
+
+def test_raising_the_event_capacity_in_the_admin_seats_the_waitlist(client, organizer):
+    event = make_event(capacity=1)
+    category = make_category(event, name="Đại biểu")
+    register(event, category, "A Một", "a@example.com")
+    waiting = register(event, category, "B Hai", "b@example.com")
+    assert waiting.status == S.WAITLISTED
+    local = timezone.localtime
+    response = client.post(
+        reverse("wagtailsnippets_events_event:edit", args=[event.pk]),
+        {
+            "name": event.name,
+            "slug": event.slug,
+            "theme": event.theme,
+            "starts_at": local(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "ends_at": local(event.ends_at).strftime("%Y-%m-%d %H:%M"),
+            "venue": event.venue,
+            "venue_address": event.venue_address,
+            "map_url": "",
+            "organizer": event.organizer,
+            "contact_email": event.contact_email,
+            "capacity": 2,
+            "registration_opens_at": "",
+            "registration_closes_at": "",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    waiting.refresh_from_db()
     assert waiting.status == S.CONFIRMED

@@ -30,6 +30,7 @@ from events.services import (
     registration_confirm_email,
     registration_confirmation_key,
     registration_create,
+    registration_promote_event_waitlist,
     registration_promote_waitlist,
     registration_reissue_badge,
     registration_reject,
@@ -217,6 +218,58 @@ def test_cancel_frees_the_seat_and_promotes_the_first_waitlisted(run_on_commit):
     assert sorted(m.to[0] for m in mail.outbox) == ["nguoi1@example.com", "nguoi2@example.com"]
     promoted = next(m for m in mail.outbox if m.to == ["nguoi2@example.com"])
     assert promoted.attachments[0][2] == "application/pdf"
+
+
+def test_an_event_wide_seat_goes_to_whoever_waited_longest_in_any_category():
+    event = make_event(capacity=2)
+    press = make_category(event, name="Báo chí")
+    guests = make_category(event, name="Đại biểu")
+    seated = create(event, press, 1, skip_email_confirmation=True)
+    create(event, guests, 2, skip_email_confirmation=True)
+    waited_longest = create(event, guests, 3, skip_email_confirmation=True)
+    waited_less = create(event, press, 4, skip_email_confirmation=True)
+    assert (waited_longest.status, waited_less.status) == (S.WAITLISTED, S.WAITLISTED)
+    registration_cancel(registration=seated)  # a press seat is freed...
+    waited_longest.refresh_from_db()
+    waited_less.refresh_from_db()
+    # ...and it is the event's: the guest who waited longer gets it.
+    assert (waited_longest.status, waited_less.status) == (S.CONFIRMED, S.WAITLISTED)
+    newcomer = create(event, press, 5, skip_email_confirmation=True)
+    assert newcomer.status == S.WAITLISTED  # no jumping the queue either
+
+
+def test_an_event_wide_seat_respects_each_categorys_own_limit():
+    event = make_event(capacity=3)
+    press = make_category(event, name="Báo chí")
+    guests = make_category(event, name="Đại biểu", capacity=1)
+    seated = create(event, press, 1, skip_email_confirmation=True)
+    create(event, guests, 2, skip_email_confirmation=True)
+    create(event, press, 3, skip_email_confirmation=True)
+    guest_waiting = create(event, guests, 4, skip_email_confirmation=True)  # guests are full
+    press_waiting = create(event, press, 5, skip_email_confirmation=True)  # the event is full
+    registration_cancel(registration=seated)
+    guest_waiting.refresh_from_db()
+    press_waiting.refresh_from_db()
+    assert (guest_waiting.status, press_waiting.status) == (S.WAITLISTED, S.CONFIRMED)
+
+
+def test_raising_the_event_capacity_seats_the_event_waitlist_in_order():
+    event = make_event(capacity=1)
+    press = make_category(event, name="Báo chí")
+    guests = make_category(event, name="Đại biểu")
+    create(event, press, 1, skip_email_confirmation=True)
+    first = create(event, guests, 2, skip_email_confirmation=True)
+    second = create(event, press, 3, skip_email_confirmation=True)
+    third = create(event, guests, 4, skip_email_confirmation=True)
+    event.capacity = 3
+    event.save()
+    assert registration_promote_event_waitlist(event=event) == 2
+    statuses = [
+        r.status
+        for r in Registration.objects.filter(pk__in=[first.pk, second.pk, third.pk]).order_by("pk")
+    ]
+    assert statuses == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
+    assert registration_promote_event_waitlist(event=event) == 0
 
 
 def test_cancel_is_idempotent_and_cancelling_a_waitlisted_promotes_nobody():
