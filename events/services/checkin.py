@@ -65,6 +65,7 @@ __all__ = [
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 DEVICE_TOKEN_RE = re.compile(r"fhd_[A-Za-z0-9_-]{20,80}")
 _CategoryLink = CheckInList.categories.through
+ENTRY = CheckInKind.ENTRY.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +150,10 @@ def _table(model) -> str:
 
 #: One read per scan: the list, whether it restricts categories, the answer already given for
 #: this nonce, the registration with its category, whether the list admits that category, and
-#: the badge's live single entry on the list. Written in SQL (portable: SQLite and PostgreSQL)
-#: because the ORM's query compilation alone costs more than the database work here.
+#: the badge's first live entry on the list (any entry, also one made while the list still
+#: allowed re-entry: switching re-entry off must not let a guest in twice). Written in SQL
+#: (portable: SQLite and PostgreSQL) because the ORM's query compilation alone costs more than
+#: the database work here.
 _READ_SQL = """
 SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
   EXISTS (SELECT 1 FROM {link} k WHERE k.checkinlist_id = l.id),
@@ -163,10 +166,10 @@ SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
           WHERE k.checkinlist_id = l.id AND k.attendeecategory_id = r.category_id),
   (SELECT e.created_at FROM {checkins} e
    WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
-     AND e.single_entry = %s AND e.annulled_at IS NULL),
+     AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
   (SELECT e.gate FROM {checkins} e
    WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
-     AND e.single_entry = %s AND e.annulled_at IS NULL),
+     AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
   (SELECT d.id FROM {devices} d WHERE d.token_hash = %s AND d.revoked_at IS NULL),
   (SELECT d.event_id FROM {devices} d WHERE d.token_hash = %s AND d.revoked_at IS NULL)
 FROM {lists} l
@@ -276,7 +279,7 @@ def _read(
 ) -> _Row | None:
     row = _fetch(
         _sql(_READ_SQL, lookup=lookup),
-        [nonce_key, nonce_key, nonce_key, True, True, token_hash, token_hash, value, list_id],
+        [nonce_key, nonce_key, nonce_key, ENTRY, ENTRY, token_hash, token_hash, value, list_id],
     )
     if row is None:
         return None

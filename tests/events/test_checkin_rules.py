@@ -81,6 +81,19 @@ def test_scan_on_a_reentry_list_admits_every_time(scene):
     assert CheckIn.objects.filter(checkin_list=scene.expo).count() == 3
 
 
+def test_switching_reentry_off_never_lets_a_guest_in_twice(scene):
+    """An entry made while the list allowed re-entry still counts once re-entry is off."""
+    scanner = device_of(scene)
+    first = checkin_scan(scanner=scanner, list_id=scene.expo.pk, token=scene.khoa.token)
+    assert first["status"] == "ok"
+    scene.expo.allow_reentry = False
+    scene.expo.save(update_fields=["allow_reentry"])
+    again = checkin_scan(scanner=scanner, list_id=scene.expo.pk, token=scene.khoa.token)
+    assert again["reason"] == "already_checked_in"
+    assert again["checked_in_at"] == first["checked_in_at"]
+    assert CheckIn.objects.filter(checkin_list=scene.expo).count() == 1
+
+
 def test_exit_is_logged_and_does_not_reopen_a_list_without_reentry(scene):
     scanner = device_of(scene)
     checkin_scan(scanner=scanner, list_id=scene.hall.pk, token=scene.khoa.token)
