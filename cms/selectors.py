@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,10 +44,8 @@ from events.text import fold
 SPEAKER_PHOTO = "fill-240x240-c100"
 SPEAKER_THUMB = "fill-96x96-c100"
 LOGO = "max-240x96"
-HERO = "fill-1600x640-c50"
 CONTENT_IMAGE = "max-1200x900"
 NEWS_THUMB = "fill-480x270-c50"
-SOCIAL_IMAGE = "fill-1200x630-c50"
 
 SEARCH_MAX_CHARS = 200
 SEARCH_MAX_TERMS = 8
@@ -129,18 +127,7 @@ def registration_url(*, forum: ForumPage) -> str:
     """Where the call to action sends people: the editor's link, else the registration page."""
     if forum.registration_url:
         return forum.registration_url
-    event = forum.event
-    for name, kwargs in (
-        ("events:register", {"event_slug": event.slug}),
-        ("events:register", {"slug": event.slug}),
-        ("events:registration_create", {"slug": event.slug}),
-        ("events:register", {}),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return ""
+    return reverse("events:register", kwargs={"event_slug": forum.event.slug})
 
 
 def forum_organizers(*, forum: ForumPage) -> dict[str, list[ForumOrganizer]]:

@@ -8,11 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from events.emails import absolute_url
 from exhibitors.models import BookingTransition, ExhibitorInvitation
-
-
-def absolute_url(path: str) -> str:
-    return settings.BASE_URL.rstrip("/") + path
 
 
 def _send(*, template: str, context: dict, to: list[str], language: str) -> None:
@@ -91,14 +88,6 @@ def send_invitation_email(invitation_id: int) -> None:
         to=[invitation.email],
         language=language,
     )
-
-
-@task()
-def expire_booth_holds() -> int:
-    """The periodic job: expire every hold past its deadline. Returns how many."""
-    from exhibitors.services import booking_expire_due
-
-    return booking_expire_due()
 
 
 @task()

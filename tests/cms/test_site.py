@@ -124,7 +124,12 @@ def test_call_to_register_until_registration_closes(client, demo_site):
     event.registration_opens_at = now - dt.timedelta(days=1)
     event.registration_closes_at = now + dt.timedelta(days=20)
     event.save()
-    demo_site.registration_url = "/dang-ky/"
+    demo_site.registration_url = ""  # the default: the forum's own registration form
+    demo_site.save_revision().publish()
+    form = f"/register/{event.slug}/"
+    assert f'<a class="button" href="{form}">Đăng ký tham dự</a>' in _html(client, demo_site.url)
+    assert client.get(form).status_code == 200
+    demo_site.registration_url = "/dang-ky/"  # an editor's own link wins
     demo_site.save_revision().publish()
     html = _html(client, demo_site.url)
     assert '<a class="button" href="/dang-ky/">Đăng ký tham dự</a>' in html

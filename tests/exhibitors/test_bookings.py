@@ -22,7 +22,7 @@ from exhibitors.exceptions import (
     ReasonRequired,
     WrongEvent,
 )
-from exhibitors.models import BookingTransition, BoothBooking
+from exhibitors.models import BoothBooking
 from exhibitors.services import (
     booking_approve,
     booking_cancel,
@@ -35,7 +35,7 @@ from exhibitors.services import (
     booth_unblock,
     exhibition_settings_update,
 )
-from exhibitors.tasks import expire_booking_hold, expire_booth_holds
+from exhibitors.tasks import expire_booking_hold
 from tests.exhibitors.conftest import make_booths, make_event, make_exhibitor, user_of
 
 INVOICE = {
@@ -371,15 +371,6 @@ def test_periodic_command_expires_due_holds_and_emails(
     )
     assert [m.subject for m in mail.outbox] == ["Gian hàng A01 đã hết thời gian giữ chỗ"]
     assert booking_expire_due() == 0
-
-
-def test_periodic_task_expires_due_holds(event, booths, exhibitor):
-    due = hold(event, booths[0], exhibitor, now=timezone.now() - dt.timedelta(minutes=45))
-    result = expire_booth_holds.enqueue()
-    assert result.return_value == 1
-    due.refresh_from_db()
-    assert due.status == BookingStatus.EXPIRED
-    assert BookingTransition.objects.filter(booking=due, action="expire").count() == 1
 
 
 def test_hold_duration_comes_from_the_settings(event, booths, exhibitor):
