@@ -1,20 +1,16 @@
-"""iCalendar (.ics) of sessions: one session ("add to calendar") or the whole agenda (a feed).
-
-Times carry TZID=Asia/Ho_Chi_Minh with its VTIMEZONE, so calendars show them right anywhere.
-"""
+"""iCalendar (.ics) of sessions: one session ("add to calendar") or the whole agenda (a feed),
+built with events/ics.py (times with TZID, UIDs of this site)."""
 
 from __future__ import annotations
-
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.utils import timezone
 
 from cms.models import SessionPage, richtext_to_text
+from events.ics import build_calendar, local_time, location, uid
 
-EVENT_TZ = ZoneInfo(settings.TIME_ZONE)
-PRODID = "-//Forumhall//Forum agenda//VI"
+__all__ = ["build_calendar", "session_event"]
 
 
 def _absolute(url: str, request=None) -> str:
@@ -30,16 +26,13 @@ def session_event(
 ) -> icalendar.Event:
     """A VEVENT for one session. ``speakers``: SessionSpeaker links, moderators first."""
     vevent = icalendar.Event()
-    vevent.add("uid", f"session-{session.translation_key}-{session.locale_id}@forumhall")
+    vevent.add("uid", uid(f"session-{session.translation_key}-{session.locale_id}"))
     vevent.add("dtstamp", session.last_published_at or timezone.now())
-    vevent.add("dtstart", timezone.localtime(session.starts_at, EVENT_TZ))
-    vevent.add("dtend", timezone.localtime(session.ends_at, EVENT_TZ))
+    vevent.add("dtstart", local_time(session.starts_at))
+    vevent.add("dtend", local_time(session.ends_at))
     vevent.add("summary", session.title)
-    where = [part for part in (session.room, event.venue if event else "") if part]
-    if event and event.venue_address:
-        where.append(event.venue_address)
-    if where:
-        vevent.add("location", ", ".join(where))
+    if where := location(event, room=session.room):
+        vevent.add("location", where)
     lines = []
     if speakers:
         lines.append(
@@ -61,17 +54,3 @@ def session_event(
         vevent.add("description", "\n\n".join(lines))
     vevent.add("categories", [session.get_kind_display()])
     return vevent
-
-
-def build_calendar(*, name: str, vevents: list[icalendar.Event]) -> bytes:
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", settings.TIME_ZONE)
-    for vevent in vevents:
-        cal.add_component(vevent)
-    cal.add_missing_timezones()
-    return cal.to_ical()

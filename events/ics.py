@@ -1,31 +1,67 @@
-"""The forum as an iCalendar file (the "add to calendar" of emails and the manage page)."""
+"""iCalendar (.ics), for the forum (the "add to calendar" of emails and the manage page) and for
+the agenda's sessions (cms/calendar.py): one calendar builder, one rule for times, places and
+UIDs.
 
+Times carry TZID=Asia/Ho_Chi_Minh with its VTIMEZONE, so that calendars show them right anywhere;
+UIDs end with this site's host (``BASE_URL``), unique across deployments.
+"""
+
+from zoneinfo import ZoneInfo
+
+import icalendar
 from django.conf import settings
-from icalendar import Calendar
-from icalendar import Event as ICalEvent
+from django.utils import timezone
 
 from events.models import Event
 
+EVENT_TZ = ZoneInfo(settings.TIME_ZONE)
+PRODID = "-//Forumhall//Forum//VI"
+
+
+def uid(name: str) -> str:
+    """A UID for ``name`` (e.g. "event-3") that is unique to this site."""
+    host = settings.BASE_URL.split("://", 1)[-1].split("/", 1)[0] or "forumhall"
+    return f"{name}@{host}"
+
+
+def local_time(moment):
+    """``moment`` in the event's time zone: written with TZID, not as UTC."""
+    return timezone.localtime(moment, EVENT_TZ)
+
+
+def location(event: Event | None, *, room: str = "") -> str:
+    """ "Room, venue, address", leaving out what is empty."""
+    parts = [room, event.venue if event else "", event.venue_address if event else ""]
+    return ", ".join(part for part in parts if part)
+
+
+def build_calendar(*, name: str, vevents: list[icalendar.Event]) -> bytes:
+    """A calendar of ``vevents`` with the VTIMEZONE their times need. Side effects: none."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    for vevent in vevents:
+        calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
 
 def event_ics(*, event: Event, url: str = "") -> bytes:
-    """An .ics with one VEVENT for ``event`` (times in UTC). Side effects: none."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Forumhall//events//VI")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    vevent = ICalEvent()
-    host = settings.BASE_URL.split("://", 1)[-1].split("/", 1)[0] or "forumhall"
-    vevent.add("uid", f"event-{event.pk}@{host}")
+    """An .ics with one VEVENT for ``event``. Side effects: none."""
+    vevent = icalendar.Event()
+    vevent.add("uid", uid(f"event-{event.pk}"))
+    vevent.add("dtstamp", timezone.now())
+    vevent.add("dtstart", local_time(event.starts_at))
+    vevent.add("dtend", local_time(event.ends_at))
     vevent.add("summary", event.name)
-    vevent.add("dtstart", event.starts_at)
-    vevent.add("dtend", event.ends_at)
-    vevent.add("dtstamp", event.starts_at)
-    location = ", ".join(part for part in (event.venue, event.venue_address) if part)
-    if location:
-        vevent.add("location", location)
+    if where := location(event):
+        vevent.add("location", where)
     if event.theme:
         vevent.add("description", event.theme)
     if url:
         vevent.add("url", url)
-    calendar.add_component(vevent)
-    return calendar.to_ical()
+    return build_calendar(name=event.name, vevents=[vevent])

@@ -4,6 +4,7 @@ confirmation link, the manage page (badge, PDF, .ics, edit, cancel). Never a 500
 import re
 import unicodedata
 
+import icalendar
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -98,6 +99,12 @@ def test_register_confirm_and_manage_end_to_end(client, event, django_capture_on
     assert "no-store" in pdf["Cache-Control"]  # the badge carries the QR secret
     ics = client.get(reverse("events:manage_ics", args=[registration.manage_secret]))
     assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in ics.content
+    [vevent] = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
+    assert str(vevent["UID"]) == f"event-{registration.event_id}@127.0.0.1:8000"
+    assert vevent["DTSTART"].params["TZID"] == "Asia/Ho_Chi_Minh"
+    assert vevent.decoded("DTSTART") == registration.event.starts_at.replace(microsecond=0)
+    assert b"BEGIN:VTIMEZONE" in ics.content
+    assert ics["Content-Disposition"] == f'attachment; filename="{registration.event.slug}.ics"'
 
 
 @pytest.mark.parametrize(
