@@ -170,11 +170,25 @@ def exhibitor_create(*, user, logo=None, **fields) -> Exhibitor:
     return exhibitor
 
 
-def exhibitor_update(*, exhibitor: Exhibitor, by=None, logo=None, **fields) -> Exhibitor:
-    """Change the company profile (same fields and checks as ``exhibitor_create``).
+def _ensure_may_manage(exhibitor_id: int, by) -> None:
+    """Only the company's owners (or an organizer who may change exhibitors) edit its profile,
+    invite and remove members: ``NotAllowed`` for anyone else."""
+    if by is not None and by.is_active and by.has_perm("exhibitors.change_exhibitor"):
+        return
+    owner = ExhibitorMember.objects.filter(
+        exhibitor_id=exhibitor_id, user_id=getattr(by, "pk", None), role=MemberRole.OWNER
+    )
+    if by is None or not owner.exists():
+        raise NotAllowed(_("Only the company's owners may do this."))
+
+
+def exhibitor_update(*, exhibitor: Exhibitor, by, logo=None, **fields) -> Exhibitor:
+    """Change the company profile (same fields and checks as ``exhibitor_create``). Only an
+    owner (or an organizer) may (``NotAllowed``).
 
     Side effects: stores a new re-encoded logo if given; updates the row.
     """
+    _ensure_may_manage(exhibitor.pk, by)
     exhibitor = Exhibitor.objects.get(pk=exhibitor.pk)
     processed = _apply_profile(exhibitor, fields, logo)
     if Exhibitor.objects.filter(tax_code=exhibitor.tax_code).exclude(pk=exhibitor.pk).exists():
@@ -192,11 +206,13 @@ def exhibitor_update(*, exhibitor: Exhibitor, by=None, logo=None, **fields) -> E
 def exhibitor_invite(*, exhibitor: Exhibitor, email: str, by) -> ExhibitorInvitation:
     """Invite a colleague by email to join ``exhibitor``.
 
-    Refuses an address that already belongs to a member of a company.
+    Refuses anyone but an owner or an organizer (``NotAllowed``), and an address that already
+    belongs to a member of a company (``AlreadyExhibitor``).
     Side effects: inserts the invitation; on commit emails the link.
     """
     from exhibitors.tasks import send_invitation_email
 
+    _ensure_may_manage(exhibitor.pk, by)
     email = (email or "").strip().lower()
     if ExhibitorMember.objects.filter(user__email__iexact=email).exists():
         raise AlreadyExhibitor(_("This person already belongs to a company."))
@@ -241,10 +257,12 @@ def exhibitor_accept_invitation(*, token: str, user) -> ExhibitorMember:
 
 
 def exhibitor_remove_member(*, member: ExhibitorMember, by) -> None:
-    """An owner removes a member of their company. The last owner cannot be removed.
+    """An owner removes a member of their company. Refuses anyone but an owner (or an organizer)
+    and the removal of the last owner (``NotAllowed``).
 
     Side effects: deletes the membership (the user keeps their login).
     """
+    _ensure_may_manage(member.exhibitor_id, by)
     with transaction.atomic():
         # The company's row is the lock: two owners removing each other at once are served one
         # after the other, and the second sees a single owner left. (FOR UPDATE on the owners

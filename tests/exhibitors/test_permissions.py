@@ -2,6 +2,7 @@
 bookings, staff and members; each answers 404 (or 403) and nothing changes."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from events.models import Registration
 from exhibitors.models import BoothBooking, BoothStaff, Exhibitor, ExhibitorMember
@@ -34,7 +35,9 @@ def victim(event, booths, exhibitor, organizer):
     member = exhibitor_accept_invitation(
         token=invitation.token, user=make_user("member@example.com")
     )
-    pending = exhibitor_invite(exhibitor=exhibitor, email="later@example.com", by=None)
+    pending = exhibitor_invite(
+        exhibitor=exhibitor, email="later@example.com", by=user_of(exhibitor)
+    )
     return {
         "approved": approved,
         "held": held,
@@ -156,3 +159,29 @@ def test_exhibitors_have_no_access_to_the_organizer_views(
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     assert snapshot() == before
+
+
+def test_only_owners_or_organizers_manage_a_company_whoever_calls_the_services(exhibitor):
+    """The rule lives in the services, not only in the views that call them."""
+    from exhibitors.enums import MemberRole
+    from exhibitors.exceptions import NotAllowed
+    from exhibitors.services import exhibitor_remove_member, exhibitor_update
+    from tests.exhibitors.conftest import make_exhibitor
+
+    member_user = make_user("member@example.com")
+    member = ExhibitorMember.objects.create(
+        exhibitor=exhibitor, user=member_user, role=MemberRole.MEMBER
+    )
+    stranger = user_of(make_exhibitor())
+    for by in (member_user, stranger, None):
+        with pytest.raises(NotAllowed):
+            exhibitor_update(exhibitor=exhibitor, by=by, name="Công ty Giả")
+        with pytest.raises(NotAllowed):
+            exhibitor_invite(exhibitor=exhibitor, email="x@example.com", by=by)
+        with pytest.raises(NotAllowed):
+            exhibitor_remove_member(member=member, by=by)
+    exhibitor.refresh_from_db()
+    assert exhibitor.name != "Công ty Giả"
+    organizer = get_user_model().objects.create_superuser("org2", "org2@example.com", "pw")
+    exhibitor_remove_member(member=member, by=organizer)
+    assert not ExhibitorMember.objects.filter(pk=member.pk).exists()
