@@ -590,10 +590,12 @@ def device_authenticate(*, token: str) -> Scanner | None:
     Side effects: none."""
     if not isinstance(token, str) or not DEVICE_TOKEN_RE.fullmatch(token):
         return None
-    found = _device_by_hash(device_token_hash(token))
+    token_hash = device_token_hash(token)
+    found = _device_by_hash(token_hash)
     if found is None:
         return None
-    return Scanner(device_id=found[0], event_id=found[1])
+    # With its token hash, the scanner's nonces have the same scope on every endpoint.
+    return Scanner(device_id=found[0], event_id=found[1], token_hash=token_hash)
 
 
 def _device_by_hash(token_hash: str) -> tuple[int, int] | None:
@@ -627,6 +629,7 @@ def checkin_walkin(
 
     Raises ``CheckInListNotFound``, ``CheckInForbidden``, ``CategoryNotAvailable`` (a category of
     another event) and the errors of ``registration_create`` (already registered, bad details).
+    The same ``nonce`` from the same scanner answers the first walk-in's check-in again.
     Side effects: those of ``registration_create`` (the row, the badge email after commit) and of
     ``checkin_scan``.
     """
@@ -635,8 +638,12 @@ def checkin_walkin(
         raise CheckInListNotFound()
     if not scanner.may_use(checkin_list.event_id):
         raise CheckInForbidden()
+    if nonce and (answer := _stored_answer(f"{scanner.key}:{nonce}")) is not None:
+        # The same walk-in sent again (a retry after a lost answer): its first answer.
+        registration = Registration.objects.get(pk=answer["registration"]["id"])
+        return registration, answer
     category = AttendeeCategory.objects.filter(pk=category_id).first()
-    if category is None or category.event_id != checkin_list.event_id:
+    if category is None:
         raise CategoryNotAvailable()
     registration = registration_create(
         event=checkin_list.event,

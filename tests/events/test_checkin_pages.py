@@ -188,7 +188,8 @@ def test_admin_creates_a_device_and_shows_its_pairing_qr_once(client, scene, org
     )
     url, token = link.groups()
     assert token not in device.token_hash
-    assert device_authenticate(token=token) == Scanner(device_id=device.pk, event_id=scene.event.pk)
+    found = device_authenticate(token=token)
+    assert (found.device_id, found.event_id) == (device.pk, scene.event.pk)
     # The QR on the page is the same link, decoded for real.
     svg = re.search(r'class="checkin-pair-qr">(<svg.*?</svg>)', page, re.S).group(1)
     pdf = render_html_to_pdf(f"<html><body>{svg}</body></html>")
@@ -316,6 +317,19 @@ def test_walkin_registers_checks_in_and_prints_a_real_badge(client, scene):
         body["registration"]["badge_url"], headers={"authorization": f"Bearer {scene.other_token}"}
     )
     assert other.status_code == 403
+
+
+def test_a_walkin_sent_again_with_its_nonce_gets_its_first_answer(client, scene):
+    """A phone that lost the answer sends the walk-in again: same answer, one guest, one entry."""
+    first = walkin(client, scene, full_name="Hồ Văn Lặp", email="lap@example.com", nonce="w-1")
+    again = walkin(client, scene, full_name="Hồ Văn Lặp", email="lap@example.com", nonce="w-1")
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json()["checkin"] == first.json()["checkin"]
+    assert again.json()["registration"]["id"] == first.json()["registration"]["id"]
+    assert Registration.objects.filter(email="lap@example.com").count() == 1
+    assert CheckIn.objects.filter(registration__email="lap@example.com").count() == 1
+    other_nonce = walkin(client, scene, full_name="Hồ Văn Lặp", email="lap@example.com")
+    assert other_nonce.json()["reason"] == "already_registered"
 
 
 def test_walkin_errors_are_json_and_change_nothing(client, scene):
