@@ -120,6 +120,11 @@ class ConfirmationLinkUsed(EventsError):
     code = "confirmation_link_used"
     message = _("This confirmation link has already been used.")
 
+    def __init__(self, message=None, *, registration=None):
+        super().__init__(message)
+        #: The registration the link already confirmed, if known.
+        self.registration = registration
+
 
 class InvalidTransition(EventsError):
     code = "invalid_transition"

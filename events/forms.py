@@ -5,11 +5,11 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import Language, RegistrationStatus
+from events.enums import Language
 from events.exceptions import InvalidPhone
 from events.models import AttendeeCategory, Event, Invitation
 from events.phone import normalize_phone
-from events.services.registration import LIMITS
+from events.services.registration import LIMITS, invitation_usable
 from events.text import nfc
 
 
@@ -147,17 +147,8 @@ class RegistrationForm(RegistrantDetailsForm):
         code = self.cleaned_data["invitation_code"].strip().upper()
         if not code:
             return ""
-        invitation = (
-            Invitation.objects.filter(event=self.event, code=code)
-            .select_related("category", "registration")
-            .first()
-        )
-        used = (
-            invitation
-            and invitation.registration
-            and (invitation.registration.status != RegistrationStatus.EXPIRED)
-        )
-        if invitation is None or used:
+        invitation = invitation_usable(event=self.event, code=code)
+        if invitation is None:
             raise forms.ValidationError(
                 _("This invitation code is unknown or has already been used."),
                 code="invalid_invitation",

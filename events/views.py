@@ -15,7 +15,6 @@ from events import selectors
 from events.enums import LIVE_STATUSES, RegistrationStatus
 from events.exceptions import (
     AlreadyRegistered,
-    ConfirmationLinkUsed,
     EventsError,
     InvalidPhone,
 )
@@ -122,25 +121,16 @@ def confirm(request, key: str):
     POST confirms, once."""
     try:
         registration = registration_from_confirmation_key(key=key)
+        if request.method == "POST":
+            registration = registration_confirm_email(key=key)
+            return redirect("events:manage", secret=registration.manage_secret)
     except EventsError as error:
         return _link_error(request, error)
-    if registration.status != Status.PENDING_EMAIL:
-        if registration.status == Status.EXPIRED:
-            return _link_error(request, EventsError(code="expired"))
-        return _link_error(request, ConfirmationLinkUsed(), registration=registration)
-    if request.method == "POST":
-        try:
-            registration = registration_confirm_email(key=key)
-        except ConfirmationLinkUsed as error:
-            return _link_error(request, error, registration=registration)
-        except EventsError as error:
-            return _link_error(request, error)
-        return redirect("events:manage", secret=registration.manage_secret)
     return render(request, "events/confirm.html", {"registration": registration})
 
 
-def _link_error(request, error: EventsError, registration: Registration | None = None):
-    context = {"error": error, "registration": registration}
+def _link_error(request, error: EventsError):
+    context = {"error": error, "registration": getattr(error, "registration", None)}
     return render(request, "events/link_error.html", context, status=400)
 
 

@@ -184,6 +184,23 @@ def _expire_stale(*, event: Event, email: str, now: dt.datetime) -> None:
     ).update(status=Status.EXPIRED)
 
 
+def _usable_invitation(invitations: QuerySet, event: Event, code: str) -> Invitation | None:
+    """The invitation of ``event`` with ``code`` (spaces and case ignored) if it can still be
+    used: not used by a live registration, for a category of the event itself."""
+    invitation = invitations.filter(event=event, code=code.strip().upper()).first()
+    if invitation is None or invitation.category.event_id != event.pk:
+        return None
+    used_by = invitation.registration
+    return None if used_by and used_by.status != Status.EXPIRED else invitation
+
+
+def invitation_usable(*, event: Event, code: str) -> Invitation | None:
+    """For the public form's early answer: the usable invitation with ``code``, or None.
+    ``registration_create`` decides again under its lock. Side effects: none."""
+    related = Invitation.objects.select_related("category", "registration")
+    return _usable_invitation(related, event, code)
+
+
 def registration_create(
     *,
     event: Event,
@@ -237,14 +254,10 @@ def registration_create(
     with transaction.atomic():
         invitation = None
         if invitation_code:
-            code = invitation_code.strip().upper()
-            invitation = _locked(Invitation.objects.filter(event=event, code=code)).first()
-            used = (
-                invitation
-                and invitation.registration
-                and (invitation.registration.status != Status.EXPIRED)
+            invitation = _usable_invitation(
+                _locked(Invitation.objects.all()), event, invitation_code
             )
-            if invitation is None or used or invitation.category.event_id != event.pk:
+            if invitation is None:
                 raise InvalidInvitation()
             category = invitation.category
         elif not category.is_public and not skip_email_confirmation:
@@ -290,8 +303,18 @@ def registration_confirmation_key(*, registration: Registration) -> str:
     return signing.dumps(registration.pk, salt=CONFIRM_SALT, compress=False)
 
 
+def _ensure_confirmable(registration: Registration) -> None:
+    """Raise ConfirmationLinkExpired or ConfirmationLinkUsed unless it awaits its email step."""
+    if registration.status == Status.EXPIRED:
+        raise ConfirmationLinkExpired()
+    if registration.status != Status.PENDING_EMAIL:
+        raise ConfirmationLinkUsed(registration=registration)
+
+
 def registration_from_confirmation_key(*, key: str) -> Registration:
-    """Read a confirmation key. Raises ConfirmationLinkInvalid or ConfirmationLinkExpired."""
+    """The registration a confirmation link may still confirm. Raises ConfirmationLinkInvalid,
+    ConfirmationLinkExpired or ConfirmationLinkUsed (which carries the registration, so that the
+    page can lead to it). Side effects: none."""
     try:
         pk = signing.loads(key, salt=CONFIRM_SALT, max_age=dt.timedelta(hours=_confirm_hours()))
     except signing.SignatureExpired:
@@ -301,6 +324,7 @@ def registration_from_confirmation_key(*, key: str) -> Registration:
     registration = Registration.objects.select_related("event", "category").filter(pk=pk).first()
     if registration is None:
         raise ConfirmationLinkInvalid()
+    _ensure_confirmable(registration)
     return registration
 
 
@@ -326,10 +350,7 @@ def registration_confirm_email(*, key: str) -> Registration:
     with transaction.atomic():
         category = _lock_seats(found.category_id)
         registration = _locked(Registration.objects.filter(pk=found.pk)).get()
-        if registration.status == Status.EXPIRED:
-            raise ConfirmationLinkExpired()
-        if registration.status != Status.PENDING_EMAIL:
-            raise ConfirmationLinkUsed()
+        _ensure_confirmable(registration)  # again, under the lock
         registration.email_confirmed_at = now
         registration.save(update_fields=["email_confirmed_at"])
         _decide(registration, category, now=now)

@@ -90,6 +90,9 @@ def test_register_confirm_and_manage_end_to_end(client, event, django_capture_on
     assert registration.status == S.CONFIRMED
     again = client.post(path)
     assert again.status_code == 400  # single use
+    assert "Đường dẫn xác nhận này đã được sử dụng." in again.content.decode()
+    assert "Địa chỉ email của bạn đã được xác nhận." in again.content.decode()
+    assert manage_url not in again.content.decode()  # the link alone never opens the registration
     manage = client.get(manage_url).content.decode()
     assert "<svg" in manage and "Nguyễn Văn Khoa" in manage
     pdf = client.get(reverse("events:manage_badge_pdf", args=[registration.manage_secret]))
