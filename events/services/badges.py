@@ -28,14 +28,17 @@ def badge_batch_create(
     by=None,
 ) -> BadgeBatch:
     """Queue a PDF of badge sheets for the confirmed registrations of ``category`` (or of the
-    whole event), or for the given ``registrations``.
+    whole event), or for those of the given ``registrations`` that are confirmed (a badge is
+    only ever printed for a seat; the build leaves out anyone cancelled meanwhile).
 
     Side effects: a BadgeBatch row; after commit, the ``build_badge_batch`` task.
     """
+    queryset = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
     if registrations is not None:
-        ids = [r.pk for r in registrations if r.event_id == event.pk]
+        order = {r.pk: n for n, r in enumerate(registrations)}
+        seated = queryset.filter(pk__in=order).values_list("id", flat=True)
+        ids = sorted(seated, key=order.__getitem__)
     else:
-        queryset = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
         if category is not None:
             queryset = queryset.filter(category=category)
         ids = list(
@@ -87,8 +90,10 @@ def badge_batch_build(*, batch_id: int) -> str:
         return batch.status
     BadgeBatch.objects.filter(pk=batch.pk).update(status=BadgeBatch.Status.RUNNING, done=0)
     try:
-        by_id = Registration.objects.select_related("event", "category").in_bulk(
-            batch.registration_ids
+        by_id = (
+            Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
+            .select_related("event", "category")
+            .in_bulk(batch.registration_ids)
         )
         registrations = [by_id[pk] for pk in batch.registration_ids if pk in by_id]
         pdf = badge_sheets_build_pdf(

@@ -430,3 +430,22 @@ def test_raising_the_event_capacity_in_the_admin_seats_the_waitlist(client, orga
     assert response.status_code == 302, response.context["form"].errors
     waiting.refresh_from_db()
     assert waiting.status == S.CONFIRMED
+
+
+def test_a_badge_batch_prints_confirmed_seats_only(settings, tmp_path, event):
+    from events.services import registration_cancel
+    from events.services.badges import badge_batch_build, badge_batch_create
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    category = make_category(event, name="Đại biểu", capacity=2)
+    seated = [register(event, category, f"Trần Thị {n}", f"t{n}@example.com") for n in range(2)]
+    waiting = register(event, category, "Lê Chờ", "cho@example.com")
+    assert waiting.status == S.WAITLISTED
+    batch = badge_batch_create(event=event, registrations=[seated[1], waiting, seated[0]])
+    assert batch.registration_ids == [seated[1].pk, seated[0].pk]  # in the order chosen
+    registration_cancel(registration=seated[1])  # after the batch was queued: seat goes on
+    assert badge_batch_build(batch_id=batch.pk) == "done"
+    batch.refresh_from_db()
+    pdf = batch.file.read()
+    waiting.refresh_from_db()  # promoted to the freed seat, but not chosen for this batch
+    assert pdf_qr_tokens(pdf, tmp_path) == [seated[0].token]
