@@ -4,8 +4,9 @@ A scanning device sends ``Authorization: Bearer <token>`` to ``/api/`` and never
 middleware that serves browsers (static files, sessions, CSRF, authentication, messages, Wagtail's
 redirects) has nothing to do for it; the door scan is the hot path (``bench/checkin.py``), and
 those layers were a sixth of its Python time. Its requests go through a second Django handler
-with only the middleware that still applies to them (security headers and HTTPS, the language of
-the answers, ``Content-Length``, framing), in the site's order. Everything else, staff on the
+with only the middleware that still applies to them (security headers and HTTPS,
+``Content-Length``, framing), in the site's order; the API picks the language of its answers
+itself (``events.api.api_view``). Everything else, staff on the
 scanner page included (a session and CSRF), goes through the full stack.
 """
 
@@ -16,7 +17,6 @@ from django.core.handlers.wsgi import WSGIHandler
 DEVICE_API_MIDDLEWARE = frozenset(
     {
         "django.middleware.security.SecurityMiddleware",
-        "django.middleware.locale.LocaleMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     }

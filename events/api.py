@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -144,6 +145,7 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
             with translation.override(language):
                 response = respond(request, *args, **kwargs)
             response.headers["Content-Language"] = language
+            patch_vary_headers(response, ["Accept-Language"])
             return response
 
         def respond(request: HttpRequest, *args, **kwargs) -> JsonResponse:

@@ -100,6 +100,7 @@ def test_a_device_scan_through_the_wsgi_application(app):
     # What the site's middleware adds is still there; nothing of a browser session is.
     assert headers["content-type"] == "application/json"
     assert headers["content-language"] == "vi"
+    assert "Accept-Language" in headers["vary"]
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
     assert "no-cache" in headers["cache-control"]

@@ -153,13 +153,13 @@ def _table(model) -> str:
 #: the badge's first live entry on the list (any entry, also one made while the list still
 #: allowed re-entry: switching re-entry off must not let a guest in twice). Written in SQL
 #: (portable: SQLite and PostgreSQL) because the ORM's query compilation alone costs more than
-#: the database work here.
+#: the database work here. The nonce's answers and the device are unique rows: joined, each
+#: read once.
 _READ_SQL = """
 SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
   EXISTS (SELECT 1 FROM {link} k WHERE k.checkinlist_id = l.id),
-  COALESCE((SELECT p.response FROM {checkins} p WHERE p.nonce_key = %s),
-           (SELECT q.response FROM {scans} q WHERE q.nonce_key = %s)),
-  (SELECT p.id FROM {checkins} p WHERE p.nonce_key = %s),
+  COALESCE(p.response, q.response),
+  p.id,
   r.id, r.event_id, r.status, r.full_name, r.organization, r.title,
   c.id, c.name, c.badge_colour,
   EXISTS (SELECT 1 FROM {link} k
@@ -170,9 +170,11 @@ SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
   (SELECT e.gate FROM {checkins} e
    WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
      AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
-  (SELECT d.id FROM {devices} d WHERE d.token_hash = %s AND d.revoked_at IS NULL),
-  (SELECT d.event_id FROM {devices} d WHERE d.token_hash = %s AND d.revoked_at IS NULL)
+  d.id, d.event_id
 FROM {lists} l
+LEFT JOIN {checkins} p ON p.nonce_key = %s
+LEFT JOIN {scans} q ON q.nonce_key = %s
+LEFT JOIN {devices} d ON d.token_hash = %s AND d.revoked_at IS NULL
 LEFT JOIN {registrations} r ON r.{lookup} = %s
 LEFT JOIN {categories} c ON c.id = r.category_id
 WHERE l.id = %s
@@ -279,7 +281,7 @@ def _read(
 ) -> _Row | None:
     row = _fetch(
         _sql(_READ_SQL, lookup=lookup),
-        [nonce_key, nonce_key, nonce_key, ENTRY, ENTRY, token_hash, token_hash, value, list_id],
+        [ENTRY, ENTRY, nonce_key, nonce_key, token_hash, value, list_id],
     )
     if row is None:
         return None
