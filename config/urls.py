@@ -11,11 +11,11 @@ from cms import views as cms_views
 from cms.sitemaps import SiteSitemap
 
 urlpatterns = [
+    path("api/", include("events.api_urls")),  # first: scanners call it hundreds of times a minute
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("api/", include("events.api_urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
 ]

@@ -12,7 +12,15 @@ from events.enums import CheckInKind, CheckInMethod, ScanResult
 
 from .registration import AttendeeCategory, Event, Registration
 
-__all__ = ["CheckInList", "CheckIn", "ScanLog", "Device", "device_token_hash", "new_device_token"]
+__all__ = [
+    "CheckInList",
+    "CheckIn",
+    "ScanLog",
+    "Device",
+    "device_token_hash",
+    "new_device_token",
+    "window_is_open",
+]
 
 #: Device tokens start with this, so that a leaked one is easy to recognise (and grep for).
 DEVICE_TOKEN_PREFIX = "fhd_"  # noqa: S105 (a prefix, not a secret)
@@ -26,6 +34,14 @@ def new_device_token() -> str:
 def device_token_hash(token: str) -> str:
     """SHA-256 of a device token. The token has 256 random bits: no salt or slow hash needed."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def window_is_open(opens_at, closes_at, now) -> bool:
+    """Whether a check-in list open from ``opens_at`` to ``closes_at`` (either may be unset)
+    admits at ``now``."""
+    if opens_at and now < opens_at:
+        return False
+    return not (closes_at and now >= closes_at)
 
 
 class CheckInList(models.Model):
@@ -81,10 +97,7 @@ class CheckInList(models.Model):
         return [gate.strip() for gate in self.gates.split(",") if gate.strip()]
 
     def is_open(self, now=None) -> bool:
-        now = now or timezone.now()
-        if self.opens_at and now < self.opens_at:
-            return False
-        return not (self.closes_at and now >= self.closes_at)
+        return window_is_open(self.opens_at, self.closes_at, now or timezone.now())
 
 
 class Device(models.Model):

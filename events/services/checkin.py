@@ -42,6 +42,7 @@ from events.models import (
     ScanLog,
     device_token_hash,
     new_device_token,
+    window_is_open,
 )
 from events.selectors_checkin import registration_data
 from events.services.registration import registration_create
@@ -98,6 +99,9 @@ class Scanner:
 def printable(value: Any, limit: int = 80) -> str:
     """``value`` as text safe to store and show: no NUL or lone surrogates, at most ``limit``."""
     text = value if isinstance(value, str) else repr(value)
+    if text.isprintable() and len(text) <= limit:
+        # A badge token or a gate name: nothing to replace (lone surrogates are not printable).
+        return text
     text = text[: limit * 2].encode("utf-8", "replace").decode("utf-8")
     return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)[:limit]
 
@@ -123,9 +127,9 @@ def _message(result: str, *, kind: str, at=None, gate: str = "") -> str:
 def _answer(
     result: str,
     *,
-    checkin_list: CheckInList,
+    checkin_list: CheckInList | _ScanList,
     kind: str,
-    registration: Registration | None = None,
+    registration: Registration | _ScanRegistration | None = None,
     at=None,
     gate: str = "",
     checkin_id: int | None = None,
@@ -214,20 +218,21 @@ def _fetch(sql: str, params: list) -> Any:
     On PostgreSQL the statement is sent as a prepared statement (server-side binding,
     ``prepare=True``): the server plans it once per connection instead of once per scan, which
     is most of its work here (``DATABASE_PREPARED_STATEMENTS`` in the settings turns this off).
-    Django's error wrapping and query log still apply."""
+    The cursor is kept with its connection (``_scan_cursor``): a new one per statement costs a
+    quarter of the statement's Python time (its adapters are set up again each time). Django's
+    error wrapping and query log still apply."""
     db = connections[DEFAULT_DB_ALIAS]  # looked up once: each proxy access costs a thread-local
     if db.vendor != "postgresql":
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if cursor.description else None
-    import psycopg
-
     db.close_if_health_check_failed()
     db.ensure_connection()
     db.validate_thread_sharing()
     started = time.monotonic()
     try:
-        with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+        with db.wrap_database_errors:
+            cursor = _scan_cursor(db.connection)
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchone() if cursor.pgresult.ntuples else None
     finally:
@@ -235,6 +240,17 @@ def _fetch(sql: str, params: list) -> Any:
             db.queries_log.append(
                 {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
             )
+
+
+def _scan_cursor(pg_connection):
+    """The psycopg cursor of the scan's statements on ``pg_connection`` (made once; a connection
+    that Django opens again is a new object, with a new cursor)."""
+    cursor = getattr(pg_connection, "_forumhall_scan_cursor", None)
+    if cursor is None or cursor.closed:
+        import psycopg
+
+        cursor = pg_connection._forumhall_scan_cursor = psycopg.Cursor(pg_connection)
+    return cursor
 
 
 def _execute(sql: str, params: list) -> Any:
@@ -261,14 +277,50 @@ def _json(value) -> dict | None:
     return json.loads(value)
 
 
+@dataclass(frozen=True, slots=True)
+class _ScanList:
+    """The check-in list as the scan reads it (a model instance costs more than the scan's own
+    Python work: ``Model.__init__``, its signals and field defaults)."""
+
+    pk: int
+    event_id: int
+    name: str
+    allow_reentry: bool
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+
+    def is_open(self, now) -> bool:
+        return window_is_open(self.opens_at, self.closes_at, now)
+
+
+@dataclass(frozen=True, slots=True)
+class _ScanCategory:
+    pk: int
+    name: str
+    badge_colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ScanRegistration:
+    """The badge's registration with what the answer shows of it (``registration_data``)."""
+
+    pk: int
+    event_id: int
+    status: str
+    full_name: str
+    organization: str
+    title: str
+    category: _ScanCategory
+
+
 @dataclass(slots=True)
 class _Row:
     """What the read of a scan found."""
 
-    checkin_list: CheckInList
+    checkin_list: _ScanList
     restricted: bool
     prior: dict | None
-    registration: Registration | None
+    registration: _ScanRegistration | None
     admitted: bool
     entry_at: dt.datetime | None
     entry_gate: str
@@ -285,30 +337,29 @@ def _read(
     )
     if row is None:
         return None
-    checkin_list = CheckInList(
-        pk=row[0],
-        event_id=row[1],
-        name=row[2],
-        allow_reentry=bool(row[3]),
-        opens_at=_datetime(row[4]),
-        closes_at=_datetime(row[5]),
-    )
     prior = _json(row[7])
     if prior is not None and row[8] is not None:
         prior["checkin"] = row[8]
     registration = None
     if row[9] is not None:
-        registration = Registration(
+        registration = _ScanRegistration(
             pk=row[9],
             event_id=row[10],
             status=row[11],
             full_name=row[12],
             organization=row[13],
             title=row[14],
-            category=AttendeeCategory(pk=row[15], name=row[16], badge_colour=row[17]),
+            category=_ScanCategory(pk=row[15], name=row[16], badge_colour=row[17]),
         )
     return _Row(
-        checkin_list=checkin_list,
+        checkin_list=_ScanList(
+            pk=row[0],
+            event_id=row[1],
+            name=row[2],
+            allow_reentry=bool(row[3]),
+            opens_at=_datetime(row[4]),
+            closes_at=_datetime(row[5]),
+        ),
         restricted=bool(row[6]),
         prior=prior,
         registration=registration,
@@ -396,7 +447,7 @@ def checkin_scan(
     single_entry = single_entry and not checkin_list.allow_reentry
     own_registration = registration and registration.event_id == checkin_list.event_id
 
-    def fail(result: str, *, shown: Registration | None = registration, at=None, gate_=""):
+    def fail(result: str, *, shown: _ScanRegistration | None = registration, at=None, gate_=""):
         answer = _answer(
             result, checkin_list=checkin_list, kind=kind, registration=shown, at=at, gate=gate_
         )

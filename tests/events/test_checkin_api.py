@@ -208,6 +208,8 @@ def test_device_token_requests_need_no_csrf(scene):
         (b'{"token": "x", "list": 1.5}', 400, "bad_request"),
         (b'{"token": "x"}', 400, "bad_request"),
         (b'{"token": "x", "list": 1, "kind": "teleport"}', 400, "bad_request"),
+        (b'{"token": "x", "list": 1, "kind": ["entry"]}', 400, "bad_request"),
+        (b'{"token": "x", "list": 1, "kind": {"entry": 1}}', 400, "bad_request"),
         (b'{"token": "x", "list": 1, "nonce": {"a": 1}}', 400, "bad_request"),
         (b'{"token": "x", "list": 1, "nonce": "has spaces"}', 400, "bad_request"),
         (b'{"token": "x", "list": 1, "gate": ["a"]}', 400, "bad_request"),
@@ -424,3 +426,20 @@ def test_answers_follow_the_scanners_accept_language(client, scene):
     unknown = post(client, {"list": scene.hall.pk}, headers={"accept-language": "xx-YY"})
     assert unknown.status_code == 401
     assert unknown["Content-Language"] == "vi"
+
+
+def test_no_answer_of_the_api_is_kept_by_a_cache(client, scene):
+    """An answer is about one badge at one moment (and a search lists guests): no cache may
+    keep it, nor an error."""
+    answers = [
+        post(client, {"token": scene.khoa.token, "list": scene.hall.pk}, token=scene.token),
+        post(client, {"list": scene.hall.pk}),
+        client.get(
+            f"/api/checkin/search/?list={scene.hall.pk}&q=khoa",
+            headers={"authorization": f"Bearer {scene.token}"},
+        ),
+    ]
+    assert [answer.status_code for answer in answers] == [200, 401, 200]
+    for answer in answers:
+        directives = {part.strip() for part in answer["Cache-Control"].split(",")}
+        assert {"no-store", "no-cache", "private", "max-age=0"} <= directives
