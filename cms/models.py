@@ -621,6 +621,14 @@ class SpeakerIndexPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):
     def index(self, request):
         return self.render(request)
 
+    @classmethod
+    def speaker_url(cls, index_url: str, speaker) -> str:
+        """The URL of ``speaker``'s page, below the speaker index at ``index_url`` (empty
+        without one)."""
+        if not index_url:
+            return ""
+        return index_url + cls.get_resolver().reverse("speaker", slug=speaker.slug)
+
     @path("<slug:slug>/", name="speaker")
     def speaker(self, request, slug):
         from cms.views import speaker_detail

@@ -58,7 +58,8 @@ def lazy(fn, **kwargs):
     return functools.cache(functools.partial(fn, **kwargs))
 
 
-def _images_with(*specs: str) -> QuerySet:
+def images_with(*specs: str) -> QuerySet:
+    """Images with the renditions of ``specs`` prefetched (one query per spec)."""
     return get_image_model().objects.prefetch_renditions(*specs)
 
 
@@ -74,7 +75,7 @@ def session_speakers_queryset(*, photos: bool = False) -> QuerySet:
     """Speakers of sessions, moderators first, then in the editor's order."""
     qs = SessionSpeaker.objects.select_related("speaker").order_by(moderator_first(), "sort_order")
     if photos:
-        qs = qs.prefetch_related(Prefetch("speaker__photo", queryset=_images_with(SPEAKER_THUMB)))
+        qs = qs.prefetch_related(Prefetch("speaker__photo", queryset=images_with(SPEAKER_THUMB)))
     return qs
 
 
@@ -135,7 +136,7 @@ def forum_organizers(*, forum: ForumPage) -> dict[str, list[ForumOrganizer]]:
     grouped: dict[str, list[ForumOrganizer]] = {role: [] for role in OrganizerRole.values}
     qs = (
         ForumOrganizer.objects.filter(page=forum)
-        .prefetch_related(Prefetch("logo", queryset=_images_with(LOGO)))
+        .prefetch_related(Prefetch("logo", queryset=images_with(LOGO)))
         .order_by("sort_order")
     )
     for organizer in qs:
@@ -344,7 +345,7 @@ def session_context(*, session: SessionPage) -> dict:
     speakers = list(
         session_speakers_queryset()
         .filter(page=session)
-        .prefetch_related(Prefetch("speaker__photo", queryset=_images_with(SPEAKER_THUMB)))
+        .prefetch_related(Prefetch("speaker__photo", queryset=images_with(SPEAKER_THUMB)))
     )
     attachments = list(SessionAttachment.objects.filter(page=session).select_related("document"))
     agenda = session.get_parent()
@@ -369,7 +370,7 @@ def speakers_of_forum(*, index_page: SpeakerIndexPage) -> list[Speaker]:
     forum = index_page.get_parent()
     return list(
         forum_speakers(forum=forum).prefetch_related(
-            Prefetch("photo", queryset=_images_with(SPEAKER_PHOTO))
+            Prefetch("photo", queryset=images_with(SPEAKER_PHOTO))
         )
     )
 
@@ -394,7 +395,7 @@ def latest_news(*, root: Page, limit: int = 3) -> list[NewsPage]:
         .descendant_of(root)
         .filter(locale_id=root.locale_id)
         .select_related("locale")
-        .prefetch_related(Prefetch("image", queryset=_images_with(NEWS_THUMB)))
+        .prefetch_related(Prefetch("image", queryset=images_with(NEWS_THUMB)))
         .order_by("-date", "-pk")[:limit]
     )
 
@@ -404,7 +405,7 @@ def news_page(*, index: NewsIndexPage, page_number, per_page: int = 10):
         NewsPage.objects.live()
         .child_of(index)
         .select_related("locale")
-        .prefetch_related(Prefetch("image", queryset=_images_with(NEWS_THUMB)))
+        .prefetch_related(Prefetch("image", queryset=images_with(NEWS_THUMB)))
         .order_by("-date", "-pk")
     )
     return Paginator(qs, per_page).get_page(page_number)

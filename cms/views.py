@@ -75,7 +75,7 @@ def speaker_detail(request, *, index_page: SpeakerIndexPage, slug: str) -> Templ
     speaker = (
         Speaker.objects.filter(slug=slug)
         .prefetch_related(
-            selectors.Prefetch("photo", queryset=selectors._images_with(selectors.SPEAKER_PHOTO))
+            selectors.Prefetch("photo", queryset=selectors.images_with(selectors.SPEAKER_PHOTO))
         )
         .first()
     )
@@ -107,13 +107,11 @@ def search(request) -> TemplateResponse:
             .select_related("locale")
             .first()
         )
-    speaker_results = []
-    for speaker in results["speakers"]:
-        url = ""
-        if speaker_index is not None:
-            base = speaker_index.get_url(request) or ""
-            url = base + speaker_index.reverse_subpage("speaker", kwargs={"slug": speaker.slug})
-        speaker_results.append({"speaker": speaker, "url": url})
+    index_url = (speaker_index.get_url(request) or "") if speaker_index else ""
+    speaker_results = [
+        {"speaker": speaker, "url": SpeakerIndexPage.speaker_url(index_url, speaker)}
+        for speaker in results["speakers"]
+    ]
     site = Site.find_for_request(request)
     context = {
         "query": query[:200],

@@ -9,19 +9,17 @@ printed (an unreadable image, an image from another server, an unreadable paper)
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.rich_text import RichText, expand_db_html
 
 from cms.enums import SpeakerRole
-from cms.models import ForumPage, SessionPage, Speaker
+from cms.models import ForumPage, SessionPage, Speaker, richtext_to_text
 from cms.proceedings import selectors
 from cms.proceedings.book import (
     Book,
@@ -48,11 +46,6 @@ def book_build(*, forum: ForumPage) -> Book:
     language = forum.locale.language_code if forum.locale_id else settings.LANGUAGE_CODE
     with translation.override(language):
         return _Builder(forum=forum, language=language).build()
-
-
-def text_of(fragment: str) -> str:
-    """Plain text of an HTML fragment, entities decoded."""
-    return html.unescape(strip_tags(fragment or ""))
 
 
 class _Builder:
@@ -181,7 +174,7 @@ class _Builder:
     def richtext(self, value, *, where: str) -> str:
         """Print HTML of a rich-text value (database format, or a RichText)."""
         source = value.source if isinstance(value, RichText) else str(value or "")
-        if not text_of(source).strip() and "<img" not in source.lower():
+        if not richtext_to_text(source).strip() and "<img" not in source.lower():
             return ""
         return self.checked_html(expand_db_html(source), where=where)
 

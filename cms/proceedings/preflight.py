@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from cms.models import richtext_to_text
 from cms.proceedings.book import Book
-from cms.proceedings.content import text_of
 from cms.proceedings.fonts import MissingGlyph, missing_glyphs
 
 #: Headings of the report's groups, in the order shown.
@@ -113,17 +113,20 @@ def _texts(book: Book) -> Iterator[tuple[str, str]]:
     """Every text the book prints, with where it is (for the glyph check)."""
     cover = str(_("Cover"))
     yield cover, " ".join([book.forum_name, book.theme, book.venue, book.organizer])
-    yield str(_("Foreword")), text_of(book.foreword_html)
+    yield str(_("Foreword")), richtext_to_text(book.foreword_html)
     for chapter in book.chapters:
         yield (
             chapter.title,
             " ".join(
-                [chapter.title, chapter.room, text_of(chapter.abstract_html)]
-                + [text_of(chapter.body_html)]
+                [chapter.title, chapter.room, richtext_to_text(chapter.abstract_html)]
+                + [richtext_to_text(chapter.body_html)]
             ),
         )
     for person in book.speakers:
-        yield person.name, " ".join([person.name, person.affiliation, text_of(person.bio_html)])
+        yield (
+            person.name,
+            " ".join([person.name, person.affiliation, richtext_to_text(person.bio_html)]),
+        )
     for exhibitor in book.exhibitors:
         yield exhibitor.name, " ".join([exhibitor.name, exhibitor.sector, exhibitor.website])
 

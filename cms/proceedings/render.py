@@ -223,14 +223,11 @@ def _weasyprint_progress(on_progress: ProgressCallback | None) -> Iterator[None]
             elif message.startswith("Step 6"):
                 on_progress("writing", 0)
 
+    # The logger's level and propagation are set once, in settings.LOGGING: a build only adds
+    # its handler (concurrent builds each see their own thread's records).
     handler = Handler(level=logging.INFO)
-    level, propagate = logger.level, logger.propagate
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
     try:
         yield
     finally:
         logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 from django.db.models import Prefetch, QuerySet
-from wagtail.images import get_image_model
 
 from cms.enums import OrganizerRole, SessionKind
 from cms.models import ForumOrganizer, ForumPage, SessionPage
 from cms.proceedings.models import ProceedingsBuild
-from cms.selectors import session_speakers_queryset
+from cms.selectors import images_with, session_speakers_queryset
 
 logger = logging.getLogger(__name__)
 
@@ -25,15 +24,11 @@ CONTENT_IMAGE = "max-1600x1600|bgcolor-ffffff|format-jpeg|jpegquality-85"
 NOT_IN_BOOK = (SessionKind.BREAK, SessionKind.EXHIBITION)
 
 
-def _images_with(*specs: str) -> QuerySet:
-    return get_image_model().objects.prefetch_renditions(*specs)
-
-
 def book_sessions(*, forum: ForumPage) -> list[SessionPage]:
     """The forum's live sessions that make chapters, in agenda order (start, room, tree order),
     with paper, speakers (moderators first) and photos. Three queries and one per rendition."""
     speakers = session_speakers_queryset().prefetch_related(
-        Prefetch("speaker__photo", queryset=_images_with(PHOTO))
+        Prefetch("speaker__photo", queryset=images_with(PHOTO))
     )
     return list(
         SessionPage.objects.live()
@@ -51,7 +46,7 @@ def book_organizers(*, forum: ForumPage) -> list[ForumOrganizer]:
         ForumOrganizer.objects.filter(
             page=forum, role__in=[OrganizerRole.ORGANIZER, OrganizerRole.CO_ORGANIZER]
         )
-        .prefetch_related(Prefetch("logo", queryset=_images_with(LOGO)))
+        .prefetch_related(Prefetch("logo", queryset=images_with(LOGO)))
         .order_by("sort_order")
     )
 

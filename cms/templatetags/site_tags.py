@@ -11,6 +11,15 @@ register = template.Library()
 LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
 
 
+@register.filter
+def speaker_url(index_url: str, speaker) -> str:
+    """``{{ speaker_index_url|speaker_url:speaker }}``: the speaker's page (empty without an
+    index)."""
+    from cms.models import SpeakerIndexPage
+
+    return SpeakerIndexPage.speaker_url(index_url, speaker)
+
+
 def _route_suffix(page, request) -> str:
     """The part of the path below a routable page (a speaker's slug), kept when switching
     language."""

@@ -215,4 +215,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # WeasyPrint's progress ("Step 5 - Creating layout - Page 12"): read by the proceedings
+        # build for its progress bar (cms.proceedings.render), never printed.
+        "weasyprint.progress": {"level": "INFO", "propagate": False},
+    },
 }
