@@ -4,6 +4,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from events.enums import RegistrationStatus
 from events.models import CheckIn, CheckInList, Device, Event
@@ -56,8 +57,11 @@ def _morning(event: Event, hall: CheckInList, expo: CheckInList, device: Device)
     """Check in about 70% of the confirmed guests between 7:30 and 9:00 on the forum's day."""
     scanner = Scanner(device_id=device.pk, event_id=event.pk)
     rng = random.Random(2023)
-    day = event.starts_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
-    opening = dt.datetime.combine(day, dt.time(7, 30), tzinfo=event.starts_at.tzinfo)
+    # The forum's clock is Hanoi's (settings.TIME_ZONE): a start read back from the database is
+    # in UTC, and 7:30 in its zone would be 14:30 at the door.
+    hanoi = timezone.get_default_timezone()
+    day = timezone.localtime(event.starts_at, hanoi).date()
+    opening = dt.datetime.combine(day, dt.time(7, 30), tzinfo=hanoi)
     guests = list(event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("pk"))
     count = 0
     for guest in guests:

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from events.demo import load_event
 from events.demo_checkin import load_checkin
-from events.models import CheckIn, CheckInList, Device, Registration
+from events.models import CheckIn, CheckInList, Device, Event, Registration
 from events.pdf import render_html_to_pdf
 from events.services import Scanner, checkin_scan
 from events.services.checkin import device_authenticate
@@ -379,6 +379,25 @@ def test_demo_checkin_is_idempotent_and_checks_in_the_morning(db):
     assert CheckInList.objects.filter(event=event).count() == 3
     assert Device.objects.filter(event=event).count() == 1
     assert mail.outbox == []
+
+
+def test_demo_checkin_arrivals_fall_in_the_hanoi_morning_of_the_forum(db):
+    # As `load_demo` sees it on a second run: read back from the database, in UTC.
+    event = Event.objects.get(pk=load_event().pk)
+    category = event.categories.create(name="Đại biểu", slug="dai-bieu")
+    for n in range(20):
+        RegistrationFactory(category=category, full_name=f"Đại biểu {n}")
+    result = load_checkin(event)
+    assert result["arrivals"] >= 5
+    hall, expo, _lunch = result["lists"]
+    entries = [c.created_at.astimezone(HCM) for c in CheckIn.objects.filter(checkin_list=hall)]
+    assert len(entries) == result["arrivals"]
+    assert {moment.date() for moment in entries} == {dt.date(2023, 12, 27)}
+    assert all(dt.time(7, 30) <= moment.time() <= dt.time(9, 0) for moment in entries)
+    visits = [c.created_at.astimezone(HCM) for c in CheckIn.objects.filter(checkin_list=expo)]
+    assert visits
+    assert all(moment.date() == dt.date(2023, 12, 27) for moment in visits)
+    assert all(dt.time(8, 30) <= moment.time() < dt.time(12, 0) for moment in visits)
 
 
 @pytest.mark.parametrize(
