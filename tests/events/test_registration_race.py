@@ -1,7 +1,8 @@
 """Capacity under concurrency (PostgreSQL): 200 concurrent submissions into a category of 50
 seats give exactly 50 confirmed and 150 waitlisted, and no error, both through the service (threads)
 and through HTTP against the live server. A control without the lock shows the overbooking that
-the lock prevents."""
+the lock prevents. The same for a single-use invitation code: many guests typing it at the same
+instant, one gets in."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,8 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from events.enums import RegistrationStatus as S
-from events.models import Registration
+from events.exceptions import InvalidInvitation
+from events.models import Invitation, Registration
 from events.services import registration_confirmation_key, registration_create
 from tests.events.registration_factories import make_category, make_event, person
 
@@ -84,6 +86,70 @@ def test_control_without_the_lock_the_same_rule_overbooks():
         list(pool.map(naive_confirm, registrations))
     confirmed = Registration.objects.filter(category=category, status=S.CONFIRMED).count()
     assert confirmed == 20  # 15 over capacity: this is what the lock prevents
+
+
+INVITED = 20
+
+
+def _invitation(event):
+    public = make_category(event, name="Khách tham quan")
+    vip = make_category(event, name="Khách mời VIP", is_public=False)
+    return public, Invitation.objects.create(event=event, category=vip)
+
+
+def test_concurrent_registrations_with_one_invitation_code_let_one_guest_in():
+    event = make_event()
+    public, invitation = _invitation(event)
+    start = threading.Barrier(INVITED)
+
+    @_in_thread
+    def submit(n):
+        close_old_connections()
+        start.wait()
+        try:
+            registration_create(
+                event=event, category=public, invitation_code=invitation.code, **person(n)
+            )
+        except InvalidInvitation as error:
+            return error.code
+        return "ok"
+
+    with ThreadPoolExecutor(INVITED) as pool:
+        answers = list(pool.map(submit, range(INVITED)))  # any other error would raise here
+    assert answers.count("ok") == 1
+    assert answers.count("invalid_invitation") == INVITED - 1
+    assert Registration.objects.filter(event=event).count() == 1
+    invitation.refresh_from_db()
+    assert invitation.registration == Registration.objects.get(event=event)
+    assert invitation.registration.category == invitation.category
+
+
+def test_control_without_the_lock_one_invitation_code_lets_everyone_in():
+    """The rule "the code is usable if no live registration holds it, then take it" without the
+    row lock, with the threads interleaved between the check and the write: every one of them
+    finds the code unused and registers with it."""
+    event = make_event()
+    _public, invitation = _invitation(event)
+    between = threading.Barrier(INVITED)
+
+    @_in_thread
+    def naive_use(n):
+        with transaction.atomic():
+            found = Invitation.objects.select_related("registration").get(pk=invitation.pk)
+            usable = found.registration is None or found.registration.status == S.EXPIRED
+            between.wait()  # everyone has checked before anyone writes
+            if not usable:
+                return "invalid_invitation"
+            registration = Registration.objects.create(
+                event=event, category=found.category, status=S.PENDING_EMAIL, **person(n)
+            )
+            Invitation.objects.filter(pk=found.pk).update(registration=registration)
+            return "ok"
+
+    with ThreadPoolExecutor(INVITED) as pool:
+        answers = list(pool.map(naive_use, range(INVITED)))
+    assert answers.count("ok") == INVITED  # 19 guests too many: this is what the lock prevents
+    assert Registration.objects.filter(event=event).count() == INVITED
 
 
 def test_200_concurrent_confirmations_over_http_fill_50_seats_exactly(live_server, settings):
