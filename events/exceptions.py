@@ -101,6 +101,20 @@ class InvalidDetails(EventsError):
     message = _("Some details are missing or invalid.")
 
 
+# What exactly was wrong (the CSV import reports it per row); the code and message stay those of
+# InvalidDetails.
+class MissingName(InvalidDetails):
+    pass
+
+
+class DetailTooLong(InvalidDetails):
+    pass
+
+
+class InvalidEmail(InvalidDetails):
+    pass
+
+
 class InvalidPhone(EventsError):
     code = "invalid_phone"
     message = _("Enter a valid phone number, such as 0912 345 678 or +84 912 345 678.")

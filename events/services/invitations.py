@@ -11,16 +11,25 @@ import csv
 import io
 from dataclasses import asdict, dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from events.enums import LIVE_STATUSES, Language
-from events.exceptions import AlreadyRegistered, EventsError, InvalidDetails, InvalidPhone
+from events.exceptions import (
+    AlreadyRegistered,
+    DetailTooLong,
+    EventsError,
+    InvalidDetails,
+    InvalidEmail,
+    InvalidPhone,
+    MissingName,
+)
 from events.models import AttendeeCategory, Event, Invitation, InvitationImport, Registration
-from events.phone import normalize_phone
-from events.services.registration import LIMITS, registration_create
+from events.services.registration import (
+    registration_create,
+    registration_details_clean,
+    registration_details_tidy,
+)
 from events.text import fold, nfc
 
 #: Column names accepted in the header row (compared folded: no accents, lower case).
@@ -34,6 +43,8 @@ COLUMNS = {
     "language": {"language", "ngon ngu", "lang"},
     "note": {"note", "ghi chu", "doan", "delegation"},
 }
+#: The registrant's details a row carries, cleaned as ``registration_create`` cleans them.
+DETAILS = ("full_name", "email", "phone", "organization", "title")
 MAX_ROWS = 5000
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -156,13 +167,10 @@ def invitation_import_preview(
     seen: set[str] = set()
     preview = ImportPreview()
     for line, data in _read(content):
+        details = {name: data.get(name, "") for name in DETAILS}
         row = ImportRow(
             line=line,
-            full_name=" ".join(nfc(data.get("full_name", "")).split()),
-            email=data.get("email", "").strip(),
-            phone=data.get("phone", "").strip(),
-            organization=" ".join(nfc(data.get("organization", "")).split()),
-            title=" ".join(nfc(data.get("title", "")).split()),
+            **registration_details_tidy(**details),  # shown as tidied even when rejected
             category_name=nfc(data.get("category", "")).strip(),
             language=data.get("language", "").strip().lower()[:2] or Language.VI,
             note=nfc(data.get("note", "")).strip()[:255],
@@ -179,22 +187,17 @@ def invitation_import_preview(
             if row.category_name
             else default_category
         )
-        if not row.full_name:
+        try:
+            row.phone = registration_details_clean(**details)["phone"]
+        except MissingName:
             reject("missing_name", _("The name is missing."))
             continue
-        if any(
-            len(getattr(row, name)) > LIMITS[name]
-            for name in ("full_name", "organization", "title")
-        ):
+        except DetailTooLong:
             reject("too_long", _("A field is too long."))
             continue
-        try:
-            validate_email(row.email)
-        except ValidationError:
+        except InvalidEmail:
             reject("bad_email", _("The email address “%(email)s” is not valid.") % row.__dict__)
             continue
-        try:
-            row.phone = normalize_phone(row.phone)
         except InvalidPhone:
             reject("bad_phone", _("The phone number “%(phone)s” is not valid.") % row.__dict__)
             continue

@@ -26,9 +26,11 @@ from events.exceptions import (
     ConfirmationLinkInvalid,
     ConfirmationLinkUsed,
     ConsentRequired,
-    InvalidDetails,
+    DetailTooLong,
+    InvalidEmail,
     InvalidInvitation,
     InvalidTransition,
+    MissingName,
     RegistrationClosed,
 )
 from events.models import (
@@ -156,22 +158,47 @@ def _decide(registration: Registration, category: AttendeeCategory, *, now: dt.d
         registration_email_queue(registration=registration, kind=Kind.WAITLISTED)
 
 
-def _clean_text(value: str, field: str) -> str:
-    value = " ".join(nfc(value or "").split()) if field != "needs" else nfc(value or "").strip()
-    if len(value) > LIMITS[field]:
-        raise InvalidDetails()
-    return value
+def _tidy(field: str, value):
+    if field in ("full_name", "organization", "title"):
+        return " ".join(nfc(value or "").split())
+    if field == "needs":
+        return nfc(value or "").strip()
+    if field in ("email", "phone"):
+        return (value or "").strip()
+    if field == "language":
+        return value if value in Language.values else Language.VI
+    if field == "share_with_exhibitors":
+        return bool(value)
+    raise TypeError(f"Unknown detail: {field}")
 
 
-def _clean_email(email: str) -> str:
-    email = (email or "").strip()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise InvalidDetails() from None
-    if len(email) > LIMITS["email"]:
-        raise InvalidDetails()
-    return email
+def registration_details_tidy(**details) -> dict:
+    """The registrant's ``details`` given (any of full_name, email, phone, organization, title,
+    needs, language, share_with_exhibitors) tidied as they are stored: text in NFC with single
+    spaces (``needs`` only trimmed), email and phone trimmed, an unknown language as Vietnamese.
+    Checks nothing (see ``registration_details_clean``). Side effects: none."""
+    return {field: _tidy(field, value) for field, value in details.items()}
+
+
+def registration_details_clean(**details) -> dict:
+    """The registrant's ``details`` tidied (``registration_details_tidy``) and checked, the phone
+    normalised to +84…: what ``registration_create``, ``registration_update`` and the CSV import
+    store. Checks, in this order: the name, when given, is not empty (MissingName), no text is
+    longer than ``LIMITS`` (DetailTooLong), the email is valid (InvalidEmail) — all three are
+    InvalidDetails — and the phone (InvalidPhone). Side effects: none."""
+    cleaned = registration_details_tidy(**details)
+    if "full_name" in cleaned and not cleaned["full_name"]:
+        raise MissingName()
+    if any(len(cleaned[field]) > limit for field, limit in LIMITS.items() if field in cleaned):
+        raise DetailTooLong()
+    if "email" in cleaned:
+        try:
+            validate_email(cleaned["email"])
+        except ValidationError:
+            raise InvalidEmail() from None
+    if "phone" in cleaned:
+        cleaned["phone"] = normalize_phone(cleaned["phone"])
+    return cleaned
 
 
 def _expire_stale(*, event: Event, email: str, now: dt.datetime) -> None:
@@ -234,16 +261,16 @@ def registration_create(
     (sent after commit).
     """
     now = timezone.now()
-    full_name = _clean_text(full_name, "full_name")
-    if not full_name:
-        raise InvalidDetails()
-    email = _clean_email(email)
-    phone = normalize_phone(phone)
-    organization = _clean_text(organization, "organization")
-    title = _clean_text(title, "title")
-    needs = _clean_text(needs, "needs")
-    if language not in Language.values:
-        language = Language.VI
+    details = registration_details_clean(
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        organization=organization,
+        title=title,
+        language=language,
+        needs=needs,
+        share_with_exhibitors=share_with_exhibitors,
+    )
     if not consent:
         raise ConsentRequired()
     if category.event_id != event.pk:
@@ -263,19 +290,12 @@ def registration_create(
         elif not category.is_public and not skip_email_confirmation:
             raise CategoryNotAvailable()
 
-        _expire_stale(event=event, email=email, now=now)
+        _expire_stale(event=event, email=details["email"], now=now)
         registration = Registration(
             event=event,
             category=category,
-            full_name=full_name,
-            email=email,
-            phone=phone,
-            organization=organization,
-            title=title,
-            language=language,
-            needs=needs,
+            **details,
             consent_at=now,
-            share_with_exhibitors=share_with_exhibitors,
             created_by=created_by,
             created_at=now,
             status=Status.PENDING_EMAIL,
@@ -470,18 +490,7 @@ def registration_update(*, registration: Registration, by=None, **changes) -> Re
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    cleaned = {}
-    for field, value in changes.items():
-        if field == "phone":
-            cleaned[field] = normalize_phone(value)
-        elif field == "language":
-            cleaned[field] = value if value in Language.values else Language.VI
-        elif field == "share_with_exhibitors":
-            cleaned[field] = bool(value)
-        else:
-            cleaned[field] = _clean_text(value, field)
-    if "full_name" in cleaned and not cleaned["full_name"]:
-        raise InvalidDetails()
+    cleaned = registration_details_clean(**changes)
     with transaction.atomic():
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
         if locked.status not in LIVE_STATUSES:

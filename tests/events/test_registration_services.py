@@ -37,6 +37,7 @@ from events.services import (
     registration_update,
     registrations_expire_unconfirmed,
 )
+from events.services.invitations import invitation_import_preview
 from events.services.registration import CONFIRM_SALT
 from tests.events.registration_factories import make_category, make_event, person
 
@@ -385,6 +386,49 @@ def test_names_are_stored_in_nfc():
     assert registration.full_name == "Hoàng Minh Cường"
     assert unicodedata.is_normalized("NFC", registration.full_name)
     assert registration.search_key.startswith("hoang minh cuong")
+
+
+MESSY = {
+    "full_name": unicodedata.normalize("NFD", "  Hoàng \t Minh   Cường "),
+    "phone": " 0912.345.678 ",
+    "organization": " Viettel   Hải Phòng ",
+    "title": " Giám   đốc ",
+}
+TIDY = {
+    "full_name": "Hoàng Minh Cường",
+    "phone": "+84912345678",
+    "organization": "Viettel Hải Phòng",
+    "title": "Giám đốc",
+}
+
+
+def test_details_are_cleaned_alike_by_create_update_and_the_csv_import():
+    event = make_event()
+    category = make_category(event, name="Khách mời")
+    created = registration_create(event=event, category=category, email=" h@example.com ", **MESSY)
+    assert {field: getattr(created, field) for field in TIDY} == TIDY
+    assert created.email == "h@example.com"
+    other = create(event, category, 2)
+    updated = registration_update(registration=other, **MESSY)
+    assert {field: getattr(updated, field) for field in TIDY} == TIDY
+    csv = (
+        "full_name,email,phone,organization,title,category\n"
+        f"{MESSY['full_name']},k@example.com,{MESSY['phone']},{MESSY['organization']},"
+        f"{MESSY['title']},Khách mời\n"
+        ",empty@example.com,,,,Khách mời\n"
+        f"{MESSY['full_name']}{'A' * 120},long@example.com,,,,Khách mời\n"
+        f"{MESSY['full_name']},not-an-email,,{MESSY['organization']},,Khách mời\n"
+    )
+    rows = invitation_import_preview(event=event, content=csv.encode()).rows
+    assert [(row.action, row.reason_code) for row in rows] == [
+        ("create", ""),
+        ("reject", "missing_name"),
+        ("reject", "too_long"),
+        ("reject", "bad_email"),
+    ]
+    assert {field: getattr(rows[0], field) for field in TIDY} == TIDY
+    # A rejected row is reported with its details tidied too.
+    assert (rows[3].full_name, rows[3].organization) == ("Hoàng Minh Cường", "Viettel Hải Phòng")
 
 
 def test_reissue_gives_a_new_token(run_on_commit):
