@@ -49,7 +49,7 @@ from events.services.invitations import (
     invitation_import_apply,
     invitation_import_preview,
 )
-from events.services.registration import EDITABLE_FIELDS
+from events.services.registration import EDITABLE_FIELDS, TRANSITIONS
 
 MANAGE_PERMISSION = "events.change_registration"
 
@@ -181,25 +181,8 @@ ACTION_ICONS = {
     "resend": "mail",
     "reissue": "rotate",
 }
-ACTION_STATUSES = {
-    "approve": {RegistrationStatus.PENDING_APPROVAL},
-    "reject": {RegistrationStatus.PENDING_APPROVAL, RegistrationStatus.WAITLISTED},
-    "cancel": {
-        RegistrationStatus.PENDING_EMAIL,
-        RegistrationStatus.PENDING_APPROVAL,
-        RegistrationStatus.CONFIRMED,
-        RegistrationStatus.WAITLISTED,
-    },
-    "resend": {
-        RegistrationStatus.PENDING_EMAIL,
-        RegistrationStatus.PENDING_APPROVAL,
-        RegistrationStatus.CONFIRMED,
-        RegistrationStatus.WAITLISTED,
-        RegistrationStatus.CANCELLED,
-        RegistrationStatus.REJECTED,
-    },
-    "reissue": {RegistrationStatus.CONFIRMED},
-}
+#: Where each action's button shows: the statuses the service accepts.
+ACTION_STATUSES = {action: TRANSITIONS[action] for action in ACTIONS}
 
 
 def run_action(action: str, registrations, user) -> tuple[int, int]:

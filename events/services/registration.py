@@ -53,6 +53,27 @@ CONFIRM_SALT = "events.registration.confirm-email"
 LIMITS = {"full_name": 120, "email": 254, "organization": 200, "title": 200, "needs": 1000}
 
 
+#: The email each status gets when an organizer sends "the email that fits" again.
+RESEND_KINDS = {
+    Status.PENDING_EMAIL: Kind.CONFIRM_EMAIL,
+    Status.PENDING_APPROVAL: Kind.PENDING_APPROVAL,
+    Status.CONFIRMED: Kind.CONFIRMED,
+    Status.WAITLISTED: Kind.WAITLISTED,
+    Status.CANCELLED: Kind.CANCELLED,
+    Status.REJECTED: Kind.REJECTED,
+}
+#: The organizer's actions on a registration and the statuses each applies to: the services
+#: below refuse the others (InvalidTransition; cancelling what is no longer live changes nothing)
+#: and the admin offers an action only where it applies.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "approve": frozenset({Status.PENDING_APPROVAL}),
+    "reject": frozenset({Status.PENDING_APPROVAL, Status.WAITLISTED}),
+    "cancel": frozenset(LIVE_STATUSES),
+    "resend": frozenset(RESEND_KINDS),
+    "reissue": frozenset({Status.CONFIRMED}),
+}
+
+
 def _confirm_hours() -> int:
     return int(getattr(settings, "REGISTRATION_CONFIRM_HOURS", 48))
 
@@ -386,7 +407,7 @@ def registration_approve(*, registration: Registration, by=None) -> Registration
     with transaction.atomic():
         category = _lock_seats(registration.category_id)
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
-        if locked.status != Status.PENDING_APPROVAL:
+        if locked.status not in TRANSITIONS["approve"]:
             raise InvalidTransition()
         locked.approved_at = now
         locked.save(update_fields=["approved_at"])
@@ -402,7 +423,7 @@ def registration_reject(*, registration: Registration, by=None, reason: str = ""
     with transaction.atomic():
         _lock_seats(registration.category_id)
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
-        if locked.status not in (Status.PENDING_APPROVAL, Status.WAITLISTED):
+        if locked.status not in TRANSITIONS["reject"]:
             raise InvalidTransition()
         locked.status = Status.REJECTED
         locked.cancelled_at = timezone.now()
@@ -422,7 +443,7 @@ def registration_cancel(*, registration: Registration, by=None, reason: str = ""
     with transaction.atomic():
         category = _lock_seats(registration.category_id)
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
-        if locked.status not in LIVE_STATUSES:
+        if locked.status not in TRANSITIONS["cancel"]:
             return locked
         held_seat = locked.status == Status.CONFIRMED
         locked.status = Status.CANCELLED
@@ -455,17 +476,19 @@ def registration_promote_event_waitlist(*, event: Event) -> int:
 
 
 def registration_reissue_badge(*, registration: Registration, by=None) -> Registration:
-    """Give the registration a new badge token: the old QR stops working at once.
+    """Give the confirmed registration a new badge token: the old QR stops working at once.
 
-    Side effects: new token and badge time; the new badge is emailed if the seat is confirmed.
+    Raises InvalidTransition unless it is confirmed. Side effects: new token and badge time; the
+    new badge emailed.
     """
     with transaction.atomic():
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
+        if locked.status not in TRANSITIONS["reissue"]:
+            raise InvalidTransition()
         locked.token = new_badge_token()
         locked.badge_issued_at = timezone.now()
         locked.save(update_fields=["token", "badge_issued_at"])
-        if locked.status == Status.CONFIRMED:
-            registration_email_queue(registration=locked, kind=Kind.BADGE_REISSUED)
+        registration_email_queue(registration=locked, kind=Kind.BADGE_REISSUED)
     return locked
 
 
@@ -516,14 +539,7 @@ def registration_resend_email(*, registration: Registration, kind: str | None = 
     Side effects: an email queued. Confirmation links are only sent while pending_email.
     """
     if kind is None:
-        kind = {
-            Status.PENDING_EMAIL: Kind.CONFIRM_EMAIL,
-            Status.PENDING_APPROVAL: Kind.PENDING_APPROVAL,
-            Status.CONFIRMED: Kind.CONFIRMED,
-            Status.WAITLISTED: Kind.WAITLISTED,
-            Status.CANCELLED: Kind.CANCELLED,
-            Status.REJECTED: Kind.REJECTED,
-        }.get(registration.status)
+        kind = RESEND_KINDS.get(registration.status)
     if kind is None or (kind == Kind.CONFIRM_EMAIL and registration.status != Status.PENDING_EMAIL):
         raise InvalidTransition()
     with transaction.atomic():

@@ -13,8 +13,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from events.enums import RegistrationStatus as S
+from events.exceptions import InvalidTransition
 from events.models import BadgeBatch, Invitation, InvitationImport, Registration
 from events.services import registration_create
+from events.wagtail_admin import ACTION_STATUSES, ACTIONS
 from tests.events.registration_factories import (
     make_category,
     make_event,
@@ -177,6 +179,27 @@ def test_row_actions_approve_cancel_reissue_resend(
         ).status_code
         == 404
     )
+
+
+def test_the_admin_offers_each_action_exactly_where_its_service_accepts_it(event):
+    category = make_category(event, name="Đại biểu")
+    offered, accepted = set(), set()
+    for n, (status, action) in enumerate(
+        (status, action) for status in S.values for action in ACTIONS
+    ):
+        registration = register(event, category, f"Khách {n}", f"k{n}@example.com")
+        Registration.objects.filter(pk=registration.pk).update(status=status)
+        registration.refresh_from_db()
+        if status in ACTION_STATUSES[action]:
+            offered.add((status, action))
+        try:
+            result = ACTIONS[action][1](registration, None)
+        except InvalidTransition:
+            continue
+        if action != "cancel" or result.status != status:  # a cancel that is no change
+            accepted.add((status, action))
+    assert offered == accepted
+    assert ("confirmed", "reissue") in accepted and ("waitlisted", "reissue") not in accepted
 
 
 def test_bulk_approve_and_reject(client, organizer, event):
