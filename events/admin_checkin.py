@@ -24,6 +24,7 @@ from wagtail.permissions import register_permission_policy
 
 from events.models import CheckIn, CheckInList, Device, ScanLog
 from events.services import (
+    checkin_user_may_watch,
     device_create,
     device_pairing_url,
     device_revoke,
@@ -357,9 +358,7 @@ class CheckInMenuItem(MenuItem):
     """A link of the check-in menu, shown to those who may check guests in."""
 
     def is_shown(self, request):
-        return request.user.has_perm("events.view_checkin") or request.user.has_perm(
-            "events.add_checkin"
-        )
+        return checkin_user_may_watch(request.user)
 
 
 def arrivals_menu_item() -> MenuItem:

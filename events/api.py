@@ -16,8 +16,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
@@ -50,6 +48,7 @@ from events.services.checkin import (
     Scanner,
     checkin_annul,
     checkin_scan,
+    checkin_user_may_scan,
     checkin_walkin,
     device_authenticate,
     device_token_hash,
@@ -61,7 +60,6 @@ logger = logging.getLogger(__name__)
 #: A scan is a few dozen bytes; anything much larger is refused before it is read.
 MAX_BODY = 16 * 1024
 NONCE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
-STAFF_PERMISSION = "events.add_checkin"
 MAX_ID = 2**63 - 1
 KINDS = frozenset(CheckInKind.values)
 #: What Django's ``never_cache`` writes, as a constant: its date arithmetic and header parsing
@@ -92,21 +90,6 @@ def _csrf_failure(request: HttpRequest) -> str | None:
         return "unreadable body"
 
 
-def may_check_in(user) -> bool:
-    """Whether ``user`` holds ``events.add_checkin`` (directly or through a group): one query,
-    where ``user.has_perm`` would load all their permissions in two."""
-    if not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    app_label, codename = STAFF_PERMISSION.split(".")
-    return Permission.objects.filter(
-        Q(user=user) | Q(group__user=user),
-        content_type__app_label=app_label,
-        codename=codename,
-    ).exists()
-
-
 def authenticate(request: HttpRequest, *, defer_device: bool = False) -> Scanner | JsonResponse:
     """The scanner behind ``request``, or the 401/403 JSON answer. With ``defer_device`` a
     well-formed device token is not looked up here: the scan's own read checks it."""
@@ -127,7 +110,7 @@ def authenticate(request: HttpRequest, *, defer_device: bool = False) -> Scanner
         return error(
             "unauthorized", _("Sign in as staff or use a paired scanning device."), status=401
         )
-    if not may_check_in(user):
+    if not checkin_user_may_scan(user):
         return error("forbidden", _("Your account may not check guests in."), status=403)
     if request.method not in ("GET", "HEAD", "OPTIONS") and (reason := _csrf_failure(request)):
         return error("csrf_failed", _("The page has expired: reload it. (%s)") % reason, 403)

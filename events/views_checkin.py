@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 
 from django.conf import settings
@@ -16,20 +17,26 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from events.models import Event
 from events.selectors_checkin import event_arrivals
+from events.services.checkin import checkin_user_may_scan, checkin_user_may_watch
 
 CHART_HEIGHT = 160
 BAR_WIDTH = 18
 BAR_GAP = 6
 
 
-def _may_scan(user) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm("events.add_checkin")
+def _watchers_only(view):
+    """Let through only those who may watch the arrivals; send an anonymous visitor to the
+    login, refuse the others (403)."""
 
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not checkin_user_may_watch(request.user):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
 
-def _may_watch(user) -> bool:
-    return user.is_authenticated and (
-        user.has_perm("events.view_checkin") or user.has_perm("events.add_checkin")
-    )
+    return wrapped
 
 
 def _api_urls() -> dict:
@@ -52,7 +59,7 @@ def scanner(request):
     config = {
         "lang": get_language(),
         "api": _api_urls(),
-        "staff": _may_scan(request.user),
+        "staff": checkin_user_may_scan(request.user),
         "loginUrl": f"{settings.LOGIN_URL}?next={request.path}",
         "strings": {
             "ok": _("Welcome!"),
@@ -85,11 +92,8 @@ def pair(request):
     return render(request, "events/checkin/pair.html")
 
 
+@_watchers_only
 def arrivals_index(request):
-    if not _may_watch(request.user):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
     events = list(Event.objects.filter(checkin_lists__isnull=False).distinct())
     if len(events) == 1:
         return redirect("events:checkin_arrivals", event_id=events[0].pk)
@@ -120,12 +124,9 @@ def _chart(buckets: list[dict]) -> dict:
     }
 
 
+@_watchers_only
 def arrivals(request, event_id: int):
     """The live arrivals board: refreshes its figures every few seconds by itself."""
-    if not _may_watch(request.user):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
     event = get_object_or_404(Event, pk=event_id)
     stats = event_arrivals(event=event)
     every = request.GET.get("every", "")

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -53,6 +55,8 @@ __all__ = [
     "checkin_annul",
     "checkin_walkin",
     "checkin_list_upsert",
+    "checkin_user_may_scan",
+    "checkin_user_may_watch",
     "device_create",
     "device_pairing_url",
     "device_rotate_token",
@@ -94,6 +98,37 @@ class Scanner:
 
     def may_use(self, event_id: int) -> bool:
         return self.event_id is None or self.event_id == event_id
+
+
+#: Door staff: they may check guests in (the API with a session, the scanner page).
+CHECKIN_PERMISSION = "events.add_checkin"
+#: They may watch the arrivals and the logs, without checking anyone in.
+WATCH_PERMISSION = "events.view_checkin"
+
+
+def _holds(user, permission: str) -> bool:
+    """Whether the active ``user`` is a superuser or holds ``permission`` directly or through a
+    group: one query, where ``user.has_perm`` would load all their permissions in two."""
+    if not user.is_active:  # AnonymousUser too
+        return False
+    if user.is_superuser:
+        return True
+    app_label, codename = permission.split(".")
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user), content_type__app_label=app_label, codename=codename
+    ).exists()
+
+
+def checkin_user_may_scan(user) -> bool:
+    """Whether ``user`` (a User or AnonymousUser) may check guests in: the one answer of the API,
+    the scanner page and the check-in menu. Side effects: none."""
+    return _holds(user, CHECKIN_PERMISSION)
+
+
+def checkin_user_may_watch(user) -> bool:
+    """Whether ``user`` may watch the arrivals board and the check-in logs: door staff, or
+    whoever holds the view permission. Side effects: none."""
+    return checkin_user_may_scan(user) or _holds(user, WATCH_PERMISSION)
 
 
 def printable(value: Any, limit: int = 80) -> str:

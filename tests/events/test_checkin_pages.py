@@ -9,18 +9,24 @@ import subprocess
 
 import pytest
 import zxingcpp
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from pypdf import PdfReader
 
+from events.admin_checkin import arrivals_menu_item, scanner_menu_item
 from events.demo import load_event
 from events.demo_checkin import load_checkin
 from events.models import CheckIn, CheckInList, Device, Event, Registration
 from events.pdf import render_html_to_pdf
-from events.services import Scanner, checkin_scan
+from events.services import (
+    Scanner,
+    checkin_scan,
+    checkin_user_may_scan,
+    checkin_user_may_watch,
+)
 from events.services.checkin import device_authenticate
 from tests.events.checkin_factories import HCM, RegistrationFactory, door_scene
 
@@ -86,6 +92,42 @@ def test_scanner_page_knows_door_staff(client, scene):
     client.force_login(user)
     html = client.get("/checkin/").content.decode()
     assert '"staff": true' in html
+
+
+@pytest.mark.parametrize(
+    ("permissions", "through_group", "may_scan", "may_watch"),
+    [
+        ([], False, False, False),
+        (["view_checkin"], False, False, True),
+        (["add_checkin"], False, True, True),
+        (["add_checkin"], True, True, True),
+    ],
+)
+def test_the_api_the_pages_and_the_menu_agree_on_who_is_door_staff(
+    client, rf, scene, permissions, through_group, may_scan, may_watch
+):
+    user = User.objects.create_user("someone", password="x")
+    granted = Permission.objects.filter(codename__in=permissions)
+    if through_group:
+        group = Group.objects.create(name="Cửa")
+        group.permissions.set(granted)
+        user.groups.add(group)
+    else:
+        user.user_permissions.set(granted)
+    client.force_login(user)
+    api = client.get("/api/checkin/lists/")
+    assert (api.status_code == 200) is may_scan
+    html = client.get("/checkin/").content.decode()
+    assert (f'"staff": {str(may_scan).lower()}') in html
+    arrivals = client.get(f"/checkin/arrivals/{scene.event.pk}/")
+    assert arrivals.status_code == (200 if may_watch else 403)
+    request = rf.get("/admin/")
+    request.user = User.objects.get(pk=user.pk)
+    assert arrivals_menu_item().is_shown(request) is may_watch
+    assert scanner_menu_item().is_shown(request) is may_watch
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert not checkin_user_may_scan(User.objects.get(pk=user.pk))
+    assert not checkin_user_may_watch(User.objects.get(pk=user.pk))
 
 
 def test_pairing_page_keeps_the_token_out_of_the_server(client):
