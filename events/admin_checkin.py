@@ -22,8 +22,10 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from events.exceptions import CheckInListInvalid
 from events.models import CheckIn, CheckInList, Device, ScanLog
 from events.services import (
+    checkin_list_check,
     checkin_user_may_watch,
     device_create,
     device_pairing_url,
@@ -66,19 +68,15 @@ class CheckInListForm(forms.ModelForm):
         widgets = {"categories": forms.CheckboxSelectMultiple}
 
     def clean(self):
+        """The service's rule on categories; the opening hours are checked by the model's
+        constraint (``checkin_list_closes_after_opening``) when the form validates it."""
         data = super().clean()
         event, categories = data.get("event"), data.get("categories")
         if event and categories:
-            strangers = [c.name for c in categories if c.event_id != event.pk]
-            if strangers:
-                self.add_error(
-                    "categories",
-                    _("These categories belong to another event: %(names)s")
-                    % {"names": ", ".join(strangers)},
-                )
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("The list must close after it opens."))
+            try:
+                checkin_list_check(event=event, categories=categories)
+            except CheckInListInvalid as error:
+                self.add_error("categories", error.message)
         return data
 
 

@@ -71,6 +71,26 @@ class CheckInAlreadyAnnulled(CheckInError):
     http_status = 409
 
 
+class CheckInListInvalid(CheckInError):
+    code = "checkin_list_invalid"
+    message = _("This check-in list is not valid.")
+
+
+class CheckInListForeignCategories(CheckInListInvalid):
+    code = "categories_of_another_event"
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        super().__init__(
+            _("These categories belong to another event: %(names)s") % {"names": ", ".join(names)}
+        )
+
+
+class CheckInListClosesBeforeOpening(CheckInListInvalid):
+    code = "closes_before_opening"
+    message = _("The list must close after it opens.")
+
+
 class RegistrationClosed(EventsError):
     code = "registration_closed"
     message = _("Registration for this event is closed.")

@@ -86,6 +86,8 @@ class CheckInList(models.Model):
                 | models.Q(opens_at__isnull=True)
                 | models.Q(closes_at__gt=models.F("opens_at")),
                 name="checkin_list_closes_after_opening",
+                violation_error_code="closes_before_opening",
+                violation_error_message=_("The list must close after it opens."),
             ),
         ]
 

@@ -4,6 +4,7 @@ from .badges import badge_batch_build, badge_batch_create
 from .checkin import (
     Scanner,
     checkin_annul,
+    checkin_list_check,
     checkin_list_upsert,
     checkin_scan,
     checkin_user_may_scan,
@@ -36,6 +37,7 @@ from .registration import (
 __all__ = [
     "Scanner",
     "checkin_annul",
+    "checkin_list_check",
     "checkin_list_upsert",
     "checkin_scan",
     "checkin_user_may_scan",

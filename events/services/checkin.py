@@ -30,6 +30,8 @@ from events.exceptions import (
     CategoryNotAvailable,
     CheckInAlreadyAnnulled,
     CheckInForbidden,
+    CheckInListClosesBeforeOpening,
+    CheckInListForeignCategories,
     CheckInListNotFound,
     CheckInNotFound,
     DeviceUnauthorized,
@@ -54,6 +56,7 @@ __all__ = [
     "checkin_scan",
     "checkin_annul",
     "checkin_walkin",
+    "checkin_list_check",
     "checkin_list_upsert",
     "checkin_user_may_scan",
     "checkin_user_may_watch",
@@ -602,6 +605,14 @@ def checkin_annul(*, checkin_id: int, scanner: Scanner, reason: str, now=None) -
     return checkin
 
 
+def checkin_list_check(*, event: Event, categories) -> None:
+    """A list admits only categories of its own event. Raises CheckInListForeignCategories
+    (naming the others) otherwise. Side effects: none."""
+    strangers = [category.name for category in categories if category.event_id != event.pk]
+    if strangers:
+        raise CheckInListForeignCategories(strangers)
+
+
 @transaction.atomic
 def checkin_list_upsert(
     *,
@@ -615,18 +626,25 @@ def checkin_list_upsert(
     sort_order: int = 0,
 ) -> tuple[CheckInList, bool]:
     """Create the list ``name`` of ``event`` with these settings, or return the existing one
-    unchanged. Returns ``(list, created)``. Side effects: the row and its category links."""
-    checkin_list, created = CheckInList.objects.get_or_create(
-        event=event,
-        name=name,
-        defaults={
-            "allow_reentry": allow_reentry,
-            "opens_at": opens_at,
-            "closes_at": closes_at,
-            "gates": gates,
-            "sort_order": sort_order,
-        },
-    )
+    unchanged. Returns ``(list, created)``. Raises CheckInListForeignCategories (a category of
+    another event) or CheckInListClosesBeforeOpening, and then writes nothing.
+    Side effects: the row and its category links."""
+    checkin_list_check(event=event, categories=categories or [])
+    try:
+        with transaction.atomic():
+            checkin_list, created = CheckInList.objects.get_or_create(
+                event=event,
+                name=name,
+                defaults={
+                    "allow_reentry": allow_reentry,
+                    "opens_at": opens_at,
+                    "closes_at": closes_at,
+                    "gates": gates,
+                    "sort_order": sort_order,
+                },
+            )
+    except IntegrityError:  # checkin_list_closes_after_opening (the name is get_or_create's)
+        raise CheckInListClosesBeforeOpening() from None
     if created and categories:
         checkin_list.categories.set(categories)
     return checkin_list, created

@@ -283,6 +283,22 @@ def test_admin_list_form_refuses_another_events_category(client, scene, organize
     assert not CheckInList.objects.filter(name="VIP").exists()
 
 
+def test_admin_list_form_refuses_to_close_before_opening(client, scene, organizer):
+    response = client.post(
+        "/admin/checkin_lists/new/",
+        {
+            "event": scene.event.pk,
+            "name": "Ăn tối",
+            "opens_at": "2023-12-27 18:00",
+            "closes_at": "2023-12-27 17:00",
+            "sort_order": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "Giờ đóng phải sau giờ mở." in response.content.decode()
+    assert not CheckInList.objects.filter(name="Ăn tối").exists()
+
+
 def test_admin_logs_are_read_only_and_exportable(client, scene, organizer):
     scan(scene, scene.khoa, gate="Cổng 2")
     scan(scene, scene.cancelled)

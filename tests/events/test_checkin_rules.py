@@ -3,17 +3,20 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.exceptions import (
     CheckInAlreadyAnnulled,
     CheckInForbidden,
+    CheckInListClosesBeforeOpening,
+    CheckInListForeignCategories,
     CheckInListNotFound,
 )
-from events.models import CheckIn, ScanLog
+from events.models import CheckIn, CheckInList, ScanLog
 from events.services import (
     Scanner,
     checkin_annul,
+    checkin_list_upsert,
     checkin_scan,
     device_revoke,
     registration_reissue_badge,
@@ -289,3 +292,28 @@ def test_deleting_a_registration_takes_its_entries_and_keeps_the_failed_scans(sc
     assert CheckIn.objects.count() == 0
     log = ScanLog.objects.get()
     assert (log.result, log.registration) == ("already_checked_in", None)
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def test_list_upsert_refuses_another_events_category_and_writes_nothing(scene):
+    with pytest.raises(CheckInListForeignCategories) as refused, translation.override("vi"):
+        checkin_list_upsert(
+            event=scene.event, name="Khách VIP", categories=[scene.vip, scene.other_category]
+        )
+    assert refused.value.code == "categories_of_another_event"
+    with translation.override("vi"):
+        assert str(refused.value.message) == "Các loại đại biểu này thuộc sự kiện khác: Khách"
+    assert not CheckInList.objects.filter(name="Khách VIP").exists()
+
+
+def test_list_upsert_refuses_to_close_before_opening_and_writes_nothing(scene):
+    opens = dt.datetime(2023, 12, 27, 12, 0, tzinfo=HCM)
+    with pytest.raises(CheckInListClosesBeforeOpening):
+        checkin_list_upsert(
+            event=scene.event, name="Ăn tối", opens_at=opens, closes_at=opens, categories=[]
+        )
+    assert not CheckInList.objects.filter(name="Ăn tối").exists()
+    created, _new = checkin_list_upsert(event=scene.event, name="Ăn tối", categories=[scene.vip])
+    assert list(created.categories.all()) == [scene.vip]
