@@ -1,16 +1,19 @@
 """Twenty scanners, one badge, the same instant, against the live server on PostgreSQL: one ok,
 nineteen already_checked_in. The control drops the partial unique constraint and shows the race
-it closes: the read-then-insert of the scan alone lets the badge in several times."""
+it closes: the read-then-insert of the scan alone lets the badge in several times. Two undos of
+one check-in at the same instant: one undoes it, the other hears it already was; the control
+without the row lock lets both succeed."""
 
 import json
 import threading
 
 import pytest
 import requests
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from events.models import CheckIn
-from events.services import device_create
+from events.services import Scanner, checkin_scan, device_create
 from tests.events.checkin_factories import RegistrationFactory, door_scene
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -99,3 +102,56 @@ def test_control_without_the_constraint_the_badge_gets_in_several_times(live_ser
         CheckIn.objects.all().delete()
         with connection.schema_editor() as editor:
             editor.add_constraint(CheckIn, constraint)
+
+
+def checked_in(scene, guest) -> int:
+    scanner = Scanner(device_id=scene.device.pk, event_id=scene.event.pk)
+    answer = checkin_scan(scanner=scanner, list_id=scene.hall.pk, token=guest.token)
+    assert answer["status"] == "ok"
+    return answer["checkin"]
+
+
+def test_two_undos_of_one_checkin_at_once_undo_it_once(live_server):
+    scene = door_scene()
+    tokens = devices(scene, 2)
+    for attempt in range(5):  # five badges, each undone by two scanners at the same instant
+        guest = RegistrationFactory(category=scene.delegate, full_name=f"Khách {attempt}")
+        checkin_id = checked_in(scene, guest)
+        payloads = [{"checkin": checkin_id, "reason": f"Quét nhầm ({n})"} for n in range(2)]
+        answers = burst(f"{live_server.url}/api/checkin/annul/", tokens, payloads)
+        assert sorted(a["http"] for a in answers) == [200, 409]
+        assert outcomes(answers) == {"ok": 1, "already_annulled": 1}
+        (winner,) = [a for a in answers if a["status"] == "ok"]
+        undone = CheckIn.objects.get(pk=checkin_id)
+        assert undone.annul_reason == winner["annul_reason"]
+
+
+def test_control_without_the_lock_both_undos_succeed():
+    """The rule "undo it unless it is already undone" without the row lock, with the two undos
+    interleaved between the check and the write: both find it not undone and both "succeed"."""
+    scene = door_scene()
+    checkin_id = checked_in(scene, scene.khoa)
+    between = threading.Barrier(2)
+    answers: list[str] = []
+
+    def naive_annul(n: int) -> None:
+        try:
+            with transaction.atomic():
+                checkin = CheckIn.objects.get(pk=checkin_id)
+                between.wait()  # both have checked before either writes
+                if checkin.annulled_at is not None:
+                    answers.append("already_annulled")
+                    return
+                checkin.annulled_at = timezone.now()
+                checkin.annul_reason = f"Quét nhầm ({n})"
+                checkin.save(update_fields=["annulled_at", "annul_reason"])
+                answers.append("ok")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=naive_annul, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == ["ok", "ok"]  # two undos recorded, one overwritten: the lock prevents it
