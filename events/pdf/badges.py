@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -135,12 +136,19 @@ def qr_svg(token: str) -> str:
     return code.svg_inline(border=4, omitsize=True, dark="#000000", light=None)
 
 
+def badge_language(registration: Registration) -> str:
+    """The language a badge is printed in: its holder's, as stored with the registration, else
+    the event's (the site's default, Vietnamese). Never the language of whoever prints it."""
+    return registration.language or settings.LANGUAGE_CODE
+
+
 def badge_context(registration: Registration) -> dict:
     """What the badge template shows for ``registration``."""
     colour = registration.category.badge_colour
     colour = colour if HEX_COLOUR.match(colour or "") else DEFAULT_COLOUR
     return {
         "registration": registration,
+        "language": badge_language(registration),
         "event": registration.event,
         "category": registration.category,
         "name": fit_text(
@@ -175,7 +183,7 @@ def _render(template: str, context: dict, language: str, page: str) -> bytes:
     """Render with the badge styles parsed once per thread, WeasyPrint's lean user-agent
     stylesheet and fonts loaded once per thread: about half the time of a plain render."""
     with translation.override(language):
-        html = render_to_string(template, context)
+        html = render_to_string(template, {**context, "LANGUAGE_CODE": language})
     font_config = shared_font_config()
     stylesheets = [
         cached_stylesheet(_badge_css(), font_config),
@@ -206,8 +214,24 @@ def badge_pdf_response(registration: Registration) -> HttpResponse:
     return response
 
 
-def badge_sheets_render_pdf(*, registrations: list[Registration], language: str = "vi") -> bytes:
-    """A4 sheets, four A6 badges each (two by two), with cut marks. Side effects: none."""
-    contexts = [badge_context(registration) for registration in registrations]
-    sheets = [contexts[i : i + 4] for i in range(0, len(contexts), 4)]
+def badge_sheets_language(registrations: list[Registration]) -> str:
+    """The language of sheets of these badges as a document (their title, the PDF's language):
+    the one all the badges share, else the event's default."""
+    languages = {badge_language(registration) for registration in registrations}
+    return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
+
+
+def badge_sheets_render_pdf(
+    *, registrations: list[Registration], language: str | None = None
+) -> bytes:
+    """A4 sheets, four A6 badges each (two by two), with cut marks. Each badge is rendered in
+    its holder's language (``badge_language``); the sheets as a document in ``language``, by
+    default ``badge_sheets_language(registrations)``. Side effects: none."""
+    cards = []
+    for slot, registration in enumerate(registrations):
+        context = {"b": badge_context(registration), "slot": slot % 4}
+        with translation.override(context["b"]["language"]):
+            cards.append(render_to_string("pdf/badge_card.html", context))
+    sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)]
+    language = language or badge_sheets_language(registrations)
     return _render("pdf/badge_sheet.html", {"sheets": sheets}, language, A4_PAGE)

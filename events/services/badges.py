@@ -8,7 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, BadgeBatch, Event, Registration
@@ -63,13 +64,22 @@ def badge_sheets_build_pdf(
     *, registrations: list[Registration], progress: Callable[[int], None] | None = None
 ) -> bytes:
     """One PDF of A4 sheets for ``registrations``, rendered ``CHUNK`` badges at a time (memory
-    stays flat) and merged with pypdf. ``progress(done)`` is called after each chunk."""
-    from events.pdf.badges import badge_sheets_render_pdf
+    stays flat) and merged with pypdf. Each badge in its holder's language, the document in the
+    language of the whole batch (its title and language kept from the first chunk, which pypdf
+    would drop). ``progress(done)`` is called after each chunk."""
+    from events.pdf.badges import badge_sheets_language, badge_sheets_render_pdf
 
+    language = badge_sheets_language(registrations)
     writer = PdfWriter()
     for start in range(0, len(registrations), CHUNK):
         chunk = registrations[start : start + CHUNK]
-        writer.append(io.BytesIO(badge_sheets_render_pdf(registrations=chunk)))
+        reader = PdfReader(
+            io.BytesIO(badge_sheets_render_pdf(registrations=chunk, language=language))
+        )
+        if start == 0:
+            writer.add_metadata({"/Title": reader.metadata.title or ""})
+            writer.root_object[NameObject("/Lang")] = TextStringObject(language)
+        writer.append(reader)
         if progress is not None:
             progress(start + len(chunk))
     if not registrations:

@@ -7,10 +7,12 @@ import subprocess
 import unicodedata
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from events.pdf.badges import badge_render_pdf, badge_sheets_render_pdf, fit_text
 from events.services import registration_create, registration_reissue_badge
+from events.services.badges import badge_sheets_build_pdf
 from tests.events.registration_factories import (
     make_category,
     make_event,
@@ -160,3 +162,31 @@ def test_badge_file_names_are_safe_in_a_header_whatever_the_name():
     assert badge_filename(Registration(pk=8, full_name="张伟")) == "badge-8.pdf"
     header = content_disposition_header(False, badge_filename(odd))
     assert header == 'inline; filename="badge-le-ti-van-x-evil-1.pdf"'
+
+
+def pdf_language_and_title(pdf: bytes) -> tuple[str, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return str(reader.trailer["/Root"].get("/Lang")), reader.metadata.title
+
+
+def test_badges_are_printed_in_their_holders_language_whoever_prints_them(settings):
+    event = make_event()
+    category = make_category(event)
+    english = [
+        register(name, n, event=event, category=category, language="en")
+        for n, name in enumerate(["John Smith", "Nguyễn Văn Khoa"])
+    ]
+    vietnamese = register("Trần Thị Bích Ngọc", 3, event=event, category=category)
+    with translation.override("vi"):  # the organizer's admin, or the worker's default
+        assert pdf_language_and_title(badge_sheets_render_pdf(registrations=english)) == (
+            "en",
+            "Badges",
+        )
+        assert pdf_language_and_title(badge_render_pdf(registration=english[0]))[0] == "en"
+        batch = badge_sheets_build_pdf(registrations=english)  # the background task's PDF
+        assert pdf_language_and_title(batch) == ("en", "Badges")
+    with translation.override("en"):
+        mixed = badge_sheets_render_pdf(registrations=[*english, vietnamese])
+        assert pdf_language_and_title(mixed) == ("vi", "Thẻ")  # the event's default
+        assert pdf_language_and_title(badge_render_pdf(registration=vietnamese))[0] == "vi"
+    assert settings.LANGUAGE_CODE == "vi"
