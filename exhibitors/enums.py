@@ -56,6 +56,23 @@ class BoothState(models.TextChoices):
     BLOCKED = "blocked", _("Reserved")
 
 
+#: The state a booth shows while a live booking in this status holds it.
+BOOTH_STATE_OF_STATUS = {
+    BookingStatus.HELD: BoothState.HELD,
+    BookingStatus.REQUESTED: BoothState.REQUESTED,
+    BookingStatus.APPROVED: BoothState.BOOKED,
+}
+
+
+def booth_state_for(*, blocked: bool, live_status: str | None) -> BoothState:
+    """What the floor plan, the booth page, its JSON and the admin show for a booth: reserved
+    by the organizer, else the state of its live booking's status (``None``: no live booking,
+    available). The one place that maps a booking status to a booth state."""
+    if blocked:
+        return BoothState.BLOCKED
+    return BOOTH_STATE_OF_STATUS.get(live_status, BoothState.AVAILABLE)
+
+
 class BookingExtra(models.TextChoices):
     POWER = "power", _("Extra power (3 kW)")
     INTERNET = "internet", _("Dedicated internet line")

@@ -19,7 +19,6 @@ from exhibitors.enums import (
     BookingAction,
     BookingExtra,
     BookingStatus,
-    BoothState,
     BoothTier,
     MemberRole,
     Sector,
@@ -338,14 +337,6 @@ class BoothBooking(models.Model):
 
     def is_live(self, now=None) -> bool:
         return self.effective_status(now) in LIVE_BOOKING_STATUSES
-
-    @property
-    def booth_state(self) -> str:
-        return {
-            BookingStatus.HELD: BoothState.HELD,
-            BookingStatus.REQUESTED: BoothState.REQUESTED,
-            BookingStatus.APPROVED: BoothState.BOOKED,
-        }.get(self.status, BoothState.AVAILABLE)
 
 
 class BookingTransition(models.Model):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from exhibitors.enums import BookingStatus, BoothState
+from exhibitors.enums import BookingStatus, BoothState, booth_state_for
 from exhibitors.models import (
     Booth,
     BoothBooking,
@@ -126,11 +126,8 @@ class DirectoryEntry:
 
 
 def booth_state(booth: Booth, booking: BoothBooking | None) -> str:
-    if booth.blocked:
-        return BoothState.BLOCKED
-    if booking is None:
-        return BoothState.AVAILABLE
-    return booking.booth_state
+    """The state of ``booth`` whose live booking (or None) is ``booking``."""
+    return booth_state_for(blocked=booth.blocked, live_status=booking.status if booking else None)
 
 
 def exhibitor_for_user(user) -> Exhibitor | None:

@@ -15,7 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from exhibitors import admin_views, selectors
-from exhibitors.enums import BookingStatus, BoothState
+from exhibitors.enums import BookingStatus, booth_state_for
 from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
 from exhibitors.services.accounts import PROFILE_FIELDS
 from exhibitors.services.bookings import BOOTH_FIELDS, SETTINGS_FIELDS
@@ -160,13 +160,10 @@ class BookingViewSet(ModelViewSet):
 
 
 def _booth_state(booth) -> str:
-    if booth.blocked:
-        return BoothState.BLOCKED.label
-    return {
-        BookingStatus.HELD: BoothState.HELD.label,
-        BookingStatus.REQUESTED: BoothState.REQUESTED.label,
-        BookingStatus.APPROVED: BoothState.BOOKED.label,
-    }.get(getattr(booth, "live_status", None), BoothState.AVAILABLE.label)
+    """The state label of a booth of the list (annotated with its live booking's status)."""
+    return booth_state_for(
+        blocked=booth.blocked, live_status=getattr(booth, "live_status", None)
+    ).label
 
 
 class BoothIndexView(IndexView):
