@@ -15,7 +15,7 @@ from exhibitors.exceptions import (
     StaffQuotaReached,
 )
 from exhibitors.models import Booth, BoothBooking, BoothStaff
-from exhibitors.services.bookings import exhibition_settings_get
+from exhibitors.selectors import settings_for
 
 STAFF_CATEGORY_SLUG = "exhibitor-staff"
 
@@ -38,9 +38,13 @@ def staff_category_get(*, event: Event) -> AttendeeCategory:
 
 
 def staff_quota_for(*, booking: BoothBooking, booth: Booth | None = None) -> int:
-    """How many staff passes the booking's booth (or ``booth``) allows, by its tier."""
+    """How many staff passes the booking's booth (or ``booth``) allows, by its tier.
+
+    A read: without a rules row for the event it uses the defaults, and writes nothing (the
+    booking page calls it on GET; ``booth_hold`` creates the rules row when booking starts).
+    """
     booth = booth or booking.booth
-    return exhibition_settings_get(event=booking.event).staff_quota(booth.tier)
+    return settings_for(booking.event).staff_quota(booth.tier)
 
 
 def staff_add(

@@ -7,11 +7,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from exhibitors.enums import BookingStatus, MemberRole
 from exhibitors.exceptions import AlreadyExhibitor
-from exhibitors.models import BoothBooking, Exhibitor, ExhibitorMember
+from exhibitors.models import BoothBooking, ExhibitionSettings, Exhibitor, ExhibitorMember
 from exhibitors.services import (
     booking_approve,
     booking_request,
@@ -501,3 +503,24 @@ def test_signing_up_again_never_changes_the_first_password(
     assert (user.is_active, user.get_full_name()) == (True, "Phạm Thu Hà")
     assert user.check_password("the owner's passphrase")
     assert not user.check_password("a stranger's passphrase")
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+@pytest.mark.parametrize("status", ["held", "approved"])
+def test_booking_page_get_writes_nothing(client, event, booths, exhibitor, organizer, status):
+    """Even when the event's rules row is gone (an organizer deleted it in the admin), showing
+    a booking reads the default quota instead of creating the row."""
+    booking = booth_hold(event=event, booth=booths[0], exhibitor=exhibitor)
+    if status == "approved":
+        booking = booking_approve(booking=booking_request(booking=booking, **INVOICE), by=organizer)
+    ExhibitionSettings.objects.filter(event=event).delete()
+    client.force_login(user_of(exhibitor))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/exhibitor/bookings/{booking.pk}/")
+    assert response.status_code == 200
+    assert [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)] == []
+    assert ExhibitionSettings.objects.filter(event=event).count() == 0
+    if status == "approved":  # the default quota of a corner booth
+        assert "Đã dùng 0 trên 4 thẻ nhân viên." in response.content.decode()
