@@ -13,6 +13,20 @@ from exhibitors.images import MAX_LOGO_BYTES
 from exhibitors.validators import normalize_tax_code, validate_tax_code
 
 
+class TaxCodeField(forms.CharField):
+    """A tax code as people type it: spaces are dropped, then ``validate_tax_code`` checks it.
+    The public forms and the admin's booking form use this one field."""
+
+    default_validators = [validate_tax_code]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_tax_code(super().to_python(value))
+
+
 class SignupForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(label=_("Email"), max_length=150)
@@ -77,9 +91,8 @@ class LogoField(forms.FileField):
 
 class ExhibitorProfileForm(forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
-    tax_code = forms.CharField(
+    tax_code = TaxCodeField(
         label=_("Tax code"),
-        max_length=20,
         help_text=_("10 digits, or 10 digits, a dash and 3 digits for a branch."),
     )
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
@@ -106,11 +119,6 @@ class ExhibitorProfileForm(forms.Form):
         label=_("Language of emails"), choices=Language.choices, initial="vi"
     )
 
-    def clean_tax_code(self):
-        value = normalize_tax_code(self.cleaned_data["tax_code"])
-        validate_tax_code(value)
-        return value
-
     def profile_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "logo"}
 
@@ -125,7 +133,7 @@ class BookingRequestForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     invoice_company = forms.CharField(label=_("Invoice: company name"), max_length=200)
-    invoice_tax_code = forms.CharField(label=_("Invoice: tax code"), max_length=20)
+    invoice_tax_code = TaxCodeField(label=_("Invoice: tax code"))
     invoice_address = forms.CharField(label=_("Invoice: address"), max_length=300)
     invoice_email = forms.EmailField(label=_("Invoice: email"))
     notes = forms.CharField(
@@ -137,11 +145,6 @@ class BookingRequestForm(forms.Form):
     accept_tier = forms.BooleanField(
         label=_("I confirm the booth, its tier and its price."), required=True
     )
-
-    def clean_invoice_tax_code(self):
-        value = normalize_tax_code(self.cleaned_data["invoice_tax_code"])
-        validate_tax_code(value)
-        return value
 
 
 class CancelForm(forms.Form):

@@ -4,6 +4,7 @@ from django.db.models import Case, IntegerField, OuterRef, Subquery, When
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
@@ -16,6 +17,7 @@ from wagtail.permissions import register_permission_policy
 
 from exhibitors import admin_views, selectors
 from exhibitors.enums import BookingStatus, booth_state_for
+from exhibitors.forms import TaxCodeField
 from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
 from exhibitors.services.accounts import PROFILE_FIELDS
 from exhibitors.services.bookings import BOOTH_FIELDS, SETTINGS_FIELDS
@@ -148,6 +150,11 @@ class BookingViewSet(ModelViewSet):
         "notes",
     ]
     copy_view_enabled = False
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "invoice_tax_code":  # checked as the exhibitor's booking form does
+            return TaxCodeField(label=capfirst(db_field.verbose_name), **kwargs)
+        return super().formfield_for_dbfield(db_field, **kwargs)
 
     def get_urlpatterns(self):
         return [

@@ -10,6 +10,7 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from exhibitors.enums import BookingStatus
+from exhibitors.exceptions import InvalidTaxCode
 from exhibitors.models import Booth, BoothBooking
 from exhibitors.services import booking_request, booth_hold
 from tests.exhibitors.conftest import make_exhibitor, make_user
@@ -214,3 +215,29 @@ def test_staff_without_the_change_permission_cannot_decide(client, requested):
     assert response.status_code in (302, 403)
     requested.refresh_from_db()
     assert requested.status == BookingStatus.REQUESTED
+
+
+def test_admin_booking_edit_checks_the_invoice_tax_code(admin_client, requested):
+    url = f"/admin/exhibition/bookings/edit/{requested.pk}/"
+    form = {
+        "invoice_company": "Công ty Mới",
+        "invoice_tax_code": "0100109107",  # wrong check digit
+        "invoice_address": "1 Lạch Tray, Hải Phòng",
+        "invoice_email": "hoadon@example.com",
+        "notes": "",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"invoice_tax_code": [InvalidTaxCode.message]}
+    requested.refresh_from_db()
+    assert (requested.invoice_company, requested.invoice_tax_code) == (
+        "Công ty Cổ phần Dữ liệu Hải Phòng",
+        "0100109106",
+    )
+    response = admin_client.post(url, {**form, "invoice_tax_code": "0100109106 - 001"})
+    assert response.status_code == 302
+    requested.refresh_from_db()
+    assert (requested.invoice_company, requested.invoice_tax_code) == (
+        "Công ty Mới",
+        "0100109106-001",
+    )
