@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.views.generic import EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from events.models import Event
@@ -208,3 +209,18 @@ class BoothBlockView(ExhibitionAdminMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, _("Booth %(code)s is reserved.") % {"code": self.booth})
         return redirect("exhibition_booths:index")
+
+
+class BoothEditView(EditView):
+    """The booth's edit page: the form saves through ``booth_update``; its refusal (a booked
+    booth keeps its event, code, tier and price) becomes an error on the form, nothing saved."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ExhibitorsError as exc:
+            form.add_error(None, exc.message)
+            self.object.refresh_from_db()  # the form changed it in memory only
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)

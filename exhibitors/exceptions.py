@@ -55,6 +55,19 @@ class BoothHasBooking(ExhibitorsError):
     message = _("This booth has a live booking: cancel or move it first.")
 
 
+class BoothBooked(ExhibitorsError):
+    code = "booth_booked"
+    message = _(
+        "This booth has a live booking: its event, code, tier and price stay as the exhibitor "
+        "agreed. Cancel or move the booking first."
+    )
+
+
+class BoothEventFixed(ExhibitorsError):
+    code = "booth_event_fixed"
+    message = _("This booth has bookings for its event: it cannot move to another event.")
+
+
 class AlreadyExhibitor(ExhibitorsError):
     code = "already_exhibitor"
     message = _("Your account already belongs to a company.")

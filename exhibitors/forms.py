@@ -6,10 +6,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from events.enums import Language
 from exhibitors.enums import BookingExtra, Sector
 from exhibitors.images import MAX_LOGO_BYTES
+from exhibitors.models import Booth
+from exhibitors.services.bookings import BOOTH_FIELDS, booth_update
 from exhibitors.validators import normalize_tax_code, validate_tax_code
 
 
@@ -176,3 +179,19 @@ class MoveForm(forms.Form):
 
 class BlockForm(forms.Form):
     reason = forms.CharField(label=_("Reason, for example the sponsor"), max_length=200)
+
+
+class BoothAdminForm(WagtailAdminModelForm):
+    """The organizer's booth form. A change is saved through ``booth_update``, which refuses
+    (with a domain error that the edit view shows on the form) to change what a live booking
+    agreed to."""
+
+    class Meta:
+        model = Booth
+        fields = ["event", "code", *BOOTH_FIELDS]
+
+    def save(self, commit=True):
+        if self.instance._state.adding or not commit:
+            return super().save(commit)
+        fields = {name: self.cleaned_data[name] for name in self._meta.fields}
+        return booth_update(booth=self.instance, by=self.for_user, **fields)

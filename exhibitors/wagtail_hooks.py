@@ -17,10 +17,10 @@ from wagtail.permissions import register_permission_policy
 
 from exhibitors import admin_views, selectors
 from exhibitors.enums import BookingStatus, booth_state_for
-from exhibitors.forms import TaxCodeField
+from exhibitors.forms import BoothAdminForm, TaxCodeField
 from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
 from exhibitors.services.accounts import PROFILE_FIELDS
-from exhibitors.services.bookings import BOOTH_FIELDS, SETTINGS_FIELDS
+from exhibitors.services.bookings import SETTINGS_FIELDS
 from exhibitors.templatetags.exhibition_tags import format_vnd
 
 
@@ -236,8 +236,11 @@ class BoothViewSet(ModelViewSet):
         "blocked_reason",
     ]
     export_filename = "booths"
-    form_fields = ["event", "code", *BOOTH_FIELDS]
+    edit_view_class = admin_views.BoothEditView
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return BoothAdminForm
 
     def get_urlpatterns(self):
         return [

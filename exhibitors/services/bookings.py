@@ -18,6 +18,8 @@ from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingAction, BookingExtra,
 from exhibitors.exceptions import (
     BookingClosed,
     BoothBlocked,
+    BoothBooked,
+    BoothEventFixed,
     BoothHasBooking,
     BoothUnavailable,
     ExhibitorsError,
@@ -105,6 +107,44 @@ def booth_upsert(*, event: Event, code: str, **fields) -> tuple[Booth, bool]:
         raise ExhibitorsError(code="invalid")
     with transaction.atomic():
         return Booth.objects.get_or_create(event=event, code=code, defaults=fields)
+
+
+#: What the exhibitor agreed to: fixed while a live booking holds the booth (the staff quota
+#: follows the tier, the booking's price was the booth's).
+BOOKED_BOOTH_FIXED_FIELDS = ("event", "code", "tier", "price_vnd")
+
+
+def booth_update(*, booth: Booth, by=None, now: dt.datetime | None = None, **fields) -> Booth:
+    """Change booth ``booth``: its event, code or any of the ``BOOTH_FIELDS``.
+
+    Refuses, changing nothing: a change of the event, code, tier or price while a live booking
+    holds the booth (``BoothBooked``); a change of the event of a booth with any booking, live
+    or past (``BoothEventFixed``: a booking's event is its booth's event). A free booth, and the
+    zone, size, amenities and position of any booth, stay editable.
+    Side effects: locks the booth; expires its stale holds; validates and updates it.
+    """
+    unknown = set(fields) - {"event", "code", *BOOTH_FIELDS}
+    if unknown:
+        raise ExhibitorsError(code="invalid")
+    now = now or timezone.now()
+    with transaction.atomic():
+        booth = Booth.objects.select_for_update().get(pk=booth.pk)
+        if "event" in fields:
+            fields["event_id"] = getattr(fields.pop("event"), "pk", None)
+        changed = {
+            name.removesuffix("_id") for name, v in fields.items() if getattr(booth, name) != v
+        }
+        if changed & set(BOOKED_BOOTH_FIXED_FIELDS):
+            _expire_stale(BoothBooking.objects.filter(booth=booth), now=now)
+            if BoothBooking.objects.filter(booth=booth, status__in=LIVE_BOOKING_STATUSES).exists():
+                raise BoothBooked()
+        if "event" in changed and BoothBooking.objects.filter(booth=booth).exists():
+            raise BoothEventFixed()
+        for name, value in fields.items():
+            setattr(booth, name, value)
+        booth.full_clean()
+        booth.save()
+    return booth
 
 
 def _record(

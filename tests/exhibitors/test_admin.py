@@ -10,9 +10,9 @@ from django.core import mail
 from openpyxl import load_workbook
 
 from exhibitors.enums import BookingStatus
-from exhibitors.exceptions import InvalidTaxCode
 from exhibitors.models import Booth, BoothBooking
 from exhibitors.services import booking_request, booth_hold
+from exhibitors.services.bookings import BOOTH_FIELDS
 from tests.exhibitors.conftest import make_exhibitor, make_user
 from tests.exhibitors.test_bookings import INVOICE
 
@@ -228,7 +228,12 @@ def test_admin_booking_edit_checks_the_invoice_tax_code(admin_client, requested)
     }
     response = admin_client.post(url, form)
     assert response.status_code == 200
-    assert response.context["form"].errors == {"invoice_tax_code": [InvalidTaxCode.message]}
+    assert response.context["form"].errors == {
+        "invoice_tax_code": [
+            "Nhập mã số thuế hợp lệ: 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
+            "đối với chi nhánh."
+        ]
+    }
     requested.refresh_from_db()
     assert (requested.invoice_company, requested.invoice_tax_code) == (
         "Công ty Cổ phần Dữ liệu Hải Phòng",
@@ -241,3 +246,58 @@ def test_admin_booking_edit_checks_the_invoice_tax_code(admin_client, requested)
         "Công ty Mới",
         "0100109106-001",
     )
+
+
+def booth_form(booth, **changes) -> dict:
+    """The admin's booth form as it comes filled in, with ``changes``."""
+    form = {name: getattr(booth, name) for name in ["code", *BOOTH_FIELDS]}
+    form["event"] = booth.event_id
+    form.update(changes)
+    return {
+        name: ("on" if value is True else value)
+        for name, value in form.items()
+        if value is not False
+    }
+
+
+@pytest.mark.parametrize(
+    "change", [{"price_vnd": 9_000_000}, {"code": "A99"}], ids=["price", "code"]
+)
+def test_admin_cannot_change_the_price_or_code_of_a_booked_booth(
+    admin_client, requested, booths, change
+):
+    booth = booths[1]
+    url = f"/admin/exhibition/booths/edit/{booth.pk}/"
+    response = admin_client.post(url, booth_form(booth, **change))
+    assert response.status_code == 200
+    message = (
+        "Gian hàng này đang có người đặt: sự kiện, mã, hạng và giá của gian hàng được giữ "
+        "nguyên như đơn vị trưng bày đã đồng ý. Hãy hủy hoặc chuyển đặt chỗ đó trước."
+    )
+    assert response.context["form"].non_field_errors() == [message]
+    assert message in response.content.decode()
+    assert Booth.objects.get(pk=booth.pk).price_vnd == 12_000_000
+    assert Booth.objects.get(pk=booth.pk).code == "A02"
+
+
+def test_admin_edits_a_booked_booths_zone_and_a_free_booths_price(admin_client, requested, booths):
+    response = admin_client.post(
+        f"/admin/exhibition/booths/edit/{booths[1].pk}/", booth_form(booths[1], zone="Khu B")
+    )
+    assert response.status_code == 302
+    assert Booth.objects.get(pk=booths[1].pk).zone == "Khu B"
+    response = admin_client.post(
+        f"/admin/exhibition/booths/edit/{booths[2].pk}/",
+        booth_form(booths[2], price_vnd=9_000_000, code="A33"),
+    )
+    assert response.status_code == 302
+    assert (Booth.objects.get(pk=booths[2].pk).code, booths[2].price_vnd) == ("A33", 12_000_000)
+    assert Booth.objects.get(pk=booths[2].pk).price_vnd == 9_000_000
+
+
+def test_admin_creates_a_booth(admin_client, event, booths):
+    new = Booth(event=event, code="B01", price_vnd=20_000_000, plan_x=10, plan_y=200)
+    new.plan_w = new.plan_h = 30
+    response = admin_client.post("/admin/exhibition/booths/new/", booth_form(new))
+    assert response.status_code == 302
+    assert Booth.objects.get(event=event, code="B01").price_vnd == 20_000_000
