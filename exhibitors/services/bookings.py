@@ -4,6 +4,10 @@ Every function runs in one transaction and locks the scarce rows in a fixed orde
 then booths by id, then the booking), so that concurrent calls never deadlock. The database backs
 the rules: at most one live booking per booth (a partial unique constraint). Each change of a
 booking is recorded as a ``BookingTransition`` and emailed to the exhibitor after the commit.
+
+A booking's ``event`` is its booth's event. A CHECK constraint cannot look at another table, so
+the services keep it: ``booth_hold`` and ``booking_move`` compare the events on the locked booth
+row, and ``booth_update`` (which locks the same row) keeps a booth that has bookings in its event.
 """
 
 import datetime as dt
@@ -222,14 +226,15 @@ def booth_hold(
     backend, schedules the expiry of the hold.
     """
     now = now or timezone.now()
-    if booth.event_id != event.pk:
-        raise WrongEvent()
     with transaction.atomic():
         if lock:
             exhibitor = Exhibitor.objects.select_for_update().get(pk=exhibitor.pk)
             booth = Booth.objects.select_for_update().get(pk=booth.pk)
         else:
             booth = Booth.objects.get(pk=booth.pk)
+        # Checked on the locked row: ``booth_update`` cannot move it to another event meanwhile.
+        if booth.event_id != event.pk:
+            raise WrongEvent()
         event_settings = exhibition_settings_get(event=event)
         _check_open(event_settings, now)
         if booth.blocked:
@@ -430,13 +435,13 @@ def booking_move(
     from exhibitors.services.staff import staff_quota_for
 
     now = now or timezone.now()
-    if to_booth.event_id != booking.event_id:
-        raise WrongEvent()
     with transaction.atomic():
         booth_ids = sorted({booking.booth_id, to_booth.pk})
         booths = {b.pk: b for b in Booth.objects.select_for_update().filter(pk__in=booth_ids)}
         to_booth = booths[to_booth.pk]
         booking = _lock_booking(booking)
+        if to_booth.event_id != booking.event_id:  # on the locked rows, as in ``booth_hold``
+            raise WrongEvent()
         if not booking.is_live(now):
             raise InvalidTransition()
         if to_booth.pk == booking.booth_id:

@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 
 from exhibitors.enums import BookingStatus
-from exhibitors.exceptions import BoothBooked, BoothEventFixed
-from exhibitors.models import Booth
+from exhibitors.exceptions import BoothBooked, BoothEventFixed, WrongEvent
+from exhibitors.models import Booth, BoothBooking
 from exhibitors.services import (
     booking_approve,
     booking_cancel,
+    booking_move,
     booking_request,
     booth_hold,
     booth_update,
@@ -89,3 +90,24 @@ def test_booth_with_past_bookings_stays_in_its_event(event, booths, exhibitor, o
         booth_update(booth=booths[1], by=organizer, event=other)
     assert Booth.objects.get(pk=booths[1].pk).event == event
     assert booth_update(booth=booths[2], by=organizer, event=other).event == other
+
+
+def test_hold_checks_the_event_of_the_booth_as_it_is_now(event, booths, exhibitor, organizer):
+    """The caller's booth may be stale: its event is checked on the locked row."""
+    other = make_event("other-expo", "Other")
+    stale = Booth.objects.get(pk=booths[1].pk)
+    booth_update(booth=booths[1], by=organizer, event=other)
+    with pytest.raises(WrongEvent):
+        booth_hold(event=event, booth=stale, exhibitor=exhibitor)
+    assert BoothBooking.objects.count() == 0
+
+
+def test_move_checks_the_event_of_the_new_booth_as_it_is_now(event, booths, exhibitor, organizer):
+    other = make_event("other-expo", "Other")
+    booking = booked(event, booths[1], exhibitor, organizer, "requested")
+    stale = Booth.objects.get(pk=booths[2].pk)
+    booth_update(booth=booths[2], by=organizer, event=other)
+    with pytest.raises(WrongEvent):
+        booking_move(booking=booking, to_booth=stale, by=organizer)
+    booking.refresh_from_db()
+    assert (booking.booth_id, booking.event_id) == (booths[1].pk, event.pk)
