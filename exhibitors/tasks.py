@@ -22,7 +22,12 @@ def _send(*, template: str, context: dict, to: list[str], language: str) -> None
 
 @task()
 def send_booking_email(transition_id: int) -> None:
-    """Email the exhibitor (contact and members) about one step of its booking, in its language."""
+    """Email the exhibitor (contact and members) about one step of its booking, in its language.
+
+    The task may run long after the step (a task worker that is behind), when the booking has
+    moved on: the email states the step's own booth and status (the transition's), not the
+    booking's status of the moment.
+    """
     transition = (
         BookingTransition.objects.select_related(
             "booking__exhibitor", "booking__event", "from_booth", "to_booth", "by"

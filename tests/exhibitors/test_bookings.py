@@ -98,6 +98,23 @@ def test_emails_go_out_in_the_exhibitor_language(
     assert "/en/exhibitor/bookings/" in mail.outbox[2].body
 
 
+def test_each_email_states_the_status_of_its_own_step(
+    event, booths, other_exhibitor, organizer, django_capture_on_commit_callbacks
+):
+    """The email task runs after the commit, with a task worker maybe much later, when the
+    booking may have moved on: each email states what its step did, not today's status."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        booking = hold(event, booths[1], other_exhibitor)
+        booking = booking_request(booking=booking, **INVOICE)
+        booking_approve(booking=booking, by=organizer)
+        assert mail.outbox == []  # the three emails go out once the booking is approved
+    assert len(callbacks) == 3
+    statuses = [
+        line for m in mail.outbox for line in m.body.splitlines() if line.startswith("Status:")
+    ]
+    assert statuses == ["Status: Held", "Status: Requested", "Status: Approved"]
+
+
 def test_emails_wait_for_the_commit(event, booths, exhibitor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         hold(event, booths[1], exhibitor)
