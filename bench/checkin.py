@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/checkin.py
 
-Prints scans per second and p50/p95/p99 latency for 1, 8 and 32 concurrent clients (each client
-scans the next badge as soon as it has its answer), the SQL queries of one scan, and the p95 of
-the accent-blind search over 10,000 registrations.
+Prints scans per second, p50/p95/p99 latency and the server's CPU time per scan (gunicorn, and
+the PostgreSQL backends) for 1, 8 and 32 concurrent clients (each client scans the next badge as
+soon as it has its answer), the SQL queries of one scan, and the p95 of the accent-blind search
+over 10,000 registrations.
 
 The server runs with the project's own ``gunicorn.conf.py`` (threaded workers, keep-alive), as
 in production; each client keeps its connection alive, as a phone's browser does. Every level
@@ -368,9 +369,9 @@ def main() -> None:
     try:
         # Warm-up: every worker thread opens its database connection and prepares its statements.
         asyncio.run(run_level(32, list_id, device_token, [badges.pop() for _ in range(1000)]))
-        columns = ("clients", "scans", "scans/s", "p50 ms", "p95 ms", "p99 ms")
+        columns = ("clients", "scans", "scans/s", "p50 ms", "p95 ms", "p99 ms", "app ms", "db ms")
         print(" ".join(f"{name:>8}" for name in columns), " answers")
-        cpu_per_scan = []
+        cores = os.cpu_count() or 1
         for clients, hall in zip(LEVELS, halls[1:], strict=True):
             analyze()
             batch = badges[:]
@@ -380,20 +381,15 @@ def main() -> None:
             used = {"app": 0.0, "db": 0.0}
             for key, seconds in after.items():
                 used[key[0]] += seconds - before.get(key, 0.0)
-            cpu_per_scan.append(
-                (1000 * used["app"] / len(latencies), 1000 * used["db"] / len(latencies))
-            )
+            app, db = (1000 * used[side] / len(latencies) for side in ("app", "db"))
             p50, p95, p99 = (1000 * percentile(latencies, p) for p in (50, 95, 99))
             print(
                 f"{clients:>8} {len(latencies):>8} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}"
-                f"  {statuses}"
+                f" {app:>8.2f} {db:>8.2f}  {statuses}"
             )
-        app = statistics.median(a for a, _db in cpu_per_scan)
-        db = statistics.median(d for _app, d in cpu_per_scan)
-        cores = os.cpu_count() or 1
         print(
-            f"server CPU per scan: gunicorn {app:.2f} ms + PostgreSQL {db:.2f} ms"
-            f" -> at most {1000 * cores / (app + db):.0f} scans/s on {cores} otherwise idle cores"
+            f"app ms, db ms: server CPU per scan (gunicorn; PostgreSQL). At the last level:"
+            f" at most {1000 * cores / (app + db):.0f} scans/s on {cores} otherwise idle cores"
         )
         with open("/proc/loadavg") as loadavg:
             print(f"load average during the run: {loadavg.read().split()[0]} on {cores} cores")
