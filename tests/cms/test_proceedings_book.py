@@ -158,3 +158,14 @@ def test_book_report_lists_what_is_missing(book):
     assert ("speaker_no_bio", "Đặng Quốc Bảo") in codes
     assert report["glyphs"] == []
     assert report["refused_urls"] == []
+
+
+def test_book_index_of_speakers_follows_the_given_names(book):
+    """Vietnamese names are indexed by the given name (the last word): Bảo, Cường, Khoa,
+    whatever order the speakers were created in (Khoa, Cường, Bảo)."""
+    texts = book["texts"]
+    index_page = _page_of(texts, "Chỉ mục diễn giả", start=_page_of(texts, "Mục lục"))
+    index = " ".join(texts[index_page - 1 :])
+    names = ["Đặng Quốc Bảo", "Hoàng Minh Cường", "Nguyễn Văn Khoa"]
+    positions = [index.index(name) for name in names]
+    assert positions == sorted(positions), dict(zip(names, positions, strict=True))
