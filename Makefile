@@ -33,7 +33,7 @@ migrate: setup
 
 demo: migrate
 	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_organizer
+	$(PY) manage.py ensure_organizer --admin-url http://$(HOST):$(PORT)/admin/
 
 # Serve the demo forum on http://$(HOST):$(PORT) with the task worker; Ctrl-C stops both.
 run: demo

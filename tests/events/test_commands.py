@@ -18,3 +18,11 @@ def test_ensure_organizer_prints_a_login_that_opens_the_admin(
     again = io.StringIO()
     call_command("ensure_organizer", stdout=again)
     assert f"{username} / {password}" in again.getvalue()  # printed again, not changed
+    assert "(http://127.0.0.1:8000/admin/)" in again.getvalue()
+
+
+def test_ensure_organizer_prints_the_admin_where_it_is_served(demo_forum, settings, tmp_path):
+    settings.BASE_DIR = tmp_path
+    out = io.StringIO()
+    call_command("ensure_organizer", admin_url="http://127.0.0.1:8010/admin/", stdout=out)
+    assert out.getvalue().rstrip().endswith("(http://127.0.0.1:8010/admin/)")

@@ -15,8 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--username", default="organizer")
         parser.add_argument("--email", default="organizer@example.com")
+        parser.add_argument(
+            "--admin-url",
+            default="http://127.0.0.1:8000/admin/",
+            help="Where the admin is served, printed with the login (make run passes its own).",
+        )
 
-    def handle(self, *args, username, email, **options):
+    def handle(self, *args, username, email, admin_url, **options):
         password_file = Path(settings.BASE_DIR) / "var" / "organizer-password.txt"
         User = get_user_model()
         user = User.objects.filter(username=username).first()
@@ -30,6 +35,4 @@ class Command(BaseCommand):
             password_file.parent.mkdir(exist_ok=True)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
-        self.stdout.write(
-            f"Organizer login: {username} / {password}  (http://127.0.0.1:8000/admin/)"
-        )
+        self.stdout.write(f"Organizer login: {username} / {password}  ({admin_url})")
