@@ -364,6 +364,9 @@ class BookingTransition(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    #: The booking's price after this step (a move changes it): the step's email states it,
+    #: whenever the task worker sends it. Empty on steps recorded before it was kept.
+    price_vnd = models.PositiveBigIntegerField(_("price (VND)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking transition")

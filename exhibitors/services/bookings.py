@@ -174,6 +174,7 @@ def _record(
         by=by if getattr(by, "pk", None) else None,
         at=now,
         reason=reason,
+        price_vnd=booking.price_vnd,
     )
     transaction.on_commit(lambda: send_booking_email.enqueue(transition.pk))
     return transition

@@ -115,6 +115,24 @@ def test_each_email_states_the_status_of_its_own_step(
     assert statuses == ["Status: Held", "Status: Requested", "Status: Approved"]
 
 
+def test_each_email_states_the_price_of_its_own_step(
+    event, booths, other_exhibitor, organizer, django_capture_on_commit_callbacks
+):
+    """A move changes the price: an email sent after it (a task worker behind) still states the
+    price its own step had."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_approve(
+            booking=booking_request(booking=hold(event, booths[1], other_exhibitor), **INVOICE),
+            by=organizer,
+        )
+        booking_move(booking=booking, to_booth=booths[0], by=organizer)
+        assert mail.outbox == []
+    prices = [
+        line for m in mail.outbox for line in m.body.splitlines() if line.startswith("Price:")
+    ]
+    assert prices == ["Price: 12,000,000 ₫"] * 3 + ["Price: 15,000,000 ₫"]
+
+
 def test_emails_wait_for_the_commit(event, booths, exhibitor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         hold(event, booths[1], exhibitor)
