@@ -332,6 +332,20 @@ def test_invitation_import_refuses_an_unreadable_file(client, organizer, event):
     assert "full_name" in " ".join(response.context["form"].errors["file"])
 
 
+def test_invitation_import_refuses_a_file_of_more_than_2000_guests(client, organizer, event):
+    """An import runs within the request: a longer list is refused up front, nothing written."""
+    rows = [f"Khách {n},khach{n}@example.com" for n in range(2001)]
+    upload = io.BytesIO("\n".join(["full_name,email", *rows]).encode())
+    upload.name = "long.csv"
+    response = client.post(reverse("events_invitation_import"), {"event": event.pk, "file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Tệp có hơn 2.000 khách: hãy chia thành nhiều tệp."
+    ]
+    assert not Registration.objects.exists()
+    assert not InvitationImport.objects.exists()
+
+
 def test_badge_sheets_for_a_category_are_built_with_progress_and_downloadable(
     client, organizer, event, tmp_path, django_capture_on_commit_callbacks, settings
 ):
