@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
@@ -145,8 +146,8 @@ def scanner_lists(*, event_id: int | None) -> list[dict]:
 # --- Statistics -------------------------------------------------------------------------------
 
 
-def _bucket(moment: dt.datetime) -> dt.datetime:
-    local = timezone.localtime(moment)
+def _bucket(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    local = moment.astimezone(zone)
     minute = local.minute - local.minute % BUCKET_MINUTES
     return local.replace(minute=minute, second=0, microsecond=0)
 
@@ -163,12 +164,10 @@ def arrivals_per_bucket(first_entries: list[dt.datetime], *, event: Event, now=N
     if not chosen:
         last_day = timezone.localdate(max(first_entries))
         chosen = [m for m in first_entries if timezone.localdate(m) == last_day]
-    counts: dict[dt.datetime, int] = {}
-    for moment in chosen:
-        key = _bucket(moment)
-        counts[key] = counts.get(key, 0) + 1
+    zone = timezone.get_current_timezone()  # once: it is a thread-local lookup each time
+    counts = collections.Counter(_bucket(moment, zone) for moment in chosen)
     start, end = min(counts), max(counts)
-    now_bucket = _bucket(now)
+    now_bucket = _bucket(now, zone)
     if end < now_bucket <= end + dt.timedelta(hours=2):
         end = now_bucket  # live: the axis runs up to now
     start = max(start, end - dt.timedelta(hours=24))  # never more than a day of bars
@@ -293,7 +292,8 @@ def event_arrivals(*, event: Event, now=None) -> dict:
         for checkin in CheckIn.objects.filter(
             checkin_list__event_id=event.pk, annulled_at__isnull=True
         )
-        .select_related("registration", "checkin_list")
+        # Fetched for the ten rows only (joined, every check-in of the day was joined first).
+        .prefetch_related("registration", "checkin_list")
         .order_by("-created_at", "-id")[:10]
     ]
     return {

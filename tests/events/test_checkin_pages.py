@@ -186,7 +186,9 @@ def test_arrivals_board_queries_do_not_grow_with_guests_or_lists(
     client.get(url)  # warm the session and permission caches
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    assert len(few.captured_queries) <= 13  # session, user, then the figures: fixed
+    # Session, user, then the figures; the ten latest check-ins fetch their guests and lists
+    # apart (two small queries, rather than joining every check-in of the day first).
+    assert len(few.captured_queries) <= 15
     for n in range(12):
         guest = RegistrationFactory(category=scene.press, full_name=f"Khách mời {n}")
         scan(scene, guest)
