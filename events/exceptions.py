@@ -29,6 +29,12 @@ class BadCheckInRequest(CheckInError):
     message = _("The request is malformed.")
 
 
+class NonceUsedElsewhere(CheckInError):
+    code = "nonce_used"
+    message = _("This nonce was already used for another request: send a new one.")
+    http_status = 409
+
+
 class DeviceUnauthorized(CheckInError):
     code = "unauthorized"
     message = _("This device is unknown or has been revoked.")

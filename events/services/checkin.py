@@ -35,6 +35,7 @@ from events.exceptions import (
     CheckInListNotFound,
     CheckInNotFound,
     DeviceUnauthorized,
+    NonceUsedElsewhere,
 )
 from events.models import (
     AttendeeCategory,
@@ -734,7 +735,8 @@ def checkin_walkin(
     approval).
 
     Raises ``CheckInListNotFound``, ``CheckInForbidden``, ``CategoryNotAvailable`` (a category of
-    another event) and the errors of ``registration_create`` (already registered, bad details).
+    another event), ``NonceUsedElsewhere`` (the nonce was spent on a scan of no known badge)
+    and the errors of ``registration_create`` (already registered, bad details).
     The same ``nonce`` from the same scanner answers the first walk-in's check-in again.
     Side effects: those of ``registration_create`` (the row, the badge email after commit) and of
     ``checkin_scan``.
@@ -745,8 +747,12 @@ def checkin_walkin(
     if not scanner.may_use(checkin_list.event_id):
         raise CheckInForbidden()
     if nonce and (answer := _stored_answer(f"{scanner.key}:{nonce}")) is not None:
-        # The same walk-in sent again (a retry after a lost answer): its first answer.
-        registration = Registration.objects.get(pk=answer["registration"]["id"])
+        # The same walk-in sent again (a retry after a lost answer): its first answer. A nonce
+        # first spent on a scan of no known badge (or on a guest since deleted) is no walk-in.
+        registration_id = (answer.get("registration") or {}).get("id")
+        registration = Registration.objects.filter(pk=registration_id).first()
+        if registration is None:
+            raise NonceUsedElsewhere()
         return registration, answer
     category = AttendeeCategory.objects.filter(pk=category_id).first()
     if category is None:

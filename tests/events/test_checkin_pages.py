@@ -392,6 +392,24 @@ def test_a_walkin_sent_again_with_its_nonce_gets_its_first_answer(client, scene)
     assert other_nonce.json()["reason"] == "already_registered"
 
 
+def test_a_walkin_with_the_nonce_of_an_invalid_scan_is_refused_not_a_500(client, scene):
+    """Scans and walk-ins share a scanner's nonces: one first spent on an unknown badge holds
+    no guest to answer with."""
+    scan = client.post(
+        "/api/checkin/",
+        json.dumps({"token": "NOT-A-BADGE-0000000000", "list": scene.hall.pk, "nonce": "n-7"}),
+        content_type="application/json",
+        headers={"authorization": f"Bearer {scene.token}"},
+    )
+    assert scan.json()["reason"] == "invalid"
+    again = walkin(client, scene, full_name="Lê Văn Mới", email="moi@example.com", nonce="n-7")
+    assert (again.status_code, again.json()["reason"]) == (409, "nonce_used")
+    assert again.json()["message"] == (
+        "Mã nonce này đã được dùng cho một yêu cầu khác: hãy gửi mã mới."
+    )
+    assert not Registration.objects.filter(email="moi@example.com").exists()
+
+
 def test_walkin_errors_are_json_and_change_nothing(client, scene):
     same = walkin(client, scene, full_name="Người Trùng", email=scene.khoa.email)
     assert (same.status_code, same.json()["reason"]) == (400, "already_registered")
