@@ -60,10 +60,13 @@ SEND_LEASE = dt.timedelta(minutes=5)
 def _claim(email_id: int, now: dt.datetime) -> bool:
     """Take the email for one attempt: one conditional UPDATE, so that two senders never both
     send it, and no transaction (on SQLite, no write lock) is held while the mail server is
-    slow. A claim left behind by a dead worker lapses after ``SEND_LEASE``."""
+    slow. A claim left behind by a dead worker lapses after ``SEND_LEASE``, counted from the
+    claim itself (a sweep's ``now`` may be minutes old by its 500th email)."""
     claimable = Q(status=Status.PENDING) | Q(status=Status.SENDING, next_attempt_at__lte=now)
     claimed = RegistrationEmail.objects.filter(claimable, pk=email_id).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + SEND_LEASE
+        status=Status.SENDING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=timezone.now() + SEND_LEASE,
     )
     return claimed == 1
 
@@ -102,7 +105,18 @@ def registration_email_send(*, email_id: int, now: dt.datetime | None = None) ->
         email.status = Status.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
-    email.save(update_fields=["last_error", "status", "next_attempt_at", "sent_at"])
+    # Only while the claim is still this sender's: after a lapsed lease another sender may have
+    # claimed the email again (one attempt more), and its outcome is the one that counts.
+    recorded = RegistrationEmail.objects.filter(
+        pk=email.pk, status=Status.SENDING, attempts=email.attempts
+    ).update(
+        last_error=email.last_error,
+        status=email.status,
+        next_attempt_at=email.next_attempt_at,
+        sent_at=email.sent_at,
+    )
+    if not recorded:
+        return RegistrationEmail.objects.filter(pk=email_id).values_list("status", flat=True)[0]
     if retry_at is not None:
         _enqueue(email_id, run_after=retry_at)
     return email.status

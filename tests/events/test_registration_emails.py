@@ -144,3 +144,37 @@ def test_a_claim_left_by_a_dead_worker_lapses(settings):
     assert registration_emails_send_due(now=now + dt.timedelta(minutes=6)) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
+
+
+class LapsedLeaseBackend(LocmemBackend):
+    """A mail server so slow that the sender's lease lapses: meanwhile another sender claims the
+    email and sends it; then the first sender's connection breaks."""
+
+    email_id: int = 0
+    calls = 0
+    answers: list[str] = []
+
+    def send_messages(self, messages):
+        LapsedLeaseBackend.calls += 1
+        if LapsedLeaseBackend.calls == 1:
+            later = timezone.now() + dt.timedelta(minutes=10)
+            LapsedLeaseBackend.answers.append(
+                registration_email_send(email_id=LapsedLeaseBackend.email_id, now=later)
+            )
+            raise ConnectionResetError("connection reset by the mail server")
+        return super().send_messages(messages)
+
+
+def test_a_sender_whose_lease_lapsed_does_not_undo_the_next_senders_outcome(settings):
+    settings.EMAIL_BACKEND = "tests.events.test_registration_emails.LapsedLeaseBackend"
+    event = make_event()
+    registration = registration_create(event=event, category=make_category(event), **person(1))
+    email = RegistrationEmail.objects.get(registration=registration)
+    LapsedLeaseBackend.email_id, LapsedLeaseBackend.calls = email.pk, 0
+    LapsedLeaseBackend.answers = []
+    assert registration_email_send(email_id=email.pk) == "sent"  # what the row says now
+    assert LapsedLeaseBackend.answers == ["sent"]
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == ("sent", 2, "")
+    assert len(mail.outbox) == 1
+    assert registration_emails_send_due(now=timezone.now() + dt.timedelta(days=1)) == 0
