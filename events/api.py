@@ -35,7 +35,7 @@ from events.exceptions import (
     EventsError,
 )
 from events.models import CheckInList, Event, Registration
-from events.pdf.badges import badge_render_pdf
+from events.pdf.badges import badge_pdf_response
 from events.selectors_checkin import (
     checkin_list_stats,
     checkin_search,
@@ -386,6 +386,4 @@ def badge(request, scanner: Scanner, data: None, registration_id: int) -> HttpRe
         raise BadgeNotFound()
     if not scanner.may_use(registration.event_id):
         raise CheckInForbidden()
-    response = HttpResponse(badge_render_pdf(registration=registration), "application/pdf")
-    response["Content-Disposition"] = f'inline; filename="badge-{registration.pk}.pdf"'
-    return response
+    return badge_pdf_response(registration)

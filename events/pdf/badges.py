@@ -195,7 +195,7 @@ def _render(template: str, context: dict, language: str, page: str) -> bytes:
 def badge_render_pdf(*, registration: Registration) -> bytes:
     """One A6 badge as PDF bytes. Side effects: none."""
     context = {"badges": [badge_context(registration)]}
-    return _render("pdf/badge.html", context, registration.language, A6_PAGE)
+    return _render("pdf/badge.html", context, badge_language(registration), A6_PAGE)
 
 
 def badge_filename(registration: Registration) -> str:

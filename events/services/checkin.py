@@ -606,12 +606,16 @@ def checkin_annul(*, checkin_id: int, scanner: Scanner, reason: str, now=None) -
     return checkin
 
 
-def checkin_list_check(*, event: Event, categories) -> None:
-    """A list admits only categories of its own event. Raises CheckInListForeignCategories
-    (naming the others) otherwise. Side effects: none."""
+def checkin_list_check(*, event: Event, categories, opens_at=None, closes_at=None) -> None:
+    """A list admits only categories of its own event, and closes after it opens. Raises
+    CheckInListForeignCategories (naming the others) or CheckInListClosesBeforeOpening (the
+    database's constraint ``checkin_list_closes_after_opening`` holds it too). Side effects:
+    none."""
     strangers = [category.name for category in categories if category.event_id != event.pk]
     if strangers:
         raise CheckInListForeignCategories(strangers)
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise CheckInListClosesBeforeOpening()
 
 
 @transaction.atomic
@@ -630,22 +634,20 @@ def checkin_list_upsert(
     unchanged. Returns ``(list, created)``. Raises CheckInListForeignCategories (a category of
     another event) or CheckInListClosesBeforeOpening, and then writes nothing.
     Side effects: the row and its category links."""
-    checkin_list_check(event=event, categories=categories or [])
-    try:
-        with transaction.atomic():
-            checkin_list, created = CheckInList.objects.get_or_create(
-                event=event,
-                name=name,
-                defaults={
-                    "allow_reentry": allow_reentry,
-                    "opens_at": opens_at,
-                    "closes_at": closes_at,
-                    "gates": gates,
-                    "sort_order": sort_order,
-                },
-            )
-    except IntegrityError:  # checkin_list_closes_after_opening (the name is get_or_create's)
-        raise CheckInListClosesBeforeOpening() from None
+    checkin_list_check(
+        event=event, categories=categories or [], opens_at=opens_at, closes_at=closes_at
+    )
+    checkin_list, created = CheckInList.objects.get_or_create(
+        event=event,
+        name=name,
+        defaults={
+            "allow_reentry": allow_reentry,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "gates": gates,
+            "sort_order": sort_order,
+        },
+    )
     if created and categories:
         checkin_list.categories.set(categories)
     return checkin_list, created

@@ -360,6 +360,8 @@ def test_walkin_registers_checks_in_and_prints_a_real_badge(client, scene):
     auth = {"authorization": f"Bearer {scene.token}"}
     pdf = client.get(body["registration"]["badge_url"], headers=auth)
     assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == 'inline; filename="badge-vu-thi-anh-tuyet.pdf"'
+    assert "no-store" in pdf["Cache-Control"]  # the badge carries the QR secret
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
