@@ -484,5 +484,6 @@ def test_a_badge_batch_prints_confirmed_seats_only(settings, tmp_path, event):
     assert badge_batch_build(batch_id=batch.pk) == "done"
     batch.refresh_from_db()
     pdf = batch.file.read()
-    waiting.refresh_from_db()  # promoted to the freed seat, but not chosen for this batch
+    waiting.refresh_from_db()
+    assert waiting.status == S.CONFIRMED  # promoted to the freed seat, but not in this batch
     assert pdf_qr_tokens(pdf, tmp_path) == [seated[0].token]
