@@ -8,9 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.models import SessionPage, richtext_to_text
-from events.ics import build_calendar, local_time, location, uid
-
-__all__ = ["build_calendar", "session_event"]
+from events.ics import local_time, location, uid
 
 
 def _absolute(url: str, request=None) -> str:

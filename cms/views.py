@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from cms import selectors
-from cms.calendar import build_calendar, session_event
+from cms.calendar import session_event
 from cms.models import AgendaPage, SessionPage, Speaker, SpeakerIndexPage
+from events.ics import build_calendar
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
