@@ -110,17 +110,22 @@ CHECKIN_PERMISSION = "events.add_checkin"
 WATCH_PERMISSION = "events.view_checkin"
 
 
-def _holds(user, permission: str) -> bool:
-    """Whether the active ``user`` is a superuser or holds ``permission`` directly or through a
-    group: one query, where ``user.has_perm`` would load all their permissions in two."""
+def _holds(user, *permissions: str) -> bool:
+    """Whether the active ``user`` is a superuser or holds one of ``permissions`` directly or
+    through a group. Where the user's permissions are loaded already (the admin loads them for
+    its menus), read from them; else one query, where ``user.has_perm`` would load them all in
+    two (the API with a staff session)."""
     if not user.is_active:  # AnonymousUser too
         return False
     if user.is_superuser:
         return True
-    app_label, codename = permission.split(".")
-    return Permission.objects.filter(
-        Q(user=user) | Q(group__user=user), content_type__app_label=app_label, codename=codename
-    ).exists()
+    if hasattr(user, "_perm_cache"):  # filled by ModelBackend.get_all_permissions
+        return any(user.has_perm(permission) for permission in permissions)
+    wanted = Q()
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(Q(user=user) | Q(group__user=user), wanted).exists()
 
 
 def checkin_user_may_scan(user) -> bool:
@@ -132,7 +137,7 @@ def checkin_user_may_scan(user) -> bool:
 def checkin_user_may_watch(user) -> bool:
     """Whether ``user`` may watch the arrivals board and the check-in logs: door staff, or
     whoever holds the view permission. Side effects: none."""
-    return checkin_user_may_scan(user) or _holds(user, WATCH_PERMISSION)
+    return _holds(user, CHECKIN_PERMISSION, WATCH_PERMISSION)
 
 
 def printable(value: Any, limit: int = 80) -> str:

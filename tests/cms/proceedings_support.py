@@ -141,9 +141,7 @@ def make_forum(
 
     khoa = speaker("Nguyễn Văn Khoa", "Chủ tịch", "VINASA", photo=images)
     cuong = speaker("Hoàng Minh Cường", "Phó Chủ tịch", "UBND TP Hải Phòng", photo=images)
-    bao = speaker(
-        "Vũ Quốc Bảo", "Giám đốc", "Sở Thông tin và Truyền thông", photo=False, bio=False
-    )
+    bao = speaker("Vũ Quốc Bảo", "Giám đốc", "Sở Thông tin và Truyền thông", photo=False, bio=False)
     figure = wagtail_image("trung-bay", size=(1600, 1000)) if images else None
     sentence_nfd = unicodedata.normalize("NFD", SENTENCE)
     article = [
