@@ -129,13 +129,20 @@ def _promote(category: AttendeeCategory, *, now: dt.datetime) -> int:
     event = category.event
     if event.capacity is None:
         scope, event_free = Registration.objects.filter(category=category), None
+        own_free = _free_seats(category)
+        if own_free == 0:
+            return 0
+        # Only the category's own waitlist, and only as many as its free seats.
+        limit = own_free
     else:
         scope = Registration.objects.filter(event_id=event.pk)
         confirmed = scope.filter(status=Status.CONFIRMED).count()
         event_free = max(event.capacity - confirmed, 0)
         if event_free == 0:
             return 0
-    waiting = list(_locked(scope.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "id")))
+        limit = None  # guests of full categories are passed over: the rest of the list counts
+    queue = _locked(scope.filter(status=Status.WAITLISTED).order_by("waitlisted_at", "id"))
+    waiting = list(queue[:limit] if limit is not None else queue)
     categories = {category.pk: category}
     category_free: dict[int, int | None] = {}
     promoted = 0
