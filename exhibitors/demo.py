@@ -156,9 +156,10 @@ def _exhibitor(name, tax_code, sector, colour, website, vi, en) -> Exhibitor:
     User = get_user_model()
     user = User.objects.filter(username=email).first()
     if user is None:
-        user = exhibitor_signup(email=email, password=secrets.token_urlsafe(16), full_name=name)
+        password = secrets.token_urlsafe(16)
+        user = exhibitor_signup(email=email, password=password, full_name=name)
         uidb64, token = verification_link_parts(user)
-        user = exhibitor_verify_email(uidb64=uidb64, token=token)
+        user = exhibitor_verify_email(uidb64=uidb64, token=token, password=password)
     member = ExhibitorMember.objects.filter(user=user).select_related("exhibitor").first()
     if member:
         return member.exhibitor

@@ -83,6 +83,14 @@ class InvalidLink(ExhibitorsError):
     message = _("This link is invalid or has expired.")
 
 
+class WrongPassword(ExhibitorsError):
+    code = "wrong_password"
+    message = _(
+        "This is not the password you chose at sign-up. If you signed up more than once, use "
+        "the link of the latest email and the password of that sign-up."
+    )
+
+
 class InvalidLogo(ExhibitorsError):
     code = "invalid_logo"
     message = _("The logo must be a PNG, JPEG or WebP image.")

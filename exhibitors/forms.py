@@ -50,6 +50,16 @@ class SignupForm(forms.Form):
         return cleaned
 
 
+class VerifyEmailForm(forms.Form):
+    """The emailed link asks for the sign-up password before it switches the account on."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class ExhibitorLoginForm(AuthenticationForm):
     """Log in with the email address; says so when the address is not confirmed yet."""
 

@@ -27,6 +27,7 @@ from exhibitors.forms import (
     InviteMemberForm,
     SignupForm,
     StaffForm,
+    VerifyEmailForm,
 )
 from exhibitors.models import Booth, BoothBooking, BoothStaff, ExhibitorInvitation
 from exhibitors.services.staff import staff_quota_for
@@ -219,12 +220,25 @@ def signup(request):
     return render(request, "exhibitors/signup.html", {"form": form})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def verify_email(request, uidb64, token):
+    """GET changes nothing: it asks for the sign-up password; POST with it switches the account
+    on (so the address owner cannot switch on an account a stranger opened with it)."""
     try:
-        user = services.exhibitor_verify_email(uidb64=uidb64, token=token)
+        services.verification_link_user(uidb64=uidb64, token=token)
     except ExhibitorsError as exc:
         return render(request, "exhibitors/message.html", {"message": exc.message}, status=400)
+    form = VerifyEmailForm(request.POST or None)
+    user = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.exhibitor_verify_email(
+                uidb64=uidb64, token=token, password=form.cleaned_data["password"]
+            )
+        except ExhibitorsError as exc:
+            form.add_error("password", exc.message)
+    if user is None:
+        return render(request, "exhibitors/verify_email.html", {"form": form})
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Your email address is confirmed. Now describe your company."))
     return redirect("exhibitors:company")

@@ -8,6 +8,7 @@ from .accounts import (
     exhibitor_signup,
     exhibitor_update,
     exhibitor_verify_email,
+    verification_link_user,
 )
 from .bookings import (
     booking_approve,
@@ -53,4 +54,5 @@ __all__ = [
     "staff_category_get",
     "staff_quota_for",
     "staff_remove",
+    "verification_link_user",
 ]

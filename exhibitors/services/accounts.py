@@ -19,6 +19,7 @@ from exhibitors.exceptions import (
     InvalidTaxCode,
     NotAllowed,
     TaxCodeTaken,
+    WrongPassword,
 )
 from exhibitors.images import logo_process
 from exhibitors.models import Exhibitor, ExhibitorInvitation, ExhibitorMember
@@ -46,12 +47,12 @@ def verification_link_parts(user) -> tuple[str, str]:
 def exhibitor_signup(*, email: str, password: str, full_name: str = "", language: str = "vi"):
     """Create an exhibitor's login (inactive until the email is confirmed).
 
-    The username is the email in lower case. An existing unconfirmed account only gets a new
-    link: its password and name stay as they were (else anyone could sign up again with the
-    owner's address, and the owner's click on the link would switch on the stranger's password;
-    an owner who forgot the first password resets it once the address is confirmed). A
-    confirmed account is refused (``EmailTaken``).
-    Side effects: inserts the user; on commit emails the confirmation link.
+    The username is the email in lower case. The newest sign-up of an unconfirmed address wins:
+    it sets its own password and name, which kills the links sent before (the token covers the
+    password hash). The link only switches the account on together with that password
+    (``exhibitor_verify_email``), so the address owner can never switch on an account a stranger
+    opened with the owner's address. A confirmed account is refused (``EmailTaken``).
+    Side effects: inserts or updates the user; on commit emails the confirmation link.
     """
     from exhibitors.tasks import send_verification_email
 
@@ -64,33 +65,50 @@ def exhibitor_signup(*, email: str, password: str, full_name: str = "", language
             user = User.objects.filter(username__iexact=email).first()
         if user is not None and (user.is_active or user.last_login):
             raise EmailTaken()
-        if user is None:
+        is_new = user is None
+        if is_new:
             user = User(username=email, email=email, is_active=False)
-            user.first_name, user.last_name = (first, last) if first else (last, "")
-            user.set_password(password)
+        user.first_name, user.last_name = (first, last) if first else (last, "")
+        user.set_password(password)
+        if is_new:
             try:
                 with transaction.atomic():
                     user.save()
             except IntegrityError as exc:
                 raise EmailTaken() from exc
+        else:
+            user.save(update_fields=["first_name", "last_name", "password"])
         lang = language if language in ("vi", "en") else "vi"
         transaction.on_commit(lambda: send_verification_email.enqueue(user.pk, lang))
     return user
 
 
-def exhibitor_verify_email(*, uidb64: str, token: str):
-    """Turn the account on from the emailed link. Refuses a wrong or used link (``InvalidLink``).
-
-    Side effects: sets ``is_active``.
-    """
+def verification_link_user(*, uidb64: str, token: str, lock: bool = False):
+    """The user a still valid confirmation link names; ``InvalidLink`` for a wrong or used
+    link. Changes nothing (``lock``: the row stays locked until the transaction ends)."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (ValueError, TypeError, OverflowError, UnicodeDecodeError) as exc:
         raise InvalidLink() from exc
+    users = User.objects.select_for_update() if lock else User.objects
+    user = users.filter(pk=pk).first()
+    if user is None or not email_verification_token.check_token(user, token):
+        raise InvalidLink()
+    return user
+
+
+def exhibitor_verify_email(*, uidb64: str, token: str, password: str):
+    """Turn the account on from the emailed link and the password chosen at sign-up.
+
+    Refuses a wrong or used link (``InvalidLink``) and another password (``WrongPassword``:
+    nothing changes, the link still works). Asking for the password means only the person who
+    signed up can switch the account on, never the address owner clicking a stranger's link.
+    Side effects: sets ``is_active``.
+    """
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=pk).first()
-        if user is None or not email_verification_token.check_token(user, token):
-            raise InvalidLink()
+        user = verification_link_user(uidb64=uidb64, token=token, lock=True)
+        if not user.check_password(password or ""):
+            raise WrongPassword()
         user.is_active = True
         user.save(update_fields=["is_active"])
     return user

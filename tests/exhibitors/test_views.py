@@ -160,10 +160,25 @@ def test_signup_verify_then_company_profile(client, event, django_capture_on_com
     link = re.search(r"http://127\.0\.0\.1:8000(/exhibitor/verify/\S+/)", message.body).group(1)
 
     response = client.get(link)
+    assert response.status_code == 200
+    assert "nhập mật khẩu bạn đã chọn khi đăng ký" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_active is False  # a GET changes nothing
+
+    response = client.post(link, {"password": "not the passphrase"})
+    assert response.status_code == 200
+    assert "Mật khẩu không khớp với mật khẩu bạn đã chọn khi đăng ký." in (
+        response.content.decode()
+    )
+    user.refresh_from_db()
+    assert user.is_active is False  # nothing changed, the link still works
+
+    response = client.post(link, {"password": "a long enough passphrase"})
     assert (response.status_code, response["Location"]) == (302, "/exhibitor/company/")
     user.refresh_from_db()
     assert user.is_active is True
     assert client.get(link).status_code == 400  # used once
+    assert client.post(link, {"password": "a long enough passphrase"}).status_code == 400
 
     response = client.post(
         "/exhibitor/company/",
@@ -485,24 +500,44 @@ def test_second_company_for_the_same_user_is_refused(client, exhibitor):
     assert Exhibitor.objects.count() == 1
 
 
-def test_signing_up_again_never_changes_the_first_password(
+def test_a_stranger_who_signed_up_first_with_the_address_never_gets_the_account(
     client, db, django_capture_on_commit_callbacks
 ):
-    """Someone else signing up with an unconfirmed address only sends the owner a new link."""
-    form = {"full_name": "Phạm Thu Hà", "email": "ha@example.com", "language": "vi"}
+    """The newest sign-up sets the password, and the link asks for it: the address owner never
+    switches on an account with the stranger's password."""
+    form = {"email": "ha@example.com", "language": "vi"}
+    link_in = re.compile(r"http://127\.0\.0\.1:8000(/exhibitor/verify/\S+/)")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/exhibitor/signup/", {**form, "password": "the owner's passphrase"})
         client.post(
             "/exhibitor/signup/",
             {**form, "full_name": "Kẻ Lạ", "password": "a stranger's passphrase"},
         )
+    stranger_link = link_in.search(mail.outbox[-1].body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/exhibitor/signup/",
+            {**form, "full_name": "Phạm Thu Hà", "password": "the owner's passphrase"},
+        )
     assert len(mail.outbox) == 2
-    link = re.search(r"http://127\.0\.0\.1:8000(/exhibitor/verify/\S+/)", mail.outbox[-1].body)
-    assert client.get(link.group(1)).status_code == 302
+    owner_link = link_in.search(mail.outbox[-1].body).group(1)
     user = get_user_model().objects.get(email="ha@example.com")
+
+    assert client.get(owner_link).status_code == 200  # a GET of the link changes nothing
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert client.post(stranger_link, {"password": "a stranger's passphrase"}).status_code == 400
+    response = client.post(owner_link, {"password": "a stranger's passphrase"})
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.is_active is False
+
+    response = client.post(owner_link, {"password": "the owner's passphrase"})
+    assert (response.status_code, response["Location"]) == (302, "/exhibitor/company/")
+    user.refresh_from_db()
     assert (user.is_active, user.get_full_name()) == (True, "Phạm Thu Hà")
-    assert user.check_password("the owner's passphrase")
-    assert not user.check_password("a stranger's passphrase")
+    client.logout()
+    assert client.login(username="ha@example.com", password="a stranger's passphrase") is False
+    assert client.login(username="ha@example.com", password="the owner's passphrase") is True
 
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
