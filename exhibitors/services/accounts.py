@@ -280,12 +280,13 @@ def exhibitor_remove_member(*, member: ExhibitorMember, by) -> None:
 
     Side effects: deletes the membership (the user keeps their login).
     """
-    _ensure_may_manage(member.exhibitor_id, by)
     with transaction.atomic():
         # The company's row is the lock: two owners removing each other at once are served one
-        # after the other, and the second sees a single owner left. (FOR UPDATE on the owners
-        # themselves would be dropped by Django from the COUNT.)
+        # after the other, and the second is checked (still an owner? a single owner left?)
+        # after the first's change. (FOR UPDATE on the owners themselves would be dropped by
+        # Django from the COUNT.)
         Exhibitor.objects.select_for_update().filter(pk=member.exhibitor_id).first()
+        _ensure_may_manage(member.exhibitor_id, by)
         owners = ExhibitorMember.objects.filter(
             exhibitor_id=member.exhibitor_id, role=MemberRole.OWNER
         )

@@ -168,7 +168,8 @@ def test_control_without_the_exhibitor_lock_the_limit_is_exceeded():
 
 
 def test_two_owners_removing_each_other_at_once_leave_one_owner():
-    """The company's row lock serialises the two removals: the second sees one owner left."""
+    """The company's row lock serialises the two removals: the second, checked after the
+    first, is no owner any more."""
     from exhibitors.enums import MemberRole
     from exhibitors.exceptions import NotAllowed
     from exhibitors.models import ExhibitorMember
