@@ -21,13 +21,22 @@ class TaxCodeField(forms.CharField):
     The public forms and the admin's booking form use this one field."""
 
     default_validators = [validate_tax_code]
+    typed_length = 20  # what the browser lets people type: "0100109106 - 001" has spaces
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("max_length", self.typed_length)
         super().__init__(**kwargs)
 
     def to_python(self, value):
         return normalize_tax_code(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        """``max_length`` checks the code without its spaces (the model's 14 in the admin): the
+        input still takes the spaces people type."""
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["maxlength"] = str(max(int(attrs["maxlength"]), self.typed_length))
+        return attrs
 
 
 class SignupForm(forms.Form):

@@ -4,7 +4,6 @@ from django.db.models import Case, IntegerField, OuterRef, Subquery, When
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.menus import MenuItem
@@ -153,7 +152,7 @@ class BookingViewSet(ModelViewSet):
 
     def formfield_for_dbfield(self, db_field, **kwargs):
         if db_field.name == "invoice_tax_code":  # checked as the exhibitor's booking form does
-            return TaxCodeField(label=capfirst(db_field.verbose_name), **kwargs)
+            return db_field.formfield(form_class=TaxCodeField, **kwargs)
         return super().formfield_for_dbfield(db_field, **kwargs)
 
     def get_urlpatterns(self):

@@ -226,6 +226,9 @@ def test_admin_booking_edit_checks_the_invoice_tax_code(admin_client, requested)
         "invoice_email": "hoadon@example.com",
         "notes": "",
     }
+    field = admin_client.get(url).context["form"].fields["invoice_tax_code"]
+    # The model's rules (optional, 14 characters without the spaces people may type):
+    assert (field.required, field.max_length, field.widget.attrs["maxlength"]) == (False, 14, "20")
     response = admin_client.post(url, form)
     assert response.status_code == 200
     assert response.context["form"].errors == {
