@@ -138,10 +138,8 @@ def booth_update(*, booth: Booth, by=None, now: dt.datetime | None = None, **fie
         changed = {
             name.removesuffix("_id") for name, v in fields.items() if getattr(booth, name) != v
         }
-        if changed & set(BOOKED_BOOTH_FIXED_FIELDS):
-            _expire_stale(BoothBooking.objects.filter(booth=booth), now=now)
-            if BoothBooking.objects.filter(booth=booth, status__in=LIVE_BOOKING_STATUSES).exists():
-                raise BoothBooked()
+        if changed & set(BOOKED_BOOTH_FIXED_FIELDS) and _booth_is_taken(booth, now=now):
+            raise BoothBooked()
         if "event" in changed and BoothBooking.objects.filter(booth=booth).exists():
             raise BoothEventFixed()
         for name, value in fields.items():
@@ -192,6 +190,12 @@ def _expire_stale(bookings, *, now: dt.datetime) -> int:
     return count
 
 
+def _booth_is_taken(booth: Booth, *, now: dt.datetime) -> bool:
+    """Whether ``booth`` has a live booking, once its stale holds are expired."""
+    _expire_stale(BoothBooking.objects.filter(booth=booth), now=now)
+    return BoothBooking.objects.filter(booth=booth, status__in=LIVE_BOOKING_STATUSES).exists()
+
+
 def _check_open(event_settings: ExhibitionSettings, now: dt.datetime) -> None:
     if not event_settings.is_open(now):
         raise BookingClosed()
@@ -240,8 +244,7 @@ def booth_hold(
         _check_open(event_settings, now)
         if booth.blocked:
             raise BoothBlocked()
-        _expire_stale(BoothBooking.objects.filter(booth=booth), now=now)
-        if BoothBooking.objects.filter(booth=booth, status__in=LIVE_BOOKING_STATUSES).exists():
+        if _booth_is_taken(booth, now=now):
             raise BoothUnavailable()
         live = BoothBooking.objects.filter(exhibitor=exhibitor, event=event).live(now).count()
         if live >= event_settings.max_booths_per_exhibitor:
@@ -449,8 +452,7 @@ def booking_move(
             raise BoothUnavailable()
         if to_booth.blocked:
             raise BoothBlocked()
-        _expire_stale(BoothBooking.objects.filter(booth=to_booth), now=now)
-        if BoothBooking.objects.filter(booth=to_booth, status__in=LIVE_BOOKING_STATUSES).exists():
+        if _booth_is_taken(to_booth, now=now):
             raise BoothUnavailable()
         if booking.staff.filter(status="active").count() > staff_quota_for(
             booking=booking, booth=to_booth
@@ -485,8 +487,7 @@ def booth_block(*, booth: Booth, by, reason: str = "", now: dt.datetime | None =
     now = now or timezone.now()
     with transaction.atomic():
         booth = Booth.objects.select_for_update().get(pk=booth.pk)
-        _expire_stale(BoothBooking.objects.filter(booth=booth), now=now)
-        if BoothBooking.objects.filter(booth=booth, status__in=LIVE_BOOKING_STATUSES).exists():
+        if _booth_is_taken(booth, now=now):
             raise BoothHasBooking()
         booth.blocked = True
         booth.blocked_reason = (reason or "").strip()[:200]
