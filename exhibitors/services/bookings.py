@@ -118,7 +118,7 @@ def booth_upsert(*, event: Event, code: str, **fields) -> tuple[Booth, bool]:
 BOOKED_BOOTH_FIXED_FIELDS = ("event", "code", "tier", "price_vnd")
 
 
-def booth_update(*, booth: Booth, by=None, now: dt.datetime | None = None, **fields) -> Booth:
+def booth_update(*, booth: Booth, now: dt.datetime | None = None, **fields) -> Booth:
     """Change booth ``booth``: its event, code or any of the ``BOOTH_FIELDS``.
 
     Refuses, changing nothing: a change of the event, code, tier or price while a live booking

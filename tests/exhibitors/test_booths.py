@@ -49,24 +49,22 @@ def test_booked_booth_keeps_what_the_exhibitor_agreed_to(
         change = {"event": make_event("other-expo", "Other")}
     before = snapshot(booths[1])
     with pytest.raises(BoothBooked):
-        booth_update(booth=booths[1], by=organizer, **change)
+        booth_update(booth=booths[1], **change)
     assert snapshot(booths[1]) == before
 
 
 def test_booked_booth_may_still_change_its_zone_and_position(event, booths, exhibitor, organizer):
     booked(event, booths[1], exhibitor, organizer, "approved")
-    booth = booth_update(
-        booth=booths[1], by=organizer, zone="Khu B", plan_x=200, price_vnd=booths[1].price_vnd
-    )
+    booth = booth_update(booth=booths[1], zone="Khu B", plan_x=200, price_vnd=booths[1].price_vnd)
     assert (booth.zone, booth.plan_x, booth.price_vnd) == ("Khu B", 200, 12_000_000)
 
 
 def test_free_booth_stays_editable(event, booths, exhibitor, organizer):
     booking = booked(event, booths[1], exhibitor, organizer, "approved")
     booking_cancel(booking=booking, by=organizer)
-    booth = booth_update(booth=booths[1], by=organizer, code="A22", price_vnd=9_000_000)
+    booth = booth_update(booth=booths[1], code="A22", price_vnd=9_000_000)
     assert (booth.code, booth.price_vnd) == ("A22", 9_000_000)
-    booth = booth_update(booth=booths[2], by=organizer, tier="premium", price_vnd=30_000_000)
+    booth = booth_update(booth=booths[2], tier="premium", price_vnd=30_000_000)
     assert (booth.tier, booth.price_vnd) == ("premium", 30_000_000)
 
 
@@ -77,7 +75,7 @@ def test_booth_whose_hold_expired_is_free_to_edit(event, booths, exhibitor, orga
         exhibitor=exhibitor,
         now=timezone.now() - dt.timedelta(hours=1),
     )
-    booth = booth_update(booth=booths[1], by=organizer, price_vnd=9_000_000)
+    booth = booth_update(booth=booths[1], price_vnd=9_000_000)
     assert booth.price_vnd == 9_000_000
     booking.refresh_from_db()
     assert booking.status == BookingStatus.EXPIRED
@@ -87,16 +85,16 @@ def test_booth_with_past_bookings_stays_in_its_event(event, booths, exhibitor, o
     other = make_event("other-expo", "Other")
     booking_cancel(booking=booked(event, booths[1], exhibitor, organizer, "held"), by=organizer)
     with pytest.raises(BoothEventFixed):
-        booth_update(booth=booths[1], by=organizer, event=other)
+        booth_update(booth=booths[1], event=other)
     assert Booth.objects.get(pk=booths[1].pk).event == event
-    assert booth_update(booth=booths[2], by=organizer, event=other).event == other
+    assert booth_update(booth=booths[2], event=other).event == other
 
 
 def test_hold_checks_the_event_of_the_booth_as_it_is_now(event, booths, exhibitor, organizer):
     """The caller's booth may be stale: its event is checked on the locked row."""
     other = make_event("other-expo", "Other")
     stale = Booth.objects.get(pk=booths[1].pk)
-    booth_update(booth=booths[1], by=organizer, event=other)
+    booth_update(booth=booths[1], event=other)
     with pytest.raises(WrongEvent):
         booth_hold(event=event, booth=stale, exhibitor=exhibitor)
     assert BoothBooking.objects.count() == 0
@@ -106,7 +104,7 @@ def test_move_checks_the_event_of_the_new_booth_as_it_is_now(event, booths, exhi
     other = make_event("other-expo", "Other")
     booking = booked(event, booths[1], exhibitor, organizer, "requested")
     stale = Booth.objects.get(pk=booths[2].pk)
-    booth_update(booth=booths[2], by=organizer, event=other)
+    booth_update(booth=booths[2], event=other)
     with pytest.raises(WrongEvent):
         booking_move(booking=booking, to_booth=stale, by=organizer)
     booking.refresh_from_db()
