@@ -92,8 +92,9 @@ def prepare():
     from django.core.management import call_command
     from django.db import connection
 
+    from events.checkin.services import checkin_list_upsert, device_create
     from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration, ScanLog
-    from events.services import checkin_list_upsert, device_create, event_upsert
+    from events.services import event_upsert
 
     call_command("migrate", verbosity=0)
     old = Event.objects.filter(slug="bench-checkin")

@@ -6,7 +6,7 @@ redirects) has nothing to do for it; the door scan is the hot path (``bench/chec
 those layers were a sixth of its Python time. Its requests go through a second Django handler
 with only the middleware that still applies to them (security headers and HTTPS,
 ``Content-Length``, framing), in the site's order; the API picks the language of its answers
-itself (``events.api.api_view``). Everything else, staff on the
+itself (``events.checkin.api.api_view``). Everything else, staff on the
 scanner page included (a session and CSRF), goes through the full stack.
 """
 

@@ -9,9 +9,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 from cms.sitemaps import SiteSitemap
+from events.checkin import urls as checkin_urls
 
 urlpatterns = [
-    path("api/", include("events.api_urls")),  # first: scanners call it hundreds of times a minute
+    # First: scanners call it hundreds of times a minute.
+    path("api/", include((checkin_urls.api_urlpatterns, "api"))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

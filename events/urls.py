@@ -3,7 +3,7 @@
 from django.urls import path
 
 from events import views
-from events.urls_checkin import urlpatterns as checkin_urlpatterns
+from events.checkin.urls import urlpatterns as checkin_urlpatterns
 
 app_name = "events"
 urlpatterns = [

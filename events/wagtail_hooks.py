@@ -3,7 +3,8 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from events import admin_checkin, wagtail_admin
+from events import wagtail_admin
+from events.checkin import admin as admin_checkin
 from events.models import Registration
 from events.services import registration_cancel
 

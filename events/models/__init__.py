@@ -1,4 +1,5 @@
-"""Models of events: the event and its registrations (registration.py), check-in (checkin.py)."""
+"""Models of events: the event and its registrations (registration.py); check-in's models live in
+events/checkin/models.py and belong to this app (its migrations are the events app's)."""
 
-from .checkin import *  # noqa: F403
-from .registration import *  # noqa: F403
+from events.checkin.models import *  # noqa: F403
+from events.models.registration import *  # noqa: F403

@@ -1,21 +1,8 @@
-"""Business rules of events. Views, forms, admin, commands and tasks call these functions."""
+"""Business rules of registration. Views, forms, admin, commands and tasks call these functions.
+
+Check-in's rules are in events/checkin/services.py."""
 
 from .badges import badge_batch_build, badge_batch_create
-from .checkin import (
-    Scanner,
-    checkin_annul,
-    checkin_list_check,
-    checkin_list_upsert,
-    checkin_scan,
-    checkin_user_may_scan,
-    checkin_user_may_watch,
-    checkin_walkin,
-    device_authenticate,
-    device_create,
-    device_pairing_url,
-    device_revoke,
-    device_rotate_token,
-)
 from .emails import registration_email_queue, registration_email_send, registration_emails_send_due
 from .event import event_upsert
 from .registration import (
@@ -35,19 +22,6 @@ from .registration import (
 )
 
 __all__ = [
-    "Scanner",
-    "checkin_annul",
-    "checkin_list_check",
-    "checkin_list_upsert",
-    "checkin_scan",
-    "checkin_user_may_scan",
-    "checkin_user_may_watch",
-    "checkin_walkin",
-    "device_authenticate",
-    "device_create",
-    "device_pairing_url",
-    "device_revoke",
-    "device_rotate_token",
     "badge_batch_build",
     "badge_batch_create",
     "event_upsert",

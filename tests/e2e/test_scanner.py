@@ -190,7 +190,7 @@ def test_unpaired_browser_is_asked_to_pair_or_sign_in(page, live_server):
 
 
 def test_revoked_device_is_told_at_once(page, live_server):
-    from events.services import device_revoke
+    from events.checkin.services import device_revoke
 
     scene = door_scene()
     pair(page, scene.token)

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from events.checkin.services import device_create
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, CheckInList, Event, Registration
-from events.services import device_create
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from cms.demo import load_site
+from events.checkin.demo import load_checkin
 from events.demo import load_event, load_registrations
-from events.demo_checkin import load_checkin
 from exhibitors.demo import load_exhibition
 
 

@@ -16,18 +16,18 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from pypdf import PdfReader
 
-from events.admin_checkin import arrivals_menu_item, scanner_menu_item
-from events.demo import load_event
-from events.demo_checkin import load_checkin
-from events.models import CheckIn, CheckInList, Device, Event, Registration
-from events.pdf import render_html_to_pdf
-from events.services import (
+from events.checkin.admin import arrivals_menu_item, scanner_menu_item
+from events.checkin.demo import load_checkin
+from events.checkin.services import (
     Scanner,
     checkin_scan,
     checkin_user_may_scan,
     checkin_user_may_watch,
+    device_authenticate,
 )
-from events.services.checkin import device_authenticate
+from events.demo import load_event
+from events.models import CheckIn, CheckInList, Device, Event, Registration
+from events.pdf import render_html_to_pdf
 from tests.events.checkin_factories import HCM, RegistrationFactory, door_scene
 
 pytestmark = pytest.mark.django_db
@@ -501,7 +501,7 @@ def test_admin_listings_take_as_many_queries_for_one_row_as_for_many(client, sce
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
-    from events.services import device_create
+    from events.checkin.services import device_create
 
     for n in range(8):
         guest = RegistrationFactory(category=scene.delegate, full_name=f"Khách {n}")

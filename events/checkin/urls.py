@@ -1,11 +1,19 @@
-"""The JSON API for scanners (no language prefix): see DESIGN.md, "Check-in API"."""
+"""Check-in URLs: the pages (under the language prefix, included by events/urls.py) and the
+JSON API for scanners (no language prefix, mounted at /api/ by config/urls.py)."""
 
 from django.urls import path, re_path
 
-from events import api
+from events.checkin import api, views
 
-app_name = "api"
 urlpatterns = [
+    path("checkin/", views.scanner, name="checkin_scanner"),
+    path("checkin/pair/", views.pair, name="checkin_pair"),
+    path("checkin/arrivals/", views.arrivals_index, name="checkin_arrivals_index"),
+    path("checkin/arrivals/<int:event_id>/", views.arrivals, name="checkin_arrivals"),
+]
+
+#: The scanner API (namespace ``api``): see docs/architecture.md and the README's "Check-in API".
+api_urlpatterns = [
     path("checkin/", api.checkin, name="checkin"),
     path("checkin/manual/", api.checkin_manual, name="checkin_manual"),
     path("checkin/annul/", api.annul, name="checkin_annul"),

@@ -22,9 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from events.exceptions import CheckInListInvalid
-from events.models import CheckIn, CheckInList, Device, ScanLog
-from events.services import (
+from events.checkin.services import (
     checkin_list_check,
     checkin_user_may_watch,
     device_create,
@@ -32,6 +30,8 @@ from events.services import (
     device_revoke,
     device_rotate_token,
 )
+from events.exceptions import CheckInListInvalid
+from events.models import CheckIn, CheckInList, Device, ScanLog
 
 PAIRING_SESSION_KEY = "checkin_pairing_tokens"
 

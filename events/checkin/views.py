@@ -15,9 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from events.checkin.selectors import event_arrivals
+from events.checkin.services import checkin_user_may_scan, checkin_user_may_watch
 from events.models import Event
-from events.selectors_checkin import event_arrivals
-from events.services.checkin import checkin_user_may_scan, checkin_user_may_watch
 
 CHART_HEIGHT = 160
 BAR_WIDTH = 18

@@ -24,6 +24,24 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from events.checkin.selectors import (
+    checkin_list_stats,
+    checkin_search,
+    event_arrivals,
+    scanner_lists,
+    search_result_data,
+)
+from events.checkin.services import (
+    DEVICE_TOKEN_RE,
+    Scanner,
+    checkin_annul,
+    checkin_scan,
+    checkin_user_may_scan,
+    checkin_walkin,
+    device_authenticate,
+    device_token_hash,
+    printable,
+)
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus
 from events.exceptions import (
     BadCheckInRequest,
@@ -36,24 +54,6 @@ from events.exceptions import (
 )
 from events.models import CheckInList, Event, Registration
 from events.pdf.badges import badge_pdf_response
-from events.selectors_checkin import (
-    checkin_list_stats,
-    checkin_search,
-    event_arrivals,
-    scanner_lists,
-    search_result_data,
-)
-from events.services.checkin import (
-    DEVICE_TOKEN_RE,
-    Scanner,
-    checkin_annul,
-    checkin_scan,
-    checkin_user_may_scan,
-    checkin_walkin,
-    device_authenticate,
-    device_token_hash,
-    printable,
-)
 
 logger = logging.getLogger(__name__)
 

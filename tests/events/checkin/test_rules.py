@@ -5,6 +5,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from events.checkin.services import (
+    Scanner,
+    checkin_annul,
+    checkin_list_upsert,
+    checkin_scan,
+    device_authenticate,
+    device_revoke,
+)
 from events.exceptions import (
     CheckInAlreadyAnnulled,
     CheckInForbidden,
@@ -13,15 +21,7 @@ from events.exceptions import (
     CheckInListNotFound,
 )
 from events.models import CheckIn, CheckInList, ScanLog
-from events.services import (
-    Scanner,
-    checkin_annul,
-    checkin_list_upsert,
-    checkin_scan,
-    device_revoke,
-    registration_reissue_badge,
-)
-from events.services.checkin import device_authenticate
+from events.services import registration_reissue_badge
 from tests.events.checkin_factories import HCM, door_scene
 
 pytestmark = pytest.mark.django_db

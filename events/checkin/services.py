@@ -9,22 +9,20 @@ partial unique constraint in the database, not by a read-then-write in Python.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from events.checkin import sql
+from events.checkin.selectors import registration_data
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanResult
 from events.exceptions import (
     CategoryNotAvailable,
@@ -44,12 +42,9 @@ from events.models import (
     Device,
     Event,
     Registration,
-    ScanLog,
     device_token_hash,
     new_device_token,
-    window_is_open,
 )
-from events.selectors_checkin import registration_data
 from events.services.registration import registration_create
 
 __all__ = [
@@ -73,8 +68,6 @@ __all__ = [
 #: Badge tokens are URL-safe (base32 or base64 from ``secrets``): anything else is not a badge.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 DEVICE_TOKEN_RE = re.compile(r"fhd_[A-Za-z0-9_-]{20,80}")
-_CategoryLink = CheckInList.categories.through
-ENTRY = CheckInKind.ENTRY.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +164,9 @@ def _message(result: str, *, kind: str, at=None, gate: str = "") -> str:
 def _answer(
     result: str,
     *,
-    checkin_list: CheckInList | _ScanList,
+    checkin_list: CheckInList | sql.ScanList,
     kind: str,
-    registration: Registration | _ScanRegistration | None = None,
+    registration: Registration | sql.ScanRegistration | None = None,
     at=None,
     gate: str = "",
     checkin_id: int | None = None,
@@ -192,240 +185,140 @@ def _answer(
     }
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+def _badge_lookup(token, registration_id) -> tuple[str, Any, str]:
+    """How the scan finds its registration: ``(column, value, what to log as scanned)``. A
+    malformed token finds nothing (value None) but is still logged, made printable."""
+    if registration_id is not None:
+        return "id", registration_id, f"#{registration_id}"
+    well_formed = isinstance(token, str) and TOKEN_RE.fullmatch(token)
+    return "token", token if well_formed else None, printable(token)
 
 
-#: One read per scan: the list, whether it restricts categories, the answer already given for
-#: this nonce, the registration with its category, whether the list admits that category, and
-#: the badge's first live entry on the list (any entry, also one made while the list still
-#: allowed re-entry: switching re-entry off must not let a guest in twice). Written in SQL
-#: (portable: SQLite and PostgreSQL) because the ORM's query compilation alone costs more than
-#: the database work here. The nonce's answers and the device are unique rows: joined, each
-#: read once.
-_READ_SQL = """
-SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
-  EXISTS (SELECT 1 FROM {link} k WHERE k.checkinlist_id = l.id),
-  COALESCE(p.response, q.response),
-  p.id,
-  r.id, r.event_id, r.status, r.full_name, r.organization, r.title,
-  c.id, c.name, c.badge_colour,
-  EXISTS (SELECT 1 FROM {link} k
-          WHERE k.checkinlist_id = l.id AND k.attendeecategory_id = r.category_id),
-  (SELECT e.created_at FROM {checkins} e
-   WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
-     AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
-  (SELECT e.gate FROM {checkins} e
-   WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
-     AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
-  d.id, d.event_id
-FROM {lists} l
-LEFT JOIN {checkins} p ON p.nonce_key = %s
-LEFT JOIN {scans} q ON q.nonce_key = %s
-LEFT JOIN {devices} d ON d.token_hash = %s AND d.revoked_at IS NULL
-LEFT JOIN {registrations} r ON r.{lookup} = %s
-LEFT JOIN {categories} c ON c.id = r.category_id
-WHERE l.id = %s
-"""
-
-_INSERT_CHECKIN_SQL = """
-INSERT INTO {checkins} (registration_id, checkin_list_id, kind, single_entry, method, created_at,
-  gate, nonce_key, response, by_user_id, by_device_id, annul_reason)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')
-RETURNING id
-"""
-
-_INSERT_SCAN_SQL = """
-INSERT INTO {scans} (created_at, event_id, checkin_list_id, registration_id, device_id, user_id,
-  kind, method, gate, result, scanned, nonce_key, response)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-"""
+def _authorized_scanner(scanner: Scanner, found: sql.ScanRow | None) -> Scanner:
+    """The scanner with its device checked: a token hash must belong to an active device (the
+    scan's read looked it up). Raises DeviceUnauthorized, then CheckInListNotFound (no list)
+    and CheckInForbidden (a list of another event than the device's)."""
+    if scanner.token_hash:
+        device = found.device if found else sql.device_by_hash(scanner.token_hash)
+        if device is None:
+            raise DeviceUnauthorized()
+        scanner = Scanner(device_id=device[0], event_id=device[1], token_hash=scanner.token_hash)
+    if found is None:
+        raise CheckInListNotFound()
+    if not scanner.may_use(found.checkin_list.event_id):
+        raise CheckInForbidden()
+    return scanner
 
 
-@functools.cache
-def _sql(template: str, **extra) -> str:
-    return template.format(
-        link=_table(_CategoryLink),
-        checkins=_table(CheckIn),
-        scans=_table(ScanLog),
-        lists=_table(CheckInList),
-        registrations=_table(Registration),
-        categories=_table(AttendeeCategory),
-        devices=_table(Device),
-        **extra,
-    )
-
-
-def _fetch(sql: str, params: list) -> Any:
-    """Run one statement of the scan and return its first row (or None).
-
-    On PostgreSQL the statement is sent as a prepared statement (server-side binding,
-    ``prepare=True``): the server plans it once per connection instead of once per scan, which
-    is most of its work here (``DATABASE_PREPARED_STATEMENTS`` in the settings turns this off).
-    The cursor is kept with its connection (``_scan_cursor``): a new one per statement costs a
-    quarter of the statement's Python time (its adapters are set up again each time). Django's
-    error wrapping and query log still apply."""
-    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each proxy access costs a thread-local
-    if db.vendor != "postgresql":
-        with db.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone() if cursor.description else None
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    db.validate_thread_sharing()
-    started = time.monotonic()
-    try:
-        with db.wrap_database_errors:
-            cursor = _scan_cursor(db.connection)
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone() if cursor.pgresult.ntuples else None
-    finally:
-        if db.queries_logged:
-            db.queries_log.append(
-                {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
-            )
-
-
-def _scan_cursor(pg_connection):
-    """The psycopg cursor of the scan's statements on ``pg_connection`` (made once; a connection
-    that Django opens again is a new object, with a new cursor)."""
-    cursor = getattr(pg_connection, "_forumhall_scan_cursor", None)
-    if cursor is None or cursor.closed:
-        import psycopg
-
-        cursor = pg_connection._forumhall_scan_cursor = psycopg.Cursor(pg_connection)
-    return cursor
-
-
-def _execute(sql: str, params: list) -> Any:
-    """Run one statement; inside a caller's transaction, within a savepoint so that a constraint
-    violation leaves that transaction usable. Alone, it commits by itself (no BEGIN/COMMIT)."""
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            return _fetch(sql, params)
-    return _fetch(sql, params)
-
-
-def _datetime(value):
-    """A timestamp read by raw SQL: aware already on PostgreSQL, text on SQLite."""
-    if value is None:
-        return None
-    if not isinstance(value, dt.datetime):
-        value = parse_datetime(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
-
-
-def _json(value) -> dict | None:
-    if value is None or isinstance(value, dict):
-        return value
-    return json.loads(value)
+def _refusal(found: sql.ScanRow, *, scanner: Scanner, single_entry: bool, now) -> str | None:
+    """The rule that refuses this scan, in the order the API documents, or None to admit."""
+    registration, checkin_list = found.registration, found.checkin_list
+    if registration is None:
+        return ScanResult.INVALID
+    if registration.event_id != checkin_list.event_id:
+        # A device learns nothing about other events; staff are told.
+        return ScanResult.INVALID if scanner.is_device else ScanResult.WRONG_EVENT
+    if registration.status == RegistrationStatus.CANCELLED:
+        return ScanResult.CANCELLED
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return ScanResult.NOT_CONFIRMED
+    if not checkin_list.is_open(now):
+        return ScanResult.LIST_CLOSED
+    if found.restricted and not found.admitted:
+        return ScanResult.NOT_ALLOWED
+    if single_entry and found.entry_at is not None:
+        return ScanResult.ALREADY_CHECKED_IN
+    return None
 
 
 @dataclass(frozen=True, slots=True)
-class _ScanList:
-    """The check-in list as the scan reads it (a model instance costs more than the scan's own
-    Python work: ``Model.__init__``, its signals and field defaults)."""
+class _Scan:
+    """One scan being answered: what was asked, by whom, and what the read found."""
 
-    pk: int
-    event_id: int
-    name: str
-    allow_reentry: bool
-    opens_at: dt.datetime | None
-    closes_at: dt.datetime | None
+    scanner: Scanner
+    found: sql.ScanRow
+    kind: CheckInKind
+    method: str
+    gate: str
+    scanned: str
+    nonce_key: str | None
+    now: dt.datetime
 
-    def is_open(self, now) -> bool:
-        return window_is_open(self.opens_at, self.closes_at, now)
-
-
-@dataclass(frozen=True, slots=True)
-class _ScanCategory:
-    pk: int
-    name: str
-    badge_colour: str
-
-
-@dataclass(frozen=True, slots=True)
-class _ScanRegistration:
-    """The badge's registration with what the answer shows of it (``registration_data``)."""
-
-    pk: int
-    event_id: int
-    status: str
-    full_name: str
-    organization: str
-    title: str
-    category: _ScanCategory
-
-
-@dataclass(slots=True)
-class _Row:
-    """What the read of a scan found."""
-
-    checkin_list: _ScanList
-    restricted: bool
-    prior: dict | None
-    registration: _ScanRegistration | None
-    admitted: bool
-    entry_at: dt.datetime | None
-    entry_gate: str
-    #: The device found for the scanner's token hash, if it had one.
-    device: tuple[int, int] | None
-
-
-def _read(
-    *, list_id: int, lookup: str, value, nonce_key: str | None, token_hash: str | None
-) -> _Row | None:
-    row = _fetch(
-        _sql(_READ_SQL, lookup=lookup),
-        [ENTRY, ENTRY, nonce_key, nonce_key, token_hash, value, list_id],
-    )
-    if row is None:
-        return None
-    prior = _json(row[7])
-    if prior is not None and row[8] is not None:
-        prior["checkin"] = row[8]
-    registration = None
-    if row[9] is not None:
-        registration = _ScanRegistration(
-            pk=row[9],
-            event_id=row[10],
-            status=row[11],
-            full_name=row[12],
-            organization=row[13],
-            title=row[14],
-            category=_ScanCategory(pk=row[15], name=row[16], badge_colour=row[17]),
+    def answer(self, result: str, *, shown=None, at=None, gate: str = "") -> dict:
+        return _answer(
+            result,
+            checkin_list=self.found.checkin_list,
+            kind=self.kind,
+            registration=shown,
+            at=at,
+            gate=gate,
         )
-    return _Row(
-        checkin_list=_ScanList(
-            pk=row[0],
-            event_id=row[1],
-            name=row[2],
-            allow_reentry=bool(row[3]),
-            opens_at=_datetime(row[4]),
-            closes_at=_datetime(row[5]),
-        ),
-        restricted=bool(row[6]),
-        prior=prior,
-        registration=registration,
-        admitted=bool(row[18]),
-        entry_at=_datetime(row[19]),
-        entry_gate=row[20] or "",
-        device=(row[21], row[22]) if row[21] is not None else None,
-    )
 
 
-def _stored_answer(nonce_key: str) -> dict | None:
-    row = _execute(
-        _sql(
-            "SELECT COALESCE((SELECT p.response FROM {checkins} p WHERE p.nonce_key = %s),"
-            " (SELECT q.response FROM {scans} q WHERE q.nonce_key = %s)),"
-            " (SELECT p.id FROM {checkins} p WHERE p.nonce_key = %s)"
-        ),
-        [nonce_key, nonce_key, nonce_key],
-    )
-    answer = _json(row[0]) if row else None
-    if answer is not None and row[1] is not None:
-        answer["checkin"] = row[1]
+def _refuse(scan: _Scan, result: str, *, at=None, gate: str = "") -> dict:
+    """Log the refused scan with its answer and return that answer (or, when the same nonce
+    was answered a moment ago by a concurrent request, that first answer)."""
+    registration = scan.found.registration
+    own = registration is not None and registration.event_id == scan.found.checkin_list.event_id
+    answer = scan.answer(result, shown=registration if own else None, at=at, gate=gate)
+    try:
+        sql.insert_scan_log(
+            now=scan.now,
+            event_id=scan.found.checkin_list.event_id,
+            list_id=scan.found.checkin_list.pk,
+            registration_id=registration.pk if own else None,
+            device_id=scan.scanner.device_id,
+            user_id=scan.scanner.user_id,
+            kind=scan.kind.value,
+            method=str(scan.method),
+            gate=scan.gate,
+            result=str(result),
+            scanned=scan.scanned,
+            nonce_key=scan.nonce_key,
+            answer=answer,
+        )
+    except IntegrityError:  # the same nonce, sent twice at the same instant: first one wins
+        if scan.nonce_key and (stored := sql.stored_answer(scan.nonce_key)) is not None:
+            return stored
+        raise
+    return answer
+
+
+def _admit(scan: _Scan, *, single_entry: bool) -> dict:
+    """Record the entry (or exit) and return the welcome; if a concurrent scanner admitted the
+    badge a moment ago (the unique entry constraint), answer ``already_checked_in``."""
+    registration, checkin_list = scan.found.registration, scan.found.checkin_list
+    answer = scan.answer(ScanResult.OK, shown=registration, at=scan.now, gate=scan.gate)
+    try:
+        answer["checkin"] = sql.insert_checkin(
+            now=scan.now,
+            registration_id=registration.pk,
+            list_id=checkin_list.pk,
+            kind=scan.kind.value,
+            single_entry=single_entry,
+            method=str(scan.method),
+            gate=scan.gate,
+            nonce_key=scan.nonce_key,
+            answer=answer,
+            user_id=scan.scanner.user_id,
+            device_id=scan.scanner.device_id,
+        )
+    except IntegrityError:
+        if scan.nonce_key and (stored := sql.stored_answer(scan.nonce_key)) is not None:
+            return stored  # this very nonce was just answered by a concurrent request
+        first = (
+            CheckIn.objects.filter(
+                registration_id=registration.pk,
+                checkin_list_id=checkin_list.pk,
+                single_entry=True,
+                annulled_at__isnull=True,
+            )
+            .values_list("created_at", "gate")
+            .first()
+        )
+        if first is None:
+            raise
+        return _refuse(scan, ScanResult.ALREADY_CHECKED_IN, at=first[0], gate=first[1])
     return answer
 
 
@@ -444,12 +337,13 @@ def checkin_scan(
     """Admit (or let out) the badge ``token`` (or the registration ``registration_id``, found by
     search) on the check-in list ``list_id``, and return the API answer.
 
-    Rules: an unknown or malformed token is ``invalid``; a badge of another event is
-    ``wrong_event`` for staff and ``invalid`` for a device (a device learns nothing about other
-    events); then ``cancelled``, ``not_confirmed``, ``list_closed``, ``not_allowed`` (category not
-    on the list), ``already_checked_in`` (entry on a list without re-entry: the partial unique
-    constraint ``one_entry_per_badge_per_list`` decides between concurrent scanners).
-    The same ``nonce`` from the same scanner returns the first answer, whatever it was.
+    Rules (``_refusal``, in this order): an unknown or malformed token is ``invalid``; a badge of
+    another event is ``wrong_event`` for staff and ``invalid`` for a device (a device learns
+    nothing about other events); then ``cancelled``, ``not_confirmed``, ``list_closed``,
+    ``not_allowed`` (category not on the list), ``already_checked_in`` (entry on a list without
+    re-entry: the partial unique constraint ``one_entry_per_badge_per_list`` decides between
+    concurrent scanners). The same ``nonce`` from the same scanner returns the first answer,
+    whatever it was.
 
     Raises ``DeviceUnauthorized`` (a token hash of no active device), ``CheckInListNotFound``
     (no such list) and ``CheckInForbidden`` (list of another event than the device's).
@@ -459,125 +353,36 @@ def checkin_scan(
     read (which also checks a device given by its token hash), one insert, each its own
     transaction.
     """
-    now = now or timezone.now()
     kind = CheckInKind(kind)
     nonce_key = f"{scanner.key}:{nonce}" if nonce else None
-    single_entry = kind == CheckInKind.ENTRY
-    if registration_id is not None:
-        lookup, value, scanned = "id", registration_id, f"#{registration_id}"
-    else:
-        well_formed = isinstance(token, str) and TOKEN_RE.fullmatch(token)
-        lookup, value, scanned = "token", token if well_formed else None, printable(token)
-
-    found = _read(
+    lookup, value, scanned = _badge_lookup(token, registration_id)
+    found = sql.read_scan(
         list_id=list_id,
         lookup=lookup,
         value=value,
         nonce_key=nonce_key,
         token_hash=scanner.token_hash,
     )
-    if scanner.token_hash:  # the device, checked by the same read
-        device = found.device if found else _device_by_hash(scanner.token_hash)
-        if device is None:
-            raise DeviceUnauthorized()
-        scanner = Scanner(device_id=device[0], event_id=device[1], token_hash=scanner.token_hash)
-    if found is None:
-        raise CheckInListNotFound()
-    checkin_list, registration = found.checkin_list, found.registration
-    if not scanner.may_use(checkin_list.event_id):
-        raise CheckInForbidden()
+    scanner = _authorized_scanner(scanner, found)
     if found.prior is not None:
         return found.prior
-    single_entry = single_entry and not checkin_list.allow_reentry
-    own_registration = registration and registration.event_id == checkin_list.event_id
-
-    def fail(result: str, *, shown: _ScanRegistration | None = registration, at=None, gate_=""):
-        answer = _answer(
-            result, checkin_list=checkin_list, kind=kind, registration=shown, at=at, gate=gate_
-        )
-        params = [
-            connection.ops.adapt_datetimefield_value(now),
-            checkin_list.event_id,
-            checkin_list.pk,
-            registration.pk if own_registration else None,
-            scanner.device_id,
-            scanner.user_id,
-            kind.value,
-            str(method),
-            gate,
-            str(result),
-            scanned,
-            nonce_key,
-            json.dumps(answer),
-        ]
-        try:
-            _execute(_sql(_INSERT_SCAN_SQL), params)
-        except IntegrityError:  # the same nonce, sent twice at the same instant: first one wins
-            if nonce_key and (stored := _stored_answer(nonce_key)) is not None:
-                return stored
-            raise
-        return answer
-
-    if registration is None:
-        return fail(ScanResult.INVALID)
-    if not own_registration:
-        return fail(ScanResult.INVALID if scanner.is_device else ScanResult.WRONG_EVENT, shown=None)
-    if registration.status == RegistrationStatus.CANCELLED:
-        return fail(ScanResult.CANCELLED)
-    if registration.status != RegistrationStatus.CONFIRMED:
-        return fail(ScanResult.NOT_CONFIRMED)
-    if not checkin_list.is_open(now):
-        return fail(ScanResult.LIST_CLOSED)
-    if found.restricted and not found.admitted:
-        return fail(ScanResult.NOT_ALLOWED)
-    if single_entry and found.entry_at is not None:
-        return fail(ScanResult.ALREADY_CHECKED_IN, at=found.entry_at, gate_=found.entry_gate)
-
-    answer = _answer(
-        ScanResult.OK,
-        checkin_list=checkin_list,
+    scan = _Scan(
+        scanner=scanner,
+        found=found,
         kind=kind,
-        registration=registration,
-        at=now,
+        method=method,
         gate=gate,
+        scanned=scanned,
+        nonce_key=nonce_key,
+        now=now or timezone.now(),
     )
-    try:
-        inserted = _execute(
-            _sql(_INSERT_CHECKIN_SQL),
-            [
-                registration.pk,
-                checkin_list.pk,
-                kind.value,
-                single_entry,
-                str(method),
-                connection.ops.adapt_datetimefield_value(now),
-                gate,
-                nonce_key,
-                json.dumps(answer),
-                scanner.user_id,
-                scanner.device_id,
-            ],
-        )
-    except IntegrityError:
-        # Another scanner admitted this badge a moment ago (the unique entry constraint), or
-        # this very nonce was just answered by a concurrent request.
-        if nonce_key and (stored := _stored_answer(nonce_key)) is not None:
-            return stored
-        first = (
-            CheckIn.objects.filter(
-                registration_id=registration.pk,
-                checkin_list_id=checkin_list.pk,
-                single_entry=True,
-                annulled_at__isnull=True,
-            )
-            .values_list("created_at", "gate")
-            .first()
-        )
-        if first is None:
-            raise
-        return fail(ScanResult.ALREADY_CHECKED_IN, at=first[0], gate_=first[1])
-    answer["checkin"] = inserted[0]
-    return answer
+    single_entry = kind == CheckInKind.ENTRY and not found.checkin_list.allow_reentry
+    result = _refusal(found, scanner=scanner, single_entry=single_entry, now=scan.now)
+    if result == ScanResult.ALREADY_CHECKED_IN:
+        return _refuse(scan, result, at=found.entry_at, gate=found.entry_gate)
+    if result is not None:
+        return _refuse(scan, result)
+    return _admit(scan, single_entry=single_entry)
 
 
 @transaction.atomic
@@ -705,20 +510,11 @@ def device_authenticate(*, token: str) -> Scanner | None:
     if not isinstance(token, str) or not DEVICE_TOKEN_RE.fullmatch(token):
         return None
     token_hash = device_token_hash(token)
-    found = _device_by_hash(token_hash)
+    found = sql.device_by_hash(token_hash)
     if found is None:
         return None
     # With its token hash, the scanner's nonces have the same scope on every endpoint.
     return Scanner(device_id=found[0], event_id=found[1], token_hash=token_hash)
-
-
-def _device_by_hash(token_hash: str) -> tuple[int, int] | None:
-    """(id, event id) of the active device with this token hash."""
-    return _fetch(
-        f"SELECT id, event_id FROM {_table(Device)}"  # noqa: S608 (a table name, no input)
-        " WHERE token_hash = %s AND revoked_at IS NULL",
-        [token_hash],
-    )
 
 
 def checkin_walkin(
@@ -753,7 +549,7 @@ def checkin_walkin(
         raise CheckInListNotFound()
     if not scanner.may_use(checkin_list.event_id):
         raise CheckInForbidden()
-    if nonce and (answer := _stored_answer(f"{scanner.key}:{nonce}")) is not None:
+    if nonce and (answer := sql.stored_answer(f"{scanner.key}:{nonce}")) is not None:
         # The same walk-in sent again (a retry after a lost answer): its first answer. A nonce
         # first spent on a scan of no known badge (or on a guest since deleted) is no walk-in.
         registration_id = (answer.get("registration") or {}).get("id")

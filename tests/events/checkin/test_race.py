@@ -12,8 +12,8 @@ import requests
 from django.db import connection, transaction
 from django.utils import timezone
 
+from events.checkin.services import Scanner, checkin_scan, device_create
 from events.models import CheckIn
-from events.services import Scanner, checkin_scan, device_create
 from tests.events.checkin_factories import RegistrationFactory, door_scene
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -6,15 +6,15 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from events.enums import RegistrationStatus
-from events.models import CheckIn, CheckInList, Device, Event
-from events.services import (
+from events.checkin.services import (
     Scanner,
     checkin_list_upsert,
     checkin_scan,
     device_create,
     device_pairing_url,
 )
+from events.enums import RegistrationStatus
+from events.models import CheckIn, CheckInList, Device, Event
 
 DEVICE_NAME = "Máy quét cổng 1"
 #: Categories with a seat at lunch, when the registration demo has them.

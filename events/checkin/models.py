@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import CheckInKind, CheckInMethod, ScanResult
-
-from .registration import AttendeeCategory, Event, Registration
+from events.models.registration import AttendeeCategory, Event, Registration
 
 __all__ = [
     "CheckInList",

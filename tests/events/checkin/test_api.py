@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from events.checkin.services import device_revoke, device_rotate_token
 from events.models import CheckIn, ScanLog
-from events.services import device_revoke, device_rotate_token
 from tests.events.checkin_factories import (
     CategoryFactory,
     CheckInListFactory,

@@ -1,0 +1,1 @@
+"""Check-in at the door: lists, devices, scans and the live arrivals (models in the events app)."""

@@ -1,0 +1,353 @@
+"""The raw SQL of the door scan (the hot path: ``bench/checkin.py``) and the small records it
+reads into. ``services.checkin_scan`` holds the rules; this module only reads and writes rows.
+
+Written in SQL (portable: SQLite and PostgreSQL) because the ORM's query compilation alone costs
+more than the database work of a scan. On PostgreSQL the statements are prepared once per
+connection (``DATABASE_PREPARED_STATEMENTS``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from events.enums import CheckInKind
+from events.models import (
+    AttendeeCategory,
+    CheckIn,
+    CheckInList,
+    Device,
+    Registration,
+    ScanLog,
+    window_is_open,
+)
+
+_CategoryLink = CheckInList.categories.through
+ENTRY = CheckInKind.ENTRY.value
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+#: One read per scan: the list, whether it restricts categories, the answer already given for
+#: this nonce, the registration with its category, whether the list admits that category, and
+#: the badge's first live entry on the list (any entry, also one made while the list still
+#: allowed re-entry: switching re-entry off must not let a guest in twice). Written in SQL
+#: (portable: SQLite and PostgreSQL) because the ORM's query compilation alone costs more than
+#: the database work here. The nonce's answers and the device are unique rows: joined, each
+#: read once.
+READ_SQL = """
+SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
+  EXISTS (SELECT 1 FROM {link} k WHERE k.checkinlist_id = l.id),
+  COALESCE(p.response, q.response),
+  p.id,
+  r.id, r.event_id, r.status, r.full_name, r.organization, r.title,
+  c.id, c.name, c.badge_colour,
+  EXISTS (SELECT 1 FROM {link} k
+          WHERE k.checkinlist_id = l.id AND k.attendeecategory_id = r.category_id),
+  (SELECT e.created_at FROM {checkins} e
+   WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
+     AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
+  (SELECT e.gate FROM {checkins} e
+   WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
+     AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
+  d.id, d.event_id
+FROM {lists} l
+LEFT JOIN {checkins} p ON p.nonce_key = %s
+LEFT JOIN {scans} q ON q.nonce_key = %s
+LEFT JOIN {devices} d ON d.token_hash = %s AND d.revoked_at IS NULL
+LEFT JOIN {registrations} r ON r.{lookup} = %s
+LEFT JOIN {categories} c ON c.id = r.category_id
+WHERE l.id = %s
+"""
+
+INSERT_CHECKIN_SQL = """
+INSERT INTO {checkins} (registration_id, checkin_list_id, kind, single_entry, method, created_at,
+  gate, nonce_key, response, by_user_id, by_device_id, annul_reason)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')
+RETURNING id
+"""
+
+INSERT_SCAN_SQL = """
+INSERT INTO {scans} (created_at, event_id, checkin_list_id, registration_id, device_id, user_id,
+  kind, method, gate, result, scanned, nonce_key, response)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+
+@functools.cache
+def sql(template: str, **extra) -> str:
+    return template.format(
+        link=table(_CategoryLink),
+        checkins=table(CheckIn),
+        scans=table(ScanLog),
+        lists=table(CheckInList),
+        registrations=table(Registration),
+        categories=table(AttendeeCategory),
+        devices=table(Device),
+        **extra,
+    )
+
+
+def fetch(sql: str, params: list) -> Any:
+    """Run one statement of the scan and return its first row (or None).
+
+    On PostgreSQL the statement is sent as a prepared statement (server-side binding,
+    ``prepare=True``): the server plans it once per connection instead of once per scan, which
+    is most of its work here (``DATABASE_PREPARED_STATEMENTS`` in the settings turns this off).
+    The cursor is kept with its connection (``_scan_cursor``): a new one per statement costs a
+    quarter of the statement's Python time (its adapters are set up again each time). Django's
+    error wrapping and query log still apply."""
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once: each proxy access costs a thread-local
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    started = time.monotonic()
+    try:
+        with db.wrap_database_errors:
+            cursor = _scan_cursor(db.connection)
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone() if cursor.pgresult.ntuples else None
+    finally:
+        if db.queries_logged:
+            db.queries_log.append(
+                {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
+            )
+
+
+def _scan_cursor(pg_connection):
+    """The psycopg cursor of the scan's statements on ``pg_connection`` (made once; a connection
+    that Django opens again is a new object, with a new cursor)."""
+    cursor = getattr(pg_connection, "_forumhall_scan_cursor", None)
+    if cursor is None or cursor.closed:
+        import psycopg
+
+        cursor = pg_connection._forumhall_scan_cursor = psycopg.Cursor(pg_connection)
+    return cursor
+
+
+def execute(sql: str, params: list) -> Any:
+    """Run one statement; inside a caller's transaction, within a savepoint so that a constraint
+    violation leaves that transaction usable. Alone, it commits by itself (no BEGIN/COMMIT)."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return fetch(sql, params)
+    return fetch(sql, params)
+
+
+def _datetime(value):
+    """A timestamp read by raw SQL: aware already on PostgreSQL, text on SQLite."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _json(value) -> dict | None:
+    if value is None or isinstance(value, dict):
+        return value
+    return json.loads(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanList:
+    """The check-in list as the scan reads it (a model instance costs more than the scan's own
+    Python work: ``Model.__init__``, its signals and field defaults)."""
+
+    pk: int
+    event_id: int
+    name: str
+    allow_reentry: bool
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+
+    def is_open(self, now) -> bool:
+        return window_is_open(self.opens_at, self.closes_at, now)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanCategory:
+    pk: int
+    name: str
+    badge_colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRegistration:
+    """The badge's registration with what the answer shows of it (``registration_data``)."""
+
+    pk: int
+    event_id: int
+    status: str
+    full_name: str
+    organization: str
+    title: str
+    category: ScanCategory
+
+
+@dataclass(slots=True)
+class ScanRow:
+    """What the read of a scan found."""
+
+    checkin_list: ScanList
+    restricted: bool
+    prior: dict | None
+    registration: ScanRegistration | None
+    admitted: bool
+    entry_at: dt.datetime | None
+    entry_gate: str
+    #: The device found for the scanner's token hash, if it had one.
+    device: tuple[int, int] | None
+
+
+def read_scan(
+    *, list_id: int, lookup: str, value, nonce_key: str | None, token_hash: str | None
+) -> ScanRow | None:
+    row = fetch(
+        sql(READ_SQL, lookup=lookup),
+        [ENTRY, ENTRY, nonce_key, nonce_key, token_hash, value, list_id],
+    )
+    if row is None:
+        return None
+    prior = _json(row[7])
+    if prior is not None and row[8] is not None:
+        prior["checkin"] = row[8]
+    registration = None
+    if row[9] is not None:
+        registration = ScanRegistration(
+            pk=row[9],
+            event_id=row[10],
+            status=row[11],
+            full_name=row[12],
+            organization=row[13],
+            title=row[14],
+            category=ScanCategory(pk=row[15], name=row[16], badge_colour=row[17]),
+        )
+    return ScanRow(
+        checkin_list=ScanList(
+            pk=row[0],
+            event_id=row[1],
+            name=row[2],
+            allow_reentry=bool(row[3]),
+            opens_at=_datetime(row[4]),
+            closes_at=_datetime(row[5]),
+        ),
+        restricted=bool(row[6]),
+        prior=prior,
+        registration=registration,
+        admitted=bool(row[18]),
+        entry_at=_datetime(row[19]),
+        entry_gate=row[20] or "",
+        device=(row[21], row[22]) if row[21] is not None else None,
+    )
+
+
+def stored_answer(nonce_key: str) -> dict | None:
+    row = execute(
+        sql(
+            "SELECT COALESCE((SELECT p.response FROM {checkins} p WHERE p.nonce_key = %s),"
+            " (SELECT q.response FROM {scans} q WHERE q.nonce_key = %s)),"
+            " (SELECT p.id FROM {checkins} p WHERE p.nonce_key = %s)"
+        ),
+        [nonce_key, nonce_key, nonce_key],
+    )
+    answer = _json(row[0]) if row else None
+    if answer is not None and row[1] is not None:
+        answer["checkin"] = row[1]
+    return answer
+
+
+def device_by_hash(token_hash: str) -> tuple[int, int] | None:
+    """(id, event id) of the active device with this token hash."""
+    return fetch(
+        f"SELECT id, event_id FROM {table(Device)}"  # noqa: S608 (a table name, no input)
+        " WHERE token_hash = %s AND revoked_at IS NULL",
+        [token_hash],
+    )
+
+
+def insert_scan_log(
+    *,
+    now,
+    event_id: int,
+    list_id: int,
+    registration_id: int | None,
+    device_id: int | None,
+    user_id: int | None,
+    kind: str,
+    method: str,
+    gate: str,
+    result: str,
+    scanned: str,
+    nonce_key: str | None,
+    answer: dict,
+) -> None:
+    """Log a scan that admitted nobody, with its answer. Raises IntegrityError when the same
+    nonce was answered already (the unique ``nonce_key``)."""
+    execute(
+        sql(INSERT_SCAN_SQL),
+        [
+            connection.ops.adapt_datetimefield_value(now),
+            event_id,
+            list_id,
+            registration_id,
+            device_id,
+            user_id,
+            kind,
+            method,
+            gate,
+            result,
+            scanned,
+            nonce_key,
+            json.dumps(answer),
+        ],
+    )
+
+
+def insert_checkin(
+    *,
+    now,
+    registration_id: int,
+    list_id: int,
+    kind: str,
+    single_entry: bool,
+    method: str,
+    gate: str,
+    nonce_key: str | None,
+    answer: dict,
+    user_id: int | None,
+    device_id: int | None,
+) -> int:
+    """Insert a check-in with its answer and return its id. Raises IntegrityError when the
+    badge entered the list already (``one_entry_per_badge_per_list``) or the nonce was used."""
+    row = execute(
+        sql(INSERT_CHECKIN_SQL),
+        [
+            registration_id,
+            list_id,
+            kind,
+            single_entry,
+            method,
+            connection.ops.adapt_datetimefield_value(now),
+            gate,
+            nonce_key,
+            json.dumps(answer),
+            user_id,
+            device_id,
+        ],
+    )
+    return row[0]
