@@ -77,7 +77,6 @@ def seed() -> None:
     about a page and a half with a photo, a table and a quote; 3 talks carry a 4-page paper."""
     import datetime as dt
     import json as js
-    from zoneinfo import ZoneInfo
 
     from django.core.files.base import ContentFile
     from django.core.management import call_command
@@ -86,11 +85,12 @@ def seed() -> None:
 
     from cms.demo import load_home
     from cms.models import AgendaPage, ForumPage, SessionPage, SessionSpeaker, Speaker
+    from core.pdf import render_html_to_pdf
     from events.demo import load_event
-    from events.pdf import render_html_to_pdf
 
     call_command("migrate", verbosity=0)
-    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    from core.time import HCM as hcm
+
     event = load_event()
     home = load_home(event)
     forum = ForumPage(

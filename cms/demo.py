@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -38,10 +37,9 @@ from cms.models import (
     SpeakerIndexPage,
     StandardPage,
 )
+from core.text import fold
+from core.time import HCM
 from events.models import Event
-from events.text import fold
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 SEED_LEAD = (
     "Hải Phòng là địa phương đi đầu cả nước thực hiện thành công một số lĩnh vực Chính phủ lựa "
@@ -167,7 +165,7 @@ def _placeholder_image(
 
 def _demo_pdf(*, title: str, heading: str, paragraphs: list[str]) -> object:
     """A small PDF document (slides or a paper) rendered with the shared renderer."""
-    from events.pdf.renderer import render_html_to_pdf
+    from core.pdf import render_html_to_pdf
 
     Document = get_document_model()
     existing = Document.objects.filter(title=title).first()

@@ -13,7 +13,7 @@ Page tree (enforced with ``parent_page_types``/``subpage_types``)::
     └── StandardPage ── StandardPage (About, Venue & travel, FAQ, Privacy policy)
 
 Every page and the Speaker snippet keep a folded ``search_text`` (lower case, no accents, đ→d;
-``events.text.fold``), rebuilt on each full save, so that search is accent-blind on SQLite and
+``core.text.fold``), rebuilt on each full save, so that search is accent-blind on SQLite and
 PostgreSQL alike.
 """
 
@@ -46,7 +46,7 @@ from cms.blocks import (
     LinksStreamBlock,
 )
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
-from events.text import fold
+from core.text import fold
 
 IMAGE_MODEL = "wagtailimages.Image"
 DOCUMENT_MODEL = "wagtaildocs.Document"

@@ -27,6 +27,7 @@ from cms.models import (
     Speaker,
     SpeakerIndexPage,
 )
+from core.time import HCM
 from events.models import Event
 
 ROOMS = ["Hội trường chính", "Phòng hội thảo 1", "Phòng hội thảo 2"]
@@ -89,7 +90,7 @@ def sample_sessions(
     *, agenda: AgendaPage, count: int, speakers: list[Speaker], start: int = 0
 ) -> list[SessionPage]:
     """``count`` sessions from 08:00 on the event's day, three rooms in parallel."""
-    day = dt.datetime(2023, 12, 27, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    day = dt.datetime(2023, 12, 27, 8, 0, tzinfo=HCM)
     cycle = itertools.cycle(speakers) if speakers else None
     per_session = max(1, -(-len(speakers) // max(count, 1))) if speakers else 0
     sessions = []

@@ -38,7 +38,7 @@ from cms.models import (
     SpeakerIndexPage,
     StandardPage,
 )
-from events.text import fold
+from core.text import fold
 
 # Fixed rendition sizes: every image of a kind has the same size.
 SPEAKER_PHOTO = "fill-240x240-c100"

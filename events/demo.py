@@ -2,10 +2,11 @@
 
 import datetime as dt
 import random
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from core.text import fold
+from core.time import HCM
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, Event, Invitation, Registration, RegistrationEmail
 from events.services import (
@@ -14,9 +15,7 @@ from events.services import (
     registration_cancel,
     registration_create,
 )
-from events.text import fold
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_EVENT_SLUG = "dien-dan-chuyen-doi-so-hai-phong-2023"
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from events.ics import event_ics
 from events.models import Registration, RegistrationEmail
 
@@ -14,10 +15,6 @@ Kind = RegistrationEmail.Kind
 
 #: Kinds whose email carries the badge PDF and the .ics.
 WITH_BADGE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.BADGE_REISSUED}
-
-
-def absolute_url(path: str) -> str:
-    return settings.BASE_URL.rstrip("/") + path
 
 
 def manage_url(registration: Registration) -> str:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.enums import Language  # noqa: F401 (re-exported: the events app names it here)
+
 
 class RegistrationStatus(models.TextChoices):
     PENDING_EMAIL = "pending_email", _("Waiting for email confirmation")
@@ -19,11 +21,6 @@ LIVE_STATUSES = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITLISTED,
 )
-
-
-class Language(models.TextChoices):
-    VI = "vi", "Tiếng Việt"
-    EN = "en", "English"
 
 
 class CheckInKind(models.TextChoices):

@@ -2,17 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 
-class EventsError(Exception):
-    code = "error"
-    message = _("The request could not be completed.")
 
-    def __init__(self, message=None, *, code: str | None = None):
-        if message is not None:
-            self.message = message
-        if code is not None:
-            self.code = code
-        super().__init__(str(self.message))
+class EventsError(DomainError):
+    """Base error of registration and check-in."""
 
 
 # --- Check-in (the API turns ``http_status`` into the HTTP status of its JSON answer) ----------

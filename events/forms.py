@@ -5,12 +5,12 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.phone import normalize_phone
+from core.text import nfc
 from events.enums import Language
 from events.exceptions import InvalidPhone
 from events.models import AttendeeCategory, Event, Invitation
-from events.phone import normalize_phone
 from events.services.registration import LIMITS, invitation_usable
-from events.text import nfc
 
 
 class PhoneField(forms.CharField):

@@ -6,15 +6,13 @@ Times carry TZID=Asia/Ho_Chi_Minh with its VTIMEZONE, so that calendars show the
 UIDs end with this site's host (``BASE_URL``), unique across deployments.
 """
 
-from zoneinfo import ZoneInfo
-
 import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from core.time import HCM
 from events.models import Event
 
-EVENT_TZ = ZoneInfo(settings.TIME_ZONE)
 PRODID = "-//Forumhall//Forum//VI"
 
 
@@ -26,7 +24,7 @@ def uid(name: str) -> str:
 
 def local_time(moment):
     """``moment`` in the event's time zone: written with TZID, not as UTC."""
-    return timezone.localtime(moment, EVENT_TZ)
+    return timezone.localtime(moment, HCM)
 
 
 def location(event: Event | None, *, room: str = "") -> str:

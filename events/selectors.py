@@ -3,9 +3,9 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core.text import fold
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, Event, Registration
-from events.text import fold
 
 
 def event_open_for_registration() -> Event | None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.ratelimit import rate_limited
 from events import selectors
 from events.enums import LIVE_STATUSES, RegistrationStatus
 from events.exceptions import (
@@ -22,7 +23,6 @@ from events.forms import ManageDetailsForm, RegistrationForm, ResendLinkForm
 from events.ics import event_ics
 from events.models import Event, Registration
 from events.pdf.badges import badge_pdf_response, qr_svg
-from events.ratelimit import rate_limited
 from events.services import (
     registration_cancel,
     registration_confirm_email,

@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from events.exceptions import EventsError
+from core.errors import DomainError
 
 
-class ExhibitorsError(EventsError):
-    """Base error of the exhibition (same shape as the events' one: a stable ``code`` and a
-    translated ``message``). Views show ``message``; APIs answer ``code``."""
+class ExhibitorsError(DomainError):
+    """Base error of the exhibition. Views show ``message``; JSON answers carry ``code`` as
+    ``reason`` (core.errors.json_error)."""
 
 
 class BookingClosed(ExhibitorsError):

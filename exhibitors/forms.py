@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from events.enums import Language
+from core.enums import Language
 from exhibitors.enums import BookingExtra, Sector
 from exhibitors.images import MAX_LOGO_BYTES
 from exhibitors.models import Booth

@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import Language
+from core.enums import Language
 from exhibitors.enums import (
     LIVE_BOOKING_STATUSES,
     BookingAction,

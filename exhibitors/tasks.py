@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from events.emails import absolute_url
+from core.links import absolute_url
 from exhibitors.models import BookingTransition, ExhibitorInvitation
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import json_error
 from events.models import Event
 from exhibitors import selectors, services
 from exhibitors.enums import BookingStatus, MemberRole, StaffStatus
@@ -39,10 +40,6 @@ def wants_json(request) -> bool:
     )
 
 
-def error_json(code: str, message, status: int) -> JsonResponse:
-    return JsonResponse({"status": "error", "code": code, "message": str(message)}, status=status)
-
-
 def exhibitor_required(view):
     """Logged-in user of a company; sets ``request.exhibitor`` and ``request.member``."""
 
@@ -50,12 +47,12 @@ def exhibitor_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             if wants_json(request):
-                return error_json("login_required", _("Please log in."), 401)
+                return json_error("login_required", _("Please log in."), 401)
             return redirect_to_login(request.get_full_path(), reverse("exhibitors:login"))
         member = selectors.membership_for_user(request.user)
         if member is None:
             if wants_json(request):
-                return error_json("no_company", _("Create your company profile first."), 403)
+                return json_error("no_company", _("Create your company profile first."), 403)
             messages.info(request, _("Create your company profile first."))
             return redirect("exhibitors:company")
         request.member = member
@@ -155,7 +152,7 @@ def booth_hold(request, event_slug, code):
     booth = Booth.objects.filter(event__slug=event_slug, code=code).first()
     if booth is None:
         if wants_json(request):
-            return error_json("not_found", _("This booth does not exist."), 404)
+            return json_error("not_found", _("This booth does not exist."), 404)
         raise Http404()
     try:
         booking = services.booth_hold(
@@ -163,7 +160,7 @@ def booth_hold(request, event_slug, code):
         )
     except ExhibitorsError as exc:
         if wants_json(request):
-            return error_json(exc.code, exc.message, 409)
+            return json_error(exc.code, exc.message, 409)
         messages.error(request, exc.message)
         return redirect("exhibitors:floor_plan", event_slug=event.slug)
     if wants_json(request):
@@ -565,5 +562,5 @@ def api_booking(request, pk):
         .first()
     )
     if booking is None:
-        return error_json("not_found", _("No such booking."), 404)
+        return json_error("not_found", _("No such booking."), 404)
     return JsonResponse(booking_json(booking))

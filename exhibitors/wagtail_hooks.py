@@ -11,9 +11,9 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.permissions import RestrictedPermissionPolicy
 from exhibitors import admin_views, selectors
 from exhibitors.enums import BookingStatus, booth_state_for
 from exhibitors.forms import BoothAdminForm, TaxCodeField
@@ -21,27 +21,6 @@ from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor
 from exhibitors.services.accounts import PROFILE_FIELDS
 from exhibitors.services.bookings import SETTINGS_FIELDS
 from exhibitors.templatetags.exhibition_tags import format_vnd
-
-
-class RestrictedPermissionPolicy(ModelPermissionPolicy):
-    """The model's permissions, less the actions that must go through the services."""
-
-    def __init__(self, model, *, denied=("add", "delete"), **kwargs):
-        super().__init__(model, **kwargs)
-        self.denied = set(denied)
-
-    def user_has_permission(self, user, action):
-        return action not in self.denied and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
-
 
 # Bookings are made, decided and moved only through the services; exhibitors sign up themselves;
 # a booth with bookings is never deleted.

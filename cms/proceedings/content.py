@@ -32,7 +32,7 @@ from cms.proceedings.book import (
 )
 from cms.proceedings.exceptions import ProceedingsError
 from cms.proceedings.render import paper_open
-from events.text import fold, nfc
+from core.text import fold, nfc
 
 _HREF_ON_SITE = re.compile(r'(<a\b[^>]*?\bhref=["\'])/(?!/)', re.IGNORECASE)
 _IMG_SRC = re.compile(r'<img\b[^>]*?\bsrc=["\']([^"\']*)["\']', re.IGNORECASE)

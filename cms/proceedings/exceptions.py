@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from events.exceptions import EventsError
+from core.errors import DomainError
 
 
-class ProceedingsError(EventsError):
+class ProceedingsError(DomainError):
     """Base error of the proceedings (the events' shape: a stable ``code`` and a translated
     ``message``)."""
 

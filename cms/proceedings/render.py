@@ -1,5 +1,5 @@
 """The book as PDF: the HTML of ``templates/pdf/proceedings/`` through the shared restricted
-renderer (``events.pdf``), then each uploaded paper laid over the blank pages reserved for it.
+renderer (``core.pdf``), then each uploaded paper laid over the blank pages reserved for it.
 
 A talk's paper of N pages is reserved as N blank placeholder pages right after the talk's
 chapter, so WeasyPrint counts them in ``counter(page)``, ``counter(pages)`` and every
@@ -31,7 +31,7 @@ from pypdf.generic import (
 
 from cms.proceedings.book import Book
 from cms.proceedings.exceptions import ProceedingsError
-from events.pdf import RestrictedURLFetcher, render_html_to_pdf
+from core.pdf import RestrictedURLFetcher, render_html_to_pdf
 
 MM = 72 / 25.4
 FOOTER_BAND = 12 * MM  # @page paper { margin-bottom: 12mm } in proceedings.css

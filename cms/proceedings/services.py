@@ -32,8 +32,8 @@ from cms.proceedings.exceptions import (
 from cms.proceedings.models import ProceedingsBuild
 from cms.proceedings.preflight import PreflightReport, book_preflight
 from cms.proceedings.render import book_render_pdf
-from events.pdf import RestrictedURLFetcher
-from events.text import fold
+from core.pdf import RestrictedURLFetcher
+from core.text import fold
 
 logger = logging.getLogger(__name__)
 

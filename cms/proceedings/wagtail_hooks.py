@@ -8,12 +8,12 @@ from wagtail import hooks
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from cms.models import ForumPage
 from cms.proceedings import views
 from cms.proceedings.models import ProceedingsBuild
+from core.permissions import read_only_policy
 
 app_name = "cms_proceedings"
 urlpatterns = [
@@ -53,22 +53,9 @@ def proceedings_listing_button(page, user, next_url=None):
     yield from _button(page, user, priority=45)
 
 
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """Builds come from the build button and are all kept: nobody adds, edits or deletes one
-    by hand (publishing is on the forum's proceedings page)."""
-
-    READ_ONLY = ("add", "change", "delete")
-
-    def user_has_permission(self, user, action):
-        return action not in self.READ_ONLY and super().user_has_permission(user, action)
-
-    def users_with_any_permission(self, actions):
-        return super().users_with_any_permission(
-            [action for action in actions if action not in self.READ_ONLY]
-        )
-
-
-register_permission_policy(ProceedingsBuild, ViewOnlyPolicy(ProceedingsBuild))
+# Builds come from the build button and are all kept: nobody adds, edits or deletes one by hand
+# (publishing is on the forum's proceedings page).
+register_permission_policy(ProceedingsBuild, read_only_policy(ProceedingsBuild))
 
 
 class BuildIndexView(IndexView):

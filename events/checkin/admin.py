@@ -19,9 +19,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.permissions import read_only_policy
 from events.checkin.services import (
     checkin_list_check,
     checkin_user_may_watch,
@@ -252,20 +252,9 @@ class DeviceViewSet(CheckInModelViewSet):
 # --- Logs (read-only) -------------------------------------------------------------------------
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Logs are written by scanners only: nobody adds, edits or deletes a row in the admin."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-register_permission_policy(CheckIn, ReadOnlyPolicy(CheckIn), exact_class=True)
-register_permission_policy(ScanLog, ReadOnlyPolicy(ScanLog), exact_class=True)
+# Logs are written by scanners only: nobody adds, edits or deletes a row in the admin.
+register_permission_policy(CheckIn, read_only_policy(CheckIn), exact_class=True)
+register_permission_policy(ScanLog, read_only_policy(ScanLog), exact_class=True)
 
 
 def _who(row) -> str:
@@ -281,7 +270,7 @@ class CheckInLogViewSet(CheckInModelViewSet):
     icon = "tick-inverse"
     menu_label = gettext_lazy("Check-in log")
     inspect_view_enabled = True
-    form_fields: list[str] = []  # nobody edits the log (see ReadOnlyPolicy)
+    form_fields: list[str] = []  # nobody edits the log (see read_only_policy)
     list_display = [
         "created_at",
         "registration",

@@ -24,6 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from core.errors import domain_error_json, json_error
 from events.checkin.selectors import (
     checkin_list_stats,
     checkin_search,
@@ -67,15 +68,6 @@ KINDS = frozenset(CheckInKind.values)
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
-def error(reason: str, message, status: int, **extra) -> JsonResponse:
-    response = JsonResponse(
-        {"status": "error", "reason": reason, "message": str(message), **extra}, status=status
-    )
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="checkin"'
-    return response
-
-
 class _CsrfCheck(CsrfViewMiddleware):
     def _reject(self, request, reason):
         return reason
@@ -101,19 +93,19 @@ def authenticate(request: HttpRequest, *, defer_device: bool = False) -> Scanner
             return Scanner(token_hash=device_token_hash(token))
         scanner = device_authenticate(token=token) if scheme.lower() == "bearer" else None
         if scanner is None:
-            return error(
+            return json_error(
                 "unauthorized", _("This device is unknown or has been revoked."), status=401
             )
         return scanner
     user = request.user
     if not user.is_authenticated:
-        return error(
+        return json_error(
             "unauthorized", _("Sign in as staff or use a paired scanning device."), status=401
         )
     if not checkin_user_may_scan(user):
-        return error("forbidden", _("Your account may not check guests in."), status=403)
+        return json_error("forbidden", _("Your account may not check guests in."), status=403)
     if request.method not in ("GET", "HEAD", "OPTIONS") and (reason := _csrf_failure(request)):
-        return error("csrf_failed", _("The page has expired: reload it. (%s)") % reason, 403)
+        return json_error("csrf_failed", _("The page has expired: reload it. (%s)") % reason, 403)
     return Scanner(user_id=user.pk)
 
 
@@ -137,7 +129,9 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
         def respond(request: HttpRequest, *args, **kwargs) -> JsonResponse:
             try:
                 if request.method not in methods:
-                    response = error("method_not_allowed", _("Method not allowed."), status=405)
+                    response = json_error(
+                        "method_not_allowed", _("Method not allowed."), status=405
+                    )
                     response["Allow"] = ", ".join(methods)
                     return response
                 body = _read_body(request) if request.method == "POST" else b""
@@ -146,13 +140,11 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
                     return scanner
                 data = _parse_json(body) if request.method == "POST" else None
                 return view(request, scanner, data, *args, **kwargs)
-            except CheckInError as exc:
-                return error(exc.code, exc.message, status=exc.http_status)
-            except EventsError as exc:
-                return error(exc.code, exc.message, status=400)
+            except EventsError as exc:  # CheckInError and the registration's errors alike
+                return domain_error_json(exc)
             except Exception:  # a bug: still JSON for the scanner, and logged for us
                 logger.exception("check-in API failed")
-                return error("server_error", _("Something went wrong. Try again."), 500)
+                return json_error("server_error", _("Something went wrong. Try again."), 500)
 
         return wrapper
 
@@ -336,7 +328,7 @@ def event_stats(request, scanner: Scanner, data: None, event_id: int) -> JsonRes
 @csrf_exempt
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Any other address under /api/: a JSON 404, not the site's HTML page."""
-    return error("not_found", _("No such API endpoint."), status=404)
+    return json_error("not_found", _("No such API endpoint."), status=404)
 
 
 @api_view(("POST",))

@@ -10,9 +10,9 @@ from django.db.models.expressions import Case, Value, When
 from django.db.models.fields import IntegerField
 from django.utils import timezone
 
+from core.text import fold
 from events.enums import CheckInKind, RegistrationStatus
 from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration
-from events.text import fold
 
 SEARCH_LIMIT = 20
 BUCKET_MINUTES = 10

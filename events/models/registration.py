@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import fold
 from events.enums import LIVE_STATUSES, Language, RegistrationStatus
-from events.text import fold
 
 __all__ = [
     "Event",

@@ -1,5 +1,1 @@
-"""PDF rendering shared by badges (events), staff passes (exhibitors) and proceedings (cms)."""
-
-from .renderer import PDF_BASE_URL, RestrictedURLFetcher, render_html_to_pdf, render_to_pdf
-
-__all__ = ["PDF_BASE_URL", "RestrictedURLFetcher", "render_html_to_pdf", "render_to_pdf"]
+"""Badges and badge sheets as PDF (the renderer itself is core/pdf.py)."""

@@ -23,9 +23,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from fontTools.ttLib import TTFont
 
+from core.pdf import cached_stylesheet, render_html_to_pdf, shared_font_config
+from core.text import fold, nfc
 from events.models import Registration
-from events.pdf.renderer import cached_stylesheet, render_html_to_pdf, shared_font_config
-from events.text import fold, nfc
 
 #: Width of the text column of a badge: A6 (105 mm) less 2 × 8 mm of margin, in points.
 TEXT_WIDTH_PT = (105 - 16) / 25.4 * 72

@@ -11,9 +11,9 @@ from django.utils.text import slugify
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from core.text import fold
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, BadgeBatch, Event, Registration
-from events.text import fold
 
 logger = logging.getLogger(__name__)
 

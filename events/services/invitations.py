@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.text import fold, nfc
 from events.enums import LIVE_STATUSES, Language
 from events.exceptions import (
     AlreadyRegistered,
@@ -30,7 +31,6 @@ from events.services.registration import (
     registration_details_clean,
     registration_details_tidy,
 )
-from events.text import fold, nfc
 
 #: Column names accepted in the header row (compared folded: no accents, lower case).
 COLUMNS = {

@@ -18,6 +18,8 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.phone import normalize_phone
+from core.text import nfc
 from events.enums import LIVE_STATUSES, Language, RegistrationStatus
 from events.exceptions import (
     AlreadyRegistered,
@@ -41,9 +43,7 @@ from events.models import (
     RegistrationEmail,
     new_badge_token,
 )
-from events.phone import normalize_phone
 from events.services.emails import registration_email_queue
-from events.text import nfc
 
 Status = RegistrationStatus
 Kind = RegistrationEmail.Kind

@@ -9,7 +9,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from events.text import fold, nfc
+from core.text import fold, nfc
 from exhibitors.enums import MemberRole, Sector
 from exhibitors.exceptions import (
     AlreadyExhibitor,

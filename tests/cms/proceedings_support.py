@@ -10,7 +10,6 @@ import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -23,10 +22,10 @@ from wagtail.images import get_image_model
 from cms.demo import load_home
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
 from cms.models import AgendaPage, ForumOrganizer, ForumPage, SessionPage, SessionSpeaker, Speaker
+from core.pdf import render_html_to_pdf
+from core.time import HCM
 from events.models import Event
-from events.pdf import render_html_to_pdf
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 FORUM_NAME = "Diễn đàn Chuyển đổi số TP Hải Phòng năm 2023"
 ORGANIZER = "UBND TP Hải Phòng và VINASA"
 # Stored decomposed (NFD), as some Vietnamese keyboards type it; the book prints it in NFC.

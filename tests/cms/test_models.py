@@ -23,8 +23,7 @@ from cms.models import (
 )
 from cms.sample import sample_speakers
 from cms.selectors import search_terms, session_speakers_queryset
-
-HCM = dt.timezone(dt.timedelta(hours=7))
+from core.time import HCM
 
 
 def test_page_tree_allows_sessions_only_under_an_agenda():

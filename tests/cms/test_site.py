@@ -5,7 +5,6 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -30,8 +29,7 @@ from cms.models import (
     StandardPage,
 )
 from cms.selectors import agenda_context
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+from core.time import HCM
 
 
 def _vi(model, **filters):

@@ -2,15 +2,13 @@
 
 import datetime as dt
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import factory
 
+from core.time import HCM
 from events.checkin.services import device_create
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, CheckInList, Event, Registration
-
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -3,13 +3,11 @@
 import datetime as dt
 import itertools
 import subprocess
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from events.models import AttendeeCategory, Event
 
-HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 _counter = itertools.count(1)
 
 

@@ -6,6 +6,7 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 
+from core.time import HCM
 from events.services import event_upsert
 from exhibitors.enums import BoothTier, Sector
 from exhibitors.models import Booth
@@ -15,7 +16,6 @@ from exhibitors.services import (
     exhibitor_create,
 )
 
-HCM = dt.timezone(dt.timedelta(hours=7))
 WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 _serial = itertools.count(1)
 

@@ -73,7 +73,7 @@ def test_50_concurrent_http_requests_for_one_booth_give_exactly_one_hold(live_se
     statuses = sorted(status for status, _body in results)
     assert statuses == [201] + [409] * 49
     refusals = [body for status, body in results if status == 409]
-    assert {body["code"] for body in refusals} == {"booth_unavailable"}
+    assert {body["reason"] for body in refusals} == {"booth_unavailable"}
     assert {body["message"] for body in refusals} == {
         "Gian hàng này không còn trống. Vui lòng chọn gian hàng khác."
     }

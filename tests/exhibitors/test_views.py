@@ -372,11 +372,11 @@ def test_hold_json_answers(client, event, booths, exhibitor, other_exhibitor):
     assert response.status_code == 409
     assert response.json() == {
         "status": "error",
-        "code": "booth_unavailable",
+        "reason": "booth_unavailable",
         "message": "Gian hàng này không còn trống. Vui lòng chọn gian hàng khác.",
     }
     response = client.post(PLAN + "booths/Z9/hold/", HTTP_ACCEPT="application/json")
-    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert (response.status_code, response.json()["reason"]) == (404, "not_found")
 
 
 def test_hold_needs_a_login_and_a_company(client, event, booths):

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from pypdf import PdfReader
 
+from core.pdf import render_html_to_pdf
 from events.checkin.admin import arrivals_menu_item, scanner_menu_item
 from events.checkin.demo import load_checkin
 from events.checkin.services import (
@@ -27,7 +28,6 @@ from events.checkin.services import (
 )
 from events.demo import load_event
 from events.models import CheckIn, CheckInList, Device, Event, Registration
-from events.pdf import render_html_to_pdf
 from tests.events.checkin_factories import HCM, RegistrationFactory, door_scene
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
+from core.phone import normalize_phone
 from events.exceptions import InvalidPhone
-from events.phone import normalize_phone
 
 
 @pytest.mark.parametrize(

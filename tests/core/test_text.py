@@ -1,6 +1,6 @@
 import unicodedata
 
-from events.text import fold, nfc
+from core.text import fold, nfc
 
 
 def test_fold_ignores_accents_case_and_d_stroke():

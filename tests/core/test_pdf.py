@@ -9,8 +9,7 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from events.pdf import RestrictedURLFetcher, render_html_to_pdf, render_to_pdf
-from events.pdf.renderer import PDF_BASE_URL
+from core.pdf import PDF_BASE_URL, RestrictedURLFetcher, render_html_to_pdf, render_to_pdf
 
 
 @pytest.fixture
