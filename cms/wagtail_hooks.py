@@ -1,36 +1,19 @@
-"""The Wagtail admin for the site: speakers as a snippet with search, filters and exports."""
+"""Registers the site's admin (cms/admin.py) and the proceedings' (cms/proceedings/admin.py).
+Nothing else lives here."""
 
-from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from cms.models import Speaker
-from cms.selectors import matching_terms
-
-
-class SpeakerIndexView(IndexView):
-    """Accent-blind search in the admin too: "nguyen van khoa" finds "Nguyễn Văn Khoa"."""
-
-    def search_queryset(self, queryset):
-        if not self.is_searching:
-            return queryset
-        return queryset.filter(matching_terms(self.search_query))
-
-
-class SpeakerViewSet(SnippetViewSet):
-    model = Speaker
-    index_view_class = SpeakerIndexView
-    icon = "user"
-    menu_label = _("Speakers")
-    menu_order = 210
-    add_to_admin_menu = True
-    list_display = ["name", "position", "organization"]
-    list_export = ["name", "position", "organization", "position_en", "organization_en", "slug"]
-    export_filename = "speakers"
-    search_fields = ["name", "organization", "search_text"]
-    ordering = ["name"]
-
+from cms.admin import SpeakerViewSet
+from cms.proceedings import admin as proceedings_admin
+from cms.proceedings import permissions  # noqa: F401 (registers the builds' permission policy)
 
 register_snippet(SpeakerViewSet)
+hooks.register("register_admin_urls", proceedings_admin.admin_urls)
+hooks.register("register_page_header_buttons", proceedings_admin.proceedings_header_button)
+hooks.register("register_page_listing_more_buttons", proceedings_admin.proceedings_listing_button)
 
-from cms.proceedings import wagtail_hooks as proceedings_hooks  # noqa: E402, F401  (proceedings admin)
+
+@hooks.register("register_admin_viewset")
+def register_builds_viewset():
+    return proceedings_admin.ProceedingsBuildViewSet("proceedings_builds")

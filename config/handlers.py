@@ -13,6 +13,8 @@ scanner page included (a session and CSRF), goes through the full stack.
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
+from core.internals import load_middleware_from
+
 #: The site's middleware that a device's request still needs.
 DEVICE_API_MIDDLEWARE = frozenset(
     {
@@ -36,16 +38,9 @@ class DeviceAPIHandler(WSGIHandler):
     """Django's WSGI handler with the site's middleware narrowed to ``DEVICE_API_MIDDLEWARE``."""
 
     def load_middleware(self, is_async=False):
-        # BaseHandler reads the chain from settings.MIDDLEWARE: narrow it while the chain is
-        # built (once, at start-up), then put the site's list back.
-        site_middleware = settings.MIDDLEWARE
-        #: The chain of this handler, outermost first.
-        self.middleware = [path for path in site_middleware if path in DEVICE_API_MIDDLEWARE]
-        settings.MIDDLEWARE = self.middleware
-        try:
-            super().load_middleware(is_async)
-        finally:
-            settings.MIDDLEWARE = site_middleware
+        #: The chain of this handler, outermost first, in the site's order.
+        self.middleware = [path for path in settings.MIDDLEWARE if path in DEVICE_API_MIDDLEWARE]
+        load_middleware_from(self, self.middleware, is_async)
 
 
 class ForumWSGIHandler:

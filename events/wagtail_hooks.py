@@ -1,10 +1,13 @@
-"""Wagtail admin registrations of the events app."""
+"""Registers the events app's admin (events/admin.py, events/checkin/admin.py) with Wagtail, and
+the permission policies (permissions.py). Nothing else lives here."""
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from events import wagtail_admin
+from events import admin as wagtail_admin
+from events import permissions  # noqa: F401
 from events.checkin import admin as admin_checkin
+from events.checkin import permissions as checkin_permissions  # noqa: F401
 from events.models import Registration
 from events.services import registration_cancel
 

@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "qr_code",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.humanize",

@@ -19,12 +19,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permissions import register_permission_policy
 
-from core.permissions import read_only_policy
+from events.checkin.permissions import checkin_user_may_watch
 from events.checkin.services import (
     checkin_list_check,
-    checkin_user_may_watch,
     device_create,
     device_pairing_url,
     device_revoke,
@@ -252,11 +250,6 @@ class DeviceViewSet(CheckInModelViewSet):
 # --- Logs (read-only) -------------------------------------------------------------------------
 
 
-# Logs are written by scanners only: nobody adds, edits or deletes a row in the admin.
-register_permission_policy(CheckIn, read_only_policy(CheckIn), exact_class=True)
-register_permission_policy(ScanLog, read_only_policy(ScanLog), exact_class=True)
-
-
 def _who(row) -> str:
     device = row.by_device if isinstance(row, CheckIn) else row.device
     user = row.by_user if isinstance(row, CheckIn) else row.user
@@ -270,7 +263,7 @@ class CheckInLogViewSet(CheckInModelViewSet):
     icon = "tick-inverse"
     menu_label = gettext_lazy("Check-in log")
     inspect_view_enabled = True
-    form_fields: list[str] = []  # nobody edits the log (see read_only_policy)
+    form_fields: list[str] = []  # nobody edits the log (see permissions.py)
     list_display = [
         "created_at",
         "registration",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import domain_error_json, json_error
+from events.checkin.permissions import checkin_user_may_scan
 from events.checkin.selectors import (
     checkin_list_stats,
     checkin_search,
@@ -37,7 +38,6 @@ from events.checkin.services import (
     Scanner,
     checkin_annul,
     checkin_scan,
-    checkin_user_may_scan,
     checkin_walkin,
     device_authenticate,
     device_token_hash,

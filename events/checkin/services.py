@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,8 +52,6 @@ __all__ = [
     "checkin_walkin",
     "checkin_list_check",
     "checkin_list_upsert",
-    "checkin_user_may_scan",
-    "checkin_user_may_watch",
     "device_create",
     "device_pairing_url",
     "device_rotate_token",
@@ -95,42 +91,6 @@ class Scanner:
 
     def may_use(self, event_id: int) -> bool:
         return self.event_id is None or self.event_id == event_id
-
-
-#: Door staff: they may check guests in (the API with a session, the scanner page).
-CHECKIN_PERMISSION = "events.add_checkin"
-#: They may watch the arrivals and the logs, without checking anyone in.
-WATCH_PERMISSION = "events.view_checkin"
-
-
-def _holds(user, *permissions: str) -> bool:
-    """Whether the active ``user`` is a superuser or holds one of ``permissions`` directly or
-    through a group. Where the user's permissions are loaded already (the admin loads them for
-    its menus), read from them; else one query, where ``user.has_perm`` would load them all in
-    two (the API with a staff session)."""
-    if not user.is_active:  # AnonymousUser too
-        return False
-    if user.is_superuser:
-        return True
-    if hasattr(user, "_perm_cache"):  # filled by ModelBackend.get_all_permissions
-        return any(user.has_perm(permission) for permission in permissions)
-    wanted = Q()
-    for permission in permissions:
-        app_label, codename = permission.split(".")
-        wanted |= Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(Q(user=user) | Q(group__user=user), wanted).exists()
-
-
-def checkin_user_may_scan(user) -> bool:
-    """Whether ``user`` (a User or AnonymousUser) may check guests in: the one answer of the API,
-    the scanner page and the check-in menu. Side effects: none."""
-    return _holds(user, CHECKIN_PERMISSION)
-
-
-def checkin_user_may_watch(user) -> bool:
-    """Whether ``user`` may watch the arrivals board and the check-in logs: door staff, or
-    whoever holds the view permission. Side effects: none."""
-    return _holds(user, CHECKIN_PERMISSION, WATCH_PERMISSION)
 
 
 def printable(value: Any, limit: int = 80) -> str:

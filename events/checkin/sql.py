@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.internals import log_query, on_raw_connection
 from events.enums import CheckInKind
 from events.models import (
     AttendeeCategory,
@@ -112,20 +113,17 @@ def fetch(sql: str, params: list) -> Any:
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() if cursor.description else None
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    db.validate_thread_sharing()
     started = time.monotonic()
     try:
-        with db.wrap_database_errors:
-            cursor = _scan_cursor(db.connection)
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone() if cursor.pgresult.ntuples else None
+        return on_raw_connection(db, lambda raw: _prepared_fetch(raw, sql, params))
     finally:
-        if db.queries_logged:
-            db.queries_log.append(
-                {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
-            )
+        log_query(db, sql, params, started)
+
+
+def _prepared_fetch(pg_connection, sql: str, params: list) -> Any:
+    cursor = _scan_cursor(pg_connection)
+    cursor.execute(sql, params, prepare=True)
+    return cursor.fetchone() if cursor.pgresult.ntuples else None
 
 
 def _scan_cursor(pg_connection):

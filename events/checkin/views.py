@@ -15,8 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from events.checkin.permissions import checkin_user_may_scan, checkin_user_may_watch
 from events.checkin.selectors import event_arrivals
-from events.checkin.services import checkin_user_may_scan, checkin_user_may_watch
 from events.models import Event
 
 CHART_HEIGHT = 160

@@ -23,6 +23,7 @@ from exhibitors.exceptions import (
 )
 from exhibitors.images import logo_process
 from exhibitors.models import Exhibitor, ExhibitorInvitation, ExhibitorMember
+from exhibitors.permissions import ensure_may_manage_exhibitor
 from exhibitors.validators import normalize_tax_code, tax_code_is_valid
 
 User = get_user_model()
@@ -188,25 +189,13 @@ def exhibitor_create(*, user, logo=None, **fields) -> Exhibitor:
     return exhibitor
 
 
-def _ensure_may_manage(exhibitor_id: int, by) -> None:
-    """Only the company's owners (or an organizer who may change exhibitors) edit its profile,
-    invite and remove members: ``NotAllowed`` for anyone else."""
-    if by is not None and by.is_active and by.has_perm("exhibitors.change_exhibitor"):
-        return
-    owner = ExhibitorMember.objects.filter(
-        exhibitor_id=exhibitor_id, user_id=getattr(by, "pk", None), role=MemberRole.OWNER
-    )
-    if by is None or not owner.exists():
-        raise NotAllowed(_("Only the company's owners may do this."))
-
-
 def exhibitor_update(*, exhibitor: Exhibitor, by, logo=None, **fields) -> Exhibitor:
     """Change the company profile (same fields and checks as ``exhibitor_create``). Only an
     owner (or an organizer) may (``NotAllowed``).
 
     Side effects: stores a new re-encoded logo if given; updates the row.
     """
-    _ensure_may_manage(exhibitor.pk, by)
+    ensure_may_manage_exhibitor(exhibitor.pk, by)
     exhibitor = Exhibitor.objects.get(pk=exhibitor.pk)
     processed = _apply_profile(exhibitor, fields, logo)
     if Exhibitor.objects.filter(tax_code=exhibitor.tax_code).exclude(pk=exhibitor.pk).exists():
@@ -230,7 +219,7 @@ def exhibitor_invite(*, exhibitor: Exhibitor, email: str, by) -> ExhibitorInvita
     """
     from exhibitors.tasks import send_invitation_email
 
-    _ensure_may_manage(exhibitor.pk, by)
+    ensure_may_manage_exhibitor(exhibitor.pk, by)
     email = (email or "").strip().lower()
     if ExhibitorMember.objects.filter(user__email__iexact=email).exists():
         raise AlreadyExhibitor(_("This person already belongs to a company."))
@@ -286,7 +275,7 @@ def exhibitor_remove_member(*, member: ExhibitorMember, by) -> None:
         # after the first's change. (FOR UPDATE on the owners themselves would be dropped by
         # Django from the COUNT.)
         Exhibitor.objects.select_for_update().filter(pk=member.exhibitor_id).first()
-        _ensure_may_manage(member.exhibitor_id, by)
+        ensure_may_manage_exhibitor(member.exhibitor_id, by)
         owners = ExhibitorMember.objects.filter(
             exhibitor_id=member.exhibitor_id, role=MemberRole.OWNER
         )

@@ -12,11 +12,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from events.admin import ACTION_STATUSES, ACTIONS
 from events.enums import RegistrationStatus as S
 from events.exceptions import InvalidTransition
 from events.models import BadgeBatch, Invitation, InvitationImport, Registration
 from events.services import registration_create
-from events.wagtail_admin import ACTION_STATUSES, ACTIONS
 from tests.events.registration_factories import (
     make_category,
     make_event,

@@ -384,7 +384,7 @@ def test_hold_needs_a_login_and_a_company(client, event, booths):
     assert response.status_code == 302
     assert response["Location"].startswith("/exhibitor/login/?next=")
     response = client.post(PLAN + "booths/A01/hold/", HTTP_ACCEPT="application/json")
-    assert (response.status_code, response.json()["code"]) == (401, "login_required")
+    assert (response.status_code, response.json()["reason"]) == (401, "login_required")
     client.force_login(make_user())
     response = client.post(PLAN + "booths/A01/hold/")
     assert (response.status_code, response["Location"]) == (302, "/exhibitor/company/")

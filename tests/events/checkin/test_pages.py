@@ -19,11 +19,10 @@ from pypdf import PdfReader
 from core.pdf import render_html_to_pdf
 from events.checkin.admin import arrivals_menu_item, scanner_menu_item
 from events.checkin.demo import load_checkin
+from events.checkin.permissions import checkin_user_may_scan, checkin_user_may_watch
 from events.checkin.services import (
     Scanner,
     checkin_scan,
-    checkin_user_may_scan,
-    checkin_user_may_watch,
     device_authenticate,
 )
 from events.demo import load_event

@@ -4,8 +4,7 @@ CSV import, and badge sheets built in the background. Registered in ``wagtail_ho
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import quote  # a helper module: the admin app is not installed
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -32,6 +31,13 @@ from events.models import (
     Registration,
 )
 from events.pdf.badges import badge_pdf_response
+from events.permissions import (
+    INVITE_PERMISSION,
+    MANAGE_PERMISSION,
+    VIEW_INVITATIONS_PERMISSION,
+    VIEW_PERMISSION,
+    require,
+)
 from events.services import (
     badge_batch_create,
     registration_approve,
@@ -50,14 +56,6 @@ from events.services.invitations import (
     invitation_import_preview,
 )
 from events.services.registration import EDITABLE_FIELDS, TRANSITIONS
-
-MANAGE_PERMISSION = "events.change_registration"
-
-
-def _require(request, permission: str = MANAGE_PERMISSION) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
 
 # --- Events and categories --------------------------------------------------------------------
 
@@ -369,7 +367,7 @@ class RegistrationViewSet(SnippetViewSet):
         ]
 
     def action_view(self, request, pk: int, action: str):
-        _require(request)
+        require(request)
         if action not in ACTIONS:
             raise Http404
         registration = get_object_or_404(Registration.objects.select_related("category"), pk=pk)
@@ -391,7 +389,7 @@ class RegistrationViewSet(SnippetViewSet):
         )
 
     def badge_view(self, request, pk: int):
-        _require(request, "events.view_registration")
+        require(request, VIEW_PERMISSION)
         registration = get_object_or_404(
             Registration.objects.select_related("event", "category"),
             pk=pk,
@@ -530,7 +528,7 @@ class InvitationImportForm(forms.Form):
 
 def invitation_import_view(request):
     """Upload → preview (nothing written) → import. The file travels back in the preview form."""
-    _require(request, "events.add_invitation")
+    require(request, INVITE_PERMISSION)
     import base64
 
     context = {"form": None, "preview": None}
@@ -594,7 +592,7 @@ def invitation_import_view(request):
 
 
 def invitation_import_report_view(request, pk: int):
-    _require(request, "events.view_invitation")
+    require(request, VIEW_INVITATIONS_PERMISSION)
     record = get_object_or_404(InvitationImport.objects.select_related("event"), pk=pk)
     return TemplateResponse(
         request, "events/admin/invitation_import_report.html", {"record": record}
@@ -615,7 +613,7 @@ class BadgeBatchForm(forms.Form):
 
 
 def badge_batch_list_view(request):
-    _require(request)
+    require(request)
     if request.method == "POST":
         form = BadgeBatchForm(request.POST)
         if form.is_valid():
@@ -635,7 +633,7 @@ def badge_batch_list_view(request):
 
 
 def badge_batch_view(request, pk: int):
-    _require(request)
+    require(request)
     batch = get_object_or_404(BadgeBatch.objects.select_related("event", "category"), pk=pk)
     if request.GET.get("format") == "json":
         from django.http import JsonResponse
@@ -652,7 +650,7 @@ def badge_batch_view(request, pk: int):
 
 
 def badge_batch_download_view(request, pk: int):
-    _require(request)
+    require(request)
     batch = get_object_or_404(BadgeBatch, pk=pk, status=BadgeBatch.Status.DONE)
     if not batch.file:
         raise Http404

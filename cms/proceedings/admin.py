@@ -1,19 +1,16 @@
-"""Admin integration of the proceedings: "Build proceedings" in the forum page's header menu
-and in the page listing, the admin URLs, and the list of every build (view only, with filters
-and export). Imported from ``cms/wagtail_hooks.py``."""
+"""Admin of the proceedings: the "Build proceedings" button of the forum page (header menu and
+page listing), the admin URLs, and the list of every build (view only, with filters and export).
+Registered by ``cms/wagtail_hooks.py``."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.permissions import register_permission_policy
 
 from cms.models import ForumPage
 from cms.proceedings import views
 from cms.proceedings.models import ProceedingsBuild
-from core.permissions import read_only_policy
 
 app_name = "cms_proceedings"
 urlpatterns = [
@@ -25,8 +22,7 @@ urlpatterns = [
 ]
 
 
-@hooks.register("register_admin_urls")
-def register_proceedings_urls():
+def admin_urls():
     return [path("proceedings/", include((urlpatterns, app_name), namespace=app_name))]
 
 
@@ -43,19 +39,12 @@ def _button(page, user, priority: int):
     )
 
 
-@hooks.register("register_page_header_buttons")
 def proceedings_header_button(page, user, view_name, next_url=None):
     yield from _button(page, user, priority=40)
 
 
-@hooks.register("register_page_listing_more_buttons")
 def proceedings_listing_button(page, user, next_url=None):
     yield from _button(page, user, priority=45)
-
-
-# Builds come from the build button and are all kept: nobody adds, edits or deletes one by hand
-# (publishing is on the forum's proceedings page).
-register_permission_policy(ProceedingsBuild, read_only_policy(ProceedingsBuild))
 
 
 class BuildIndexView(IndexView):
@@ -101,8 +90,3 @@ class ProceedingsBuildViewSet(ModelViewSet):
         "started_at",
         "finished_at",
     ]
-
-
-@hooks.register("register_admin_viewset")
-def register_builds_viewset():
-    return ProceedingsBuildViewSet("proceedings_builds")

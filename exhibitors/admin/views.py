@@ -5,7 +5,6 @@ the model (superusers have it; give it to the organizers' group).
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,11 +20,7 @@ from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.forms import BlockForm, MoveForm, RejectForm
 from exhibitors.models import Booth, BoothBooking, live_booking_q
-
-
-def require_perm(user, codename: str) -> None:
-    if not user.has_perm(f"exhibitors.{codename}"):
-        raise PermissionDenied
+from exhibitors.permissions import require_perm
 
 
 class ExhibitionAdminMixin(WagtailAdminTemplateMixin):

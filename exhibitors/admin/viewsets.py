@@ -1,0 +1,271 @@
+"""The exhibition in the Wagtail admin (menu "Exhibition"): viewsets of bookings, booths, exhibitors
+and settings. Registered by ``exhibitors/wagtail_hooks.py``."""
+
+from django.db.models import Case, IntegerField, OuterRef, Subquery, When
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from exhibitors.admin import views as admin_views
+from exhibitors.enums import BookingStatus, booth_state_for
+from exhibitors.forms import BoothAdminForm, TaxCodeField
+from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
+from exhibitors.services.accounts import PROFILE_FIELDS
+from exhibitors.services.bookings import SETTINGS_FIELDS
+from exhibitors.templatetags.exhibition_tags import format_vnd
+
+# --- Bookings ---------------------------------------------------------------------------------
+
+
+class BookingIndexView(IndexView):
+    """Pending requests first, then live holds, then the rest; rows open the decision page."""
+
+    def get_base_queryset(self):
+        now = timezone.now()
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("booth", "exhibitor", "event")
+            .annotate(
+                pending_rank=Case(
+                    When(status=BookingStatus.REQUESTED, then=0),
+                    When(status=BookingStatus.HELD, held_until__gt=now, then=1),
+                    default=2,
+                    output_field=IntegerField(),
+                )
+            )
+        )
+
+    def order_queryset(self, queryset):
+        if not self.is_explicitly_ordered:
+            return queryset.order_by("pending_rank", "requested_at", "-created_at", "-pk")
+        return super().order_queryset(queryset)
+
+    def get_edit_url(self, instance):
+        return reverse("exhibition_bookings:decide", args=[instance.pk])
+
+
+def _price(booking_or_booth) -> str:
+    return format_html(
+        '<span class="w-whitespace-nowrap">{}</span>', format_vnd(booking_or_booth.price_vnd)
+    )
+
+
+def _hold_deadline(booking):
+    return booking.held_until if booking.status == BookingStatus.HELD else None
+
+
+class BookingViewSet(ModelViewSet):
+    model = BoothBooking
+    name = "exhibition_bookings"
+    url_prefix = "exhibition/bookings"
+    icon = "clipboard-list"
+    menu_label = _("Bookings")
+    index_view_class = BookingIndexView
+    list_display = [
+        "booth",
+        "exhibitor",
+        "event",
+        "get_effective_status_display",
+        Column("price", label=_("Price"), accessor=_price, sort_key="price_vnd"),
+        DateColumn("held_until", label=_("Held until"), accessor=_hold_deadline),
+        "requested_at",
+    ]
+    list_filter = ["status", "event"]
+    search_fields = ["exhibitor__name", "booth__code", "invoice_company"]
+    search_backend_name = None
+    list_export = [
+        "event.name",
+        "booth.code",
+        "booth.get_tier_display",
+        "exhibitor.name",
+        "exhibitor.tax_code",
+        "get_effective_status_display",
+        "price_vnd",
+        "extras_display",
+        "held_until",
+        "requested_at",
+        "decided_at",
+        "invoice_company",
+        "invoice_tax_code",
+        "invoice_address",
+        "invoice_email",
+        "reason",
+    ]
+    export_headings = {
+        "event.name": _("Event"),
+        "booth.code": _("Booth"),
+        "booth.get_tier_display": _("Tier"),
+        "exhibitor.name": _("Exhibitor"),
+        "exhibitor.tax_code": _("Tax code"),
+        "get_effective_status_display": _("Status"),
+        "price_vnd": _("Price (VND)"),
+        "extras_display": _("Extras"),
+    }
+    export_filename = "booth-bookings"
+    form_fields = [
+        "invoice_company",
+        "invoice_tax_code",
+        "invoice_address",
+        "invoice_email",
+        "notes",
+    ]
+    copy_view_enabled = False
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "invoice_tax_code":  # checked as the exhibitor's booking form does
+            return db_field.formfield(form_class=TaxCodeField, **kwargs)
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/decide/", admin_views.BookingDecideView.as_view(), name="decide"),
+        ]
+
+
+# --- Booths -----------------------------------------------------------------------------------
+
+
+def _booth_state(booth) -> str:
+    """The state label of a booth of the list (annotated with its live booking's status)."""
+    return booth_state_for(
+        blocked=booth.blocked, live_status=getattr(booth, "live_status", None)
+    ).label
+
+
+class BoothIndexView(IndexView):
+    def get_base_queryset(self):
+        live = BoothBooking.objects.filter(live_booking_q(), booth=OuterRef("pk"))
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("event")
+            .annotate(
+                live_status=Subquery(live.values("status")[:1]),
+                live_exhibitor=Subquery(live.values("exhibitor__name")[:1]),
+            )
+        )
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm("exhibitors.change_booth"):
+            buttons.append(
+                MenuItem(
+                    _("Release") if instance.blocked else _("Reserve"),
+                    url=reverse("exhibition_booths:block", args=[instance.pk]),
+                    icon_name="lock-open" if instance.blocked else "lock",
+                    priority=15,
+                )
+            )
+        return buttons
+
+
+class BoothViewSet(ModelViewSet):
+    model = Booth
+    name = "exhibition_booths"
+    url_prefix = "exhibition/booths"
+    icon = "grip"
+    menu_label = _("Booths")
+    index_view_class = BoothIndexView
+    list_display = [
+        "code",
+        "event",
+        "zone",
+        "tier",
+        Column("price", label=_("Price"), accessor=_price, sort_key="price_vnd"),
+        Column("state", label=_("State"), accessor=_booth_state),
+        Column("exhibitor", label=_("Exhibitor"), accessor="live_exhibitor"),
+    ]
+    list_filter = ["event", "tier", "zone", "blocked"]
+    search_fields = ["code", "zone"]
+    search_backend_name = None
+    ordering = ["event", "code"]
+    list_per_page = 50
+    list_export = [
+        "event.name",
+        "code",
+        "zone",
+        "get_tier_display",
+        "width_m",
+        "depth_m",
+        "price_vnd",
+        "has_power",
+        "has_internet",
+        "has_furniture",
+        "blocked",
+        "blocked_reason",
+    ]
+    export_filename = "booths"
+    edit_view_class = admin_views.BoothEditView
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return BoothAdminForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/block/", admin_views.BoothBlockView.as_view(), name="block"),
+        ]
+
+
+# --- Exhibitors, settings, overview -----------------------------------------------------------
+
+
+class ExhibitorViewSet(ModelViewSet):
+    model = Exhibitor
+    name = "exhibition_exhibitors"
+    url_prefix = "exhibition/exhibitors"
+    icon = "group"
+    menu_label = _("Exhibitors")
+    list_display = ["name", "tax_code", "sector", "contact_name", "contact_email", "contact_phone"]
+    list_filter = ["sector", "language"]
+    search_fields = ["name", "tax_code", "contact_name", "contact_email"]
+    search_backend_name = None
+    list_export = [
+        *(("get_sector_display" if f == "sector" else f) for f in PROFILE_FIELDS),
+        "created_at",
+    ]
+    export_filename = "exhibitors"
+    form_fields = list(PROFILE_FIELDS)
+    copy_view_enabled = False
+
+
+class ExhibitionSettingsViewSet(ModelViewSet):
+    model = ExhibitionSettings
+    name = "exhibition_settings"
+    url_prefix = "exhibition/settings"
+    icon = "cog"
+    menu_label = _("Rules")
+    list_display = ["event", "booking_open", "max_booths_per_exhibitor", "hold_minutes"]
+    form_fields = ["event", *SETTINGS_FIELDS]
+    copy_view_enabled = False
+
+
+class OverviewViewSet(ViewSet):
+    name = "exhibition"
+    icon = "table"
+    menu_label = _("Occupancy")
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.OverviewView.as_view(), name="overview")]
+
+
+class ExhibitionGroup(ViewSetGroup):
+    menu_label = _("Exhibition")
+    menu_icon = "table"
+    menu_order = 250
+    items = (
+        OverviewViewSet,
+        BookingViewSet,
+        BoothViewSet,
+        ExhibitorViewSet,
+        ExhibitionSettingsViewSet,
+    )
