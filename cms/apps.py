@@ -8,4 +8,6 @@ class CmsConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
-        from cms import signals  # noqa: F401
+        # Imported once the models are loaded (they import the models): the signal receivers, and
+        # the pages' context providers (cms.page_context).
+        from cms import page_views, signals  # noqa: F401, PLC0415

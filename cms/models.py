@@ -32,6 +32,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -46,6 +47,7 @@ from cms.blocks import (
     LinksStreamBlock,
 )
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
+from cms.page_context import extra_context, serve_route
 from core.text import fold
 
 IMAGE_MODEL = "wagtailimages.Image"
@@ -282,14 +284,8 @@ class HomePage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has _
         return deepest.specific.route(request, path_components[deepest.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        forum = selectors.home_forum(home=self)
-        context["forum"] = forum
-        if forum is not None:
-            context.update(selectors.forum_page_context(page=self, forum=forum))
-        context["latest_news"] = selectors.lazy(selectors.latest_news, root=self, limit=3)
+        context.update(extra_context(self, request))
         return context
 
 
@@ -408,11 +404,8 @@ class ForumPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has 
         return self.map_url or self.event.map_url
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["forum"] = self
-        context.update(selectors.forum_page_context(page=self, forum=self))
+        context.update(extra_context(self, request))
         return context
 
 
@@ -450,10 +443,8 @@ class AgendaPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page has
         return reverse("cms:agenda_ics", kwargs={"page_id": self.pk})
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.agenda_page_context(agenda=self))
+        context.update(extra_context(self, request))
         return context
 
 
@@ -544,10 +535,8 @@ class SessionPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page ha
         return reverse("cms:session_ics", kwargs={"page_id": self.pk})
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.session_context(session=self))
+        context.update(extra_context(self, request))
         return context
 
 
@@ -631,16 +620,11 @@ class SpeakerIndexPage(FoldedSearchMixin, SocialMixin, RoutablePageMixin, Page):
 
     @path("<slug:slug>/", name="speaker")
     def speaker(self, request, slug):
-        from cms.views import speaker_detail
-
-        return speaker_detail(request, index_page=self, slug=slug)
+        return serve_route(self, "speaker", request, slug=slug)
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["speakers"] = selectors.lazy(selectors.speakers_of_forum, index_page=self)
-        context["speakers_key"] = f"{self.pk}:{get_language()}"
+        context.update(extra_context(self, request))
         return context
 
 
@@ -687,8 +671,6 @@ class ExhibitionPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page
         return forum.event if forum else None
 
     def get_context(self, request, *args, **kwargs):
-        from wagtail import hooks
-
         context = super().get_context(request, *args, **kwargs)
         context["forum"] = self.forum
         context["exhibition"] = None
@@ -715,10 +697,8 @@ class NewsIndexPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page 
         return [self.title, richtext_to_text(self.intro)]
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["news_items"] = selectors.news_page(index=self, page_number=request.GET.get("p"))
+        context.update(extra_context(self, request))
         return context
 
 

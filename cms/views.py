@@ -12,7 +12,7 @@ from wagtail.models import Site
 
 from cms import selectors
 from cms.calendar import session_event
-from cms.models import AgendaPage, SessionPage, Speaker, SpeakerIndexPage
+from cms.models import AgendaPage, SessionPage, SpeakerIndexPage
 from events.ics import build_calendar
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -69,29 +69,6 @@ def agenda_ics(request, page_id: int) -> HttpResponse:
         "attachment", "inline"
     )
     return response
-
-
-def speaker_detail(request, *, index_page: SpeakerIndexPage, slug: str) -> TemplateResponse:
-    """A speaker's page: photo, position, bio, links and their sessions at this forum."""
-    speaker = (
-        Speaker.objects.filter(slug=slug)
-        .prefetch_related(
-            selectors.Prefetch("photo", queryset=selectors.images_with(selectors.SPEAKER_PHOTO))
-        )
-        .first()
-    )
-    if speaker is None:
-        raise Http404
-    forum = index_page.get_parent()
-    context = index_page.get_context(request)
-    context.update(
-        {
-            "speaker": speaker,
-            "speaker_sessions": selectors.speaker_sessions(speaker=speaker, forum=forum),
-            "forum": forum,
-        }
-    )
-    return TemplateResponse(request, "cms/speaker_page.html", context)
 
 
 @require_GET

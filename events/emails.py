@@ -97,7 +97,7 @@ def _texts(kind: str, event_name: str) -> tuple[str, str]:
 def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives:
     """The message for an outbox row, rendered now (so it carries the current badge)."""
     from events.pdf.badges import badge_filename, badge_render_pdf
-    from events.services.registration import _confirm_hours
+    from events.services.registration import confirm_hours
 
     registration = email.registration
     event = registration.event
@@ -109,7 +109,7 @@ def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives
             "kind": email.kind,
             "lead": lead,
             "confirm_url": confirm_url(registration) if email.kind == Kind.CONFIRM_EMAIL else "",
-            "confirm_hours": _confirm_hours(),
+            "confirm_hours": confirm_hours(),
             "manage_url": manage_url(registration) if email.kind != Kind.CONFIRM_EMAIL else "",
             "with_badge": email.kind in WITH_BADGE,
             "LANGUAGE_CODE": registration.language,

@@ -74,7 +74,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _confirm_hours() -> int:
+def confirm_hours() -> int:
     return int(getattr(settings, "REGISTRATION_CONFIRM_HOURS", 48))
 
 
@@ -235,7 +235,7 @@ def _expire_stale(*, event: Event, email: str, now: dt.datetime) -> None:
         event=event,
         email_lower=email.lower(),  # the index of one_live_registration_per_email_and_event
         status=Status.PENDING_EMAIL,
-        created_at__lt=now - dt.timedelta(hours=_confirm_hours()),
+        created_at__lt=now - dt.timedelta(hours=confirm_hours()),
     ).update(status=Status.EXPIRED)
 
 
@@ -364,7 +364,7 @@ def registration_from_confirmation_key(*, key: str) -> Registration:
     ConfirmationLinkExpired or ConfirmationLinkUsed (which carries the registration, so that the
     page can lead to it). Side effects: none."""
     try:
-        pk = signing.loads(key, salt=CONFIRM_SALT, max_age=dt.timedelta(hours=_confirm_hours()))
+        pk = signing.loads(key, salt=CONFIRM_SALT, max_age=dt.timedelta(hours=confirm_hours()))
     except signing.SignatureExpired:
         raise ConfirmationLinkExpired() from None
     except signing.BadSignature:
@@ -579,5 +579,5 @@ def registrations_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     return Registration.objects.filter(
         status=Status.PENDING_EMAIL,
-        created_at__lt=now - dt.timedelta(hours=_confirm_hours()),
+        created_at__lt=now - dt.timedelta(hours=confirm_hours()),
     ).update(status=Status.EXPIRED)
