@@ -51,8 +51,9 @@ check: setup
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
 
+# The coverage of the code by the suite is printed at the end (files below 100%, and the total).
 pytest: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # The whole test suite: lint, migrations, checks and pytest (browser tests included).
 test: lint check pytest

@@ -10,7 +10,7 @@ from django.core import mail
 from exhibitors.enums import BookingStatus
 from exhibitors.models import BoothBooking
 from tests.conftest import ensure_wagtail_tree
-from tests.exhibitors.conftest import make_booths, make_event, make_exhibitor, make_user
+from tests.factories.exhibitors import make_booths, make_event, make_exhibitor, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from django.core import mail
 from PIL import Image
 
 from events.models import Registration
-from tests.events.registration_factories import make_category, make_event
+from tests.factories.events import make_category, make_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

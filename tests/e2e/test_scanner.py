@@ -14,7 +14,7 @@ from PIL import Image
 from events.models import CheckIn, Registration
 from events.pdf.badges import badge_render_pdf
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.events.checkin_factories import door_scene
+from tests.factories.checkin import door_scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,14 +13,8 @@ from pypdf import PdfReader
 from events.pdf.badges import badge_render_pdf, badge_sheets_render_pdf, fit_text
 from events.services import registration_create, registration_reissue_badge
 from events.services.badges import badge_sheets_build_pdf
-from tests.events.registration_factories import (
-    make_category,
-    make_event,
-    pdf_page_png,
-    pdf_qr_codes,
-    pdf_qr_tokens,
-    pdf_text,
-)
+from tests.factories.events import make_category, make_event
+from tests.factories.pdf import pdf_page_png, pdf_qr_codes, pdf_qr_tokens, pdf_text
 
 pytestmark = pytest.mark.django_db
 

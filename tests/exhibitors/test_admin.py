@@ -13,8 +13,8 @@ from exhibitors.enums import BookingStatus
 from exhibitors.models import Booth, BoothBooking
 from exhibitors.services import booking_request, booth_hold
 from exhibitors.services.bookings import BOOTH_FIELDS
-from tests.exhibitors.conftest import make_exhibitor, make_user
 from tests.exhibitors.test_bookings import INVOICE
+from tests.factories.exhibitors import make_exhibitor, make_user
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from exhibitors.enums import BookingStatus
 from exhibitors.models import BoothBooking, Exhibitor
 from exhibitors.services import booth_hold
-from tests.exhibitors.conftest import user_of
+from tests.factories.exhibitors import user_of
 
 TEXT = st.text(max_size=300)
 FIELDS = st.dictionaries(

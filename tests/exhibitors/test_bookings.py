@@ -36,7 +36,7 @@ from exhibitors.services import (
     exhibition_settings_update,
 )
 from exhibitors.tasks import expire_booking_hold
-from tests.exhibitors.conftest import make_booths, make_event, make_exhibitor, user_of
+from tests.factories.exhibitors import make_booths, make_event, make_exhibitor, user_of
 
 INVOICE = {
     "invoice_company": "Công ty Cổ phần Dữ liệu Hải Phòng",

@@ -14,8 +14,8 @@ from exhibitors.services import (
     booth_block,
     booth_hold,
 )
-from tests.exhibitors.conftest import make_booths, make_exhibitor
 from tests.exhibitors.test_bookings import INVOICE
+from tests.factories.exhibitors import make_booths, make_exhibitor
 
 EXPECTED = {
     "A01": BoothState.AVAILABLE,

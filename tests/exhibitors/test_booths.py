@@ -17,8 +17,8 @@ from exhibitors.services import (
     booth_hold,
     booth_update,
 )
-from tests.exhibitors.conftest import make_event
 from tests.exhibitors.test_bookings import INVOICE
+from tests.factories.exhibitors import make_event
 
 
 def booked(event, booth, exhibitor, organizer, status):

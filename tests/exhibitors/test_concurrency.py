@@ -15,7 +15,7 @@ from exhibitors.enums import LIVE_BOOKING_STATUSES
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.models import BoothBooking
 from exhibitors.services import booth_hold, exhibition_settings_update
-from tests.exhibitors.conftest import make_booths, make_event, make_exhibitor, user_of
+from tests.factories.exhibitors import make_booths, make_event, make_exhibitor, user_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -174,7 +174,7 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner():
     from exhibitors.exceptions import NotAllowed
     from exhibitors.models import ExhibitorMember
     from exhibitors.services import exhibitor_remove_member
-    from tests.exhibitors.conftest import make_user
+    from tests.factories.exhibitors import make_user
 
     for _round in range(5):
         company = make_exhibitor()

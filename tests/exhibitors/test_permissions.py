@@ -14,8 +14,8 @@ from exhibitors.services import (
     exhibitor_invite,
     staff_add,
 )
-from tests.exhibitors.conftest import make_user, user_of
 from tests.exhibitors.test_bookings import INVOICE
+from tests.factories.exhibitors import make_user, user_of
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_only_owners_or_organizers_manage_a_company_whoever_calls_the_services(e
     from exhibitors.enums import MemberRole
     from exhibitors.exceptions import NotAllowed
     from exhibitors.services import exhibitor_remove_member, exhibitor_update
-    from tests.exhibitors.conftest import make_exhibitor
+    from tests.factories.exhibitors import make_exhibitor
 
     member_user = make_user("member@example.com")
     member = ExhibitorMember.objects.create(

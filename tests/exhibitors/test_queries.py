@@ -16,8 +16,8 @@ from exhibitors.services import (
     booth_hold,
     exhibition_settings_update,
 )
-from tests.exhibitors.conftest import make_booths, make_event, make_exhibitor, user_of
 from tests.exhibitors.test_bookings import INVOICE
+from tests.factories.exhibitors import make_booths, make_event, make_exhibitor, user_of
 
 
 def approved_hall(event, count):

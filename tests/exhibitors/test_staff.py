@@ -26,9 +26,9 @@ from exhibitors.services import (
     staff_category_get,
     staff_remove,
 )
-from tests.events.registration_factories import pdf_qr_tokens, pdf_text
-from tests.exhibitors.conftest import user_of
 from tests.exhibitors.test_bookings import INVOICE
+from tests.factories.exhibitors import user_of
+from tests.factories.pdf import pdf_qr_tokens, pdf_text
 
 
 @pytest.fixture

@@ -21,14 +21,8 @@ from exhibitors.services import (
     booth_hold,
     exhibitor_invite,
 )
-from tests.exhibitors.conftest import (
-    make_booths,
-    make_event,
-    make_exhibitor,
-    make_user,
-    user_of,
-)
 from tests.exhibitors.test_bookings import INVOICE
+from tests.factories.exhibitors import make_booths, make_event, make_exhibitor, make_user, user_of
 
 PLAN = "/exhibition/expo-2024/"
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from events.checkin.services import device_revoke, device_rotate_token
 from events.models import CheckIn, ScanLog
-from tests.events.checkin_factories import (
+from tests.factories.checkin import (
     CategoryFactory,
     CheckInListFactory,
     EventFactory,

@@ -39,7 +39,7 @@ from events.services import (
 )
 from events.services.invitations import invitation_import_preview
 from events.services.registration import CONFIRM_SALT
-from tests.events.registration_factories import make_category, make_event, person
+from tests.factories.events import make_category, make_event, person
 
 pytestmark = pytest.mark.django_db
 

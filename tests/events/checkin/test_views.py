@@ -17,6 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from core.pdf import render_html_to_pdf
+from core.time import HCM
 from events.checkin.admin import arrivals_menu_item, scanner_menu_item
 from events.checkin.demo import load_checkin
 from events.checkin.permissions import checkin_user_may_scan, checkin_user_may_watch
@@ -27,7 +28,7 @@ from events.checkin.services import (
 )
 from events.demo import load_event
 from events.models import CheckIn, CheckInList, Device, Event, Registration
-from tests.events.checkin_factories import HCM, RegistrationFactory, door_scene
+from tests.factories.checkin import RegistrationFactory, door_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -17,12 +17,8 @@ from events.enums import RegistrationStatus as S
 from events.exceptions import InvalidTransition
 from events.models import BadgeBatch, Invitation, InvitationImport, Registration
 from events.services import registration_create
-from tests.events.registration_factories import (
-    make_category,
-    make_event,
-    pdf_qr_tokens,
-    pdf_text,
-)
+from tests.factories.events import make_category, make_event
+from tests.factories.pdf import pdf_qr_tokens, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from django.utils import translation
 from events.enums import RegistrationStatus as S
 from events.models import Invitation, Registration
 from events.services import registration_create
-from tests.events.registration_factories import make_category, make_event, pdf_text, person
+from tests.factories.events import make_category, make_event, person
+from tests.factories.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +206,7 @@ def test_rate_limit_per_ip(client, event, settings):
 
 
 def test_a_mail_server_that_is_down_does_not_break_the_form(client, event, settings):
-    settings.EMAIL_BACKEND = "tests.events.registration_factories.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = "tests.factories.mail.BrokenEmailBackend"
     response = post(client, event)
     assert response.status_code == 302
     assert Registration.objects.get().status == S.PENDING_EMAIL

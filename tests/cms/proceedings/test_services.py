@@ -18,9 +18,9 @@ from cms.proceedings.enums import BuildStage, BuildStatus
 from cms.proceedings.exceptions import BuildAlreadyRunning, BuildNotPublishable
 from cms.proceedings.fonts import missing_glyphs
 from cms.proceedings.models import ProceedingsBuild
-from tests.cms.proceedings_support import make_forum, page_texts
 from tests.conftest import ensure_wagtail_tree
 from tests.core import test_pdf as test_pdf_renderer
+from tests.factories.proceedings import make_forum, page_texts
 
 # A real HTTP server on 127.0.0.1 that records the requests it receives.
 http_server = test_pdf_renderer.http_server

@@ -11,7 +11,7 @@ from django.db import connection
 
 from config.handlers import DEVICE_API_MIDDLEWARE, ForumWSGIHandler, is_device_api_request
 from events.models import CheckIn, CheckInList
-from tests.events.checkin_factories import door_scene
+from tests.factories.checkin import door_scene
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

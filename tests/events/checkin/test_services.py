@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from core.time import HCM
 from events.checkin.services import (
     Scanner,
     checkin_annul,
@@ -22,7 +23,7 @@ from events.exceptions import (
 )
 from events.models import CheckIn, CheckInList, ScanLog
 from events.services import registration_reissue_badge
-from tests.events.checkin_factories import HCM, door_scene
+from tests.factories.checkin import door_scene
 
 pytestmark = pytest.mark.django_db
 

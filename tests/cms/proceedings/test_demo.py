@@ -14,14 +14,9 @@ from cms.proceedings.book import Book, BookExhibitor
 from cms.proceedings.content import book_build
 from cms.proceedings.render import book_render_pdf
 from cms.proceedings.selectors import NOT_IN_BOOK
-from tests.cms.proceedings_support import (
-    HCM,
-    contents_numbers,
-    make_forum,
-    outline,
-    page_texts,
-)
+from core.time import HCM
 from tests.conftest import ensure_wagtail_tree
+from tests.factories.proceedings import contents_numbers, make_forum, outline, page_texts
 
 
 @pytest.fixture(autouse=True)

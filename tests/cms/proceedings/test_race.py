@@ -9,8 +9,8 @@ from cms.proceedings import services
 from cms.proceedings.enums import BuildStatus
 from cms.proceedings.exceptions import BuildAlreadyRunning
 from cms.proceedings.models import ProceedingsBuild
-from tests.cms.proceedings_support import make_forum
 from tests.conftest import ensure_wagtail_tree
+from tests.factories.proceedings import make_forum
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

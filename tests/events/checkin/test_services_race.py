@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from events.checkin.services import Scanner, checkin_scan, device_create
 from events.models import CheckIn
-from tests.events.checkin_factories import RegistrationFactory, door_scene
+from tests.factories.checkin import RegistrationFactory, door_scene
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.models import CheckIn
-from tests.events.checkin_factories import door_scene
+from tests.factories.checkin import door_scene
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from events.enums import RegistrationStatus as S
 from events.exceptions import InvalidInvitation
 from events.models import Invitation, Registration
 from events.services import registration_confirmation_key, registration_create
-from tests.events.registration_factories import make_category, make_event, person
+from tests.factories.events import make_category, make_event, person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from cms.proceedings import services
 from cms.proceedings.enums import BuildStatus
-from tests.cms.proceedings_support import (
+from tests.conftest import ensure_wagtail_tree
+from tests.factories.proceedings import (
     FORUM_NAME,
     ORGANIZER,
     SENTENCE,
@@ -20,7 +21,6 @@ from tests.cms.proceedings_support import (
     outline,
     page_texts,
 )
-from tests.conftest import ensure_wagtail_tree
 
 # Marks the module's tests as database tests, so that pytest-django sets the test database up
 # before the module's fixture builds the book in it.

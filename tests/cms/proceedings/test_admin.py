@@ -11,8 +11,8 @@ from cms.models import SessionPage
 from cms.proceedings import services
 from cms.proceedings.enums import BuildStage, BuildStatus
 from cms.proceedings.models import ProceedingsBuild
-from tests.cms.proceedings_support import make_forum
 from tests.conftest import ensure_wagtail_tree
+from tests.factories.proceedings import make_forum
 
 
 @pytest.fixture(autouse=True)

@@ -17,11 +17,11 @@ from events.services import (
     registration_email_send,
     registration_emails_send_due,
 )
-from tests.events.registration_factories import make_category, make_event, person
+from tests.factories.events import make_category, make_event, person
 
 pytestmark = pytest.mark.django_db
 
-BROKEN = "tests.events.registration_factories.BrokenEmailBackend"
+BROKEN = "tests.factories.mail.BrokenEmailBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -120,7 +120,7 @@ class AtomicProbeBackend(LocmemBackend):
 def test_no_transaction_is_held_while_the_mail_server_talks(settings):
     """On SQLite an open transaction is the database's write lock: a slow mail server would
     hold up every registration and every door scan."""
-    settings.EMAIL_BACKEND = "tests.events.test_registration_emails.AtomicProbeBackend"
+    settings.EMAIL_BACKEND = "tests.events.test_emails.AtomicProbeBackend"
     AtomicProbeBackend.in_transaction = []
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
@@ -166,7 +166,7 @@ class LapsedLeaseBackend(LocmemBackend):
 
 
 def test_a_sender_whose_lease_lapsed_does_not_undo_the_next_senders_outcome(settings):
-    settings.EMAIL_BACKEND = "tests.events.test_registration_emails.LapsedLeaseBackend"
+    settings.EMAIL_BACKEND = "tests.events.test_emails.LapsedLeaseBackend"
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
     email = RegistrationEmail.objects.get(registration=registration)
