@@ -1,4 +1,5 @@
-"""The emails to registrants, in their language, HTML and text, with the badge and the .ics."""
+"""The emails to registrants, in their language, HTML and text, with the badge and the .ics:
+the builders of the outbox's "registration.*" kinds (registered in mail_kinds.py)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -8,10 +9,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
+from events.enums import RegistrationEmailKind
 from events.ics import event_ics
-from events.models import Registration, RegistrationEmail
+from events.models import Registration
 
-Kind = RegistrationEmail.Kind
+Kind = RegistrationEmailKind
 
 #: Kinds whose email carries the badge PDF and the .ics.
 WITH_BADGE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.BADGE_REISSUED}
@@ -94,14 +96,21 @@ def _texts(kind: str, event_name: str) -> tuple[str, str]:
     return subject % {"event": event_name}, lead % {"event": event_name}
 
 
-def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives:
-    """The message for an outbox row, rendered now (so it carries the current badge)."""
+def build_registration_email(email) -> EmailMultiAlternatives | None:
+    """The message for an outbox row about a registration, rendered now (so it carries the
+    current badge) in the row's language (the outbox activates it); ``None`` when the
+    registration is gone."""
     from events.pdf.badges import badge_filename, badge_render_pdf
     from events.services.registration import confirm_hours
 
-    registration = email.registration
+    registration = (
+        Registration.objects.select_related("event", "category").filter(pk=email.object_id).first()
+    )
+    if registration is None:
+        return None
     event = registration.event
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
+    language = email.language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject, lead = _texts(email.kind, event.name)
         context = {
             "registration": registration,
@@ -112,7 +121,7 @@ def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives
             "confirm_hours": confirm_hours(),
             "manage_url": manage_url(registration) if email.kind != Kind.CONFIRM_EMAIL else "",
             "with_badge": email.kind in WITH_BADGE,
-            "LANGUAGE_CODE": registration.language,
+            "LANGUAGE_CODE": language,
         }
         text = render_to_string("events/emails/registration.txt", context)
         html = render_to_string("events/emails/registration.html", context)

@@ -43,3 +43,17 @@ class ScanResult(models.TextChoices):
     NOT_ALLOWED = "not_allowed", _("Not admitted on this list")
     WRONG_EVENT = "wrong_event", _("Badge of another event")
     LIST_CLOSED = "list_closed", _("This list is closed")
+
+
+class RegistrationEmailKind(models.TextChoices):
+    """The emails to registrants: kinds of the outbox (``mail``), registered in mail_kinds.py."""
+
+    CONFIRM_EMAIL = "registration.confirm_email", _("Confirm your email address")
+    CONFIRMED = "registration.confirmed", _("Registration confirmed (badge attached)")
+    WAITLISTED = "registration.waitlisted", _("Waitlisted")
+    PENDING_APPROVAL = "registration.pending_approval", _("Waiting for approval")
+    PROMOTED = "registration.promoted", _("A seat freed up (badge attached)")
+    BADGE_REISSUED = "registration.badge_reissued", _("New badge (badge attached)")
+    CANCELLED = "registration.cancelled", _("Registration cancelled")
+    REJECTED = "registration.rejected", _("Registration declined")
+    MANAGE_LINK = "registration.manage_link", _("Link to manage the registration")

@@ -1,14 +1,16 @@
-"""Background tasks of events. They take ids and call the services."""
+"""Background tasks of events. They take ids and call the services. Emails are sent by the
+outbox's task (mail.tasks.send_email)."""
 
 from django_tasks import task
 
 
 @task()
 def send_registration_email(email_id: int) -> str:
-    """Send one outbox email (retries are scheduled by the service)."""
-    from events.services.emails import registration_email_send
+    """Former email task, kept so that tasks queued before the outbox moved to ``mail`` still
+    run: the data migration kept each email's id. Remove once no such task is left."""
+    from mail.services import email_send
 
-    return registration_email_send(email_id=email_id)
+    return email_send(email_id=email_id)
 
 
 @task()

@@ -26,6 +26,7 @@ from exhibitors.services import (
     staff_add,
 )
 from exhibitors.services.accounts import verification_link_parts
+from mail.services import emails_skipped
 
 ROW_1_ZONE = "Khu A · Doanh nghiệp công nghệ"
 ROW_2_ZONE = "Khu B · Sở, ngành và địa phương"
@@ -200,6 +201,7 @@ def _book(event: Event, exhibitor: Exhibitor, code: str, status: str) -> None:
 
 
 @transaction.atomic
+@emails_skipped()  # demo people: their emails are recorded as skipped, never sent
 def load_exhibition(event: Event) -> dict:
     """The demo hall and its bookings. Idempotent. Returns counts for the command's output."""
     exhibition_settings_update(

@@ -303,3 +303,14 @@ def current_event() -> Event | None:
     """The event whose exhibition the standalone pages show by default: the latest one that
     has booths."""
     return Event.objects.filter(booths__isnull=False).order_by("-starts_at").distinct().first()
+
+
+def exhibitor_recipients(*, exhibitor: Exhibitor) -> list[str]:
+    """Who the exhibitor's emails go to: its contact address, then its members' (each once)."""
+    recipients = [exhibitor.contact_email]
+    recipients += [
+        email
+        for email in exhibitor.members.values_list("user__email", flat=True)
+        if email and email.lower() not in {r.lower() for r in recipients}
+    ]
+    return recipients

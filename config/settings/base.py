@@ -27,6 +27,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "core",
+    "mail",
     "events",
     "exhibitors",
     "cms",
@@ -186,6 +187,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Forum <no-reply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Attempts to send one email of the outbox before giving up (1, 2, 4 … minutes apart).
+# REGISTRATION_EMAIL_MAX_ATTEMPTS is its former name, still read.
+MAIL_MAX_ATTEMPTS = int(
+    os.environ.get("MAIL_MAX_ATTEMPTS", os.environ.get("REGISTRATION_EMAIL_MAX_ATTEMPTS", "8"))
+)
 
 # --- Registration ---------------------------------------------------------------------------
 # Hours a confirmation link works; unconfirmed registrations expire after that.
@@ -194,8 +200,6 @@ REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "4
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10/600")
 # Behind a proxy: the META key holding the client's address (e.g. HTTP_X_REAL_IP).
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
-# Attempts to send one registration email before giving up (1, 2, 4 … minutes apart).
-REGISTRATION_EMAIL_MAX_ATTEMPTS = int(os.environ.get("REGISTRATION_EMAIL_MAX_ATTEMPTS", "8"))
 PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "/privacy/")
 
 # --- Wagtail --------------------------------------------------------------------------------

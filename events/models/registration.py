@@ -18,7 +18,6 @@ __all__ = [
     "Event",
     "AttendeeCategory",
     "Registration",
-    "RegistrationEmail",
     "Invitation",
     "InvitationImport",
     "BadgeBatch",
@@ -191,49 +190,6 @@ class Registration(models.Model):
         self.search_key = fold(
             " ".join([self.full_name, self.email, self.organization, self.phone])
         )[:600]
-
-
-class RegistrationEmail(models.Model):
-    """An email owed to a registrant: written in the same transaction as the change that causes
-    it (so it is never lost), sent by a task after commit, retried until it goes out."""
-
-    class Kind(models.TextChoices):
-        CONFIRM_EMAIL = "confirm_email", _("Confirm your email address")
-        CONFIRMED = "confirmed", _("Registration confirmed (badge attached)")
-        WAITLISTED = "waitlisted", _("Waitlisted")
-        PENDING_APPROVAL = "pending_approval", _("Waiting for approval")
-        PROMOTED = "promoted", _("A seat freed up (badge attached)")
-        BADGE_REISSUED = "badge_reissued", _("New badge (badge attached)")
-        CANCELLED = "cancelled", _("Registration cancelled")
-        REJECTED = "rejected", _("Registration declined")
-        MANAGE_LINK = "manage_link", _("Link to manage the registration")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
-        SENDING = "sending", _("Being sent")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Gave up after retries")
-        SKIPPED = "skipped", _("Not sent (demo data)")
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("registration email")
-        verbose_name_plural = _("registration emails")
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="regemail_due")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.registration.email}"
 
 
 def new_invitation_code() -> str:

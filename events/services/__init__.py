@@ -3,7 +3,7 @@
 Check-in's rules are in events/checkin/services.py."""
 
 from .badges import badge_batch_build, badge_batch_create
-from .emails import registration_email_queue, registration_email_send, registration_emails_send_due
+from .emails import registration_email_queue
 from .event import event_upsert
 from .registration import (
     registration_approve,
@@ -31,8 +31,6 @@ __all__ = [
     "registration_confirmation_key",
     "registration_create",
     "registration_email_queue",
-    "registration_email_send",
-    "registration_emails_send_due",
     "registration_promote_event_waitlist",
     "registration_promote_waitlist",
     "registration_reissue_badge",

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.phone import normalize_phone
 from core.text import nfc
-from events.enums import LIVE_STATUSES, Language, RegistrationStatus
+from events.enums import LIVE_STATUSES, Language, RegistrationEmailKind, RegistrationStatus
 from events.exceptions import (
     AlreadyRegistered,
     CategoryNotAvailable,
@@ -40,13 +40,12 @@ from events.models import (
     Event,
     Invitation,
     Registration,
-    RegistrationEmail,
     new_badge_token,
 )
 from events.services.emails import registration_email_queue
 
 Status = RegistrationStatus
-Kind = RegistrationEmail.Kind
+Kind = RegistrationEmailKind
 
 CONFIRM_SALT = "events.registration.confirm-email"
 #: Max lengths the service enforces (the form shows the same limits).

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold, nfc
+from exhibitors.emails import INVITATION, VERIFY_EMAIL
 from exhibitors.enums import MemberRole, Sector
 from exhibitors.exceptions import (
     AlreadyExhibitor,
@@ -25,6 +26,7 @@ from exhibitors.images import logo_process
 from exhibitors.models import Exhibitor, ExhibitorInvitation, ExhibitorMember
 from exhibitors.permissions import ensure_may_manage_exhibitor
 from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+from mail.services import email_queue
 
 User = get_user_model()
 
@@ -53,10 +55,8 @@ def exhibitor_signup(*, email: str, password: str, full_name: str = "", language
     password hash). The link only switches the account on together with that password
     (``exhibitor_verify_email``), so the address owner can never switch on an account a stranger
     opened with the owner's address. A confirmed account is refused (``EmailTaken``).
-    Side effects: inserts or updates the user; on commit emails the confirmation link.
+    Side effects: inserts or updates the user; owes them the confirmation link (outbox).
     """
-    from exhibitors.tasks import send_verification_email
-
     email = (email or "").strip().lower()
     full_name = nfc(" ".join((full_name or "").split()))
     first, _sep, last = full_name.rpartition(" ")
@@ -80,7 +80,7 @@ def exhibitor_signup(*, email: str, password: str, full_name: str = "", language
         else:
             user.save(update_fields=["first_name", "last_name", "password"])
         lang = language if language in ("vi", "en") else "vi"
-        transaction.on_commit(lambda: send_verification_email.enqueue(user.pk, lang))
+        email_queue(kind=VERIFY_EMAIL, to=[user.email], language=lang, about=user)
     return user
 
 
@@ -215,10 +215,8 @@ def exhibitor_invite(*, exhibitor: Exhibitor, email: str, by) -> ExhibitorInvita
 
     Refuses anyone but an owner or an organizer (``NotAllowed``), and an address that already
     belongs to a member of a company (``AlreadyExhibitor``).
-    Side effects: inserts the invitation; on commit emails the link.
+    Side effects: inserts the invitation; owes the colleague the link (outbox).
     """
-    from exhibitors.tasks import send_invitation_email
-
     ensure_may_manage_exhibitor(exhibitor.pk, by)
     email = (email or "").strip().lower()
     if ExhibitorMember.objects.filter(user__email__iexact=email).exists():
@@ -227,7 +225,13 @@ def exhibitor_invite(*, exhibitor: Exhibitor, email: str, by) -> ExhibitorInvita
         invitation = ExhibitorInvitation.objects.create(
             exhibitor=exhibitor, email=email, invited_by=by
         )
-        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+        email_queue(
+            kind=INVITATION,
+            to=[invitation.email],
+            language=exhibitor.language,
+            about=invitation,
+            by=by,
+        )
     return invitation
 
 

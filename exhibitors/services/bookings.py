@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from exhibitors.emails import booking_kind
 from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingAction, BookingExtra, BookingStatus
 from exhibitors.exceptions import (
     BookingClosed,
@@ -42,7 +43,9 @@ from exhibitors.models import (
     ExhibitionSettings,
     Exhibitor,
 )
+from exhibitors.selectors import exhibitor_recipients
 from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+from mail.services import email_queue
 
 
 def exhibition_settings_get(*, event: Event) -> ExhibitionSettings:
@@ -159,9 +162,8 @@ def _record(
     from_booth: Booth | None = None,
     now: dt.datetime,
 ) -> BookingTransition:
-    """Write the transition and email the exhibitor once the transaction commits."""
-    from exhibitors.tasks import send_booking_email
-
+    """Write the transition and owe the exhibitor its email, in the same transaction (the
+    outbox sends it after the commit)."""
     transition = BookingTransition.objects.create(
         booking=booking,
         action=action,
@@ -174,7 +176,15 @@ def _record(
         reason=reason,
         price_vnd=booking.price_vnd,
     )
-    transaction.on_commit(lambda: send_booking_email.enqueue(transition.pk))
+    exhibitor = booking.exhibitor
+    email_queue(
+        kind=booking_kind(action),
+        to=exhibitor_recipients(exhibitor=exhibitor),
+        language=exhibitor.language,
+        about=booking,
+        context={"transition_id": transition.pk},
+        by=by,
+    )
     return transition
 
 

@@ -11,12 +11,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from events.enums import RegistrationStatus as S
-from events.models import RegistrationEmail
-from events.services import (
-    registration_create,
-    registration_email_send,
-    registration_emails_send_due,
-)
+from events.services import registration_create
+from mail.models import Email
+from mail.services import email_send, emails_about, emails_send_due
 from tests.factories.events import make_category, make_event, person
 
 pytestmark = pytest.mark.django_db
@@ -35,18 +32,18 @@ def test_a_mail_server_that_raises_neither_blocks_nor_loses_the_registration(
             event=event, category=make_category(event), skip_email_confirmation=True, **person(1)
         )
     assert registration.status == S.CONFIRMED
-    email = RegistrationEmail.objects.get(registration=registration)
-    assert (email.kind, email.status, email.attempts) == ("confirmed", "pending", 1)
+    email = emails_about(registration).get()
+    assert (email.kind, email.status, email.attempts) == ("registration.confirmed", "pending", 1)
     assert email.last_error == "ConnectionRefusedError: SMTP server down"
     assert email.next_attempt_at > timezone.now()
 
     settings.EMAIL_BACKEND = LOCMEM  # the server is back
     later = timezone.now() + dt.timedelta(minutes=5)
-    assert registration_emails_send_due(now=later) == 1
+    assert emails_send_due(now=later) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == ("sent", 2, "")
     assert [m.to for m in mail.outbox] == [["nguoi1@example.com"]]
-    assert registration_emails_send_due(now=later) == 0  # sent once, not twice
+    assert emails_send_due(now=later) == 0  # sent once, not twice
 
 
 def test_failed_sends_are_retried_later_by_a_deferred_task(settings):
@@ -54,23 +51,23 @@ def test_failed_sends_are_retried_later_by_a_deferred_task(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
-    email = RegistrationEmail.objects.get(registration=registration)
+    email = emails_about(registration).get()
     before = timezone.now()
-    assert registration_email_send(email_id=email.pk) == "pending"
-    retry = DBTaskResult.objects.get(task_path="events.tasks.send_registration_email")
+    assert email_send(email_id=email.pk) == "pending"
+    retry = DBTaskResult.objects.get(task_path="mail.tasks.send_email")
     assert retry.args_kwargs == {"args": [email.pk], "kwargs": {}}
     assert retry.run_after > before + dt.timedelta(seconds=50)
 
 
 def test_an_email_is_given_up_after_the_last_attempt(settings):
     settings.EMAIL_BACKEND = BROKEN
-    settings.REGISTRATION_EMAIL_MAX_ATTEMPTS = 2
+    settings.MAIL_MAX_ATTEMPTS = 2
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
-    email = RegistrationEmail.objects.get(registration=registration)
-    assert registration_email_send(email_id=email.pk) == "pending"
-    assert registration_email_send(email_id=email.pk) == "failed"
-    assert registration_email_send(email_id=email.pk) == "failed"  # no third attempt
+    email = emails_about(registration).get()
+    assert email_send(email_id=email.pk) == "pending"
+    assert email_send(email_id=email.pk) == "failed"
+    assert email_send(email_id=email.pk) == "failed"  # no third attempt
     email.refresh_from_db()
     assert email.attempts == 2
 
@@ -96,9 +93,9 @@ def test_send_pending_emails_command_retries_and_expires(settings):
     settings.EMAIL_BACKEND = BROKEN
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
-    email = RegistrationEmail.objects.get(registration=registration)
-    registration_email_send(email_id=email.pk)
-    RegistrationEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    email = emails_about(registration).get()
+    email_send(email_id=email.pk)
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
     settings.EMAIL_BACKEND = LOCMEM
     out = io.StringIO()
     call_command("send_pending_emails", stdout=out)
@@ -124,24 +121,24 @@ def test_no_transaction_is_held_while_the_mail_server_talks(settings):
     AtomicProbeBackend.in_transaction = []
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
-    email = RegistrationEmail.objects.get(registration=registration)
-    assert registration_email_send(email_id=email.pk) == "sent"
+    email = emails_about(registration).get()
+    assert email_send(email_id=email.pk) == "sent"
     assert AtomicProbeBackend.in_transaction == [False]
-    assert registration_email_send(email_id=email.pk) == "sent"  # not sent twice
+    assert email_send(email_id=email.pk) == "sent"  # not sent twice
     assert len(mail.outbox) == 1
 
 
 def test_a_claim_left_by_a_dead_worker_lapses(settings):
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
-    email = RegistrationEmail.objects.get(registration=registration)
+    email = emails_about(registration).get()
     now = timezone.now()
-    RegistrationEmail.objects.filter(pk=email.pk).update(
+    Email.objects.filter(pk=email.pk).update(
         status="sending", attempts=1, next_attempt_at=now + dt.timedelta(minutes=5)
     )
-    assert registration_email_send(email_id=email.pk) == "sending"  # another worker has it
-    assert registration_emails_send_due(now=now) == 0
-    assert registration_emails_send_due(now=now + dt.timedelta(minutes=6)) == 1
+    assert email_send(email_id=email.pk) == "sending"  # another worker has it
+    assert emails_send_due(now=now) == 0
+    assert emails_send_due(now=now + dt.timedelta(minutes=6)) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
 
@@ -159,7 +156,7 @@ class LapsedLeaseBackend(LocmemBackend):
         if LapsedLeaseBackend.calls == 1:
             later = timezone.now() + dt.timedelta(minutes=10)
             LapsedLeaseBackend.answers.append(
-                registration_email_send(email_id=LapsedLeaseBackend.email_id, now=later)
+                email_send(email_id=LapsedLeaseBackend.email_id, now=later)
             )
             raise ConnectionResetError("connection reset by the mail server")
         return super().send_messages(messages)
@@ -169,12 +166,12 @@ def test_a_sender_whose_lease_lapsed_does_not_undo_the_next_senders_outcome(sett
     settings.EMAIL_BACKEND = "tests.events.test_emails.LapsedLeaseBackend"
     event = make_event()
     registration = registration_create(event=event, category=make_category(event), **person(1))
-    email = RegistrationEmail.objects.get(registration=registration)
+    email = emails_about(registration).get()
     LapsedLeaseBackend.email_id, LapsedLeaseBackend.calls = email.pk, 0
     LapsedLeaseBackend.answers = []
-    assert registration_email_send(email_id=email.pk) == "sent"  # what the row says now
+    assert email_send(email_id=email.pk) == "sent"  # what the row says now
     assert LapsedLeaseBackend.answers == ["sent"]
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == ("sent", 2, "")
     assert len(mail.outbox) == 1
-    assert registration_emails_send_due(now=timezone.now() + dt.timedelta(days=1)) == 0
+    assert emails_send_due(now=timezone.now() + dt.timedelta(days=1)) == 0

@@ -23,7 +23,8 @@ from events.exceptions import (
     InvalidTransition,
     RegistrationClosed,
 )
-from events.models import Invitation, Registration, RegistrationEmail
+from events.models import Invitation, Registration
+from mail.models import Email
 from events.services import (
     registration_approve,
     registration_cancel,
@@ -373,7 +374,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(changes, error):
     with pytest.raises(error):
         registration_create(event=event, category=make_category(event), **data)
     assert Registration.objects.count() == 0
-    assert RegistrationEmail.objects.count() == 0
+    assert Email.objects.count() == 0
 
 
 def test_names_are_stored_in_nfc():

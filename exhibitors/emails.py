@@ -1,0 +1,84 @@
+"""The exhibition's emails, rendered when the outbox sends them (in the row's language, which
+the outbox activates): the builders of the "booking.*" and "exhibitor.*" kinds, registered in
+mail_kinds.py. Each returns ``None`` when the email is no longer needed."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from core.links import absolute_url
+from exhibitors.models import BookingTransition, ExhibitorInvitation
+
+#: The outbox kinds of the exhibition (registered in mail_kinds.py).
+VERIFY_EMAIL = "exhibitor.verify_email"
+INVITATION = "exhibitor.invitation"
+
+
+def booking_kind(action: str) -> str:
+    """The kind of the email of one booking step: "booking.hold", "booking.approve"..."""
+    return f"booking.{action}"
+
+
+def _render(template: str, context: dict, to: list[str]) -> EmailMultiAlternatives:
+    """A plain-text message from ``<template>_subject.txt`` and ``<template>_body.txt``."""
+    context = {**context, "base_url": settings.BASE_URL.rstrip("/")}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}_body.txt", context)
+    return EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+def build_booking_email(email) -> EmailMultiAlternatives | None:
+    """One step of a booking (``context["transition_id"]``), told to the exhibitor.
+
+    The email may go out long after the step (a task worker behind, a mail server down), when
+    the booking has moved on: it states the step's own booth, price and status (the
+    transition's), not the booking's of the moment.
+    """
+    transition = (
+        BookingTransition.objects.select_related(
+            "booking__exhibitor", "booking__event", "from_booth", "to_booth", "by"
+        )
+        .filter(pk=email.context.get("transition_id"))
+        .first()
+    )
+    if transition is None:
+        return None
+    booking = transition.booking
+    url = absolute_url(reverse("exhibitors:booking_detail", args=[booking.pk]))
+    return _render(
+        "exhibitors/email/booking",
+        {"transition": transition, "booking": booking, "exhibitor": booking.exhibitor, "url": url},
+        email.recipients,
+    )
+
+
+def build_verification_email(email) -> EmailMultiAlternatives | None:
+    """The link that confirms an exhibitor's address; none once the account is on."""
+    # The token is made now: a newer sign-up (a new password) has made older links void.
+    from exhibitors.services.accounts import verification_link_parts  # noqa: PLC0415
+
+    user = get_user_model().objects.filter(pk=email.object_id, is_active=False).first()
+    if user is None:
+        return None
+    uidb64, token = verification_link_parts(user)
+    url = absolute_url(reverse("exhibitors:verify_email", args=[uidb64, token]))
+    return _render("exhibitors/email/verify", {"user": user, "url": url}, email.recipients)
+
+
+def build_invitation_email(email) -> EmailMultiAlternatives | None:
+    """The link that makes a colleague a member of the company; none once it is accepted."""
+    invitation = (
+        ExhibitorInvitation.objects.select_related("exhibitor", "invited_by")
+        .filter(pk=email.object_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return None
+    url = absolute_url(reverse("exhibitors:accept_invitation", args=[invitation.token]))
+    return _render(
+        "exhibitors/email/invitation",
+        {"invitation": invitation, "exhibitor": invitation.exhibitor, "url": url},
+        email.recipients,
+    )
