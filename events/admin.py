@@ -56,6 +56,8 @@ from events.services.invitations import (
     invitation_import_preview,
 )
 from events.services.registration import EDITABLE_FIELDS, TRANSITIONS
+from mail.admin import emails_admin_url
+from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 
 # --- Events and categories --------------------------------------------------------------------
 
@@ -231,6 +233,9 @@ class RegistrationIndexView(SnippetViewSet.index_view_class):
         if instance.status == RegistrationStatus.CONFIRMED:
             url = reverse(self.registration_badge_url_name, args=[quote(instance.pk)])
             buttons.append(Button(_("Badge (PDF)"), url=url, icon_name="doc-full", priority=40))
+        if self.request.user.has_perm(MAIL_VIEW_PERMISSION):
+            url = emails_admin_url(instance)
+            buttons.append(Button(_("Emails"), url=url, icon_name="mail", priority=45))
         return buttons
 
     @cached_property

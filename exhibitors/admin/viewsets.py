@@ -19,6 +19,8 @@ from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor
 from exhibitors.services.accounts import PROFILE_FIELDS
 from exhibitors.services.bookings import SETTINGS_FIELDS
 from exhibitors.templatetags.exhibition_tags import format_vnd
+from mail.admin import emails_admin_url
+from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 
 # --- Bookings ---------------------------------------------------------------------------------
 
@@ -49,6 +51,13 @@ class BookingIndexView(IndexView):
 
     def get_edit_url(self, instance):
         return reverse("exhibition_bookings:decide", args=[instance.pk])
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.request.user.has_perm(MAIL_VIEW_PERMISSION):
+            url = emails_admin_url(instance)
+            buttons.append(MenuItem(_("Emails"), url=url, icon_name="mail", priority=40))
+        return buttons
 
 
 def _price(booking_or_booth) -> str:

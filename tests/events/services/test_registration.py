@@ -24,7 +24,6 @@ from events.exceptions import (
     RegistrationClosed,
 )
 from events.models import Invitation, Registration
-from mail.models import Email
 from events.services import (
     registration_approve,
     registration_cancel,
@@ -40,6 +39,7 @@ from events.services import (
 )
 from events.services.invitations import invitation_import_preview
 from events.services.registration import CONFIRM_SALT
+from mail.models import Email
 from tests.factories.events import make_category, make_event, person
 
 pytestmark = pytest.mark.django_db
