@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
+from mail.admin import emails_admin_url
 from mail.models import Email
 from mail.services import email_send, emails_about
-from mail.viewsets import emails_admin_url
 from tests.events.registration_factories import make_category, make_event
 from tests.events.registration_factories import person as person_details
 
