@@ -10,3 +10,47 @@ def expire_booking_hold(booking_id: int) -> bool:
     from exhibitors.services import booking_expire_one
 
     return booking_expire_one(booking_id=booking_id)
+
+
+# Former email tasks, kept so that a task queued before the exhibition's emails moved to the
+# outbox still reaches its recipient: each turns into an outbox email. Remove once none is left.
+
+
+@task()
+def send_booking_email(transition_id: int) -> None:
+    from exhibitors.models import BookingTransition
+    from exhibitors.services.bookings import booking_email_queue
+
+    transition = BookingTransition.objects.select_related("booking__exhibitor")
+    transition = transition.filter(pk=transition_id).first()
+    if transition is not None:
+        booking_email_queue(transition=transition)
+
+
+@task()
+def send_verification_email(user_id: int, language: str = "vi") -> None:
+    from django.contrib.auth import get_user_model
+
+    from exhibitors.emails import VERIFY_EMAIL
+    from mail.services import email_queue
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=False).first()
+    if user is not None:
+        email_queue(kind=VERIFY_EMAIL, to=[user.email], language=language, about=user)
+
+
+@task()
+def send_invitation_email(invitation_id: int) -> None:
+    from exhibitors.emails import INVITATION
+    from exhibitors.models import ExhibitorInvitation
+    from mail.services import email_queue
+
+    invitation = ExhibitorInvitation.objects.select_related("exhibitor")
+    invitation = invitation.filter(pk=invitation_id, accepted_at__isnull=True).first()
+    if invitation is not None:
+        email_queue(
+            kind=INVITATION,
+            to=[invitation.email],
+            language=invitation.exhibitor.language,
+            about=invitation,
+        )

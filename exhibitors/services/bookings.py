@@ -152,6 +152,20 @@ def booth_update(*, booth: Booth, now: dt.datetime | None = None, **fields) -> B
     return booth
 
 
+def booking_email_queue(*, transition: BookingTransition, by=None):
+    """Owe the exhibitor (its contact and members, in its language) the email of one booking
+    step. Side effects: writes the outbox row in the current transaction; sent after commit."""
+    exhibitor = transition.booking.exhibitor
+    return email_queue(
+        kind=booking_kind(transition.action),
+        to=exhibitor_recipients(exhibitor=exhibitor),
+        language=exhibitor.language,
+        about=transition.booking,
+        context={"transition_id": transition.pk},
+        by=by,
+    )
+
+
 def _record(
     booking: BoothBooking,
     *,
@@ -176,15 +190,7 @@ def _record(
         reason=reason,
         price_vnd=booking.price_vnd,
     )
-    exhibitor = booking.exhibitor
-    email_queue(
-        kind=booking_kind(action),
-        to=exhibitor_recipients(exhibitor=exhibitor),
-        language=exhibitor.language,
-        about=booking,
-        context={"transition_id": transition.pk},
-        by=by,
-    )
+    booking_email_queue(transition=transition, by=by)
     return transition
 
 

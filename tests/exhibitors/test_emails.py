@@ -99,3 +99,15 @@ def test_an_invitation_accepted_before_its_email_went_is_cancelled(settings, exh
     )
     exhibitor_accept_invitation(token=invitation.token, user=make_user("dong.nghiep@example.com"))
     assert email_send(email_id=email.pk) == "cancelled"
+
+
+def test_a_booking_email_task_queued_before_the_outbox_becomes_an_outbox_email(
+    event, booths, exhibitor
+):
+    from exhibitors.tasks import send_booking_email
+
+    booking = booth_hold(event=event, booth=booths[1], exhibitor=exhibitor)
+    transition = booking.transitions.get()
+    send_booking_email.enqueue(transition.pk)  # as the worker finds it after the upgrade
+    kinds = list(emails_about(booking).values_list("kind", "status"))
+    assert kinds == [("booking.hold", "pending"), ("booking.hold", "pending")]
