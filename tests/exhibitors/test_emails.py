@@ -17,8 +17,8 @@ from exhibitors.services import (
 from exhibitors.services.accounts import exhibitor_verify_email, verification_link_parts
 from mail.models import Email
 from mail.services import email_send, emails_about, emails_send_due
-from tests.exhibitors.conftest import make_user, user_of
-from tests.mail.smtp import free_port, smtp_server, use_smtp
+from tests.factories.exhibitors import make_user, user_of
+from tests.factories.mail import free_port, smtp_server, use_smtp
 
 pytestmark = pytest.mark.django_db
 

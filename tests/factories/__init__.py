@@ -6,5 +6,5 @@
 - exhibitors.py: an event with a hall, booths, exhibitors and users, made through the services
 - proceedings.py: a small forum for the proceedings book, and readers of the built PDF
 - pdf.py: reading PDFs back (pdftotext, pdftoppm, zxing-cpp)
-- mail.py: a mail server that is down
+- mail.py: mail servers: one that is down, a real SMTP server (aiosmtpd), a dying worker
 """

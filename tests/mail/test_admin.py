@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from mail.admin import emails_admin_url
 from mail.models import Email
 from mail.services import email_send, emails_about
-from tests.events.registration_factories import make_category, make_event
-from tests.events.registration_factories import person as person_details
+from tests.factories.events import make_category, make_event
+from tests.factories.events import person as person_details
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def two_emails(settings):
     first = registration_create(event=event, category=category, **person_details(1))
     second = registration_create(event=event, category=category, **person_details(2))
     settings.MAIL_MAX_ATTEMPTS = 1
-    settings.EMAIL_BACKEND = "tests.events.registration_factories.BrokenEmailBackend"
+    settings.EMAIL_BACKEND = "tests.factories.mail.BrokenEmailBackend"
     email_send(email_id=emails_about(second).get().pk)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     email_send(email_id=emails_about(first).get().pk)

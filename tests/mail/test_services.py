@@ -30,8 +30,8 @@ from mail.services import (
     emails_send_due,
     emails_skipped,
 )
-from tests.events.registration_factories import make_category, make_event, person
-from tests.mail.smtp import free_port, smtp_server, use_smtp
+from tests.factories.events import make_category, make_event, person
+from tests.factories.mail import free_port, smtp_server, use_smtp
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ import sys
 import django
 django.setup()
 from django.conf import settings
-settings.EMAIL_BACKEND = "tests.mail.smtp.DyingBackend"
+settings.EMAIL_BACKEND = "tests.factories.mail.DyingBackend"
 settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", int(sys.argv[2])
 from mail.services import email_send
 email_send(email_id=int(sys.argv[1]))
@@ -220,7 +220,7 @@ def _naive_claim(email_id, now):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_senders_send_once(settings, no_worker):
-    settings.EMAIL_BACKEND = "tests.mail.test_outbox.CountingBackend"
+    settings.EMAIL_BACKEND = "tests.mail.test_services.CountingBackend"
     CountingBackend.sent = []
     email = emails_about(register()).get()
     answers = _race(email.pk)
@@ -235,7 +235,7 @@ def test_concurrent_senders_send_once(settings, no_worker):
 def test_control_without_the_conditional_claim_concurrent_senders_send_twice(
     settings, monkeypatch, no_worker
 ):
-    settings.EMAIL_BACKEND = "tests.mail.test_outbox.CountingBackend"
+    settings.EMAIL_BACKEND = "tests.mail.test_services.CountingBackend"
     CountingBackend.sent = []
     monkeypatch.setattr(services, "_claim", _naive_claim)
     email = emails_about(register()).get()
