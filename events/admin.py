@@ -89,12 +89,12 @@ class SeatWaitlistOnSaveMixin:
 
 class CategoryEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
     def promote_waitlist(self, instance) -> int:
-        return registration_promote_waitlist(category=instance)
+        return registration_promote_waitlist(category=instance, by=self.request.user)
 
 
 class EventEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
     def promote_waitlist(self, instance) -> int:
-        return registration_promote_event_waitlist(event=instance)
+        return registration_promote_event_waitlist(event=instance, by=self.request.user)
 
 
 class EventViewSet(SnippetViewSet):
@@ -164,13 +164,16 @@ class AttendeeCategoryViewSet(SnippetViewSet):
 
 # --- Registrations ----------------------------------------------------------------------------
 
-#: action name → (label, service call, statuses it applies to)
+#: action name → (label, service call (registration, user, reason))
 ACTIONS = {
-    "approve": (_("Approve"), lambda r, u: registration_approve(registration=r, by=u)),
-    "reject": (_("Reject"), lambda r, u: registration_reject(registration=r, by=u)),
-    "cancel": (_("Cancel"), lambda r, u: registration_cancel(registration=r, by=u)),
-    "resend": (_("Resend email"), lambda r, u: registration_resend_email(registration=r)),
-    "reissue": (_("Reissue badge"), lambda r, u: registration_reissue_badge(registration=r, by=u)),
+    "approve": (_("Approve"), registration_approve),
+    "reject": (_("Reject"), registration_reject),
+    "cancel": (_("Cancel"), registration_cancel),
+    "resend": (
+        _("Resend email"),
+        lambda registration, by, reason: registration_resend_email(registration=registration),
+    ),
+    "reissue": (_("Reissue badge"), registration_reissue_badge),
 }
 ACTION_ICONS = {
     "approve": "check",
@@ -183,8 +186,9 @@ ACTION_ICONS = {
 ACTION_STATUSES = {action: TRANSITIONS[action] for action in ACTIONS}
 
 
-def run_action(action: str, registrations, user) -> tuple[int, int]:
-    """Apply ``action`` to each registration; returns (done, skipped)."""
+def run_action(action: str, registrations, user, reason: str = "") -> tuple[int, int]:
+    """Apply ``action`` to each registration, by ``user`` for ``reason`` (both go to the
+    activity log); returns (done, skipped)."""
     _label, call = ACTIONS[action]
     done = skipped = 0
     for registration in registrations:
@@ -192,7 +196,7 @@ def run_action(action: str, registrations, user) -> tuple[int, int]:
             skipped += 1
             continue
         try:
-            call(registration, user)
+            call(registration=registration, by=user, reason=reason)
         except EventsError:
             skipped += 1
         else:
@@ -373,7 +377,8 @@ class RegistrationViewSet(SnippetViewSet):
         registration = get_object_or_404(Registration.objects.select_related("category"), pk=pk)
         label = ACTIONS[action][0]
         if request.method == "POST":
-            done, _skipped = run_action(action, [registration], request.user)
+            reason = request.POST.get("reason", "").strip()[:500]
+            done, _skipped = run_action(action, [registration], request.user, reason)
             if done:
                 messages.success(request, _("%(action)s: done.") % {"action": label})
             else:

@@ -221,10 +221,12 @@ class DeviceViewSet(CheckInModelViewSet):
             device = get_object_or_404(Device.objects.select_related("event"), pk=pk)
             if request.method == "POST":
                 if request.POST.get("action") == "revoke":
-                    device_revoke(device=device)
+                    device_revoke(device=device, by=request.user)
                     messages.success(request, _("Device revoked: it can no longer scan."))
                 else:
-                    _remember_token(request, device, device_rotate_token(device=device))
+                    _remember_token(
+                        request, device, device_rotate_token(device=device, by=request.user)
+                    )
                     messages.success(request, _("New pairing link: the old one no longer works."))
                 return redirect("checkin_devices:pair", pk=device.pk)
             token = request.session.get(PAIRING_SESSION_KEY, {}).pop(str(device.pk), None)
