@@ -19,6 +19,7 @@ from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.viewsets import ActivityInspectMixin
 from events import selectors
 from events.enums import RegistrationStatus
 from events.exceptions import EventsError
@@ -295,6 +296,10 @@ class RegistrationDeleteView(SnippetViewSet.delete_view_class):
         return super().delete_action()
 
 
+class RegistrationInspectView(ActivityInspectMixin, SnippetViewSet.inspect_view_class):
+    """The registration's details and, last, its activity (who approved, cancelled, edited)."""
+
+
 class RegistrationViewSet(SnippetViewSet):
     #: No Wagtail reference index: it would add queries to every save of these rows.
     add_to_reference_index = False
@@ -307,6 +312,7 @@ class RegistrationViewSet(SnippetViewSet):
     add_view_class = RegistrationCreateView
     edit_view_class = RegistrationEditView
     delete_view_class = RegistrationDeleteView
+    inspect_view_class = RegistrationInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     list_per_page = 50

@@ -20,6 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from core.viewsets import ActivityEditMixin, ActivityPanel
 from events.checkin.permissions import checkin_user_may_watch
 from events.checkin.services import (
     checkin_list_check,
@@ -151,7 +152,7 @@ class DeviceCreateView(generic.CreateView):
         }
 
 
-class DeviceEditView(generic.EditView):
+class DeviceEditView(ActivityEditMixin, generic.EditView):
     @property
     def header_more_buttons(self):
         from wagtail.admin.widgets.button import Button
@@ -243,6 +244,7 @@ class DeviceViewSet(CheckInModelViewSet):
                     "page_title": _("Pair “%(name)s”") % {"name": device.name},
                     "header_icon": "mobile-alt",
                     "index_url": reverse("checkin_devices:index"),
+                    "activity_panel": ActivityPanel(device, user=request.user),
                 },
             )
 
