@@ -165,16 +165,29 @@ class AttendeeCategoryViewSet(SnippetViewSet):
 
 # --- Registrations ----------------------------------------------------------------------------
 
-#: action name → (label, service call (registration, user, reason))
+#: action name → (label, service call (registration, user, reason="")); the user and the reason
+#: go to the activity log.
 ACTIONS = {
-    "approve": (_("Approve"), registration_approve),
-    "reject": (_("Reject"), registration_reject),
-    "cancel": (_("Cancel"), registration_cancel),
+    "approve": (
+        _("Approve"),
+        lambda r, u, reason="": registration_approve(registration=r, by=u, reason=reason),
+    ),
+    "reject": (
+        _("Reject"),
+        lambda r, u, reason="": registration_reject(registration=r, by=u, reason=reason),
+    ),
+    "cancel": (
+        _("Cancel"),
+        lambda r, u, reason="": registration_cancel(registration=r, by=u, reason=reason),
+    ),
     "resend": (
         _("Resend email"),
-        lambda registration, by, reason: registration_resend_email(registration=registration),
+        lambda r, u, reason="": registration_resend_email(registration=r),
     ),
-    "reissue": (_("Reissue badge"), registration_reissue_badge),
+    "reissue": (
+        _("Reissue badge"),
+        lambda r, u, reason="": registration_reissue_badge(registration=r, by=u, reason=reason),
+    ),
 }
 ACTION_ICONS = {
     "approve": "check",
@@ -197,7 +210,7 @@ def run_action(action: str, registrations, user, reason: str = "") -> tuple[int,
             skipped += 1
             continue
         try:
-            call(registration=registration, by=user, reason=reason)
+            call(registration, user, reason)
         except EventsError:
             skipped += 1
         else:

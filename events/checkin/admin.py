@@ -28,6 +28,7 @@ from events.checkin.services import (
     device_pairing_url,
     device_revoke,
     device_rotate_token,
+    device_update,
 )
 from events.exceptions import CheckInListInvalid
 from events.models import CheckIn, CheckInList, Device, ScanLog
@@ -153,6 +154,11 @@ class DeviceCreateView(generic.CreateView):
 
 
 class DeviceEditView(ActivityEditMixin, generic.EditView):
+    def save_instance(self):
+        original = Device.objects.get(pk=self.object.pk)
+        fields = {name: self.form.cleaned_data[name] for name in DeviceForm.Meta.fields}
+        return device_update(device=original, by=self.request.user, **fields)
+
     @property
     def header_more_buttons(self):
         from wagtail.admin.widgets.button import Button

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.activity import Actor, log_action
+from core.activity import Actor, diff, log_action
 from events.checkin import sql
 from events.checkin.selectors import registration_data
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanResult
@@ -54,6 +54,7 @@ __all__ = [
     "checkin_list_check",
     "checkin_list_upsert",
     "device_create",
+    "device_update",
     "device_pairing_url",
     "device_rotate_token",
     "device_revoke",
@@ -461,6 +462,22 @@ def device_create(*, event: Event, name: str, created_by=None) -> tuple[Device, 
     )
     log_action(action="device.created", obj=device, actor=created_by)
     return device, token
+
+
+@transaction.atomic
+def device_update(*, device: Device, by=None, **fields) -> Device:
+    """Rename ``device`` or move it to another event (``name``, ``event``). Side effects: the
+    row; if anything changed, the activity entry ``device.updated`` by ``by``."""
+    unknown = set(fields) - {"name", "event"}
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    before = {"name": device.name, "event": device.event_id}
+    for name, value in fields.items():
+        setattr(device, name, value)
+    device.save(update_fields=list(fields))
+    if changes := diff(before, {"name": device.name, "event": device.event_id}):
+        log_action(action="device.updated", obj=device, actor=by, changes=changes)
+    return device
 
 
 def device_pairing_url(token: str) -> str:

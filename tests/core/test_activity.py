@@ -22,6 +22,7 @@ from events.checkin.services import (
     device_create,
     device_revoke,
     device_rotate_token,
+    device_update,
 )
 from events.enums import RegistrationStatus
 from events.exceptions import InvalidTransition
@@ -350,6 +351,18 @@ def case_device_revoked(w):
         actor=(USER, w.organizer),
         reason="",
         changes=None,
+    )
+
+
+def case_device_updated(w):
+    _list, device, _scanner = _door(w)
+    return SimpleNamespace(
+        obj=device,
+        call=lambda: device_update(device=device, by=w.organizer, name="Cổng phụ"),
+        action="device.updated",
+        actor=(USER, w.organizer),
+        reason="",
+        changes={"name": ["Cổng 1", "Cổng phụ"]},
     )
 
 
@@ -1020,3 +1033,15 @@ def test_global_log_is_closed_to_users_without_its_permission(world, client):
     clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(clerk)
     assert client.get(reverse("activity:index")).status_code in (302, 403)
+
+
+def test_device_edit_page_saves_through_the_service_and_logs_it(world, client):
+    _list, device, _scanner = _door(world)
+    client.force_login(world.organizer)
+    url = reverse("checkin_devices:edit", args=[device.pk])
+    response = client.post(url, {"event": world.event.pk, "name": "Cổng VIP"})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    assert device.name == "Cổng VIP"
+    (entry,) = [e for e in entries_of(device) if e.action == "device.updated"]
+    assert (entry.actor_user, entry.changes) == (world.organizer, {"name": ["Cổng 1", "Cổng VIP"]})
