@@ -1,12 +1,10 @@
-"""Registers core's admin: the activity log (core/viewsets.py)."""
+"""Registers core's admin (core/admin.py: the activity log) with Wagtail, and its permission
+policy (permissions.py). Nothing else lives here."""
 
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
 
-from core.models import ActivityEntry
-from core.viewsets import ActivityEntryViewSet, policy
-
-register_permission_policy(ActivityEntry, policy, exact_class=True)
+from core import permissions  # noqa: F401
+from core.admin import ActivityEntryViewSet
 
 
 @hooks.register("register_admin_viewset")

@@ -19,7 +19,7 @@ from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from core.viewsets import ActivityInspectMixin
+from core.admin import ActivityInspectMixin
 from events import selectors
 from events.enums import RegistrationStatus
 from events.exceptions import EventsError

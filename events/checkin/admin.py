@@ -20,7 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from core.viewsets import ActivityEditMixin, ActivityPanel
+from core.admin import ActivityEditMixin, ActivityPanel
 from events.checkin.permissions import checkin_user_may_watch
 from events.checkin.services import (
     checkin_list_check,

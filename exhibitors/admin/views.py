@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from core.viewsets import ActivityPanel
+from core.admin import ActivityPanel
 from events.models import Event
 from exhibitors import selectors, services
 from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus

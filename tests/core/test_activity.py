@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from core.activity import Actor, diff, log_action
 from core.models import ActivityEntry, ActivityLogImmutable
 from events.checkin.services import (
+    Scanner,
     checkin_annul,
     checkin_list_upsert,
     checkin_scan,
@@ -62,9 +64,9 @@ from exhibitors.services import (
     staff_add,
     staff_remove,
 )
-from tests.events.registration_factories import make_category, make_event, person
-from tests.exhibitors.conftest import make_booths, make_exhibitor, make_user, user_of
-from tests.exhibitors.conftest import make_event as make_expo
+from tests.factories.events import make_category, make_event, person
+from tests.factories.exhibitors import make_booths, make_exhibitor, make_user, user_of
+from tests.factories.exhibitors import make_event as make_expo
 
 User = get_user_model()
 USER, DEVICE, ATTENDEE, SYSTEM = "user", "device", "attendee", "system"
@@ -788,8 +790,6 @@ def test_annul_by_staff_user_names_the_user(world):
     registration = _registration(world)
     checkin_scan(scanner=device_scanner, list_id=checkin_list.pk, token=registration.token)
     checkin = CheckIn.objects.get(registration=registration)
-    from events.checkin.services import Scanner
-
     entry = one_new_entry(
         checkin,
         lambda: checkin_annul(
@@ -816,8 +816,6 @@ def test_actor_of_accepts_users_actors_and_nobody(world):
     assert Actor.of(None) == Actor.system()
     assert Actor.of(world.organizer).user_id == world.organizer.pk
     assert Actor.of(Actor.device(3, "Cổng 3")) == Actor(kind=DEVICE, label="Cổng 3", ref="3")
-    from django.contrib.auth.models import AnonymousUser
-
     assert Actor.of(AnonymousUser()).kind == SYSTEM
 
 
@@ -1028,8 +1026,6 @@ def test_global_log_has_no_add_edit_or_delete(world, client):
 
 def test_global_log_is_closed_to_users_without_its_permission(world, client):
     clerk = User.objects.create_user(username="clerk", password="x", is_staff=True)
-    from django.contrib.auth.models import Permission
-
     clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(clerk)
     assert client.get(reverse("activity:index")).status_code in (302, 403)

@@ -2,9 +2,10 @@
 filter, search, export as CSV or XLSX, never edit) and the panel that shows one object's entries
 on its own admin page (a registration, a booking, a device).
 
-Registered by core/wagtail_hooks.py. ``core`` imports no app: the event filter finds the event
-model through the setting ``ACTIVITY_EVENT_MODEL`` ("app_label.Model"), as Django finds the user
-model through ``AUTH_USER_MODEL``.
+Registered by core/wagtail_hooks.py; the read-only policy is in core/permissions.py. ``core``
+imports no app: the event filter finds the event model through the setting
+``ACTIVITY_EVENT_MODEL`` ("app_label.Model"), as Django finds the user model through
+``AUTH_USER_MODEL``.
 """
 
 from urllib.parse import urlencode
@@ -23,14 +24,12 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.models import ActivityEntry
-from core.permissions import read_only_policy
+from core.permissions import ACTIVITY_LOG_POLICY as policy
 
 #: The URL namespace of the global log.
 NAME = "activity"
 #: How many entries an object's panel shows (the link leads to all of them).
 PANEL_LIMIT = 50
-
-policy = read_only_policy(ActivityEntry)
 
 
 def _actions(request=None):
