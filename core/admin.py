@@ -118,20 +118,8 @@ class ActivityEntryViewSet(ModelViewSet):
         "changes_display": _("Changes"),
     }
     export_filename = "activity-log"
-    inspect_view_fields = [
-        "at",
-        "action",
-        "actor_kind",
-        "actor_user",
-        "actor_label",
-        "actor_ref",
-        "content_type",
-        "object_id",
-        "object_repr",
-        "event_id",
-        "reason",
-        "changes",
-    ]
+    #: Every field, as stored (the list and the export show them in words).
+    inspect_view_fields = [field.name for field in ActivityEntry._meta.fields if field.name != "id"]
 
     def get_queryset(self, request):
         return ActivityEntry.objects.select_related("actor_user", "content_type")
