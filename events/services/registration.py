@@ -137,7 +137,7 @@ def _confirm_seat(registration: Registration, *, now: dt.datetime, kind: str) ->
     registration_email_queue(registration=registration, kind=kind)
 
 
-def _promote(category: AttendeeCategory, *, now: dt.datetime, by=None) -> int:
+def _promote(category: AttendeeCategory, *, now: dt.datetime, by=None, reason: str = "") -> int:
     """Confirm waitlisted registrations in waitlist order while seats are free. Call with
     ``_lock_seats(category)`` held.
 
@@ -146,7 +146,7 @@ def _promote(category: AttendeeCategory, *, now: dt.datetime, by=None) -> int:
     (the event's lock, held, serialises every seat decision of the event), each guest within
     their own category's limit, so that someone who waited longer in another category is not
     passed over. Side effects: the promoted are confirmed and emailed, each logged as promoted
-    by ``by`` (whoever freed or added the seat). Returns how many.
+    by ``by`` (an organizer who added seats; else the system) for ``reason``. Returns how many.
     """
     event = category.event
     if event.capacity is None:
@@ -180,7 +180,7 @@ def _promote(category: AttendeeCategory, *, now: dt.datetime, by=None) -> int:
         if category_free[registration.category_id] == 0:
             continue
         _confirm_seat(registration, now=now, kind=Kind.PROMOTED)
-        _log(registration, "promoted", by=by, was=Status.WAITLISTED)
+        _log(registration, "promoted", by=by, was=Status.WAITLISTED, reason=reason)
         promoted += 1
         if event_free is not None:
             event_free -= 1
@@ -189,19 +189,18 @@ def _promote(category: AttendeeCategory, *, now: dt.datetime, by=None) -> int:
     return promoted
 
 
-def _decide(
-    registration: Registration, category: AttendeeCategory, *, now: dt.datetime, by=None
-) -> None:
+def _decide(registration: Registration, category: AttendeeCategory, *, now: dt.datetime) -> None:
     """Give ``registration`` its status after the email step: pending approval, a seat or the
     waitlist. Call with ``_lock_seats`` held. Side effects: saves it, queues its email; those
-    promoted first are logged as promoted by ``by``."""
+    promoted first are logged as promoted by the system."""
     if category.needs_approval and registration.approved_at is None:
         registration.status = Status.PENDING_APPROVAL
         registration.save(update_fields=["status"])
         registration_email_queue(registration=registration, kind=Kind.PENDING_APPROVAL)
         return
     free = _free_seats(category)
-    if free and _promote(category, now=now, by=by):  # anyone already waiting goes first
+    # Anyone already waiting goes first.
+    if free and _promote(category, now=now, reason="waitlist order"):
         free = _free_seats(category)
     if free is None or free > 0:
         _confirm_seat(registration, now=now, kind=Kind.CONFIRMED)
@@ -370,7 +369,7 @@ def registration_create(
             invitation.registration = registration
             invitation.save(update_fields=["registration"])
         if skip_email_confirmation:
-            _decide(registration, category, now=now, by=by)
+            _decide(registration, category, now=now)
         else:
             registration_email_queue(registration=registration, kind=Kind.CONFIRM_EMAIL)
         changes = {"category": [None, category.name]}
@@ -435,9 +434,8 @@ def registration_confirm_email(*, key: str) -> Registration:
         _ensure_confirmable(registration)  # again, under the lock
         registration.email_confirmed_at = now
         registration.save(update_fields=["email_confirmed_at"])
-        attendee = Actor.attendee()
-        _decide(registration, category, now=now, by=attendee)
-        _log(registration, "email_confirmed", by=attendee, was=Status.PENDING_EMAIL)
+        _decide(registration, category, now=now)
+        _log(registration, "email_confirmed", by=Actor.attendee(), was=Status.PENDING_EMAIL)
     return registration
 
 
@@ -455,7 +453,7 @@ def registration_approve(*, registration: Registration, by=None, reason: str = "
             raise InvalidTransition()
         locked.approved_at = now
         locked.save(update_fields=["approved_at"])
-        _decide(locked, category, now=now, by=by)
+        _decide(locked, category, now=now)
         _log(locked, "approved", by=by, was=Status.PENDING_APPROVAL, reason=reason)
     return locked
 
@@ -501,8 +499,8 @@ def registration_cancel(*, registration: Registration, by=None, reason: str = ""
         locked.save(update_fields=["status", "cancelled_at"])
         registration_email_queue(registration=locked, kind=Kind.CANCELLED)
         _log(locked, "cancelled", by=by, was=was, reason=reason)
-        if was == Status.CONFIRMED:
-            _promote(category, now=now, by=by)
+        if was == Status.CONFIRMED:  # the seat's next holder: by the system, for this reason
+            _promote(category, now=now, reason=f"seat freed by registration #{locked.pk}")
     return locked
 
 
