@@ -156,7 +156,7 @@ class DeviceCreateView(generic.CreateView):
 class DeviceEditView(ActivityEditMixin, generic.EditView):
     def save_instance(self):
         original = Device.objects.get(pk=self.object.pk)
-        fields = {name: self.form.cleaned_data[name] for name in DeviceForm.Meta.fields}
+        fields = {name: self.form.cleaned_data[name] for name in self.form.Meta.fields}
         return device_update(device=original, by=self.request.user, **fields)
 
     @property

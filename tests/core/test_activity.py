@@ -638,14 +638,14 @@ def test_changes_keep_dates_and_the_object_survives_its_deletion(world):
         changes={"confirmed_at": [None, moment]},
     )
     entry = ActivityEntry.objects.get(pk=entry.pk)
-    assert entry.changes["confirmed_at"][1] == moment.isoformat().replace("+00:00", "Z") or (
-        entry.changes["confirmed_at"][1].startswith(moment.strftime("%Y-%m-%dT%H:%M:%S"))
-    )
+    # Stored as ISO 8601 text (DjangoJSONEncoder: milliseconds, "Z" for UTC).
+    stored = dt.datetime.fromisoformat(entry.changes["confirmed_at"][1].replace("Z", "+00:00"))
+    assert abs(stored - moment) < dt.timedelta(milliseconds=1)
     name = str(registration)
     Registration.objects.filter(pk=registration.pk).delete()
     entry = ActivityEntry.objects.get(pk=entry.pk)
     assert entry.object_repr == name
-    assert entry.actor_display == "System · nightly job"
+    assert entry.actor_display == f"{ActivityEntry.ActorKind.SYSTEM.label} · nightly job"
 
 
 def test_deleting_a_user_keeps_their_entries_and_name(world):
@@ -840,7 +840,7 @@ def test_device_edit_page_saves_through_the_service_and_logs_it(world, client):
     _list, device, _scanner = _door(world)
     client.force_login(world.organizer)
     url = reverse("checkin_devices:edit", args=[device.pk])
-    response = client.post(url, {"event": world.event.pk, "name": "Cổng VIP"})
+    response = client.post(url, {"name": "Cổng VIP"})  # the event is fixed once made
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.name == "Cổng VIP"
