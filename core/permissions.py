@@ -4,8 +4,10 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from core.internals import permissions_loaded
+from core.models import ActivityEntry
 
 
 def user_holds_any(user, *permissions: str) -> bool:
@@ -64,3 +66,8 @@ READ_ONLY = ("add", "change", "delete")
 def read_only_policy(model) -> RestrictedPermissionPolicy:
     """The policy of a model that people only read: views and exports, no add, edit or delete."""
     return RestrictedPermissionPolicy(model, denied=READ_ONLY)
+
+
+#: The activity log is read, filtered and exported: nobody adds, edits or deletes an entry.
+ACTIVITY_LOG_POLICY = read_only_policy(ActivityEntry)
+register_permission_policy(ActivityEntry, ACTIVITY_LOG_POLICY, exact_class=True)

@@ -19,6 +19,7 @@ from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin import ActivityInspectMixin
 from events import selectors
 from events.enums import RegistrationStatus
 from events.exceptions import EventsError
@@ -91,12 +92,12 @@ class SeatWaitlistOnSaveMixin:
 
 class CategoryEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
     def promote_waitlist(self, instance) -> int:
-        return registration_promote_waitlist(category=instance)
+        return registration_promote_waitlist(category=instance, by=self.request.user)
 
 
 class EventEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
     def promote_waitlist(self, instance) -> int:
-        return registration_promote_event_waitlist(event=instance)
+        return registration_promote_event_waitlist(event=instance, by=self.request.user)
 
 
 class EventViewSet(SnippetViewSet):
@@ -166,13 +167,29 @@ class AttendeeCategoryViewSet(SnippetViewSet):
 
 # --- Registrations ----------------------------------------------------------------------------
 
-#: action name → (label, service call, statuses it applies to)
+#: action name → (label, service call (registration, user, reason="")); the user and the reason
+#: go to the activity log.
 ACTIONS = {
-    "approve": (_("Approve"), lambda r, u: registration_approve(registration=r, by=u)),
-    "reject": (_("Reject"), lambda r, u: registration_reject(registration=r, by=u)),
-    "cancel": (_("Cancel"), lambda r, u: registration_cancel(registration=r, by=u)),
-    "resend": (_("Resend email"), lambda r, u: registration_resend_email(registration=r)),
-    "reissue": (_("Reissue badge"), lambda r, u: registration_reissue_badge(registration=r, by=u)),
+    "approve": (
+        _("Approve"),
+        lambda r, u, reason="": registration_approve(registration=r, by=u, reason=reason),
+    ),
+    "reject": (
+        _("Reject"),
+        lambda r, u, reason="": registration_reject(registration=r, by=u, reason=reason),
+    ),
+    "cancel": (
+        _("Cancel"),
+        lambda r, u, reason="": registration_cancel(registration=r, by=u, reason=reason),
+    ),
+    "resend": (
+        _("Resend email"),
+        lambda r, u, reason="": registration_resend_email(registration=r),
+    ),
+    "reissue": (
+        _("Reissue badge"),
+        lambda r, u, reason="": registration_reissue_badge(registration=r, by=u, reason=reason),
+    ),
 }
 ACTION_ICONS = {
     "approve": "check",
@@ -185,8 +202,9 @@ ACTION_ICONS = {
 ACTION_STATUSES = {action: TRANSITIONS[action] for action in ACTIONS}
 
 
-def run_action(action: str, registrations, user) -> tuple[int, int]:
-    """Apply ``action`` to each registration; returns (done, skipped)."""
+def run_action(action: str, registrations, user, reason: str = "") -> tuple[int, int]:
+    """Apply ``action`` to each registration, by ``user`` for ``reason`` (both go to the
+    activity log); returns (done, skipped)."""
     _label, call = ACTIONS[action]
     done = skipped = 0
     for registration in registrations:
@@ -194,7 +212,7 @@ def run_action(action: str, registrations, user) -> tuple[int, int]:
             skipped += 1
             continue
         try:
-            call(registration, user)
+            call(registration, user, reason)
         except EventsError:
             skipped += 1
         else:
@@ -296,6 +314,10 @@ class RegistrationDeleteView(SnippetViewSet.delete_view_class):
         return super().delete_action()
 
 
+class RegistrationInspectView(ActivityInspectMixin, SnippetViewSet.inspect_view_class):
+    """The registration's details and, last, its activity (who approved, cancelled, edited)."""
+
+
 class RegistrationViewSet(SnippetViewSet):
     #: No Wagtail reference index: it would add queries to every save of these rows.
     add_to_reference_index = False
@@ -308,6 +330,7 @@ class RegistrationViewSet(SnippetViewSet):
     add_view_class = RegistrationCreateView
     edit_view_class = RegistrationEditView
     delete_view_class = RegistrationDeleteView
+    inspect_view_class = RegistrationInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     list_per_page = 50
@@ -378,7 +401,8 @@ class RegistrationViewSet(SnippetViewSet):
         registration = get_object_or_404(Registration.objects.select_related("category"), pk=pk)
         label = ACTIONS[action][0]
         if request.method == "POST":
-            done, _skipped = run_action(action, [registration], request.user)
+            reason = request.POST.get("reason", "").strip()[:500]
+            done, _skipped = run_action(action, [registration], request.user, reason)
             if done:
                 messages.success(request, _("%(action)s: done.") % {"action": label})
             else:

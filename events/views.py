@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.activity import Actor
 from core.ratelimit import rate_limited
 from events import selectors
 from events.enums import LIVE_STATUSES, RegistrationStatus
@@ -72,6 +73,7 @@ def register(request, event_slug: str):
                     consent=data["consent"],
                     share_with_exhibitors=data["share_with_exhibitors"],
                     invitation_code=data["invitation_code"] or None,
+                    by=Actor.attendee(),
                 )
             except AlreadyRegistered as error:
                 already = data["email"]
@@ -185,7 +187,9 @@ def manage_edit(request, secret: str):
         if form.is_valid():
             old_token = registration.token
             try:
-                updated = registration_update(registration=registration, **form.cleaned_data)
+                updated = registration_update(
+                    registration=registration, by=Actor.attendee(), **form.cleaned_data
+                )
             except EventsError as error:
                 form.add_error(None, error.message)
             else:
@@ -215,7 +219,7 @@ def manage_cancel(request, secret: str):
     if registration.status not in LIVE_STATUSES:
         return redirect("events:manage", secret=secret)
     if request.method == "POST":
-        registration_cancel(registration=registration, reason="by registrant")
+        registration_cancel(registration=registration, by=Actor.attendee(), reason="by registrant")
         messages.success(request, _("Your registration is cancelled."))
         return redirect("events:manage", secret=secret)
     context = {"registration": registration, "event": registration.event, "now": timezone.now()}

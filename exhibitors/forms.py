@@ -213,4 +213,4 @@ class BoothAdminForm(WagtailAdminModelForm):
         if self.instance._state.adding or not commit:
             return super().save(commit)
         fields = {name: self.cleaned_data[name] for name in self._meta.fields}
-        return booth_update(booth=self.instance, **fields)
+        return booth_update(booth=self.instance, by=self.for_user, **fields)

@@ -32,6 +32,7 @@ from cms.proceedings.exceptions import (
 from cms.proceedings.models import ProceedingsBuild
 from cms.proceedings.preflight import PreflightReport, book_preflight
 from cms.proceedings.render import book_render_pdf
+from core.activity import log_action
 from core.pdf import RestrictedURLFetcher
 from core.text import fold
 
@@ -44,6 +45,18 @@ PUBLISHED_COLLECTION = "Kỷ yếu"
 DRAFT_COLLECTION = "Kỷ yếu · bản dựng chưa công bố"
 
 ProgressPrinter = Callable[[ProceedingsBuild], None]
+
+
+def _log(build: ProceedingsBuild, action: str, *, by=None, changes: dict | None = None) -> None:
+    """The activity entry ``proceedings.<action>`` of ``build``, filed under the forum's event."""
+    event_id = ForumPage.objects.filter(pk=build.forum_id).values_list("event_id", flat=True)
+    log_action(
+        action=f"proceedings.{action}",
+        obj=build,
+        actor=by,
+        changes=changes,
+        event_id=event_id.first(),
+    )
 
 
 # --- Pre-flight -------------------------------------------------------------------------------
@@ -62,9 +75,10 @@ def proceedings_build_create(
 ) -> ProceedingsBuild:
     """Queue a build of the forum's proceedings (one at a time per forum).
 
-    Side effects: marks builds lost for ``STALE_AFTER`` as failed; creates the build; on
-    commit, enqueues ``proceedings_build_task`` when ``enqueue``. Raises
-    ``BuildAlreadyRunning`` when a build of the forum is queued or running.
+    Side effects: marks builds lost for ``STALE_AFTER`` as failed; creates the build (the
+    activity entry ``proceedings.build_queued`` by ``user``); on commit, enqueues
+    ``proceedings_build_task`` when ``enqueue``. Raises ``BuildAlreadyRunning`` when a build of
+    the forum is queued or running.
     """
     from cms.proceedings.tasks import proceedings_build_task
 
@@ -85,6 +99,7 @@ def proceedings_build_create(
                 build = ProceedingsBuild.objects.create(forum=forum, created_by=user)
         except IntegrityError as error:
             raise BuildAlreadyRunning() from error
+        _log(build, "build_queued", by=user)
         if enqueue:
             transaction.on_commit(lambda: proceedings_build_task.enqueue(build.pk))
     return build
@@ -98,8 +113,9 @@ def proceedings_build_run(
     Runs outside a transaction so that the admin sees its stage and progress as it goes.
     Side effects: updates the build (status, stage, progress; at the end its document, pages,
     pre-flight report, or the reason it failed); creates image renditions; stores the PDF as a
-    Wagtail document in the private collection of drafts. A build that is not queued (taken
-    by another worker, or finished) is returned unchanged.
+    Wagtail document in the private collection of drafts; the activity entry
+    ``proceedings.build_succeeded`` or ``proceedings.build_failed`` (by the system). A build that
+    is not queued (taken by another worker, or finished) is returned unchanged.
     """
     with transaction.atomic():
         build = ProceedingsBuild.objects.select_for_update().get(pk=build_id)
@@ -138,6 +154,7 @@ def proceedings_build_run(
             build.detail = ""
             build.finished_at = timezone.now()
             build.save()
+            _log(build, "build_succeeded", changes={"page_count": [None, page_count]})
     except ProceedingsError as error:
         _fail(build, code=error.code, message=str(error.message))
     except Exception as error:  # the admin shows why; the worker log has the traceback
@@ -155,7 +172,9 @@ def _fail(build: ProceedingsBuild, *, code: str, message: str) -> None:
     build.status, build.stage = BuildStatus.FAILED, BuildStage.FAILED
     build.error_code, build.error = code, message
     build.finished_at = timezone.now()
-    build.save(update_fields=["status", "stage", "error_code", "error", "finished_at"])
+    with transaction.atomic():
+        build.save(update_fields=["status", "stage", "error_code", "error", "finished_at"])
+        _log(build, "build_failed", changes={"error_code": [None, code]})
 
 
 class _Progress:
@@ -240,8 +259,9 @@ def proceedings_publish(*, build: ProceedingsBuild, user=None) -> ProceedingsBui
 
     Side effects: the forum's previously published build is unpublished (its PDF goes back to
     the private collection, it is not deleted); this build's PDF moves to the public
-    collection; the forum page's ``proceedings_document`` (live and latest revision) is set.
-    Raises ``BuildNotPublishable`` unless the build succeeded and has its PDF.
+    collection; the forum page's ``proceedings_document`` (live and latest revision) is set;
+    the activity entries ``proceedings.published`` (and ``unpublished`` for the other) by
+    ``user``. Raises ``BuildNotPublishable`` unless the build succeeded and has its PDF.
     """
     with transaction.atomic():
         builds = {
@@ -255,9 +275,10 @@ def proceedings_publish(*, build: ProceedingsBuild, user=None) -> ProceedingsBui
             raise BuildNotPublishable()
         for other in builds.values():
             if other.is_published and other.pk != build.pk:
-                _unpublish(other)
+                _unpublish(other, by=user)
         build.is_published, build.published_at = True, timezone.now()
         build.save(update_fields=["is_published", "published_at"])
+        _log(build, "published", by=user, changes={"is_published": [False, True]})
         _move(build.document, PUBLISHED_COLLECTION, private=False)
         _link(forum_id=build.forum_id, document_id=build.document_id)
     return build
@@ -265,7 +286,8 @@ def proceedings_publish(*, build: ProceedingsBuild, user=None) -> ProceedingsBui
 
 def proceedings_unpublish(*, build: ProceedingsBuild, user=None) -> ProceedingsBuild:
     """Withdraw a published build. Side effects: its PDF goes back to the private collection;
-    the forum page no longer links it."""
+    the forum page no longer links it; the activity entry ``proceedings.unpublished`` by
+    ``user``."""
     with transaction.atomic():
         build = (
             ProceedingsBuild.objects.select_for_update(of=("self",))
@@ -273,14 +295,15 @@ def proceedings_unpublish(*, build: ProceedingsBuild, user=None) -> ProceedingsB
             .get(pk=build.pk)
         )
         if build.is_published:
-            _unpublish(build)
+            _unpublish(build, by=user)
             _link(forum_id=build.forum_id, document_id=None, only_if=build.document_id)
     return build
 
 
-def _unpublish(build: ProceedingsBuild) -> None:
+def _unpublish(build: ProceedingsBuild, *, by) -> None:
     build.is_published, build.published_at = False, None
     build.save(update_fields=["is_published", "published_at"])
+    _log(build, "unpublished", by=by, changes={"is_published": [True, False]})
     if build.document is not None:
         _move(build.document, DRAFT_COLLECTION, private=True)
 

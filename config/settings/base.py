@@ -122,6 +122,8 @@ else:
         # Added to the URL's own options (sslmode=… and the like), never in their place.
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+#: The model the activity log files its entries under (core imports no app: see core/admin.py).
+ACTIVITY_EVENT_MODEL = "events.Event"
 
 # --- Cache and sessions ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

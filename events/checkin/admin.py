@@ -20,6 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from core.admin import ActivityEditMixin, ActivityPanel
 from events.checkin.permissions import checkin_user_may_watch
 from events.checkin.services import (
     checkin_list_check,
@@ -27,6 +28,7 @@ from events.checkin.services import (
     device_pairing_url,
     device_revoke,
     device_rotate_token,
+    device_update,
 )
 from events.exceptions import CheckInListInvalid
 from events.models import CheckIn, CheckInList, Device, ScanLog
@@ -151,7 +153,12 @@ class DeviceCreateView(generic.CreateView):
         }
 
 
-class DeviceEditView(generic.EditView):
+class DeviceEditView(ActivityEditMixin, generic.EditView):
+    def save_instance(self):
+        original = Device.objects.get(pk=self.object.pk)
+        fields = {name: self.form.cleaned_data[name] for name in self.form.Meta.fields}
+        return device_update(device=original, by=self.request.user, **fields)
+
     @property
     def header_more_buttons(self):
         from wagtail.admin.widgets.button import Button
@@ -221,10 +228,12 @@ class DeviceViewSet(CheckInModelViewSet):
             device = get_object_or_404(Device.objects.select_related("event"), pk=pk)
             if request.method == "POST":
                 if request.POST.get("action") == "revoke":
-                    device_revoke(device=device)
+                    device_revoke(device=device, by=request.user)
                     messages.success(request, _("Device revoked: it can no longer scan."))
                 else:
-                    _remember_token(request, device, device_rotate_token(device=device))
+                    _remember_token(
+                        request, device, device_rotate_token(device=device, by=request.user)
+                    )
                     messages.success(request, _("New pairing link: the old one no longer works."))
                 return redirect("checkin_devices:pair", pk=device.pk)
             token = request.session.get(PAIRING_SESSION_KEY, {}).pop(str(device.pk), None)
@@ -241,6 +250,7 @@ class DeviceViewSet(CheckInModelViewSet):
                     "page_title": _("Pair “%(name)s”") % {"name": device.name},
                     "header_icon": "mobile-alt",
                     "index_url": reverse("checkin_devices:index"),
+                    "activity_panel": ActivityPanel(device, user=request.user),
                 },
             )
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.activity import Actor, diff, log_action
 from events.checkin import sql
 from events.checkin.selectors import registration_data
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanResult
@@ -53,6 +54,7 @@ __all__ = [
     "checkin_list_check",
     "checkin_list_upsert",
     "device_create",
+    "device_update",
     "device_pairing_url",
     "device_rotate_token",
     "device_revoke",
@@ -345,6 +347,15 @@ def checkin_scan(
     return _admit(scan, single_entry=single_entry)
 
 
+def _actor(scanner: Scanner) -> Actor:
+    """The scanner as the activity log's actor: the device (with its name), or the staff user.
+    One query: for the rarer calls (undo, walk-in), never the scan."""
+    if scanner.is_device:
+        name = Device.objects.filter(pk=scanner.device_id).values_list("name", flat=True).first()
+        return Actor.device(scanner.device_id, name or "")
+    return Actor.user_by_id(scanner.user_id)
+
+
 @transaction.atomic
 def checkin_annul(*, checkin_id: int, scanner: Scanner, reason: str, now=None) -> CheckIn:
     """Undo a check-in (a scan by mistake, the wrong badge): the row is stamped as annulled with
@@ -352,7 +363,8 @@ def checkin_annul(*, checkin_id: int, scanner: Scanner, reason: str, now=None) -
 
     Raises ``CheckInNotFound``, ``CheckInForbidden`` (another event than the device's) and
     ``CheckInAlreadyAnnulled``. Side effects: updates the annulment fields of that one row
-    (locked with ``select_for_update`` so two undos cannot both succeed).
+    (locked with ``select_for_update`` so two undos cannot both succeed); the activity entry
+    ``checkin.annulled`` by the scanner with the reason.
     """
     checkin = (
         CheckIn.objects.select_for_update(of=("self",))
@@ -372,6 +384,14 @@ def checkin_annul(*, checkin_id: int, scanner: Scanner, reason: str, now=None) -
     checkin.annul_reason = printable(reason.strip(), 200)
     checkin.save(
         update_fields=["annulled_at", "annulled_by_user", "annulled_by_device", "annul_reason"]
+    )
+    log_action(
+        action="checkin.annulled",
+        obj=checkin,
+        actor=_actor(scanner),
+        reason=checkin.annul_reason,
+        changes={"annulled_at": [None, checkin.annulled_at]},
+        event_id=checkin.checkin_list.event_id,
     )
     return checkin
 
@@ -399,11 +419,13 @@ def checkin_list_upsert(
     closes_at=None,
     gates: str = "",
     sort_order: int = 0,
+    by=None,
 ) -> tuple[CheckInList, bool]:
     """Create the list ``name`` of ``event`` with these settings, or return the existing one
     unchanged. Returns ``(list, created)``. Raises CheckInListForeignCategories (a category of
     another event) or CheckInListClosesBeforeOpening, and then writes nothing.
-    Side effects: the row and its category links."""
+    Side effects: the row and its category links; when created, the activity entry
+    ``checkin_list.created`` by ``by``."""
     checkin_list_check(
         event=event, categories=categories or [], opens_at=opens_at, closes_at=closes_at
     )
@@ -420,13 +442,16 @@ def checkin_list_upsert(
     )
     if created and categories:
         checkin_list.categories.set(categories)
+    if created:
+        log_action(action="checkin_list.created", obj=checkin_list, actor=by)
     return checkin_list, created
 
 
+@transaction.atomic
 def device_create(*, event: Event, name: str, created_by=None) -> tuple[Device, str]:
     """Create a scanning device for ``event``. Returns the device and its secret token, which is
     shown once (in the pairing link) and stored only as a SHA-256 hash.
-    Side effects: the row."""
+    Side effects: the row; the activity entry ``device.created`` by ``created_by``."""
     token = new_device_token()
     device = Device.objects.create(
         event=event,
@@ -435,7 +460,24 @@ def device_create(*, event: Event, name: str, created_by=None) -> tuple[Device, 
         token_hint=token[:8],
         created_by=created_by,
     )
+    log_action(action="device.created", obj=device, actor=created_by)
     return device, token
+
+
+@transaction.atomic
+def device_update(*, device: Device, by=None, **fields) -> Device:
+    """Rename ``device`` or move it to another event (``name``, ``event``). Side effects: the
+    row; if anything changed, the activity entry ``device.updated`` by ``by``."""
+    unknown = set(fields) - {"name", "event"}
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    before = {"name": device.name, "event": device.event_id}
+    for name, value in fields.items():
+        setattr(device, name, value)
+    device.save(update_fields=list(fields))
+    if changes := diff(before, {"name": device.name, "event": device.event_id}):
+        log_action(action="device.updated", obj=device, actor=by, changes=changes)
+    return device
 
 
 def device_pairing_url(token: str) -> str:
@@ -444,22 +486,32 @@ def device_pairing_url(token: str) -> str:
     return f"{settings.BASE_URL.rstrip('/')}{reverse('events:checkin_pair')}#{token}"
 
 
-def device_rotate_token(*, device: Device) -> str:
+@transaction.atomic
+def device_rotate_token(*, device: Device, by=None, reason: str = "") -> str:
     """Give ``device`` a new token (a new pairing link); the old token stops working at once.
-    A revoked device becomes active again. Side effects: the row's hash, hint and revocation."""
+    A revoked device becomes active again. Side effects: the row's hash, hint and revocation;
+    the activity entry ``device.token_rotated`` by ``by`` (the hints, never the tokens)."""
     token = new_device_token()
+    changes = {"token_hint": [device.token_hint, token[:8]]}
+    if device.revoked_at is not None:
+        changes["revoked_at"] = [device.revoked_at, None]
     device.token_hash = device_token_hash(token)
     device.token_hint = token[:8]
     device.revoked_at = None
     device.save(update_fields=["token_hash", "token_hint", "revoked_at"])
+    log_action(action="device.token_rotated", obj=device, actor=by, reason=reason, changes=changes)
     return token
 
 
-def device_revoke(*, device: Device, now=None) -> Device:
-    """Revoke ``device``: its very next request is refused (401). Side effects: the row."""
+@transaction.atomic
+def device_revoke(*, device: Device, now=None, by=None, reason: str = "") -> Device:
+    """Revoke ``device``: its very next request is refused (401). Side effects: the row; the
+    activity entry ``device.revoked`` by ``by`` (none if it was revoked already)."""
     if device.revoked_at is None:
         device.revoked_at = now or timezone.now()
         device.save(update_fields=["revoked_at"])
+        changes = {"revoked_at": [None, device.revoked_at]}
+        log_action(action="device.revoked", obj=device, actor=by, reason=reason, changes=changes)
     return device
 
 
@@ -501,7 +553,8 @@ def checkin_walkin(
     another event), ``NonceUsedElsewhere`` (the nonce was spent on a scan of no known badge)
     and the errors of ``registration_create`` (already registered, bad details).
     The same ``nonce`` from the same scanner answers the first walk-in's check-in again.
-    Side effects: those of ``registration_create`` (the row, the badge email after commit) and of
+    Side effects: those of ``registration_create`` (the row, the badge email after commit; its
+    activity entry ``registration.created`` by the scanner, reason "walk-in") and of
     ``checkin_scan``.
     """
     checkin_list = CheckInList.objects.select_related("event").filter(pk=list_id).first()
@@ -531,6 +584,8 @@ def checkin_walkin(
         language=language,
         skip_email_confirmation=True,
         created_by=created_by,
+        by=_actor(scanner),
+        reason=f"walk-in · {checkin_list.name}",
     )
     if registration.status != RegistrationStatus.CONFIRMED:
         return registration, None

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.activity import log_action
 from core.text import fold, nfc
 from events.enums import LIVE_STATUSES, Language
 from events.exceptions import (
@@ -235,7 +236,8 @@ def invitation_import_apply(
 
     Side effects: per valid row an Invitation and a Registration (confirmed, or waitlisted when
     the category is full) whose email with the badge is sent after commit; an InvitationImport
-    row with the report of every row.
+    row with the report of every row; the activity entry ``invitation_import.applied`` by ``by``
+    (each registration has its own ``registration.created``).
     """
     preview = invitation_import_preview(
         event=event, content=content, default_category=default_category
@@ -270,6 +272,7 @@ def invitation_import_apply(
                         invitation_code=invitation.code,
                         skip_email_confirmation=True,
                         created_by=by,
+                        reason=f"invitation import · {record.file_name}",
                     )
             except AlreadyRegistered:
                 row.action, row.reason_code = "exists", "already_registered"
@@ -283,4 +286,10 @@ def invitation_import_apply(
         record.rejected_count = preview.rejected
         record.report = [asdict(row) for row in preview.rows]
         record.save(update_fields=["created_count", "skipped_count", "rejected_count", "report"])
+        counts = {
+            "created_count": [None, record.created_count],
+            "skipped_count": [None, record.skipped_count],
+            "rejected_count": [None, record.rejected_count],
+        }
+        log_action(action="invitation_import.applied", obj=record, actor=by, changes=counts)
     return record

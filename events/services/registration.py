@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.activity import Actor, log_action
 from core.phone import normalize_phone
 from core.text import nfc
 from events.enums import LIVE_STATUSES, Language, RegistrationEmailKind, RegistrationStatus
@@ -107,6 +108,26 @@ def _free_seats(category: AttendeeCategory) -> int | None:
     return max(min(limits), 0) if limits else None
 
 
+def _log(registration: Registration, action: str, *, by, was: str | None, **kwargs) -> None:
+    """The activity entry of ``action`` on ``registration``, its status change from ``was``."""
+    changes = kwargs.pop("changes", {})
+    if was != registration.status:
+        changes = {"status": [was, registration.status], **changes}
+    log_action(
+        action=f"registration.{action}", obj=registration, actor=by, changes=changes, **kwargs
+    )
+
+
+def _expire(registrations: QuerySet, *, reason: str) -> int:
+    """Expire the unconfirmed ``registrations`` (locked first), one activity entry each."""
+    expired = list(_locked(registrations.filter(status=Status.PENDING_EMAIL)))
+    for registration in expired:
+        registration.status = Status.EXPIRED
+        registration.save(update_fields=["status"])
+        _log(registration, "expired", by=Actor.system(), was=Status.PENDING_EMAIL, reason=reason)
+    return len(expired)
+
+
 def _confirm_seat(registration: Registration, *, now: dt.datetime, kind: str) -> None:
     registration.status = Status.CONFIRMED
     registration.confirmed_at = now
@@ -115,7 +136,7 @@ def _confirm_seat(registration: Registration, *, now: dt.datetime, kind: str) ->
     registration_email_queue(registration=registration, kind=kind)
 
 
-def _promote(category: AttendeeCategory, *, now: dt.datetime) -> int:
+def _promote(category: AttendeeCategory, *, now: dt.datetime, by=None, reason: str = "") -> int:
     """Confirm waitlisted registrations in waitlist order while seats are free. Call with
     ``_lock_seats(category)`` held.
 
@@ -123,7 +144,8 @@ def _promote(category: AttendeeCategory, *, now: dt.datetime) -> int:
     own). With one, the seats are the event's: the event's whole waitlist is served in order
     (the event's lock, held, serialises every seat decision of the event), each guest within
     their own category's limit, so that someone who waited longer in another category is not
-    passed over. Side effects: the promoted are confirmed and emailed. Returns how many.
+    passed over. Side effects: the promoted are confirmed and emailed, each logged as promoted
+    by ``by`` (an organizer who added seats; else the system) for ``reason``. Returns how many.
     """
     event = category.event
     if event.capacity is None:
@@ -157,6 +179,7 @@ def _promote(category: AttendeeCategory, *, now: dt.datetime) -> int:
         if category_free[registration.category_id] == 0:
             continue
         _confirm_seat(registration, now=now, kind=Kind.PROMOTED)
+        _log(registration, "promoted", by=by, was=Status.WAITLISTED, reason=reason)
         promoted += 1
         if event_free is not None:
             event_free -= 1
@@ -167,14 +190,16 @@ def _promote(category: AttendeeCategory, *, now: dt.datetime) -> int:
 
 def _decide(registration: Registration, category: AttendeeCategory, *, now: dt.datetime) -> None:
     """Give ``registration`` its status after the email step: pending approval, a seat or the
-    waitlist. Call with ``_lock_seats`` held. Side effects: saves it, queues its email."""
+    waitlist. Call with ``_lock_seats`` held. Side effects: saves it, queues its email; those
+    promoted first are logged as promoted by the system."""
     if category.needs_approval and registration.approved_at is None:
         registration.status = Status.PENDING_APPROVAL
         registration.save(update_fields=["status"])
         registration_email_queue(registration=registration, kind=Kind.PENDING_APPROVAL)
         return
     free = _free_seats(category)
-    if free and _promote(category, now=now):  # anyone already waiting goes first
+    # Anyone already waiting goes first.
+    if free and _promote(category, now=now, reason="waitlist order"):
         free = _free_seats(category)
     if free is None or free > 0:
         _confirm_seat(registration, now=now, kind=Kind.CONFIRMED)
@@ -230,12 +255,12 @@ def registration_details_clean(**details) -> dict:
 
 def _expire_stale(*, event: Event, email: str, now: dt.datetime) -> None:
     """An unconfirmed registration older than the link's lifetime no longer blocks the email."""
-    Registration.objects.alias(email_lower=Lower("email")).filter(
+    stale = Registration.objects.alias(email_lower=Lower("email")).filter(
         event=event,
         email_lower=email.lower(),  # the index of one_live_registration_per_email_and_event
-        status=Status.PENDING_EMAIL,
         created_at__lt=now - dt.timedelta(hours=confirm_hours()),
-    ).update(status=Status.EXPIRED)
+    )
+    _expire(stale, reason="registered again")
 
 
 def _usable_invitation(invitations: QuerySet, event: Event, code: str) -> Invitation | None:
@@ -271,6 +296,8 @@ def registration_create(
     invitation_code: str | None = None,
     skip_email_confirmation: bool = False,
     created_by=None,
+    by=None,
+    reason: str = "",
 ) -> Registration:
     """Register someone for ``event`` in ``category``.
 
@@ -279,14 +306,16 @@ def registration_create(
     registration waits in ``pending_email`` and a confirmation link is emailed.
     Trusted path (walk-ins, imports, exhibitor staff: ``skip_email_confirmation=True``): no window
     or invitation check; the seat is decided at once: confirmed, waitlisted or pending_approval.
-    A valid invitation code counts as the approval.
+    A valid invitation code counts as the approval. ``by`` (a User or a ``core.activity.Actor``;
+    default ``created_by``, else the system) and ``reason`` go to the activity log.
 
     Raises AlreadyRegistered (a live registration exists for this email and event),
     RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails,
     InvalidPhone. Side effects: the Registration row (names in NFC, phone as +84…), the invitation
     marked used, a stale unconfirmed registration of the same email expired, and the email queued
-    (sent after commit).
+    (sent after commit); the activity entry ``registration.created``.
     """
+    by = by if by is not None else created_by
     now = timezone.now()
     details = registration_details_clean(
         full_name=full_name,
@@ -342,6 +371,10 @@ def registration_create(
             _decide(registration, category, now=now)
         else:
             registration_email_queue(registration=registration, kind=Kind.CONFIRM_EMAIL)
+        changes = {"category": [None, category.name]}
+        if invitation is not None:
+            changes["invitation"] = [None, invitation.code]
+        _log(registration, "created", by=by, was=None, reason=reason, changes=changes)
     return registration
 
 
@@ -380,7 +413,8 @@ def registration_confirm_email(*, key: str) -> Registration:
 
     Raises ConfirmationLinkInvalid, ConfirmationLinkExpired (the registration is then expired)
     or ConfirmationLinkUsed. Side effects: status confirmed / waitlisted / pending_approval, the
-    matching email queued; waitlisted registrations promoted first if seats are free.
+    matching email queued; waitlisted registrations promoted first if seats are free; the
+    activity entry ``registration.email_confirmed`` by the attendee (or ``expired``).
     """
     try:
         found = registration_from_confirmation_key(key=key)
@@ -389,9 +423,8 @@ def registration_confirm_email(*, key: str) -> Registration:
             pk = signing.loads(key, salt=CONFIRM_SALT)
         except signing.BadSignature:
             raise ConfirmationLinkExpired() from None
-        Registration.objects.filter(pk=pk, status=Status.PENDING_EMAIL).update(
-            status=Status.EXPIRED
-        )
+        with transaction.atomic():
+            _expire(Registration.objects.filter(pk=pk), reason="confirmation link expired")
         raise
     now = timezone.now()
     with transaction.atomic():
@@ -401,13 +434,15 @@ def registration_confirm_email(*, key: str) -> Registration:
         registration.email_confirmed_at = now
         registration.save(update_fields=["email_confirmed_at"])
         _decide(registration, category, now=now)
+        _log(registration, "email_confirmed", by=Actor.attendee(), was=Status.PENDING_EMAIL)
     return registration
 
 
-def registration_approve(*, registration: Registration, by=None) -> Registration:
+def registration_approve(*, registration: Registration, by=None, reason: str = "") -> Registration:
     """Approve a registration that waits for approval: it gets a seat or goes on the waitlist.
 
-    Raises InvalidTransition unless it is pending approval. Side effects: as ``_decide``.
+    Raises InvalidTransition unless it is pending approval. Side effects: as ``_decide``; the
+    activity entry ``registration.approved`` by ``by`` (a User or an Actor) with ``reason``.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -418,23 +453,27 @@ def registration_approve(*, registration: Registration, by=None) -> Registration
         locked.approved_at = now
         locked.save(update_fields=["approved_at"])
         _decide(locked, category, now=now)
+        _log(locked, "approved", by=by, was=Status.PENDING_APPROVAL, reason=reason)
     return locked
 
 
 def registration_reject(*, registration: Registration, by=None, reason: str = "") -> Registration:
     """Decline a registration that waits for approval or on the waitlist.
 
-    Raises InvalidTransition otherwise. Side effects: status rejected, email queued.
+    Raises InvalidTransition otherwise. Side effects: status rejected, email queued; the
+    activity entry ``registration.rejected`` by ``by`` with ``reason``.
     """
     with transaction.atomic():
         _lock_seats(registration.category_id)
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
         if locked.status not in TRANSITIONS["reject"]:
             raise InvalidTransition()
+        was = locked.status
         locked.status = Status.REJECTED
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["status", "cancelled_at"])
         registration_email_queue(registration=locked, kind=Kind.REJECTED)
+        _log(locked, "rejected", by=by, was=was, reason=reason)
     return locked
 
 
@@ -443,7 +482,9 @@ def registration_cancel(*, registration: Registration, by=None, reason: str = ""
     that is no longer live is returned unchanged.
 
     Side effects: status cancelled; if it held a seat, the first waitlisted registrations of the
-    category are promoted (and emailed); a cancellation email is queued.
+    category are promoted (and emailed); a cancellation email is queued; the activity entry
+    ``registration.cancelled`` by ``by`` (a User, or an Actor: the attendee on the manage page)
+    with ``reason``.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -451,50 +492,58 @@ def registration_cancel(*, registration: Registration, by=None, reason: str = ""
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
         if locked.status not in TRANSITIONS["cancel"]:
             return locked
-        held_seat = locked.status == Status.CONFIRMED
+        was = locked.status
         locked.status = Status.CANCELLED
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
         registration_email_queue(registration=locked, kind=Kind.CANCELLED)
-        if held_seat:
-            _promote(category, now=now)
+        _log(locked, "cancelled", by=by, was=was, reason=reason)
+        if was == Status.CONFIRMED:  # the seat's next holder: by the system, for this reason
+            _promote(category, now=now, reason=f"seat freed by registration #{locked.pk}")
     return locked
 
 
-def registration_promote_waitlist(*, category: AttendeeCategory) -> int:
+def registration_promote_waitlist(*, category: AttendeeCategory, by=None) -> int:
     """Fill the free seats of ``category`` from the waitlist (after a capacity increase): its
     own waitlist, or the event's if the event has a capacity (see ``_promote``).
 
-    Side effects: promoted registrations confirmed and emailed. Returns how many.
+    Side effects: promoted registrations confirmed and emailed, each logged as
+    ``registration.promoted`` by ``by``. Returns how many.
     """
     with transaction.atomic():
-        return _promote(_lock_seats(category.pk), now=timezone.now())
+        return _promote(_lock_seats(category.pk), now=timezone.now(), by=by)
 
 
-def registration_promote_event_waitlist(*, event: Event) -> int:
+def registration_promote_event_waitlist(*, event: Event, by=None) -> int:
     """Fill the free seats of every category of ``event`` from the waitlist (after the event's
     capacity grew or was removed). Side effects and result as ``registration_promote_waitlist``.
     """
     return sum(
-        registration_promote_waitlist(category=category)
+        registration_promote_waitlist(category=category, by=by)
         for category in AttendeeCategory.objects.filter(event=event).order_by("pk")
     )
 
 
-def registration_reissue_badge(*, registration: Registration, by=None) -> Registration:
+def registration_reissue_badge(
+    *, registration: Registration, by=None, reason: str = ""
+) -> Registration:
     """Give the confirmed registration a new badge token: the old QR stops working at once.
 
     Raises InvalidTransition unless it is confirmed. Side effects: new token and badge time; the
-    new badge emailed.
+    new badge emailed; the activity entry ``registration.badge_reissued`` by ``by`` with
+    ``reason`` (the token itself, a secret, is not logged).
     """
     with transaction.atomic():
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
         if locked.status not in TRANSITIONS["reissue"]:
             raise InvalidTransition()
+        issued = locked.badge_issued_at
         locked.token = new_badge_token()
         locked.badge_issued_at = timezone.now()
         locked.save(update_fields=["token", "badge_issued_at"])
         registration_email_queue(registration=locked, kind=Kind.BADGE_REISSUED)
+        changes = {"badge_issued_at": [issued, locked.badge_issued_at]}
+        _log(locked, "badge_reissued", by=by, was=locked.status, reason=reason, changes=changes)
     return locked
 
 
@@ -509,12 +558,16 @@ EDITABLE_FIELDS = (
 )
 
 
-def registration_update(*, registration: Registration, by=None, **changes) -> Registration:
+def registration_update(
+    *, registration: Registration, by=None, reason: str = "", **changes
+) -> Registration:
     """Change the registrant's details (``EDITABLE_FIELDS``; the email and category stay).
 
     A changed name reissues the badge (new token, the old QR stops working). Raises
     InvalidDetails, InvalidPhone or InvalidTransition (not live). Side effects: the row; the new
-    badge emailed when the name changed on a confirmed registration.
+    badge emailed when the name changed on a confirmed registration; if anything changed, the
+    activity entry ``registration.updated`` by ``by`` (a User, or the attendee's Actor) with
+    ``reason`` and the changed details (old and new).
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -526,6 +579,7 @@ def registration_update(*, registration: Registration, by=None, **changes) -> Re
             raise InvalidTransition()
         renamed = "full_name" in cleaned and cleaned["full_name"] != locked.full_name
         changed = [f for f, v in cleaned.items() if getattr(locked, f) != v]
+        logged = {field: [getattr(locked, field), cleaned[field]] for field in changed}
         for field in changed:
             setattr(locked, field, cleaned[field])
         if renamed:
@@ -534,6 +588,7 @@ def registration_update(*, registration: Registration, by=None, **changes) -> Re
             changed += ["token", "badge_issued_at"]
         if changed:
             locked.save(update_fields=changed)
+            _log(locked, "updated", by=by, was=locked.status, reason=reason, changes=logged)
         if renamed and locked.status == Status.CONFIRMED:
             registration_email_queue(registration=locked, kind=Kind.BADGE_REISSUED)
     return locked
@@ -574,9 +629,11 @@ def registration_send_manage_link(*, event: Event, email: str) -> bool:
 
 def registrations_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
     """Expire registrations whose confirmation link has run out. They never held a seat, so
-    nothing is freed but the email address. Side effects: status expired. Returns how many."""
+    nothing is freed but the email address. Side effects: status expired, an activity entry
+    ``registration.expired`` (by the system) each. Returns how many."""
     now = now or timezone.now()
-    return Registration.objects.filter(
-        status=Status.PENDING_EMAIL,
-        created_at__lt=now - dt.timedelta(hours=confirm_hours()),
-    ).update(status=Status.EXPIRED)
+    with transaction.atomic():
+        return _expire(
+            Registration.objects.filter(created_at__lt=now - dt.timedelta(hours=confirm_hours())),
+            reason="confirmation link expired",
+        )

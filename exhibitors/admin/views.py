@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core.admin import ActivityPanel
 from events.models import Event
 from exhibitors import selectors, services
 from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus
@@ -109,6 +110,7 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                 "staff": selectors.staff_of_booking(booking=booking),
                 "index_url": reverse("exhibition_bookings:index"),
                 "can_change": self.request.user.has_perm("exhibitors.change_boothbooking"),
+                "activity_panel": ActivityPanel(booking, user=self.request.user),
             }
         )
         return context

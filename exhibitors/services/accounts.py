@@ -9,6 +9,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.activity import diff, log_action
 from core.text import fold, nfc
 from exhibitors.emails import INVITATION, VERIFY_EMAIL
 from exhibitors.enums import MemberRole, Sector
@@ -167,7 +168,8 @@ def exhibitor_create(*, user, logo=None, **fields) -> Exhibitor:
     ``fields``: name, tax_code, sector, description_vi, description_en, website, contact_name,
     contact_phone, contact_email, language. Refuses: a user who already belongs to a company
     (``AlreadyExhibitor``), an invalid or taken tax code, a bad logo (``InvalidLogo``).
-    Side effects: stores the re-encoded logo; inserts the exhibitor and the owner membership.
+    Side effects: stores the re-encoded logo; inserts the exhibitor and the owner membership;
+    the activity entry ``exhibitor.created`` by ``user``.
     """
     if ExhibitorMember.objects.filter(user=user).exists():
         raise AlreadyExhibitor()
@@ -182,6 +184,7 @@ def exhibitor_create(*, user, logo=None, **fields) -> Exhibitor:
                 exhibitor.logo.save(processed.name, processed, save=False)
             exhibitor.save()
             ExhibitorMember.objects.create(exhibitor=exhibitor, user=user, role=MemberRole.OWNER)
+            log_action(action="exhibitor.created", obj=exhibitor, actor=user)
     except IntegrityError as exc:
         if ExhibitorMember.objects.filter(user=user).exists():
             raise AlreadyExhibitor() from exc
@@ -193,10 +196,13 @@ def exhibitor_update(*, exhibitor: Exhibitor, by, logo=None, **fields) -> Exhibi
     """Change the company profile (same fields and checks as ``exhibitor_create``). Only an
     owner (or an organizer) may (``NotAllowed``).
 
-    Side effects: stores a new re-encoded logo if given; updates the row.
+    Side effects: stores a new re-encoded logo if given; updates the row; if anything changed,
+    the activity entry ``exhibitor.updated`` by ``by`` with the changes.
     """
     ensure_may_manage_exhibitor(exhibitor.pk, by)
     exhibitor = Exhibitor.objects.get(pk=exhibitor.pk)
+    before = {name: getattr(exhibitor, name) for name in PROFILE_FIELDS}
+    before["logo"] = exhibitor.logo.name or ""
     processed = _apply_profile(exhibitor, fields, logo)
     if Exhibitor.objects.filter(tax_code=exhibitor.tax_code).exclude(pk=exhibitor.pk).exists():
         raise TaxCodeTaken()
@@ -205,6 +211,10 @@ def exhibitor_update(*, exhibitor: Exhibitor, by, logo=None, **fields) -> Exhibi
             if processed:
                 exhibitor.logo.save(processed.name, processed, save=False)
             exhibitor.save()
+            after = {name: getattr(exhibitor, name) for name in PROFILE_FIELDS}
+            after["logo"] = exhibitor.logo.name or ""
+            if changes := diff(before, after):
+                log_action(action="exhibitor.updated", obj=exhibitor, actor=by, changes=changes)
     except IntegrityError as exc:
         raise TaxCodeTaken() from exc
     return exhibitor
@@ -215,7 +225,8 @@ def exhibitor_invite(*, exhibitor: Exhibitor, email: str, by) -> ExhibitorInvita
 
     Refuses anyone but an owner or an organizer (``NotAllowed``), and an address that already
     belongs to a member of a company (``AlreadyExhibitor``).
-    Side effects: inserts the invitation; owes the colleague the link (outbox).
+    Side effects: inserts the invitation; owes the colleague the link (outbox); the activity
+    entry ``exhibitor.member_invited`` by ``by``.
     """
     ensure_may_manage_exhibitor(exhibitor.pk, by)
     email = (email or "").strip().lower()
@@ -232,6 +243,12 @@ def exhibitor_invite(*, exhibitor: Exhibitor, email: str, by) -> ExhibitorInvita
             about=invitation,
             by=by,
         )
+        log_action(
+            action="exhibitor.member_invited",
+            obj=exhibitor,
+            actor=by,
+            changes={"invitation": [None, email]},
+        )
     return invitation
 
 
@@ -240,7 +257,8 @@ def exhibitor_accept_invitation(*, token: str, user) -> ExhibitorMember:
 
     Refuses: an unknown, used or expired link (``InvalidLink``), a link sent to another address
     (``NotAllowed``), a user already in a company (``AlreadyExhibitor``).
-    Side effects: locks the invitation; inserts the membership; marks the invitation used.
+    Side effects: locks the invitation; inserts the membership; marks the invitation used;
+    the activity entry ``exhibitor.member_added`` by ``user``.
     """
     with transaction.atomic():
         invitation = (
@@ -264,14 +282,27 @@ def exhibitor_accept_invitation(*, token: str, user) -> ExhibitorMember:
             raise AlreadyExhibitor() from exc
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        log_action(
+            action="exhibitor.member_added",
+            obj=invitation.exhibitor,
+            actor=user,
+            changes={"member": [None, _member_label(member)]},
+        )
     return member
+
+
+def _member_label(member: ExhibitorMember) -> str:
+    user = member.user
+    name = user.get_full_name()
+    return f"{name} <{user.email}>" if name else user.email or user.get_username()
 
 
 def exhibitor_remove_member(*, member: ExhibitorMember, by) -> None:
     """An owner removes a member of their company. Refuses anyone but an owner (or an organizer)
     and the removal of the last owner (``NotAllowed``).
 
-    Side effects: deletes the membership (the user keeps their login).
+    Side effects: deletes the membership (the user keeps their login); the activity entry
+    ``exhibitor.member_removed`` by ``by``.
     """
     with transaction.atomic():
         # The company's row is the lock: two owners removing each other at once are served one
@@ -286,3 +317,9 @@ def exhibitor_remove_member(*, member: ExhibitorMember, by) -> None:
         if member.role == MemberRole.OWNER and owners.count() <= 1:
             raise NotAllowed(_("A company needs at least one owner."))
         ExhibitorMember.objects.filter(pk=member.pk).delete()
+        log_action(
+            action="exhibitor.member_removed",
+            obj=member.exhibitor,
+            actor=by,
+            changes={"member": [_member_label(member), None], "role": [member.role, None]},
+        )

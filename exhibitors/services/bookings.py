@@ -3,7 +3,10 @@
 Every function runs in one transaction and locks the scarce rows in a fixed order (exhibitor,
 then booths by id, then the booking), so that concurrent calls never deadlock. The database backs
 the rules: at most one live booking per booth (a partial unique constraint). Each change of a
-booking is recorded as a ``BookingTransition`` and emailed to the exhibitor after the commit.
+booking is recorded as a ``BookingTransition`` (the booking's own history, which its emails
+read) and, in the same transaction, in the activity log (``booking.held``, ``booking.moved``…),
+and emailed to the exhibitor after the commit. Booth changes (reserve, release, edit) go to the
+activity log only.
 
 A booking's ``event`` is its booth's event. A CHECK constraint cannot look at another table, so
 the services keep it: ``booth_hold`` and ``booking_move`` compare the events on the locked booth
@@ -17,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.activity import Actor, diff, log_action
 from events.models import Event
 from exhibitors.emails import booking_kind
 from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingAction, BookingExtra, BookingStatus
@@ -104,16 +108,20 @@ BOOTH_FIELDS = (
 )
 
 
-def booth_upsert(*, event: Event, code: str, **fields) -> tuple[Booth, bool]:
+def booth_upsert(*, event: Event, code: str, by=None, **fields) -> tuple[Booth, bool]:
     """Create booth ``code`` of ``event`` with ``fields``, or return the existing one unchanged.
 
-    Returns ``(booth, created)``. Side effects: may insert the booth.
+    Returns ``(booth, created)``. Side effects: may insert the booth (activity entry
+    ``booth.created`` by ``by``).
     """
     unknown = set(fields) - set(BOOTH_FIELDS)
     if unknown:
         raise ExhibitorsError(code="invalid")
     with transaction.atomic():
-        return Booth.objects.get_or_create(event=event, code=code, defaults=fields)
+        booth, created = Booth.objects.get_or_create(event=event, code=code, defaults=fields)
+        if created:
+            log_action(action="booth.created", obj=booth, actor=by)
+    return booth, created
 
 
 #: What the exhibitor agreed to: fixed while a live booking holds the booth (the staff quota
@@ -121,14 +129,17 @@ def booth_upsert(*, event: Event, code: str, **fields) -> tuple[Booth, bool]:
 BOOKED_BOOTH_FIXED_FIELDS = ("event", "code", "tier", "price_vnd")
 
 
-def booth_update(*, booth: Booth, now: dt.datetime | None = None, **fields) -> Booth:
+def booth_update(
+    *, booth: Booth, by=None, reason: str = "", now: dt.datetime | None = None, **fields
+) -> Booth:
     """Change booth ``booth``: its event, code or any of the ``BOOTH_FIELDS``.
 
     Refuses, changing nothing: a change of the event, code, tier or price while a live booking
     holds the booth (``BoothBooked``); a change of the event of a booth with any booking, live
     or past (``BoothEventFixed``: a booking's event is its booth's event). A free booth, and the
     zone, size, amenities and position of any booth, stay editable.
-    Side effects: locks the booth; expires its stale holds; validates and updates it.
+    Side effects: locks the booth; expires its stale holds; validates and updates it; if
+    anything changed, the activity entry ``booth.updated`` by ``by`` with the changes.
     """
     unknown = set(fields) - {"event", "code", *BOOTH_FIELDS}
     if unknown:
@@ -145,10 +156,19 @@ def booth_update(*, booth: Booth, now: dt.datetime | None = None, **fields) -> B
             raise BoothBooked()
         if "event" in changed and BoothBooking.objects.filter(booth=booth).exists():
             raise BoothEventFixed()
+        before = {name: getattr(booth, name) for name in fields}
         for name, value in fields.items():
             setattr(booth, name, value)
         booth.full_clean()
         booth.save()
+        if changes := diff(before, {name: getattr(booth, name) for name in fields}):
+            log_action(
+                action="booth.updated",
+                obj=booth,
+                actor=by,
+                reason=reason,
+                changes={name.removesuffix("_id"): pair for name, pair in changes.items()},
+            )
     return booth
 
 
@@ -176,8 +196,8 @@ def _record(
     from_booth: Booth | None = None,
     now: dt.datetime,
 ) -> BookingTransition:
-    """Write the transition and owe the exhibitor its email, in the same transaction (the
-    outbox sends it after the commit)."""
+    """Write the transition and its activity entry, and owe the exhibitor its email, in the same
+    transaction (the outbox sends it after the commit)."""
     transition = BookingTransition.objects.create(
         booking=booking,
         action=action,
@@ -191,7 +211,29 @@ def _record(
         price_vnd=booking.price_vnd,
     )
     booking_email_queue(transition=transition, by=by)
+    changes = {"status": [from_status or None, booking.status]}
+    if transition.from_booth_id != transition.to_booth_id:
+        changes["booth"] = [transition.from_booth.code, transition.to_booth.code]
+    log_action(
+        action=f"booking.{ACTIVITY[action]}",
+        obj=booking,
+        actor=by if by is not None else Actor.system(),
+        reason=reason,
+        changes={field: pair for field, pair in changes.items() if pair[0] != pair[1]},
+    )
     return transition
+
+
+#: The activity log's action of each booking transition: ``booking.<this>``.
+ACTIVITY = {
+    BookingAction.HOLD: "held",
+    BookingAction.REQUEST: "requested",
+    BookingAction.APPROVE: "approved",
+    BookingAction.REJECT: "rejected",
+    BookingAction.CANCEL: "cancelled",
+    BookingAction.EXPIRE: "expired",
+    BookingAction.MOVE: "moved",
+}
 
 
 def _expire_stale(bookings, *, now: dt.datetime) -> int:
@@ -498,7 +540,8 @@ def booth_block(*, booth: Booth, by, reason: str = "", now: dt.datetime | None =
     """The organizer reserves a free booth (for a sponsor): nobody can book it.
 
     Refuses a booth with a live booking (``BoothHasBooking``): cancel or move it first.
-    Side effects: locks the booth; expires its stale holds; updates it.
+    Side effects: locks the booth; expires its stale holds; updates it; the activity entry
+    ``booth.blocked`` by ``by`` with the reason.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -510,18 +553,31 @@ def booth_block(*, booth: Booth, by, reason: str = "", now: dt.datetime | None =
         booth.blocked_at = now
         booth.blocked_by = by if getattr(by, "pk", None) else None
         booth.save(update_fields=["blocked", "blocked_reason", "blocked_at", "blocked_by"])
+        log_action(
+            action="booth.blocked",
+            obj=booth,
+            actor=by,
+            reason=booth.blocked_reason,
+            changes={"blocked": [False, True]},
+        )
     return booth
 
 
-def booth_unblock(*, booth: Booth, by) -> Booth:
-    """Release a reserved booth. Side effects: locks and updates the booth."""
+def booth_unblock(*, booth: Booth, by, reason: str = "") -> Booth:
+    """Release a reserved booth. Side effects: locks and updates the booth; the activity entry
+    ``booth.unblocked`` by ``by`` (with the reservation's reason among the changes)."""
     with transaction.atomic():
         booth = Booth.objects.select_for_update().get(pk=booth.pk)
+        if not booth.blocked:
+            return booth
+        was = booth.blocked_reason
         booth.blocked = False
         booth.blocked_reason = ""
         booth.blocked_at = None
         booth.blocked_by = None
         booth.save(update_fields=["blocked", "blocked_reason", "blocked_at", "blocked_by"])
+        changes = {"blocked": [True, False], "blocked_reason": [was, ""]}
+        log_action(action="booth.unblocked", obj=booth, actor=by, reason=reason, changes=changes)
     return booth
 
 

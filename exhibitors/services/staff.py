@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.activity import log_action
 from events.models import AttendeeCategory, Event
 from exhibitors.enums import BookingStatus, StaffStatus
 from exhibitors.exceptions import (
@@ -63,7 +64,8 @@ def staff_add(
     (``StaffAlreadyRegistered``).
     Side effects: locks the booking; inserts the staff row; creates a confirmed registration
     in the exhibitor-staff category through ``registration_create`` (which emails the badge on
-    commit).
+    commit, and logs ``registration.created``); the activity entry ``booking.staff_added`` by
+    ``by``.
     """
     from events.exceptions import EventsError
     from events.services import registration_create
@@ -101,6 +103,8 @@ def staff_add(
                     consent=True,
                     skip_email_confirmation=True,
                     created_by=by if getattr(by, "pk", None) else None,
+                    by=by,
+                    reason=f"exhibitor staff · {exhibitor.name}",
                 )
                 staff = BoothStaff.objects.create(
                     booking=booking,
@@ -117,14 +121,25 @@ def staff_add(
             raise ExhibitorsError(exc.message, code=exc.code) from exc
         except IntegrityError as exc:
             raise StaffAlreadyRegistered() from exc
+        _log(staff, "staff_added", by=by, changes={"staff": [None, _label(staff)]})
     return staff
+
+
+def _label(staff: BoothStaff) -> str:
+    return f"{staff.full_name} <{staff.email}>"
+
+
+def _log(staff: BoothStaff, action: str, *, by, changes: dict) -> None:
+    """The activity entry of a staff pass: on its booking, whose page shows it."""
+    log_action(action=f"booking.{action}", obj=staff.booking, actor=by, changes=changes)
 
 
 def staff_remove(*, staff: BoothStaff, by=None, now: dt.datetime | None = None) -> BoothStaff:
     """Take a staff pass back: the registration is cancelled through ``registration_cancel``
     (its QR badge stops working).
 
-    Side effects: locks the staff row; updates it; cancels the registration (emails on commit).
+    Side effects: locks the staff row; updates it; cancels the registration (emails on commit;
+    logs ``registration.cancelled``); the activity entry ``booking.staff_removed`` by ``by``.
     """
     from events.enums import RegistrationStatus
     from events.services import registration_cancel
@@ -133,19 +148,16 @@ def staff_remove(*, staff: BoothStaff, by=None, now: dt.datetime | None = None) 
     with transaction.atomic():
         staff = (
             BoothStaff.objects.select_for_update(of=("self",))
-            .select_related("registration")
+            .select_related("registration", "booking__booth", "booking__exhibitor")
             .get(pk=staff.pk)
         )
         if staff.status != StaffStatus.ACTIVE:
             return staff
         registration = staff.registration
         if registration is not None and registration.status != RegistrationStatus.CANCELLED:
-            registration_cancel(
-                registration=registration,
-                by=by if getattr(by, "pk", None) else None,
-                reason="exhibitor staff removed",
-            )
+            registration_cancel(registration=registration, by=by, reason="exhibitor staff removed")
         staff.status = StaffStatus.REMOVED
         staff.removed_at = now
         staff.save(update_fields=["status", "removed_at"])
+        _log(staff, "staff_removed", by=by, changes={"staff": [_label(staff), None]})
     return staff

@@ -18,6 +18,7 @@ from cms.proceedings.enums import BuildStage, BuildStatus
 from cms.proceedings.exceptions import BuildAlreadyRunning, BuildNotPublishable
 from cms.proceedings.fonts import missing_glyphs
 from cms.proceedings.models import ProceedingsBuild
+from core.models import ActivityEntry
 from tests.conftest import ensure_wagtail_tree
 from tests.core import test_pdf as test_pdf_renderer
 from tests.factories.proceedings import make_forum, page_texts
@@ -270,6 +271,29 @@ def test_unpublish_removes_the_link(small_forum):
     assert small_forum.forum.proceedings_document is None
     assert build.is_published is False
     assert build.document.collection.name == services.DRAFT_COLLECTION
+
+
+def test_build_publish_and_unpublish_are_in_the_activity_log(small_forum, django_user_model):
+    editor = django_user_model.objects.create_user(username="bien-tap", password="x")
+    forum = small_forum.forum
+    build = services.proceedings_build_create(forum=forum, user=editor, enqueue=False)
+    services.proceedings_build_run(build_id=build.pk)
+    services.proceedings_publish(build=build, user=editor)
+    second = build_now(forum)
+    services.proceedings_publish(build=second, user=editor)  # unpublishes the first
+    services.proceedings_unpublish(build=second, user=editor)
+    first_log = [
+        (e.action, e.actor_kind, e.actor_user, e.event_id)
+        for e in ActivityEntry.objects.for_object(build).order_by("pk")
+    ]
+    assert first_log == [
+        ("proceedings.build_queued", "user", editor, forum.event_id),
+        ("proceedings.build_succeeded", "system", None, forum.event_id),
+        ("proceedings.published", "user", editor, forum.event_id),
+        ("proceedings.unpublished", "user", editor, forum.event_id),
+    ]
+    second_log = [e.action for e in ActivityEntry.objects.for_object(second).order_by("pk")]
+    assert second_log[-2:] == ["proceedings.published", "proceedings.unpublished"]
 
 
 # --- Command ----------------------------------------------------------------------------------
