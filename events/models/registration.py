@@ -58,7 +58,7 @@ class Event(models.Model):
     venue_region = models.CharField(_("province or region"), max_length=100, blank=True)
     venue_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     venue_country = models.CharField(
-        _("country"), max_length=2, default="VN", help_text=_("ISO 3166 code, e.g. VN.")
+        _("country"), max_length=2, blank=True, default="VN", help_text=_("ISO 3166 code, e.g. VN.")
     )
     map_url = models.URLField(_("map link"), blank=True)
     organizer = models.CharField(_("organizer"), max_length=255, blank=True)
