@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.templatetags.static import static
 
+from core.links import absolute_url
+
 #: The site's share image (1200 × 630), when neither the page nor a forum has one.
 DEFAULT_SHARE_IMAGE = "img/share.png"
 SHARE_RENDITION = "fill-1200x630-c50"
@@ -18,10 +20,11 @@ CANONICAL_PARAMETERS = ("p",)
 
 
 def public_url(path: str) -> str:
-    """``path`` (``/en/forum-2023/``) on the public address; an absolute URL is kept."""
+    """``path`` (``/en/forum-2023/``) on the public address; an absolute URL (a rendition on
+    a storage of its own, an organizer's website) is kept."""
     if not path or path.startswith(("http://", "https://")):
         return path
-    return settings.BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def canonical_url(request) -> str:

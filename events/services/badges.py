@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from core.pdfmerge import font_subset_tags_make_unique
 from core.text import fold
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, BadgeBatch, Event, Registration
@@ -72,7 +73,6 @@ def badge_sheets_build_pdf(
     which pypdf would drop). Each chunk's font subsets get tags of their own (WeasyPrint gives
     every chunk's subsets the same names). ``progress(done)`` is called after each chunk."""
     from events.pdf.badges import badge_sheets_language, badge_sheets_render_pdf
-    from events.pdf.merge import font_subset_tags_make_unique
 
     language = badge_sheets_language(registrations)
     writer = PdfWriter()

@@ -15,7 +15,7 @@ from events.services import registration_create, registration_reissue_badge
 from events.services.badges import badge_sheets_build_pdf
 from tests.factories.events import make_category, make_event
 from tests.factories.pdf import pdf_page_png, pdf_qr_codes, pdf_qr_tokens, pdf_text
-from tests.pdfcheck import pdf_check
+from tests.factories.pdfcheck import pdf_check
 
 pytestmark = pytest.mark.django_db
 

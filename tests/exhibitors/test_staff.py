@@ -29,7 +29,7 @@ from exhibitors.services import (
 from tests.exhibitors.test_bookings import INVOICE
 from tests.factories.exhibitors import user_of
 from tests.factories.pdf import pdf_qr_tokens, pdf_text
-from tests.pdfcheck import pdf_check
+from tests.factories.pdfcheck import pdf_check
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from cms.proceedings import services
 from cms.proceedings.enums import BuildStatus
 from tests.conftest import ensure_wagtail_tree
+from tests.factories.pdfcheck import pdf_check
 from tests.factories.proceedings import (
     FORUM_NAME,
     ORGANIZER,
@@ -21,7 +22,6 @@ from tests.factories.proceedings import (
     outline,
     page_texts,
 )
-from tests.pdfcheck import pdf_check
 
 # Marks the module's tests as database tests, so that pytest-django sets the test database up
 # before the module's fixture builds the book in it.
