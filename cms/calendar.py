@@ -24,7 +24,9 @@ def session_event(
 ) -> icalendar.Event:
     """A VEVENT for one session. ``speakers``: SessionSpeaker links, moderators first."""
     vevent = icalendar.Event()
-    vevent.add("uid", uid(f"session-{session.translation_key}-{session.locale_id}"))
+    # One UID for the session in every language: a calendar subscribed to both the Vietnamese
+    # and the English agenda shows each session once.
+    vevent.add("uid", uid(f"session-{session.translation_key}"))
     vevent.add("dtstamp", session.last_published_at or timezone.now())
     vevent.add("dtstart", local_time(session.starts_at))
     vevent.add("dtend", local_time(session.ends_at))

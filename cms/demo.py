@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -73,6 +75,15 @@ EN_BODY = (
 )
 
 
+def site_address() -> tuple[str, int]:
+    """The Wagtail Site's hostname and port, from the public address (``BASE_URL``), so that
+    the addresses Wagtail builds (sitemap, page URLs in the admin) are the public ones."""
+    address = urlsplit(settings.BASE_URL)
+    return address.hostname or "localhost", address.port or (
+        443 if address.scheme == "https" else 80
+    )
+
+
 @transaction.atomic
 def load_home(event: Event) -> HomePage:
     """Make the forum's home page the site root, in Vietnamese and English. Idempotent."""
@@ -95,8 +106,6 @@ def load_home(event: Event) -> HomePage:
         Site.objects.update_or_create(
             is_default_site=True,
             defaults={
-                "hostname": "localhost",
-                "port": 80,
                 "root_page": home,
                 "site_name": event.name,
             },
@@ -105,6 +114,10 @@ def load_home(event: Event) -> HomePage:
             old = Page.objects.get(pk=old_root_id)
             if not isinstance(old.specific, HomePage):
                 old.delete()
+    site = Site.objects.filter(is_default_site=True, root_page=home).first()
+    if site is not None and (site.hostname, site.port) != site_address():
+        site.hostname, site.port = site_address()
+        site.save()  # through save(): Wagtail clears its cached site root paths
     en = Locale.objects.get_or_create(language_code="en")[0]
     if not HomePage.objects.filter(translation_key=home.translation_key, locale=en).exists():
         home_en = home.copy_for_translation(en)
@@ -782,13 +795,19 @@ VENUE_DETAILS = _p(
     "ô tô và xe máy trong khuôn viên. Khu triển lãm ở sảnh tầng 1."
 )
 ORGANIZERS = [
-    (OrganizerRole.ORGANIZER, "UBND TP Hải Phòng", "HP", "#b91c1c"),
-    (OrganizerRole.ORGANIZER, "VINASA", "VINASA", "#1d4ed8"),
-    (OrganizerRole.CO_ORGANIZER, "Sở Thông tin và Truyền thông TP Hải Phòng", "TT&TT", "#0f766e"),
-    (OrganizerRole.PARTNER, "Viettel", "Viettel", "#dc2626"),
-    (OrganizerRole.PARTNER, "BKAV", "BKAV", "#15803d"),
-    (OrganizerRole.PARTNER, "FPT", "FPT", "#ea580c"),
-    (OrganizerRole.PARTNER, "MobiFone", "MobiFone", "#1e40af"),
+    (OrganizerRole.ORGANIZER, "UBND TP Hải Phòng", "HP", "#b91c1c", "https://haiphong.gov.vn/"),
+    (OrganizerRole.ORGANIZER, "VINASA", "VINASA", "#1d4ed8", "https://www.vinasa.org.vn/"),
+    (
+        OrganizerRole.CO_ORGANIZER,
+        "Sở Thông tin và Truyền thông TP Hải Phòng",
+        "TT&TT",
+        "#0f766e",
+        "https://stttt.haiphong.gov.vn/",
+    ),
+    (OrganizerRole.PARTNER, "Viettel", "Viettel", "#dc2626", "https://viettel.com.vn/"),
+    (OrganizerRole.PARTNER, "BKAV", "BKAV", "#15803d", "https://www.bkav.com.vn/"),
+    (OrganizerRole.PARTNER, "FPT", "FPT", "#ea580c", "https://fpt.com/"),
+    (OrganizerRole.PARTNER, "MobiFone", "MobiFone", "#1e40af", "https://www.mobifone.vn/"),
 ]
 
 SEED_NEWS_TITLE = "Hải Phòng: Kiến tạo dữ liệu số - Nền tảng phát triển kinh tế - xã hội"
@@ -976,6 +995,7 @@ def load_site(event: Event) -> ForumPage:
             ForumOrganizer(
                 role=role,
                 name=name,
+                url=url,
                 sort_order=i,
                 logo=_placeholder_image(
                     title=f"Logo {name}",
@@ -985,7 +1005,7 @@ def load_site(event: Event) -> ForumPage:
                     description=f"Logo {name}",
                 ),
             )
-            for i, (role, name, label, colour) in enumerate(ORGANIZERS)
+            for i, (role, name, label, colour, url) in enumerate(ORGANIZERS)
         ]
         home.add_child(instance=forum)
         forum = _publish(forum)

@@ -227,7 +227,11 @@ def forum_page_context(*, page: Page, forum: ForumPage, now: dt.datetime | None 
 
 def forum_of(page: Page) -> ForumPage | None:
     """The ForumPage above ``page`` (one query), with its event."""
-    return ForumPage.objects.ancestor_of(page, inclusive=True).select_related("event").first()
+    return (
+        ForumPage.objects.ancestor_of(page, inclusive=True)
+        .select_related("event", "hero_image")
+        .first()
+    )
 
 
 # --- Agenda -----------------------------------------------------------------------------------

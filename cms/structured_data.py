@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.utils import timezone
 
 from cms.enums import OrganizerRole
-
-
-def _absolute(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return settings.BASE_URL.rstrip("/") + path
+from cms.seo import public_url, share_image_url
 
 
 def forum_event_jsonld(
@@ -28,10 +22,23 @@ def forum_event_jsonld(
         for role in (OrganizerRole.ORGANIZER, OrganizerRole.CO_ORGANIZER)
         for o in organizers.get(role, [])
     ]
+    # An organizer without a website of its own is reached through the forum's site.
+    site_url = public_url("/")
     organizer_ld = [
-        {"@type": "Organization", "name": o.name, **({"url": o.url} if o.url else {})}
-        for o in org_list
-    ] or ([{"@type": "Organization", "name": event.organizer}] if event.organizer else [])
+        {"@type": "Organization", "name": o.name, "url": o.url or site_url} for o in org_list
+    ] or (
+        [{"@type": "Organization", "name": event.organizer, "url": site_url}]
+        if event.organizer
+        else []
+    )
+    address = {
+        "@type": "PostalAddress",
+        "streetAddress": event.venue_address,
+        "addressLocality": event.venue_locality,
+        "addressRegion": event.venue_region,
+        "postalCode": event.venue_postal_code,
+        "addressCountry": event.venue_country or "VN",
+    }
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -42,15 +49,12 @@ def forum_event_jsonld(
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "inLanguage": forum.locale.language_code if forum.locale_id else "vi",
-        "url": _absolute(forum.get_url()),
+        "url": public_url(forum.get_url()),
+        "image": [share_image_url(forum.hero_image)],
         "location": {
             "@type": "Place",
             "name": event.venue,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": event.venue_address,
-                "addressCountry": "VN",
-            },
+            "address": {key: value for key, value in address.items() if value},
         },
         "organizer": organizer_ld,
         "performer": [
@@ -73,7 +77,7 @@ def forum_event_jsonld(
             "availability": (
                 "https://schema.org/InStock" if registration_open else "https://schema.org/SoldOut"
             ),
-            "url": _absolute(registration_link or forum.get_url() or ""),
+            "url": public_url(registration_link or forum.get_url() or ""),
             **(
                 {"validFrom": timezone.localtime(event.registration_opens_at).isoformat()}
                 if event.registration_opens_at

@@ -1,18 +1,21 @@
 """Views of the site that are not plain Wagtail pages: calendars, speaker pages, search,
-robots.txt."""
+robots.txt, favicon.ico."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from cms import selectors
 from cms.calendar import session_event
 from cms.models import AgendaPage, SessionPage, SpeakerIndexPage
+from cms.seo import public_url
 from events.ics import build_calendar
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -20,9 +23,19 @@ ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 @require_GET
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = public_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap_url}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon_ico(request):
+    """``/favicon.ico``, where browsers and crawlers look for it whatever the page says."""
+    path = finders.find("img/favicon.ico")
+    if path is None:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("sitemap.xml", sitemap_view, {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("robots.txt", cms_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", cms_views.favicon_ico, name="favicon"),
 ]
 
 if settings.DEBUG:

@@ -130,11 +130,13 @@ def render_html_to_pdf(
     font_config: FontConfiguration | None = None,
     stylesheets: list[CSS] | None = None,
     lean: bool = False,
+    variant: str | None = None,
 ) -> bytes:
     """Render ``html`` to PDF bytes with the restricted fetcher. Side effects: none.
 
     For many small documents with the same fonts: ``font_config=shared_font_config()``,
     styles parsed once with ``cached_stylesheet`` and ``lean=True`` (``LEAN_UA_CSS``).
+    ``variant``: a WeasyPrint PDF variant, e.g. ``"pdf/ua-1"`` (tagged, for screen readers).
     """
     fetcher = fetcher or RestrictedURLFetcher()
     document = (LeanHTML if lean else HTML)(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
@@ -142,6 +144,7 @@ def render_html_to_pdf(
         font_config=font_config or FontConfiguration(),
         stylesheets=stylesheets,
         uncompressed_pdf=False,
+        pdf_variant=variant,
     )
 
 

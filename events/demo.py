@@ -29,7 +29,11 @@ def load_event() -> Event:
         starts_at=dt.datetime(2023, 12, 27, 8, 0, tzinfo=HCM),
         ends_at=dt.datetime(2023, 12, 27, 17, 0, tzinfo=HCM),
         venue="Trung tâm Hội nghị thành phố Hải Phòng",
-        venue_address="Số 18 Hoàng Diệu, Hồng Bàng, Hải Phòng",
+        venue_address="Số 18 Hoàng Diệu, Hồng Bàng",
+        venue_locality="Hải Phòng",
+        venue_region="Thành phố Hải Phòng",
+        venue_postal_code="04000",
+        venue_country="VN",
         map_url="https://www.openstreetmap.org/search?query=18%20Ho%C3%A0ng%20Di%E1%BB%87u%20H%E1%BA%A3i%20Ph%C3%B2ng",
         organizer=(
             "UBND TP Hải Phòng và Hiệp hội Phần mềm và Dịch vụ Công nghệ Thông tin Việt Nam"

@@ -29,7 +29,7 @@ def local_time(moment):
 
 def location(event: Event | None, *, room: str = "") -> str:
     """ "Room, venue, address", leaving out what is empty."""
-    parts = [room, event.venue if event else "", event.venue_address if event else ""]
+    parts = [room, event.venue if event else "", event.full_address if event else ""]
     return ", ".join(part for part in parts if part)
 
 

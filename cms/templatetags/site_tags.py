@@ -3,8 +3,10 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page
 
 from cms.cache import cached, content_version
+from cms.seo import canonical_url, hreflang_links, share_image_url
 
 register = template.Library()
 
@@ -40,6 +42,17 @@ def _page_translation_urls(page, suffix: str) -> dict[str, str]:
     return urls
 
 
+def _translations(page, request) -> dict[str, str] | None:
+    """The live translations of a Wagtail ``page`` as ``{language: url}`` (``None`` for a view
+    that is not a page). Cached per page (content version)."""
+    if page is None or not getattr(page, "pk", None) or not hasattr(page, "get_translations"):
+        return None
+    suffix = _route_suffix(page, request)
+    return cached(
+        "translations", page.pk, suffix, build=lambda: _page_translation_urls(page, suffix)
+    )
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language: its Wagtail translation where one exists, otherwise
@@ -50,16 +63,7 @@ def language_links(context):
     if cached_links is not None and cached_links[0] == current:
         return cached_links[1]
     path = request.get_full_path() if request else "/"
-    page = context.get("page")
-    translations = {}
-    if page is not None and getattr(page, "pk", None) and hasattr(page, "get_translations"):
-        suffix = _route_suffix(page, request)
-        translations = cached(
-            "translations",
-            page.pk,
-            suffix,
-            build=lambda: _page_translation_urls(page, suffix),
-        )
+    translations = _translations(context.get("page"), request) or {}
     links = []
     for code, _name in settings.LANGUAGES:
         url = translations.get(code) or translate_url(path, code)
@@ -113,7 +117,22 @@ def is_current_section(url: str, path: str) -> bool:
     return bool(url) and url != "/" and (path or "").startswith(url)
 
 
+def _language_forum(language: str):
+    """The main forum of the home page in ``language`` (the site's forum), if any."""
+    from cms import selectors
+    from cms.models import HomePage
+
+    home = HomePage.objects.live().filter(locale__language_code=language).first()
+    return selectors.home_forum(home=home) if home is not None else None
+
+
 def _social_meta(page, forum) -> dict:
+    """Title, description, share image (public address) and type of ``page``; the image and
+    the description fall back to the page's forum's (``forum``, else the one above the page,
+    else the site's main forum), then to the site's default share image."""
+    from cms import selectors
+    from cms.models import ForumPage
+
     title = ""
     description = ""
     image = None
@@ -125,13 +144,19 @@ def _social_meta(page, forum) -> dict:
         pick = getattr(page, "social_image", None)
         image = pick() if callable(pick) else None
         og_type = getattr(page, "og_type", "website")
-    if image is None and forum is not None:
-        image = getattr(forum, "hero_image", None)
-    rendition = image.get_rendition("fill-1200x630-c50") if image is not None else None
+    if image is None or not description:
+        if not isinstance(forum, ForumPage):  # the context's may be a plain Page
+            forum = selectors.forum_of(page) if isinstance(page, Page) else None
+        if forum is None:
+            language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+            forum = _language_forum(language)
+        if forum is not None:
+            image = image or forum.hero_image
+            description = description or forum.social_description()
     return {
         "title": title,
         "description": " ".join(str(description or "").split())[:300],
-        "image_url": rendition.url if rendition else "",
+        "image_url": share_image_url(image),
         "type": og_type,
     }
 
@@ -144,11 +169,23 @@ def social_meta(context):
     page = context.get("page")
     forum = context.get("forum")
     if page is not None and getattr(page, "pk", None) and hasattr(page, "get_url"):
-        return cached(
-            "social",
-            page.pk,
-            get_language(),
-            getattr(forum, "pk", ""),
-            build=lambda: _social_meta(page, forum),
-        )
-    return _social_meta(page, forum)
+        key = ("social", page.pk, get_language(), getattr(forum, "pk", ""))
+    elif forum is not None or page is not None:
+        return _social_meta(page, forum)
+    else:  # a view of the site that is not a page: the site's forum, the same for every view
+        key = ("social", "site", get_language())
+    return cached(*key, build=lambda: _social_meta(page, forum))
+
+
+@register.simple_tag(takes_context=True)
+def seo_links(context):
+    """The canonical address and the hreflang alternates (with ``x-default``) of the current
+    page, on the public host (``BASE_URL``)."""
+    request = context.get("request")
+    if request is None:
+        return {"canonical": "", "alternates": []}
+    links = language_links(context)
+    translations = _translations(context.get("page"), request)
+    if translations is not None:  # a page: only the languages it is published in
+        links = [link for link in links if link["code"] in translations]
+    return {"canonical": canonical_url(request), "alternates": hreflang_links(links)}

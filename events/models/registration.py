@@ -47,7 +47,18 @@ class Event(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.CharField(_("venue"), max_length=255, blank=True)
-    venue_address = models.CharField(_("venue address"), max_length=255, blank=True)
+    venue_address = models.CharField(
+        _("venue address"),
+        max_length=255,
+        blank=True,
+        help_text=_("Street and number, ward or district; the city goes below."),
+    )
+    venue_locality = models.CharField(_("city"), max_length=100, blank=True)
+    venue_region = models.CharField(_("province or region"), max_length=100, blank=True)
+    venue_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    venue_country = models.CharField(
+        _("country"), max_length=2, blank=True, default="VN", help_text=_("ISO 3166 code, e.g. VN.")
+    )
     map_url = models.URLField(_("map link"), blank=True)
     organizer = models.CharField(_("organizer"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -72,6 +83,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def full_address(self) -> str:
+        """The venue's address on one line: street, city (what people read)."""
+        parts = (self.venue_address, self.venue_locality)
+        return ", ".join(part for part in parts if part)
 
     def registration_is_open(self, now=None) -> bool:
         """Open from ``registration_opens_at`` (if set) until ``registration_closes_at`` if set,

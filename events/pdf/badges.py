@@ -192,9 +192,14 @@ def _render(template: str, context: dict, language: str, page: str) -> bytes:
     return render_html_to_pdf(html, font_config=font_config, stylesheets=stylesheets, lean=True)
 
 
+def badge_author(event) -> str:
+    """The PDF's Author of an event's badges: its organizer, else the event itself."""
+    return event.organizer or event.name
+
+
 def badge_render_pdf(*, registration: Registration) -> bytes:
     """One A6 badge as PDF bytes. Side effects: none."""
-    context = {"badges": [badge_context(registration)]}
+    context = {"badges": [badge_context(registration)], "author": badge_author(registration.event)}
     return _render("pdf/badge.html", context, badge_language(registration), A6_PAGE)
 
 
@@ -234,4 +239,6 @@ def badge_sheets_render_pdf(
             cards.append(render_to_string("pdf/badge_card.html", context))
     sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)]
     language = language or badge_sheets_language(registrations)
-    return _render("pdf/badge_sheet.html", {"sheets": sheets}, language, A4_PAGE)
+    authors = {badge_author(registration.event) for registration in registrations}
+    context = {"sheets": sheets, "author": ", ".join(sorted(authors))}
+    return _render("pdf/badge_sheet.html", context, language, A4_PAGE)

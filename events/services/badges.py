@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from core.pdfmerge import font_subset_tags_make_unique
 from core.text import fold
 from events.enums import RegistrationStatus
 from events.models import AttendeeCategory, BadgeBatch, Event, Registration
@@ -61,27 +62,36 @@ def badge_batch_create(
 
 
 def badge_sheets_build_pdf(
-    *, registrations: list[Registration], progress: Callable[[int], None] | None = None
+    *,
+    registrations: list[Registration],
+    progress: Callable[[int], None] | None = None,
+    chunk: int = CHUNK,
 ) -> bytes:
-    """One PDF of A4 sheets for ``registrations``, rendered ``CHUNK`` badges at a time (memory
+    """One PDF of A4 sheets for ``registrations``, rendered ``chunk`` badges at a time (memory
     stays flat) and merged with pypdf. Each badge in its holder's language, the document in the
-    language of the whole batch (its title and language kept from the first chunk, which pypdf
-    would drop). ``progress(done)`` is called after each chunk."""
+    language of the whole batch (its title, author and language kept from the first chunk,
+    which pypdf would drop). Each chunk's font subsets get tags of their own (WeasyPrint gives
+    every chunk's subsets the same names). ``progress(done)`` is called after each chunk."""
     from events.pdf.badges import badge_sheets_language, badge_sheets_render_pdf
 
     language = badge_sheets_language(registrations)
     writer = PdfWriter()
-    for start in range(0, len(registrations), CHUNK):
-        chunk = registrations[start : start + CHUNK]
+    subset_tags: set[str] = set()
+    for start in range(0, len(registrations), chunk):
+        part = registrations[start : start + chunk]
         reader = PdfReader(
-            io.BytesIO(badge_sheets_render_pdf(registrations=chunk, language=language))
+            io.BytesIO(badge_sheets_render_pdf(registrations=part, language=language))
         )
         if start == 0:
-            writer.add_metadata({"/Title": reader.metadata.title or ""})
+            metadata = reader.metadata or {}
+            writer.add_metadata(
+                {key: metadata[key] for key in ("/Title", "/Author") if metadata.get(key)}
+            )
             writer.root_object[NameObject("/Lang")] = TextStringObject(language)
+        font_subset_tags_make_unique(reader, taken=subset_tags)
         writer.append(reader)
         if progress is not None:
-            progress(start + len(chunk))
+            progress(start + len(part))
     if not registrations:
         writer.add_blank_page(width=595.28, height=841.89)
     output = io.BytesIO()

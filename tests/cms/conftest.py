@@ -52,3 +52,13 @@ def sample_forum(db):
     ensure_wagtail_tree()
     _home, forum = sample_site(event=load_event())
     return forum
+
+
+PUBLIC_URL = "https://chuyendoiso.example.vn"
+
+
+@pytest.fixture
+def public_url(settings):
+    """The site's public address (``BASE_URL``), another host than the test client's."""
+    settings.BASE_URL = PUBLIC_URL
+    return PUBLIC_URL

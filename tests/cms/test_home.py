@@ -39,8 +39,10 @@ def test_unknown_page_gives_404_in_the_right_language(client, demo_forum):
     assert "Page not found" in response.content.decode()
 
 
-def test_robots_txt_points_to_the_sitemap(client, demo_forum):
+def test_robots_txt_points_to_the_sitemap(client, demo_forum, settings):
+    settings.BASE_URL = "https://chuyendoiso.example.vn"
     response = client.get("/robots.txt")
     assert response.status_code == 200
-    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    # On the public address (BASE_URL), whatever host the request came by.
+    assert "Sitemap: https://chuyendoiso.example.vn/sitemap.xml" in response.content.decode()
     assert client.get("/sitemap.xml").status_code == 200

@@ -142,7 +142,7 @@ def test_call_to_register_until_registration_closes(client, demo_site):
     assert 'href="/dang-ky/"' not in html
 
 
-def test_forum_json_ld_describes_the_event(client, demo_site):
+def test_forum_json_ld_describes_the_event(client, demo_site, public_url, settings):
     event = demo_site.event
     event.registration_opens_at = event.registration_closes_at = None
     event.save()
@@ -157,12 +157,23 @@ def test_forum_json_ld_describes_the_event(client, demo_site):
     assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["location"]["@type"] == "Place"
     assert data["location"]["name"] == "Trung tâm Hội nghị thành phố Hải Phòng"
-    assert data["location"]["address"]["streetAddress"] == "Số 18 Hoàng Diệu, Hồng Bàng, Hải Phòng"
-    assert [o["name"] for o in data["organizer"]] == [
-        "UBND TP Hải Phòng",
-        "VINASA",
-        "Sở Thông tin và Truyền thông TP Hải Phòng",
+    assert data["location"]["address"] == {
+        "@type": "PostalAddress",
+        "streetAddress": "Số 18 Hoàng Diệu, Hồng Bàng",
+        "addressLocality": "Hải Phòng",
+        "addressRegion": "Thành phố Hải Phòng",
+        "postalCode": "04000",
+        "addressCountry": "VN",
+    }
+    assert [(o["name"], o["url"]) for o in data["organizer"]] == [
+        ("UBND TP Hải Phòng", "https://haiphong.gov.vn/"),
+        ("VINASA", "https://www.vinasa.org.vn/"),
+        ("Sở Thông tin và Truyền thông TP Hải Phòng", "https://stttt.haiphong.gov.vn/"),
     ]
+    # The hero's 1200 × 630 share rendition, on the public address.
+    [image] = data["image"]
+    assert re.fullmatch(rf"{public_url}/media/images/.+\.fill-1200x630-c50\.\w+", image)
+    assert (settings.MEDIA_ROOT / image.removeprefix(f"{public_url}/media/")).is_file()
     performers = [p["name"] for p in data["performer"]]
     assert performers[:2] == ["Hoàng Minh Cường", "Nguyễn Văn Khoa"]
     assert len(performers) == 10
@@ -178,7 +189,7 @@ def test_forum_json_ld_describes_the_event(client, demo_site):
     )
 
 
-def test_every_page_has_open_graph_and_twitter_tags(client, demo_site):
+def test_every_page_has_open_graph_and_twitter_tags(client, demo_site, public_url):
     urls = [
         "/",
         "/dien-dan-2023/",
@@ -196,10 +207,11 @@ def test_every_page_has_open_graph_and_twitter_tags(client, demo_site):
     for url in urls:
         html = _html(client, url)
         assert '<meta property="og:title" content="' in html, url
-        assert f'<meta property="og:url" content="http://testserver{url}' in html, url
+        # The canonical address, on the public host whatever the request's (no query string).
+        assert f'<meta property="og:url" content="{public_url}{url.split("?")[0]}"' in html
         assert '<meta name="twitter:card" content="summary' in html, url
     forum = _html(client, "/dien-dan-2023/")
-    assert '<meta property="og:image" content="http://testserver/media/' in forum
+    assert f'<meta property="og:image" content="{public_url}/media/' in forum
     assert '<meta property="og:image:width" content="1200">' in forum
     assert '<meta name="twitter:card" content="summary_large_image">' in forum
     assert '<meta property="og:locale" content="vi_VN">' in forum
@@ -396,11 +408,11 @@ def test_an_unpublished_session_is_not_served(client, demo_site):
     assert "Dữ liệu y tế" not in _html(client, "/dien-dan-2023/chuong-trinh/")
 
 
-def test_sitemap_lists_pages_in_both_languages(client, demo_site):
+def test_sitemap_lists_pages_in_both_languages(client, demo_site, public_url):
     xml = _html(client, "/sitemap.xml")
-    # Absolute on the Site's hostname (``localhost`` in the demo; editors set the real one).
-    assert "<loc>http://localhost/dien-dan-2023/chuong-trinh/</loc>" in xml
-    assert "<loc>http://localhost/en/forum-2023/agenda/</loc>" in xml
+    # Absolute on the public address (BASE_URL), whatever host the request came by.
+    assert f"<loc>{public_url}/dien-dan-2023/chuong-trinh/</loc>" in xml
+    assert f"<loc>{public_url}/en/forum-2023/agenda/</loc>" in xml
     assert "/dien-dan-2023/chuong-trinh/phat-bieu-khai-mac/</loc>" in xml
 
 

@@ -15,6 +15,7 @@ from events.services import registration_create, registration_reissue_badge
 from events.services.badges import badge_sheets_build_pdf
 from tests.factories.events import make_category, make_event
 from tests.factories.pdf import pdf_page_png, pdf_qr_codes, pdf_qr_tokens, pdf_text
+from tests.factories.pdfcheck import pdf_check
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,49 @@ def test_badges_are_printed_in_their_holders_language_whoever_prints_them(settin
         assert pdf_language_and_title(mixed) == ("vi", "Thẻ")  # the event's default
         assert pdf_language_and_title(badge_render_pdf(registration=vietnamese))[0] == "vi"
     assert settings.LANGUAGE_CODE == "vi"
+
+
+def test_badge_pdf_opens_everywhere():
+    """qpdf, Ghostscript, poppler: no warning, every page; Title, Author, Lang, embedded fonts."""
+    registration = register("Nguyễn Thị Ánh Tuyết", event=make_event(organizer="UBND TP Hải Phòng"))
+    report = pdf_check(badge_render_pdf(registration=registration))
+    assert (report.pages, report.lang) == (1, "vi")
+    assert report.info["Title"] == "Nguyễn Thị Ánh Tuyết"
+    assert report.info["Author"] == "UBND TP Hải Phòng"
+
+
+def test_badge_author_is_the_event_when_no_organizer_is_set():
+    event = make_event(organizer="")
+    report = pdf_check(badge_render_pdf(registration=register("Lê Văn Tám", event=event)))
+    assert report.info["Author"] == event.name
+
+
+def test_badge_sheets_merged_from_chunks_open_everywhere_with_one_tag_per_font_subset():
+    """The background task merges chunks rendered separately: each chunk's font subsets hold
+    other glyphs under the same WeasyPrint tag, renamed while merging."""
+    event = make_event(organizer="UBND TP Hải Phòng")
+    category = make_category(event)
+    names = ["Nguyễn Văn Khoa", "Trần Thị Bích Ngọc", "Lê Hoàng Nam", "Phạm Thu Hà"]
+    names += ["Vũ Đức Anh", "Đặng Quốc Bảo", "Hoàng Minh Cường", "Bùi Xuân Phái", "Ông Ích Khiêm"]
+    registrations = [
+        register(name, n, event=event, category=category) for n, name in enumerate(names)
+    ]
+    pdf = badge_sheets_build_pdf(registrations=registrations, chunk=4)
+    report = pdf_check(pdf)
+    assert report.pages == 3
+    assert (report.info["Title"], report.info["Author"], report.lang) == (
+        "Thẻ",
+        "UBND TP Hải Phòng",
+        "vi",
+    )
+    tags = [font.name.split("+")[0] for font in report.fonts]
+    assert len(report.fonts) >= 3 * 2  # two weights in each of the three chunks
+    assert len(tags) == len(set(tags))
+    assert all(name in pdf_text(pdf) for name in names)
+
+
+def test_badge_sheets_of_one_document_open_everywhere():
+    event = make_event(organizer="UBND TP Hải Phòng")
+    registrations = [register(f"Người Tham Dự {n}", n, event=event) for n in range(5)]
+    report = pdf_check(badge_sheets_render_pdf(registrations=registrations))
+    assert (report.pages, report.info["Title"], report.lang) == (2, "Thẻ", "vi")

@@ -29,6 +29,7 @@ from exhibitors.services import (
 from tests.exhibitors.test_bookings import INVOICE
 from tests.factories.exhibitors import user_of
 from tests.factories.pdf import pdf_qr_tokens, pdf_text
+from tests.factories.pdfcheck import pdf_check
 
 
 @pytest.fixture
@@ -150,3 +151,15 @@ def test_move_to_a_smaller_tier_with_too_many_staff_is_refused(booths, approved,
         booking_move(booking=approved, to_booth=booths[1], by=organizer)
     approved.refresh_from_db()
     assert approved.booth == booths[0]
+
+
+def test_staff_pass_pdf_opens_everywhere(client, approved, exhibitor):
+    """qpdf, Ghostscript, poppler: no warning, every page; Title, Author, Lang, embedded fonts."""
+    staff = add(approved, 1)
+    client.force_login(user_of(exhibitor))
+    response = client.get(f"/exhibitor/staff/{staff.pk}/badge.pdf")
+    report = pdf_check(response.content)
+    assert report.pages == 1
+    assert report.info["Title"] == "Trần Thị Nhân Viên 1"
+    assert report.info["Author"] == (approved.event.organizer or approved.event.name)
+    assert report.lang == staff.registration.language

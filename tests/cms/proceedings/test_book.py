@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from cms.proceedings import services
 from cms.proceedings.enums import BuildStatus
 from tests.conftest import ensure_wagtail_tree
+from tests.factories.pdfcheck import pdf_check
 from tests.factories.proceedings import (
     FORUM_NAME,
     ORGANIZER,
@@ -170,3 +171,53 @@ def test_book_index_of_speakers_follows_the_given_names(book):
     names = ["Vũ Quốc Bảo", "Hoàng Minh Cường", "Nguyễn Văn Khoa"]
     positions = [index.index(name) for name in names]
     assert positions == sorted(positions), dict(zip(names, positions, strict=True))
+
+
+def test_book_opens_everywhere_and_is_tagged(book):
+    """The paper merge keeps the file valid (qpdf, Ghostscript and poppler render every page)
+    and its metadata (the incremental update carries /Info over); the book is a tagged PDF."""
+    report = pdf_check(book["pdf"], tagged=True)
+    assert report.pages == book["page_count"]
+    assert (report.info["Title"], report.info["Author"]) == (f"Kỷ yếu · {FORUM_NAME}", ORGANIZER)
+    assert report.lang == "vi"
+
+
+def _struct_elements(element):
+    """``element`` and every structure element under it, depth first (reading order)."""
+    yield element
+    kids = element.get("/K")
+    kids = kids.get_object() if kids is not None else []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()
+        if isinstance(kid, dict) and kid.get("/Type", "/StructElem") == "/StructElem":
+            yield from _struct_elements(kid)
+
+
+def test_book_paper_pages_are_figures_of_the_structure_tree(book):
+    """A screen reader meets each paper page where it is printed: a /Figure with its
+    alternative text, in the placeholder's element, whose marked content is the drawing."""
+    reader = PdfReader(io.BytesIO(book["pdf"]))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    elements = list(_struct_elements(tree["/K"][0].get_object()))
+    figures = [e for e in elements if e.get("/Alt", "").startswith("Bài tham luận")]
+    pages = book["paper_pages"]
+    assert [figure["/Alt"] for figure in figures] == [
+        f"Bài tham luận “{book['paper_title']}”, trang {n} / {pages}" for n in range(1, pages + 1)
+    ]
+    parent_tree = dict(zip(*[iter(tree["/ParentTree"]["/Nums"])] * 2, strict=True))
+    texts = book["texts"]
+    for n, figure in enumerate(figures, start=1):
+        number = reader.get_page_number(figure["/Pg"])
+        assert f"PAPER-PAGE-{n}" in texts[number]  # the paper's page n is drawn there
+        content = reader.pages[number].get_contents().get_data()
+        assert f"/Figure <</MCID {figure['/K']}>> BDC".encode() in content
+        entry = parent_tree[reader.pages[number]["/StructParents"]].get_object()
+        assert entry[figure["/K"]].get_object() == figure
+        placeholder = figure["/P"].get_object()
+        assert (placeholder["/S"], placeholder["/P"].get_object()["/S"]) == ("/Div", "/Sect")
+        assert reader.get_page_number(placeholder["/Pg"]) == number
+    # In reading order, together, between two chapter titles.
+    order = [e for e in elements if e.get("/S") == "/H1" or e in figures]
+    first = order.index(figures[0])
+    assert order[first : first + pages] == figures
+    assert first > 0 and first + pages < len(order)
