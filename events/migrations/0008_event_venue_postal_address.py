@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_checkin_list_closes_after_opening_message'),
+        ('events', '0007_delete_registrationemail'),
     ]
 
     operations = [
