@@ -70,10 +70,10 @@ def ensure_wagtail_tree():
 def demo_forum(db):
     """The demo event and home page (vi and en), as `load_demo` builds them."""
     from cms.demo import load_home
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
 
     ensure_wagtail_tree()
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     home = load_home(event)
     return home
 
