@@ -32,11 +32,16 @@ SEED_ENDS_AT = dt.datetime(2023, 12, 27, 17, 0, tzinfo=HCM)
 SEED_REGISTRATION_OPENS_AT = dt.datetime(2023, 11, 15, 8, 0, tzinfo=HCM)
 
 
-def next_forum_day(today: dt.date | None = None) -> dt.date:
-    """The next 27 December (today if it is the 27th), in Hanoi: ``load_demo``'s default day."""
-    today = today or timezone.localdate(timezone=HCM)
-    this_year = today.replace(month=12, day=27)
-    return this_year if today <= this_year else this_year.replace(year=today.year + 1)
+def next_forum_day(now: dt.datetime | None = None) -> dt.date:
+    """``load_demo``'s default day: the next 27 December in Hanoi; today if it is the 27th and
+    the forum (8:00 to 17:00) has not ended yet, so that registration is open."""
+    local = timezone.localtime(now or timezone.now(), HCM)
+    this_year = dt.date(local.year, 12, 27)
+    if local.date() < this_year or (
+        local.date() == this_year and local.time() < SEED_ENDS_AT.time()
+    ):
+        return this_year
+    return dt.date(local.year + 1, 12, 27)
 
 
 def demo_offset(event: Event) -> dt.timedelta:
