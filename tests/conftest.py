@@ -1,5 +1,6 @@
 """Shared fixtures: the demo forum, a real Chromium driven by Playwright, database helpers."""
 
+import collections
 import os
 import shutil
 
@@ -45,6 +46,35 @@ def pytest_runtest_makereport(item, call):
         return
     report.outcome = "failed"
     report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
+
+
+def _skip_reason(report) -> str:
+    if isinstance(report.longrepr, tuple):
+        return report.longrepr[2].removeprefix("Skipped: ")
+    return str(report.longrepr)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A run that skipped tests says so in its last lines, in words: how many and why (a browser
+    test skipped for want of Chromium is a test that did not run, not a pass). A wrapper, so
+    that it comes after pytest's short summary, just above the final count."""
+    result = yield
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return result
+    reasons = collections.Counter(_skip_reason(report) for report in skipped)
+    count = len(skipped)
+    terminalreporter.write_sep(
+        "=", f"{count} test{'s were' if count != 1 else ' was'} skipped", yellow=True, bold=True
+    )
+    for reason, n in reasons.most_common():
+        terminalreporter.write_line(f"  {n} skipped: {reason}")
+    terminalreporter.write_line(
+        "  They did not run: install what they need (scripts/system-deps) or run on PostgreSQL "
+        "(DATABASE_URL=postgres://…) to run them."
+    )
+    return result
 
 
 # --- Wagtail tree and demo data -----------------------------------------------------------------
