@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 from cms.sitemaps import SiteSitemap
-from config.health import healthz
+from core.views import healthz
 from events.checkin import urls as checkin_urls
 
 urlpatterns = [
