@@ -147,7 +147,7 @@ def load_registrations(event: Event, *, registration_open: bool = True) -> dict[
     """Three categories (Đại biểu, Khách mời VIP by invitation, Báo chí with approval) and about
     150 registrations with Vietnamese names, made through the services. Idempotent.
 
-    Registration opened six weeks before the forum (or today, if that is later). So that the
+    Registration opens six weeks before the forum (today, if that day is still ahead). So that the
     registration flow can be tried whatever the forum's day, the demo leaves registration open
     (``registration_closes_at`` far ahead) unless ``registration_open=False``, which closes it
     at the forum's start as in real life. The demo registrants' emails are marked "not sent
