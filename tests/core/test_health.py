@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from config.handlers import ForumWSGIHandler
-from tests.test_wsgi import call
+from tests.config.test_handlers import call
 
 
 def closed_port() -> int:
