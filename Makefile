@@ -7,7 +7,15 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv node migrate demo lint check pytest serve worker bench messages clean
+.PHONY: run test setup system-deps venv node migrate demo lint check pytest serve worker bench messages clean
+
+# Debian packages (scripts/system-deps): `make run` needs gettext and WeasyPrint's libraries;
+# `make test` also Chromium, poppler-utils, qpdf and Ghostscript. Installed when missing and
+# running as root, otherwise it stops with the one command to run.
+SYSTEM_DEPS_MODE := $(if $(filter test pytest check bench,$(MAKECMDGOALS)),test,run)
+
+system-deps:
+	scripts/system-deps $(SYSTEM_DEPS_MODE)
 
 $(BIN)/activate: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,9 +31,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node: node_modules/.package-lock.json
 
-setup: venv node messages
+setup: system-deps venv node messages
 
-messages: venv
+messages: system-deps venv
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 migrate: setup
@@ -56,7 +64,7 @@ pytest: setup
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 # The whole test suite: lint, migrations, checks and pytest (browser tests included).
-test: lint check pytest
+test: system-deps lint check pytest
 
 bench: setup
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

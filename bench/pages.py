@@ -52,12 +52,12 @@ def run() -> None:
 
     from cms.models import AgendaPage, SpeakerIndexPage
     from cms.sample import sample_sessions, sample_site, sample_speakers
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
     from tests.conftest import ensure_wagtail_tree
 
     ensure_wagtail_tree()
     cache.clear()
-    _home, forum = sample_site(event=load_event())
+    _home, forum = sample_site(event=load_event(day=SEED_DAY))
     agenda = AgendaPage.objects.child_of(forum).get()
     speakers = sample_speakers(SPEAKERS)
     sample_sessions(agenda=agenda, count=SESSIONS, speakers=speakers)

@@ -86,12 +86,12 @@ def seed() -> None:
     from cms.demo import load_home
     from cms.models import AgendaPage, ForumPage, SessionPage, SessionSpeaker, Speaker
     from core.pdf import render_html_to_pdf
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
 
     call_command("migrate", verbosity=0)
     from core.time import HCM as hcm
 
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     home = load_home(event)
     forum = ForumPage(
         title=event.name,

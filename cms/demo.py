@@ -4,7 +4,9 @@
 (forum, agenda with sessions, speakers, exhibition, news, standard pages) in Vietnamese and their
 English translations. The seed gives the opening speech, VINASA's address, the opening of the
 exhibition and the themes of the panels; the other sessions and speakers are invented, and the
-agenda page says so. Everything is idempotent: running it again changes nothing.
+agenda page says so. Everything is idempotent: running it again changes nothing, except the
+dates when the event was moved to another day (``events.demo.load_event``): the sessions and the
+news keep the seed's times of day, on the event's day.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from cms.models import (
 )
 from core.text import fold
 from core.time import HCM
+from events.demo import SEED_DAY, demo_offset
 from events.models import Event
 
 SEED_LEAD = (
@@ -130,7 +133,8 @@ def load_home(event: Event) -> HomePage:
 
 
 def _at(hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2023, 12, 27, hour, minute, tzinfo=HCM)
+    """A time of the seed's day; ``load_site`` moves it to the event's day."""
+    return dt.datetime.combine(SEED_DAY, dt.time(hour, minute), tzinfo=HCM)
 
 
 def _p(*paragraphs: str) -> str:
@@ -210,6 +214,17 @@ def _child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
     page = model(slug=slug, locale_id=parent.locale_id, **fields)
     parent.add_child(instance=page)
     return _publish(page)
+
+
+def _redate(page: Page, **fields) -> None:
+    """Give ``page`` and its translations these date fields (a new published revision each),
+    where they differ: the demo forum was moved to another day."""
+    model = type(page)
+    for each in model.objects.filter(translation_key=page.translation_key):
+        if any(getattr(each, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(each, name, value)
+            _publish(each)
 
 
 def _translate(page: Page, locale: Locale, **fields) -> Page:
@@ -683,7 +698,10 @@ SESSIONS = {
 }
 
 
-def load_sessions(*, agenda: AgendaPage, speakers: dict[str, Speaker]) -> list[SessionPage]:
+def load_sessions(
+    *, agenda: AgendaPage, speakers: dict[str, Speaker], offset: dt.timedelta = dt.timedelta()
+) -> list[SessionPage]:
+    """The seed's sessions under ``agenda``, moved ``offset`` (whole days) from the seed's day."""
     sessions = []
     for slug, (
         title,
@@ -697,8 +715,11 @@ def load_sessions(*, agenda: AgendaPage, speakers: dict[str, Speaker]) -> list[S
         people,
         body,
     ) in SESSIONS.items():
+        start, end = start + offset, end + offset
         existing = SessionPage.objects.child_of(agenda).filter(slug=slug).first()
         if existing is not None:
+            _redate(existing, starts_at=start, ends_at=end)
+            existing.refresh_from_db()
             sessions.append(existing)
             continue
         session = SessionPage(
@@ -1018,7 +1039,8 @@ def load_site(event: Event) -> ForumPage:
         intro=AGENDA_INTRO,
         rooms="\n".join([MAIN_HALL, ROOM_1, ROOM_2]),
     )
-    sessions = load_sessions(agenda=agenda, speakers=speakers)
+    offset = demo_offset(event)
+    sessions = load_sessions(agenda=agenda, speakers=speakers, offset=offset)
     speaker_index = _child(
         forum,
         SpeakerIndexPage,
@@ -1067,12 +1089,14 @@ def load_site(event: Event) -> ForumPage:
         NewsPage,
         "dien-dan-chuyen-doi-so-hai-phong-2023",
         title=SEED_NEWS_TITLE,
-        date=dt.date(2023, 12, 27),
+        date=SEED_DAY + offset,
         lead=SEED_NEWS_LEAD,
         image=hero,
         image_alt="Ảnh nền trang trí của diễn đàn",
         body=_raw(SEED_NEWS_BODY),
     )
+
+    _redate(news, date=SEED_DAY + offset)
 
     # English translations of the main pages.
     forum_en = _translate(

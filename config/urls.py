@@ -9,9 +9,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 from cms.sitemaps import SiteSitemap
+from core.views import healthz
 from events.checkin import urls as checkin_urls
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # no language prefix, session or cookie
     # First: scanners call it hundreds of times a minute.
     path("api/", include((checkin_urls.api_urlpatterns, "api"))),
     path("admin/", include(wagtailadmin_urls)),

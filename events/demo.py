@@ -1,9 +1,17 @@
-"""Demo data of the events app, from the seed article (Hai Phong, 27-12-2023)."""
+"""Demo data of the events app, from the seed article (Hai Phong, 27-12-2023).
+
+The demo keeps the seed's content but not necessarily its day: ``load_event(day=…)`` dates the
+forum to any day (``load_demo`` takes the next 27 December), and every other date of the demo
+(agenda, news, registration, arrivals) is the seed's moved by the same number of days, read back
+from the event with ``demo_offset``. Hanoi has no daylight saving time: whole days keep every
+local time of day.
+"""
 
 import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from core.text import fold
 from core.time import HCM
@@ -18,16 +26,41 @@ from events.services import (
 from mail.services import emails_skipped
 
 DEMO_EVENT_SLUG = "dien-dan-chuyen-doi-so-hai-phong-2023"
+#: The day the forum of the seed article took place (``load_demo --date 2023-12-27``).
+SEED_DAY = dt.date(2023, 12, 27)
+SEED_STARTS_AT = dt.datetime(2023, 12, 27, 8, 0, tzinfo=HCM)
+SEED_ENDS_AT = dt.datetime(2023, 12, 27, 17, 0, tzinfo=HCM)
+SEED_REGISTRATION_OPENS_AT = dt.datetime(2023, 11, 15, 8, 0, tzinfo=HCM)
 
 
-def load_event() -> Event:
-    """The forum of the seed article. Idempotent."""
-    event, _created = event_upsert(
+def next_forum_day(now: dt.datetime | None = None) -> dt.date:
+    """``load_demo``'s default day: the next 27 December in Hanoi; today if it is the 27th and
+    the forum (8:00 to 17:00) has not ended yet, so that registration is open."""
+    local = timezone.localtime(now or timezone.now(), HCM)
+    this_year = dt.date(local.year, 12, 27)
+    if local.date() < this_year or (
+        local.date() == this_year and local.time() < SEED_ENDS_AT.time()
+    ):
+        return this_year
+    return dt.date(local.year + 1, 12, 27)
+
+
+def demo_offset(event: Event) -> dt.timedelta:
+    """How far the demo ``event`` was moved from the seed's day (whole days)."""
+    return timezone.localtime(event.starts_at, HCM).date() - SEED_DAY
+
+
+def load_event(*, day: dt.date) -> Event:
+    """The forum of the seed article, held on ``day`` (8:00 to 17:00 in Hanoi). Idempotent; run
+    again with another day, it moves the forum there."""
+    offset = day - SEED_DAY
+    starts_at, ends_at = SEED_STARTS_AT + offset, SEED_ENDS_AT + offset
+    event, created = event_upsert(
         slug=DEMO_EVENT_SLUG,
         name="Diễn đàn Chuyển đổi số TP Hải Phòng năm 2023",
         theme="Kiến tạo dữ liệu số - Nền tảng phát triển kinh tế - xã hội",
-        starts_at=dt.datetime(2023, 12, 27, 8, 0, tzinfo=HCM),
-        ends_at=dt.datetime(2023, 12, 27, 17, 0, tzinfo=HCM),
+        starts_at=starts_at,
+        ends_at=ends_at,
         venue="Trung tâm Hội nghị thành phố Hải Phòng",
         venue_address="Số 18 Hoàng Diệu, Hồng Bàng",
         venue_locality="Hải Phòng",
@@ -42,6 +75,9 @@ def load_event() -> Event:
         contact_email="chuyendoiso@haiphong.example",
         capacity=600,
     )
+    if not created and (event.starts_at, event.ends_at) != (starts_at, ends_at):
+        event.starts_at, event.ends_at = starts_at, ends_at
+        event.save(update_fields=["starts_at", "ends_at"])
     return event
 
 
@@ -117,14 +153,16 @@ def load_registrations(event: Event, *, registration_open: bool = True) -> dict[
     """Three categories (Đại biểu, Khách mời VIP by invitation, Báo chí with approval) and about
     150 registrations with Vietnamese names, made through the services. Idempotent.
 
-    The forum took place on 27-12-2023. So that the registration flow can be tried, the demo
-    leaves registration open (``registration_closes_at`` far ahead) unless
-    ``registration_open=False``, which closes it at the forum's start as in real life. The demo
-    registrants' emails are marked "not sent (demo data)": nobody is emailed.
+    Registration opens six weeks before the forum (today, if that day is still ahead). So that the
+    registration flow can be tried whatever the forum's day, the demo leaves registration open
+    (``registration_closes_at`` far ahead) unless ``registration_open=False``, which closes it
+    at the forum's start as in real life. The demo registrants' emails are marked "not sent
+    (demo data)": nobody is emailed.
     """
     from events.services.invitations import invitation_import_apply
 
-    event.registration_opens_at = dt.datetime(2023, 11, 15, 8, 0, tzinfo=HCM)
+    today = dt.datetime.combine(timezone.localdate(timezone=HCM), dt.time(0, 0), tzinfo=HCM)
+    event.registration_opens_at = min(SEED_REGISTRATION_OPENS_AT + demo_offset(event), today)
     event.registration_closes_at = (
         DEMO_REGISTRATION_CLOSES_AT if registration_open else event.starts_at
     )

@@ -1,5 +1,6 @@
 """Shared fixtures: the demo forum, a real Chromium driven by Playwright, database helpers."""
 
+import collections
 import os
 import shutil
 
@@ -47,6 +48,35 @@ def pytest_runtest_makereport(item, call):
     report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
 
 
+def _skip_reason(report) -> str:
+    if isinstance(report.longrepr, tuple):
+        return report.longrepr[2].removeprefix("Skipped: ")
+    return str(report.longrepr)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A run that skipped tests says so in its last lines, in words: how many and why (a browser
+    test skipped for want of Chromium is a test that did not run, not a pass). A wrapper, so
+    that it comes after pytest's short summary, just above the final count."""
+    result = yield
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return result
+    reasons = collections.Counter(_skip_reason(report) for report in skipped)
+    count = len(skipped)
+    terminalreporter.write_sep(
+        "=", f"{count} test{'s were' if count != 1 else ' was'} skipped", yellow=True, bold=True
+    )
+    for reason, n in reasons.most_common():
+        terminalreporter.write_line(f"  {n} skipped: {reason}")
+    terminalreporter.write_line(
+        "  They did not run: install what they need (scripts/system-deps) or run on PostgreSQL "
+        "(DATABASE_URL=postgres://…) to run them."
+    )
+    return result
+
+
 # --- Wagtail tree and demo data -----------------------------------------------------------------
 
 
@@ -70,10 +100,10 @@ def ensure_wagtail_tree():
 def demo_forum(db):
     """The demo event and home page (vi and en), as `load_demo` builds them."""
     from cms.demo import load_home
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
 
     ensure_wagtail_tree()
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     home = load_home(event)
     return home
 

@@ -20,3 +20,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# A load balancer probes /healthz over plain HTTP inside the network: answer it, no redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

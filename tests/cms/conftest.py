@@ -21,14 +21,14 @@ def _demo_site_pk(django_db_setup, django_db_blocker):
     """Build the demo site once for the module (it takes seconds); each test then runs in
     its own savepoint, so what a test changes is undone after it."""
     from cms.demo import load_site
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
             ensure_wagtail_tree()
-            yield load_site(load_event()).pk
+            yield load_site(load_event(day=SEED_DAY)).pk
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -47,10 +47,10 @@ def demo_site(_demo_site_pk, db):
 def sample_forum(db):
     """An empty forum (home, forum, agenda, speakers, exhibition) on the demo event."""
     from cms.sample import sample_site
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
 
     ensure_wagtail_tree()
-    _home, forum = sample_site(event=load_event())
+    _home, forum = sample_site(event=load_event(day=SEED_DAY))
     return forum
 
 

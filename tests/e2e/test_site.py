@@ -12,11 +12,11 @@ def demo_site_live(transactional_db):
     from django.core.cache import cache
 
     from cms.demo import load_site
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
 
     cache.clear()
     ensure_wagtail_tree()
-    forum = load_site(load_event())
+    forum = load_site(load_event(day=SEED_DAY))
     yield forum
     cache.clear()
 

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events.demo import load_event, load_registrations
+from events.demo import SEED_DAY, load_event, load_registrations
 from events.models import Invitation, Registration
 from mail.models import Email
 
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_registrations_are_idempotent_and_email_nobody(django_capture_on_commit_callbacks):
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     with django_capture_on_commit_callbacks(execute=True):
         first = load_registrations(event)
     with django_capture_on_commit_callbacks(execute=True):
@@ -41,7 +41,7 @@ def test_demo_registrations_are_idempotent_and_email_nobody(django_capture_on_co
 
 
 def test_demo_can_close_registration_as_in_real_life():
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     load_registrations(event, registration_open=False)
     event.refresh_from_db()
     assert not event.registration_is_open()

@@ -114,9 +114,9 @@ def make_forum(
 ) -> ForumFixture:
     """A forum with an agenda in which sessions are created out of order (the book follows
     the agenda's times), a break (not a chapter), a panel with a moderator, a paper."""
-    from events.demo import load_event
+    from events.demo import SEED_DAY, load_event
 
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     Event.objects.filter(pk=event.pk).update(name=FORUM_NAME, organizer=ORGANIZER)
     event.refresh_from_db()
     home = load_home(event)

@@ -26,7 +26,7 @@ from events.checkin.services import (
     checkin_scan,
     device_authenticate,
 )
-from events.demo import load_event
+from events.demo import SEED_DAY, load_event
 from events.models import CheckIn, CheckInList, Device, Event, Registration
 from tests.factories.checkin import RegistrationFactory, door_scene
 
@@ -447,7 +447,7 @@ def test_walkin_when_the_category_is_full_is_waitlisted_not_checked_in(client, s
 
 
 def test_demo_checkin_is_idempotent_and_checks_in_the_morning(db):
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     first = load_checkin(event)
     names = [item.name for item in first["lists"]]
     assert names == ["Hội trường chính", "Khu triển lãm", "Ăn trưa"]
@@ -469,7 +469,7 @@ def test_demo_checkin_is_idempotent_and_checks_in_the_morning(db):
 
 def test_demo_checkin_arrivals_fall_in_the_hanoi_morning_of_the_forum(db):
     # As `load_demo` sees it on a second run: read back from the database, in UTC.
-    event = Event.objects.get(pk=load_event().pk)
+    event = Event.objects.get(pk=load_event(day=SEED_DAY).pk)
     category = event.categories.create(name="Đại biểu", slug="dai-bieu")
     for n in range(20):
         RegistrationFactory(category=category, full_name=f"Đại biểu {n}")
