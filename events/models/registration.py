@@ -44,13 +44,18 @@ def new_badge_token() -> str:
 class Event(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     theme = models.CharField(_("theme"), max_length=255, blank=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=255, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.CharField(_("venue"), max_length=255, blank=True)
+    venue_en = models.CharField(_("venue (English)"), max_length=255, blank=True)
     venue_address = models.CharField(_("venue address"), max_length=255, blank=True)
+    venue_address_en = models.CharField(_("venue address (English)"), max_length=255, blank=True)
     map_url = models.URLField(_("map link"), blank=True)
     organizer = models.CharField(_("organizer"), max_length=255, blank=True)
+    organizer_en = models.CharField(_("organizer (English)"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit for the whole event.")
@@ -90,6 +95,7 @@ class AttendeeCategory(models.Model):
         Event, on_delete=models.CASCADE, related_name="categories", verbose_name=_("event")
     )
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=80)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
