@@ -49,6 +49,7 @@ from cms.blocks import (
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
 from cms.page_context import extra_context, serve_route
 from core.text import fold
+from events.localized import localized_text
 
 IMAGE_MODEL = "wagtailimages.Image"
 DOCUMENT_MODEL = "wagtaildocs.Document"
@@ -163,7 +164,7 @@ class SocialMixin:
 # --- Snippets -------------------------------------------------------------------------------
 
 
-class Speaker(AsciiSlugMixin, FoldedSearchMixin, index.Indexed, ClusterableModel):
+class Speaker(FoldedSearchMixin, index.Indexed, ClusterableModel):
     """A person who speaks or moderates. One record for both languages: the name does not
     change, position, organization and bio have an English version."""
 
@@ -282,6 +283,7 @@ class HomePage(AsciiSlugMixin, FoldedSearchMixin, SocialMixin, Page):  # noqa: D
         FieldPanel("lead"),
         FieldPanel("body"),
     ]
+    translation_synced_fields = ("event",)
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["cms.ForumPage", "cms.NewsIndexPage", "cms.StandardPage"]
 
@@ -390,6 +392,8 @@ class ForumPage(AsciiSlugMixin, FoldedSearchMixin, SocialMixin, Page):  # noqa: 
             heading=_("Proceedings"),
         ),
     ]
+    #: Data that translations take from the Vietnamese page on publish (cms.translations).
+    translation_synced_fields = ("event", "hero_image", "map_url")
     parent_page_types = ["cms.HomePage"]
     subpage_types = [
         "cms.AgendaPage",
@@ -426,7 +430,11 @@ class ForumPage(AsciiSlugMixin, FoldedSearchMixin, SocialMixin, Page):  # noqa: 
         return self.hero_image
 
     def social_description(self) -> str:
-        return self.search_description or self.lead or (self.event.theme if self.event_id else "")
+        return (
+            self.search_description
+            or self.lead
+            or (localized_text(self.event, "theme") if self.event_id else "")
+        )
 
     @property
     def effective_map_url(self) -> str:
@@ -449,10 +457,15 @@ class AgendaPage(AsciiSlugMixin, FoldedSearchMixin, SocialMixin, Page):  # noqa:
     rooms = models.TextField(
         _("rooms"),
         blank=True,
-        help_text=_("One room per line, in the order of the columns. Others follow."),
+        help_text=_(
+            "One room per line, in the order of the columns, in Vietnamese as in the sessions "
+            "(their English names come from the sessions). Others follow."
+        ),
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("rooms")]
+    #: The room order: the same Vietnamese room names as the sessions' (cms.translations).
+    translation_synced_fields = ("rooms",)
     parent_page_types = ["cms.ForumPage"]
     subpage_types = ["cms.SessionPage"]
     max_count_per_parent = 1
@@ -521,6 +534,18 @@ class SessionPage(AsciiSlugMixin, FoldedSearchMixin, SocialMixin, Page):  # noqa
         InlinePanel("attachments", label=_("Attachments"), heading=_("Slides and documents")),
         FieldPanel("paper"),
     ]
+    #: Times, place, kind and speakers: translations take them from the Vietnamese session
+    #: each time it is published; title, abstract and full text stay the translator's.
+    translation_synced_fields = (
+        "starts_at",
+        "ends_at",
+        "room",
+        "room_en",
+        "track",
+        "track_en",
+        "kind",
+    )
+    translation_synced_relations = ("session_speakers",)
     parent_page_types = ["cms.AgendaPage"]
     subpage_types: list[str] = []
 
@@ -752,6 +777,7 @@ class NewsPage(AsciiSlugMixin, FoldedSearchMixin, SocialMixin, Page):  # noqa: D
         FieldPanel("body"),
         FieldPanel("source_url"),
     ]
+    translation_synced_fields = ("date", "image", "source_url")
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types: list[str] = []
 

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -38,7 +39,9 @@ from cms.models import (
     SpeakerIndexPage,
     StandardPage,
 )
+from cms.translations import untranslated_fields
 from core.text import fold
+from events.localized import LocalizedValue, localized
 
 # Fixed rendition sizes: every image of a kind has the same size.
 SPEAKER_PHOTO = "fill-240x240-c100"
@@ -302,10 +305,24 @@ def group_agenda(
     return days, rooms
 
 
+def room_names(*, rooms: list[str], sessions: list[SessionPage]) -> list[LocalizedValue]:
+    """The rooms' names in the active language: a room's English name is the one its sessions
+    give (``room_en``); without one, the Vietnamese name (marked ``lang="vi"`` when shown)."""
+    english = {}
+    for session in sessions:
+        if session.room and session.room_en:
+            english.setdefault(session.room, session.room_en)
+    return [
+        localized(SimpleNamespace(room=room, room_en=english.get(room, "")), "room")
+        for room in rooms
+    ]
+
+
 def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     sessions = list(agenda_sessions(agenda=agenda))
     days, rooms = group_agenda(sessions=sessions, declared_rooms=agenda.room_order, now=now)
+    room_labels = room_names(rooms=rooms, sessions=sessions)
     speaker_index = (
         SpeakerIndexPage.objects.live().sibling_of(agenda).select_related("locale").first()
     )
@@ -313,7 +330,7 @@ def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dic
         "speaker_index": speaker_index,
         "speaker_index_url": speaker_index.get_url() if speaker_index else "",
         "sessions": sessions,
-        "rooms": rooms,
+        "rooms": room_labels,
         "days": days,
         "now": now,
     }
@@ -360,6 +377,7 @@ def session_context(*, session: SessionPage) -> dict:
             SpeakerIndexPage.objects.live().child_of(forum).first() if forum else None
         ),
         "is_now": session.is_running(),
+        "untranslated": untranslated_fields(page=session, fields=("title", "abstract", "body")),
     }
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.enums import OrganizerRole
+from events.localized import localized_text
 
 
 def _absolute(path: str) -> str:
@@ -21,6 +22,10 @@ def forum_event_jsonld(
 ) -> str:
     """The JSON-LD text (safe to put inside ``<script type="application/ld+json">``)."""
     event = forum.event
+
+    def text(field: str) -> str:
+        return localized_text(event, field)
+
     starts = timezone.localtime(event.starts_at)
     ends = timezone.localtime(event.ends_at)
     org_list = [
@@ -31,12 +36,12 @@ def forum_event_jsonld(
     organizer_ld = [
         {"@type": "Organization", "name": o.name, **({"url": o.url} if o.url else {})}
         for o in org_list
-    ] or ([{"@type": "Organization", "name": event.organizer}] if event.organizer else [])
+    ] or ([{"@type": "Organization", "name": text("organizer")}] if event.organizer else [])
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.name,
-        "description": forum.lead or event.theme,
+        "name": text("name"),
+        "description": forum.lead or text("theme"),
         "startDate": starts.isoformat(),
         "endDate": ends.isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
@@ -45,10 +50,10 @@ def forum_event_jsonld(
         "url": _absolute(forum.get_url()),
         "location": {
             "@type": "Place",
-            "name": event.venue,
+            "name": text("venue"),
             "address": {
                 "@type": "PostalAddress",
-                "streetAddress": event.venue_address,
+                "streetAddress": text("venue_address"),
                 "addressCountry": "VN",
             },
         },
@@ -82,7 +87,7 @@ def forum_event_jsonld(
         },
     }
     if event.theme:
-        data["about"] = event.theme
+        data["about"] = text("theme")
     text = json.dumps(data, ensure_ascii=False)
     # Inside a <script> element only "</" can break out: escape the slash.
     return text.replace("</", "<\\/")

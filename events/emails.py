@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.links import absolute_url
 from events.ics import event_ics
+from events.localized import localized_text
 from events.models import Registration, RegistrationEmail
 
 Kind = RegistrationEmail.Kind
@@ -102,7 +103,7 @@ def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives
     registration = email.registration
     event = registration.event
     with translation.override(registration.language or settings.LANGUAGE_CODE):
-        subject, lead = _texts(email.kind, event.name)
+        subject, lead = _texts(email.kind, localized_text(event, "name"))
         context = {
             "registration": registration,
             "event": event,

@@ -7,6 +7,7 @@ block (the untranslated full text of a session): see :func:`untranslated_lang`.
 """
 
 from django import template
+from django.utils.html import format_html
 
 from events.localized import SOURCE_LANGUAGE, current_language, localized_text
 from events.localized import localized as localized_value
@@ -34,9 +35,8 @@ def localized_text_filter(instance, field: str) -> str:
 def untranslated_lang(untranslated, field: str) -> str:
     """`` lang="vi"`` when ``field`` is in ``untranslated`` (the fields of a page translation
     that still hold the Vietnamese source) and the page is not in Vietnamese; else nothing.
-    Used inside an opening tag: ``<div class="body"{% untranslated_lang untranslated "body" %}>``."""
-    from django.utils.html import format_html
-
+    Used inside an opening tag:
+    ``<div class="body"{% untranslated_lang untranslated "body" %}>``."""
     if untranslated and field in untranslated and current_language() != SOURCE_LANGUAGE:
         return format_html(' lang="{}"', SOURCE_LANGUAGE)
     return ""
