@@ -41,7 +41,7 @@ from cms.models import (
 )
 from cms.translations import untranslated_fields
 from core.text import fold
-from events.localized import LocalizedValue, localized
+from events.localized import localized
 
 # Fixed rendition sizes: every image of a kind has the same size.
 SPEAKER_PHOTO = "fill-240x240-c100"
@@ -305,15 +305,15 @@ def group_agenda(
     return days, rooms
 
 
-def room_names(*, rooms: list[str], sessions: list[SessionPage]) -> list[LocalizedValue]:
+def room_names(*, rooms: list[str], sessions: list[SessionPage]) -> list[str]:
     """The rooms' names in the active language: a room's English name is the one its sessions
-    give (``room_en``); without one, the Vietnamese name (marked ``lang="vi"`` when shown)."""
+    give (``room_en``); without one, the Vietnamese name marked ``lang="vi"`` (safe HTML)."""
     english = {}
     for session in sessions:
         if session.room and session.room_en:
             english.setdefault(session.room, session.room_en)
     return [
-        localized(SimpleNamespace(room=room, room_en=english.get(room, "")), "room")
+        localized(SimpleNamespace(room=room, room_en=english.get(room, "")), "room").__html__()
         for room in rooms
     ]
 

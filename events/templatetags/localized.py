@@ -20,7 +20,8 @@ def localized(instance, field: str):
     """The field's value in the active language; a Vietnamese fallback marked ``lang="vi"``."""
     if instance is None:
         return ""
-    return localized_value(instance, field)
+    # Django renders any non-str value through str(): give the markup itself (safe, escaped).
+    return localized_value(instance, field).__html__()
 
 
 @register.filter(name="localized_text")
