@@ -2,7 +2,7 @@
 
 ``{{ event|localized:"name" }}``: the English name on English pages, otherwise the Vietnamese one
 wrapped in ``<span lang="vi">`` (screen readers switch voice). ``{{ event|localized_text:"name" }}``
-gives the plain text, for attributes and ``<title>``. ``{% lang_of_untranslated %}`` marks a whole
+gives the plain text, for attributes and ``<title>``. ``{% untranslated_lang %}`` marks a whole
 block (the untranslated full text of a session): see :func:`untranslated_lang`.
 """
 
