@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.models import SessionPage, richtext_to_text
+from core.localized import localized_text
 from events.ics import local_time, location, uid
-from events.localized import localized_text
 
 
 def _absolute(url: str, request=None) -> str:

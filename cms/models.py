@@ -48,8 +48,8 @@ from cms.blocks import (
 )
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
 from cms.page_context import extra_context, serve_route
+from core.localized import localized_text
 from core.text import fold
-from events.localized import localized_text
 
 IMAGE_MODEL = "wagtailimages.Image"
 DOCUMENT_MODEL = "wagtaildocs.Document"

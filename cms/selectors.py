@@ -38,10 +38,11 @@ from cms.models import (
     Speaker,
     SpeakerIndexPage,
     StandardPage,
+    richtext_to_text,
+    stream_to_text,
 )
-from cms.translations import untranslated_fields
+from core.localized import SOURCE_LANGUAGE, localized
 from core.text import fold
-from events.localized import localized
 
 # Fixed rendition sizes: every image of a kind has the same size.
 SPEAKER_PHOTO = "fill-240x240-c100"
@@ -477,3 +478,42 @@ def site_search(*, query: str, language_code: str) -> dict:
     results["speakers"] = list(Speaker.objects.filter(condition).order_by("name")[:SEARCH_LIMIT])
     results["count"] = len(results["pages"]) + len(results["speakers"])
     return results
+
+
+# --- Translations -----------------------------------------------------------------------------
+
+
+def is_source_page(page: Page) -> bool:
+    """Whether ``page`` is in the source language (Vietnamese), whose data translations follow."""
+    return page.locale.language_code.split("-")[0] == SOURCE_LANGUAGE
+
+
+def _plain(value) -> str:
+    if hasattr(value, "stream_block"):
+        return stream_to_text(value)
+    return " ".join(richtext_to_text(value).split())
+
+
+def untranslated_fields(*, page: Page, fields: tuple[str, ...]) -> set[str]:
+    """The ``fields`` of a translation that still hold the text of its source page (copied, not
+    translated yet), to be marked ``lang="vi"`` where shown. Empty for a page in the source
+    language; one query otherwise."""
+    if is_source_page(page):
+        return set()
+    source = (
+        type(page)
+        .objects.filter(
+            translation_key=page.translation_key,
+            locale__language_code=SOURCE_LANGUAGE,
+        )
+        .only(*fields)
+        .first()
+    )
+    if source is None:
+        return set()
+    untranslated = set()
+    for name in fields:
+        text = _plain(getattr(page, name))
+        if text and text == _plain(getattr(source, name)):
+            untranslated.add(name)
+    return untranslated

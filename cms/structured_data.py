@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.enums import OrganizerRole
-from events.localized import localized_text
+from core.localized import localized_text
 
 
 def _absolute(path: str) -> str:

@@ -15,17 +15,10 @@ translator's next publish keeps it.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page
 
-from events.localized import SOURCE_LANGUAGE
-
-
-def is_source_page(page: Page) -> bool:
-    """Whether ``page`` is in the source language (Vietnamese), whose data translations follow."""
-    language = getattr(settings, "LANGUAGE_CODE", SOURCE_LANGUAGE).split("-")[0]
-    return page.locale.language_code.split("-")[0] == language
+from cms.selectors import is_source_page
 
 
 def _synced(model) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -88,36 +81,3 @@ def translations_sync(*, page: Page, user=None) -> list[Page]:
                 draft.save_revision(user=user, log_action=True)
             changed.append(translation)
     return changed
-
-
-def _plain(value) -> str:
-    from cms.models import richtext_to_text, stream_to_text
-
-    if hasattr(value, "stream_block"):
-        return stream_to_text(value)
-    return " ".join(richtext_to_text(value).split())
-
-
-def untranslated_fields(*, page: Page, fields: tuple[str, ...]) -> set[str]:
-    """The ``fields`` of a translation that still hold the text of its source page (copied, not
-    translated yet), to be marked ``lang="vi"`` where shown. Empty for a page in the source
-    language; one query otherwise."""
-    if is_source_page(page):
-        return set()
-    source = (
-        type(page)
-        .objects.filter(
-            translation_key=page.translation_key,
-            locale__language_code=settings.LANGUAGE_CODE.split("-")[0],
-        )
-        .only(*fields)
-        .first()
-    )
-    if source is None:
-        return set()
-    return {
-        name
-        for name in fields
-        if _plain(getattr(page, name))
-        and _plain(getattr(page, name)) == _plain(getattr(source, name))
-    }

@@ -8,8 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
+from core.localized import localized_text
 from events.ics import event_ics
-from events.localized import localized_text
 from events.models import Registration, RegistrationEmail
 
 Kind = RegistrationEmail.Kind

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.localized import localized
 from core.phone import normalize_phone
 from core.text import nfc
 from events.enums import Language
 from events.exceptions import InvalidPhone
-from events.localized import localized
 from events.models import AttendeeCategory, Event, Invitation
 from events.services.registration import LIMITS, invitation_usable
 

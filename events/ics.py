@@ -10,8 +10,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from core.localized import localized_text
 from core.time import HCM
-from events.localized import localized_text
 from events.models import Event
 
 PRODID = "-//Forumhall//Forum//VI"

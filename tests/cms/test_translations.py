@@ -15,7 +15,7 @@ from cms.demo import ROOM_2
 from cms.enums import SpeakerRole
 from cms.models import AgendaPage, SessionPage, SessionSpeaker, Speaker
 from cms.translations import translations_sync
-from events.localized import localized
+from core.localized import localized
 from events.models import AttendeeCategory
 from exhibitors.models import Booth
 

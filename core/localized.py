@@ -3,7 +3,7 @@ filled in) and ``name_en`` in English (optional).
 
 A page shows the value of its language; without one it falls back to Vietnamese, and the HTML
 marks the fallback ``lang="vi"`` so that a screen reader switches voice
-(``{{ event|localized:"name" }}``, from ``events/templatetags/localized.py``).
+(``{{ event|localized:"name" }}``, from ``core/templatetags/localized.py``).
 """
 
 from __future__ import annotations

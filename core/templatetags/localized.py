@@ -9,8 +9,8 @@ block (the untranslated full text of a session): see :func:`untranslated_lang`.
 from django import template
 from django.utils.html import format_html
 
-from events.localized import SOURCE_LANGUAGE, current_language, localized_text
-from events.localized import localized as localized_value
+from core.localized import SOURCE_LANGUAGE, current_language, localized_text
+from core.localized import localized as localized_value
 
 register = template.Library()
 
