@@ -26,7 +26,7 @@ from django.db import models
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.html import format_html_join, strip_tags
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +48,7 @@ from cms.blocks import (
 )
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
 from cms.page_context import extra_context, serve_route
-from core.localized import localized_text
+from core.localized import localized, localized_text
 from core.text import fold
 
 IMAGE_MODEL = "wagtailimages.Image"
@@ -257,6 +257,13 @@ class Speaker(FoldedSearchMixin, index.Indexed, ClusterableModel):
     @property
     def affiliation(self) -> str:
         return ", ".join(p for p in (self.display_position, self.display_organization) if p)
+
+    @property
+    def affiliation_html(self) -> str:
+        """The affiliation for a page: a part without an English version is marked
+        ``lang="vi"`` on English pages."""
+        parts = (localized(self, "position"), localized(self, "organization"))
+        return format_html_join(", ", "{}", ((part,) for part in parts if part))
 
 
 # --- Home and forum ---------------------------------------------------------------------------

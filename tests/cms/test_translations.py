@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from django.utils.html import escape
 from wagtail.models import Locale, Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -136,6 +137,22 @@ def test_booth_zone_in_english_with_a_marked_fallback(client, demo_site):
     html = _html(client, f"/en/exhibition/{event.slug}/booths/A02/")
     assert '<dt>Zone</dt><dd><span lang="vi">Khu B</span></dd>' in html
     assert "<dd>Khu A</dd>" in _html(client, f"/exhibition/{event.slug}/booths/A01/")
+
+
+def test_a_speaker_without_an_english_position_is_marked_lang_vi(client, demo_site):
+    link = _vi(SessionPage, slug="phat-bieu-khai-mac").session_speakers.first()
+    speaker = link.speaker
+    speaker.position_en = ""
+    speaker.save()
+    html = _html(client, _en(SessionPage, slug="phat-bieu-khai-mac").url)
+    organization = escape(speaker.organization_en)
+    affiliation = f'<span lang="vi">{speaker.position}</span>, {organization}'
+    assert f'<span class="affiliation">{affiliation}</span>' in html
+    index = _html(client, "/en/forum-2023/speakers/")
+    assert f'<span class="position"><span lang="vi">{speaker.position}</span></span>' in index
+    page = _html(client, f"/en/forum-2023/speakers/{speaker.slug}/")
+    assert f'<p class="position"><span lang="vi">{speaker.position}</span></p>' in page
+    assert f'<p class="organization">{organization}</p>' in page
 
 
 # --- Translations follow their Vietnamese page -------------------------------------------------
