@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.models import SessionPage, richtext_to_text
+from core.localized import localized_text
 from events.ics import local_time, location, uid
 
 
@@ -31,7 +32,7 @@ def session_event(
     vevent.add("dtstart", local_time(session.starts_at))
     vevent.add("dtend", local_time(session.ends_at))
     vevent.add("summary", session.title)
-    if where := location(event, room=session.room):
+    if where := location(event, room=localized_text(session, "room")):
         vevent.add("location", where)
     lines = []
     if speakers:

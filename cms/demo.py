@@ -458,6 +458,12 @@ MAIN_HALL, ROOM_1, ROOM_2, EXPO = (
     "Phòng hội thảo 2",
     "Khu triển lãm",
 )
+ROOMS_EN = {
+    MAIN_HALL: "Main hall",
+    ROOM_1: "Conference room 1",
+    ROOM_2: "Conference room 2",
+    EXPO: "Exhibition area",
+}
 SESSIONS = {
     "don-tiep-dai-bieu": (
         "Đón tiếp đại biểu, đăng ký và nhận thẻ",
@@ -729,6 +735,7 @@ def load_sessions(
             starts_at=start,
             ends_at=end,
             room=room,
+            room_en=ROOMS_EN.get(room, ""),
             kind=kind,
             abstract=abstract,
             body=_raw(body),

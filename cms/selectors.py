@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -37,7 +38,10 @@ from cms.models import (
     Speaker,
     SpeakerIndexPage,
     StandardPage,
+    richtext_to_text,
+    stream_to_text,
 )
+from core.localized import SOURCE_LANGUAGE, localized
 from core.text import fold
 
 # Fixed rendition sizes: every image of a kind has the same size.
@@ -306,10 +310,24 @@ def group_agenda(
     return days, rooms
 
 
+def room_names(*, rooms: list[str], sessions: list[SessionPage]) -> list[str]:
+    """The rooms' names in the active language: a room's English name is the one its sessions
+    give (``room_en``); without one, the Vietnamese name marked ``lang="vi"`` (safe HTML)."""
+    english = {}
+    for session in sessions:
+        if session.room and session.room_en:
+            english.setdefault(session.room, session.room_en)
+    return [
+        localized(SimpleNamespace(room=room, room_en=english.get(room, "")), "room").__html__()
+        for room in rooms
+    ]
+
+
 def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     sessions = list(agenda_sessions(agenda=agenda))
     days, rooms = group_agenda(sessions=sessions, declared_rooms=agenda.room_order, now=now)
+    room_labels = room_names(rooms=rooms, sessions=sessions)
     speaker_index = (
         SpeakerIndexPage.objects.live().sibling_of(agenda).select_related("locale").first()
     )
@@ -317,7 +335,7 @@ def agenda_context(*, agenda: AgendaPage, now: dt.datetime | None = None) -> dic
         "speaker_index": speaker_index,
         "speaker_index_url": speaker_index.get_url() if speaker_index else "",
         "sessions": sessions,
-        "rooms": rooms,
+        "rooms": room_labels,
         "days": days,
         "now": now,
     }
@@ -364,6 +382,7 @@ def session_context(*, session: SessionPage) -> dict:
             SpeakerIndexPage.objects.live().child_of(forum).first() if forum else None
         ),
         "is_now": session.is_running(),
+        "untranslated": untranslated_fields(page=session, fields=("title", "abstract", "body")),
     }
 
 
@@ -463,3 +482,42 @@ def site_search(*, query: str, language_code: str) -> dict:
     results["speakers"] = list(Speaker.objects.filter(condition).order_by("name")[:SEARCH_LIMIT])
     results["count"] = len(results["pages"]) + len(results["speakers"])
     return results
+
+
+# --- Translations -----------------------------------------------------------------------------
+
+
+def is_source_page(page: Page) -> bool:
+    """Whether ``page`` is in the source language (Vietnamese), whose data translations follow."""
+    return page.locale.language_code.split("-")[0] == SOURCE_LANGUAGE
+
+
+def _plain(value) -> str:
+    if hasattr(value, "stream_block"):
+        return stream_to_text(value)
+    return " ".join(richtext_to_text(value).split())
+
+
+def untranslated_fields(*, page: Page, fields: tuple[str, ...]) -> set[str]:
+    """The ``fields`` of a translation that still hold the text of its source page (copied, not
+    translated yet), to be marked ``lang="vi"`` where shown. Empty for a page in the source
+    language; one query otherwise."""
+    if is_source_page(page):
+        return set()
+    source = (
+        type(page)
+        .objects.filter(
+            translation_key=page.translation_key,
+            locale__language_code=SOURCE_LANGUAGE,
+        )
+        .only(*fields)
+        .first()
+    )
+    if source is None:
+        return set()
+    untranslated = set()
+    for name in fields:
+        text = _plain(getattr(page, name))
+        if text and text == _plain(getattr(source, name)):
+            untranslated.add(name)
+    return untranslated

@@ -1,5 +1,7 @@
-"""Signals only for caches and the search text (DESIGN.md): the site's content version (see
-cms.cache), and the folded search text of sessions when a speaker's name changes."""
+"""Signals for caches and the search text (DESIGN.md): the site's content version (see
+cms.cache), and the folded search text of sessions when a speaker's name changes; and the
+data of translations, which follows the Vietnamese page when it is published
+(cms.translations)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -10,6 +12,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from cms.cache import content_changed
 from cms.models import SessionPage, Speaker
+from cms.translations import translations_sync
 
 
 # A live page that is deleted is unpublished first (Wagtail's pre_delete handler), which sends
@@ -45,3 +48,8 @@ def speaker_saved(sender, instance, created, **kwargs):
     for session in sessions:
         session.refresh_search_text()
         SessionPage.objects.filter(pk=session.pk).update(search_text=session.search_text)
+
+
+@receiver(page_published)
+def page_published_sync_translations(sender, instance, revision=None, **kwargs):
+    translations_sync(page=instance, user=getattr(revision, "user", None))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cms.enums import OrganizerRole
 from cms.seo import public_url, share_image_url
+from core.localized import localized_text
 
 
 def forum_event_jsonld(
@@ -15,6 +16,10 @@ def forum_event_jsonld(
 ) -> str:
     """The JSON-LD text (safe to put inside ``<script type="application/ld+json">``)."""
     event = forum.event
+
+    def text(field: str) -> str:
+        return localized_text(event, field)
+
     starts = timezone.localtime(event.starts_at)
     ends = timezone.localtime(event.ends_at)
     org_list = [
@@ -27,13 +32,13 @@ def forum_event_jsonld(
     organizer_ld = [
         {"@type": "Organization", "name": o.name, "url": o.url or site_url} for o in org_list
     ] or (
-        [{"@type": "Organization", "name": event.organizer, "url": site_url}]
+        [{"@type": "Organization", "name": text("organizer"), "url": site_url}]
         if event.organizer
         else []
     )
     address = {
         "@type": "PostalAddress",
-        "streetAddress": event.venue_address,
+        "streetAddress": text("venue_address"),
         "addressLocality": event.venue_locality,
         "addressRegion": event.venue_region,
         "postalCode": event.venue_postal_code,
@@ -42,8 +47,8 @@ def forum_event_jsonld(
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.name,
-        "description": forum.lead or event.theme,
+        "name": text("name"),
+        "description": forum.lead or text("theme"),
         "startDate": starts.isoformat(),
         "endDate": ends.isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
@@ -53,7 +58,7 @@ def forum_event_jsonld(
         "image": [share_image_url(forum.hero_image)],
         "location": {
             "@type": "Place",
-            "name": event.venue,
+            "name": text("venue"),
             "address": {key: value for key, value in address.items() if value},
         },
         "organizer": organizer_ld,
@@ -86,7 +91,7 @@ def forum_event_jsonld(
         },
     }
     if event.theme:
-        data["about"] = event.theme
+        data["about"] = text("theme")
     text = json.dumps(data, ensure_ascii=False)
     # Inside a <script> element only "</" can break out: escape the slash.
     return text.replace("</", "<\\/")

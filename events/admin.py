@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -100,6 +100,11 @@ class EventEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
         return registration_promote_event_waitlist(event=instance, by=self.request.user)
 
 
+def _with_english(field: str) -> FieldRowPanel:
+    """The Vietnamese field and its English version side by side."""
+    return FieldRowPanel([FieldPanel(field), FieldPanel(f"{field}_en")])
+
+
 class EventViewSet(SnippetViewSet):
     add_to_reference_index = False
     model = Event
@@ -111,19 +116,19 @@ class EventViewSet(SnippetViewSet):
     search_fields = ["name", "slug", "venue"]
     copy_view_enabled = False
     panels = [
-        "name",
+        _with_english("name"),
         "slug",
-        "theme",
+        _with_english("theme"),
         "starts_at",
         "ends_at",
-        "venue",
-        "venue_address",
+        _with_english("venue"),
+        _with_english("venue_address"),
         "venue_locality",
         "venue_region",
         "venue_postal_code",
         "venue_country",
         "map_url",
-        "organizer",
+        _with_english("organizer"),
         "contact_email",
         "capacity",
         "registration_opens_at",
@@ -159,7 +164,7 @@ class AttendeeCategoryViewSet(SnippetViewSet):
     search_fields = ["name", "slug"]
     panels = [
         "event",
-        "name",
+        _with_english("name"),
         "slug",
         "capacity",
         "is_public",

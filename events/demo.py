@@ -74,11 +74,34 @@ def load_event(*, day: dt.date) -> Event:
         ),
         contact_email="chuyendoiso@haiphong.example",
         capacity=600,
+        **EVENT_EN,
     )
     if not created and (event.starts_at, event.ends_at) != (starts_at, ends_at):
         event.starts_at, event.ends_at = starts_at, ends_at
         event.save(update_fields=["starts_at", "ends_at"])
+    _fill_blank(event, EVENT_EN)
     return event
+
+
+#: The English values of the event, from the seed article's English summary (cms.demo).
+EVENT_EN = {
+    "name_en": "Hai Phong Digital Transformation Forum 2023",
+    "theme_en": "Building digital data – the foundation of socio-economic development",
+    "venue_en": "Hai Phong City Convention Centre",
+    "venue_address_en": "18 Hoàng Diệu, Hồng Bàng, Hai Phong",
+    "organizer_en": (
+        "Hai Phong People's Committee and the Vietnam Software and IT Services Association (VINASA)"
+    ),
+}
+
+
+def _fill_blank(instance, values: dict) -> None:
+    """Set the English values that an older demo database lacks (never overwrites one)."""
+    blank = {name: value for name, value in values.items() if not getattr(instance, name)}
+    if blank:
+        for name, value in blank.items():
+            setattr(instance, name, value)
+        instance.save(update_fields=list(blank))
 
 
 # --- Registration demo ---------------------------------------------------------------------------
@@ -139,6 +162,7 @@ def _category(event: Event, slug: str, **fields) -> AttendeeCategory:
     category, _created = AttendeeCategory.objects.get_or_create(
         event=event, slug=slug, defaults=fields
     )
+    _fill_blank(category, {"name_en": fields["name_en"]})
     return category
 
 
@@ -168,12 +192,19 @@ def load_registrations(event: Event, *, registration_open: bool = True) -> dict[
     )
     event.save(update_fields=["registration_opens_at", "registration_closes_at"])
     delegates = _category(
-        event, "dai-bieu", name="Đại biểu", capacity=450, badge_colour="#0b4f8a", sort_order=1
+        event,
+        "dai-bieu",
+        name="Đại biểu",
+        name_en="Delegates",
+        capacity=450,
+        badge_colour="#0b4f8a",
+        sort_order=1,
     )
     vip = _category(
         event,
         "khach-moi-vip",
         name="Khách mời VIP",
+        name_en="VIP guests",
         capacity=60,
         is_public=False,
         badge_colour="#b45309",
@@ -183,6 +214,7 @@ def load_registrations(event: Event, *, registration_open: bool = True) -> dict[
         event,
         "bao-chi",
         name="Báo chí",
+        name_en="Press",
         capacity=30,
         needs_approval=True,
         badge_colour="#15803d",

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
+from core.localized import localized_text
 from events.enums import RegistrationEmailKind
 from events.ics import event_ics
 from events.models import Registration
@@ -111,7 +112,7 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
     event = registration.event
     language = email.language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
-        subject, lead = _texts(email.kind, event.name)
+        subject, lead = _texts(email.kind, localized_text(event, "name"))
         context = {
             "registration": registration,
             "event": event,

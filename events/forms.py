@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.localized import localized
 from core.phone import normalize_phone
 from core.text import nfc
 from events.enums import Language
@@ -125,6 +126,10 @@ class RegistrationForm(RegistrantDetailsForm):
         self.invitation: Invitation | None = None
         categories = event.categories.filter(is_public=True).order_by("sort_order", "name")
         self.fields["category"].queryset = categories
+        # The category in the page's language; a Vietnamese fallback marked lang="vi".
+        self.fields["category"].label_from_instance = lambda category: localized(
+            category, "name"
+        ).__html__()
         if len(categories) == 1:
             self.fields["category"].initial = categories[0]
         privacy = getattr(settings, "PRIVACY_POLICY_URL", "/privacy/")

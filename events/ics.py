@@ -10,6 +10,7 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from core.localized import localized_text
 from core.time import HCM
 from events.models import Event
 
@@ -29,7 +30,9 @@ def local_time(moment):
 
 def location(event: Event | None, *, room: str = "") -> str:
     """ "Room, venue, address", leaving out what is empty."""
-    parts = [room, event.venue if event else "", event.full_address if event else ""]
+    parts = [room]
+    if event is not None:
+        parts += [localized_text(event, "venue"), event.full_address]
     return ", ".join(part for part in parts if part)
 
 
@@ -55,11 +58,11 @@ def event_ics(*, event: Event, url: str = "") -> bytes:
     vevent.add("dtstamp", timezone.now())
     vevent.add("dtstart", local_time(event.starts_at))
     vevent.add("dtend", local_time(event.ends_at))
-    vevent.add("summary", event.name)
+    vevent.add("summary", localized_text(event, "name"))
     if where := location(event):
         vevent.add("location", where)
-    if event.theme:
-        vevent.add("description", event.theme)
+    if theme := localized_text(event, "theme"):
+        vevent.add("description", theme)
     if url:
         vevent.add("url", url)
-    return build_calendar(name=event.name, vevents=[vevent])
+    return build_calendar(name=localized_text(event, "name"), vevents=[vevent])

@@ -30,6 +30,8 @@ from mail.services import emails_skipped
 
 ROW_1_ZONE = "Khu A · Doanh nghiệp công nghệ"
 ROW_2_ZONE = "Khu B · Sở, ngành và địa phương"
+ROW_1_ZONE_EN = "Zone A · Technology companies"
+ROW_2_ZONE_EN = "Zone B · City departments and districts"
 PRICES = {
     BoothTier.STANDARD: 12_000_000,
     BoothTier.CORNER: 15_000_000,
@@ -124,6 +126,7 @@ def _booth_plan(index: int) -> dict:
         tier = BoothTier.STANDARD
     return {
         "zone": ROW_1_ZONE if row == 0 else ROW_2_ZONE,
+        "zone_en": ROW_1_ZONE_EN if row == 0 else ROW_2_ZONE_EN,
         "tier": tier,
         "price_vnd": PRICES[tier],
         "width_m": 3,

@@ -183,6 +183,7 @@ class Booth(models.Model):
     )
     code = models.CharField(_("code"), max_length=10, help_text=_("For example A01."))
     zone = models.CharField(_("zone"), max_length=60, blank=True)
+    zone_en = models.CharField(_("zone (English)"), max_length=60, blank=True)
     width_m = models.DecimalField(_("width (m)"), max_digits=4, decimal_places=1, default=3)
     depth_m = models.DecimalField(_("depth (m)"), max_digits=4, decimal_places=1, default=3)
     tier = models.CharField(

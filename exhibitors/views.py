@@ -105,6 +105,7 @@ def floor_plan_api(request, event_slug):
             "code": item.booth.code,
             "state": item.state,
             "zone": item.booth.zone,
+            "zone_en": item.booth.zone_en,
             "tier": item.booth.tier,
             "price_vnd": item.booth.price_vnd,
             "width_m": float(item.booth.width_m),

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import dateformat
 from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
@@ -189,3 +190,19 @@ def seo_links(context):
     if translations is not None:  # a page: only the languages it is published in
         links = [link for link in links if link["code"] in translations]
     return {"canonical": canonical_url(request), "alternates": hreflang_links(links)}
+
+
+#: A date inside a sentence ("… closes at 23:59 on 31 December 2099."): in Vietnamese "ngày"
+#: in lower case (Django's DATE_FORMAT starts a line: "Ngày 31 tháng 12 năm 2099"), in English
+#: the full month without the dot that Django's "Dec." would double at the end of a sentence.
+SENTENCE_DATE_FORMATS = {"vi": r"\n\g\à\y j \t\h\á\n\g n \n\ă\m Y", "en": "j F Y"}
+
+
+@register.filter(expects_localtime=True)
+def sentence_date(value) -> str:
+    """``{{ value|sentence_date }}``: the date of ``value`` for the middle of a sentence."""
+    if not value:
+        return ""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    fmt = SENTENCE_DATE_FORMATS.get(language, SENTENCE_DATE_FORMATS["en"])
+    return dateformat.format(value, fmt)

@@ -211,6 +211,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "csv", "t
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Page slugs are ASCII in both languages (the admin transliterates "đ" and tones as one types;
+# cms.models.AsciiSlugMixin folds whatever else arrives): no percent-encoded URLs.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # The public base URL, for links in emails and badges.
 BASE_URL = WAGTAILADMIN_BASE_URL
 

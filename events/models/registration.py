@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.localized import localized_text
 from core.text import fold
 from events.enums import LIVE_STATUSES, Language, RegistrationStatus
 
@@ -43,16 +44,20 @@ def new_badge_token() -> str:
 class Event(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     theme = models.CharField(_("theme"), max_length=255, blank=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=255, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     venue = models.CharField(_("venue"), max_length=255, blank=True)
+    venue_en = models.CharField(_("venue (English)"), max_length=255, blank=True)
     venue_address = models.CharField(
         _("venue address"),
         max_length=255,
         blank=True,
         help_text=_("Street and number, ward or district; the city goes below."),
     )
+    venue_address_en = models.CharField(_("venue address (English)"), max_length=255, blank=True)
     venue_locality = models.CharField(_("city"), max_length=100, blank=True)
     venue_region = models.CharField(_("province or region"), max_length=100, blank=True)
     venue_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
@@ -61,6 +66,7 @@ class Event(models.Model):
     )
     map_url = models.URLField(_("map link"), blank=True)
     organizer = models.CharField(_("organizer"), max_length=255, blank=True)
+    organizer_en = models.CharField(_("organizer (English)"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit for the whole event.")
@@ -86,8 +92,9 @@ class Event(models.Model):
 
     @property
     def full_address(self) -> str:
-        """The venue's address on one line: street, city (what people read)."""
-        parts = (self.venue_address, self.venue_locality)
+        """The venue's address on one line in the active language: street, city (what people
+        read)."""
+        parts = (localized_text(self, "venue_address"), self.venue_locality)
         return ", ".join(part for part in parts if part)
 
     def registration_is_open(self, now=None) -> bool:
@@ -106,6 +113,7 @@ class AttendeeCategory(models.Model):
         Event, on_delete=models.CASCADE, related_name="categories", verbose_name=_("event")
     )
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=80)
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")

@@ -94,6 +94,7 @@ def exhibition_settings_update(*, event: Event, **fields) -> ExhibitionSettings:
 #: What describes a booth besides its event and code (the admin form shows them in this order).
 BOOTH_FIELDS = (
     "zone",
+    "zone_en",
     "tier",
     "price_vnd",
     "width_m",
