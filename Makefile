@@ -30,6 +30,7 @@ messages: venv
 
 migrate: setup
 	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py load_demo

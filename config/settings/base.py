@@ -130,7 +130,15 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Every gunicorn worker and app server must see the same cache (rate limits, the site's
+    # content version): the database's, never a process's memory. `make migrate` and the test
+    # database create its table (createcachetable).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "forumhall_cache",
+        }
+    }
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -192,6 +200,11 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
 # Public form submissions per IP: "hits/seconds" ("0/0" turns the limit off).
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10/600")
+# Per scanning device: searches ("30/60") and walk-ins ("20/3600"); "0/0" turns one off.
+CHECKIN_SEARCH_RATE_LIMIT = os.environ.get("CHECKIN_SEARCH_RATE_LIMIT", "30/60")
+CHECKIN_WALKIN_RATE_LIMIT = os.environ.get("CHECKIN_WALKIN_RATE_LIMIT", "20/3600")
+# A device works until this long after its event ends (unless the organizer sets its expiry).
+CHECKIN_DEVICE_LIFETIME_HOURS = int(os.environ.get("CHECKIN_DEVICE_LIFETIME_HOURS", "24"))
 # Behind a proxy: the META key holding the client's address (e.g. HTTP_X_REAL_IP).
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
 # Attempts to send one registration email before giving up (1, 2, 4 … minutes apart).

@@ -272,6 +272,7 @@ def registration_create(
     invitation_code: str | None = None,
     skip_email_confirmation: bool = False,
     created_by=None,
+    created_by_device_id: int | None = None,
 ) -> Registration:
     """Register someone for ``event`` in ``category``.
 
@@ -325,6 +326,7 @@ def registration_create(
             **details,
             consent_at=now,
             created_by=created_by,
+            created_by_device_id=created_by_device_id,
             created_at=now,
             status=Status.PENDING_EMAIL,
             approved_at=now if invitation else None,
