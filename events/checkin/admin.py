@@ -252,7 +252,7 @@ class DeviceViewSet(CheckInModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("pair/<int:pk>/", self.pair_view, name="pair"),
+            path("pair/<id:pk>/", self.pair_view, name="pair"),
         ]
 
     @property
