@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 
+from tests.conftest import ensure_wagtail_tree
 from tests.events.checkin_factories import door_scene
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +86,14 @@ def bad_paths():
 
 
 def test_every_url_pattern_survives_bad_values():
-    door_scene()  # some rows, so that lookups have something to find (or not)
+    from cms.demo import load_site
+    from events.demo import load_event
+
+    # The demo site and a door scene: pages, registrations and lists for lookups to find (or not).
+    cache.clear()
+    ensure_wagtail_tree()
+    load_site(load_event())
+    door_scene()
     staff = User.objects.create_superuser("walker", "walker@example.com", "x")
     anonymous = Client(raise_request_exception=False)
     organizer = Client(raise_request_exception=False)
