@@ -132,7 +132,7 @@ def build_registration_email(email: RegistrationEmail) -> EmailMultiAlternatives
         )
         message.attach(
             f"{event.slug}.ics",
-            event_ics(event=event, url=manage_url(registration)),
+            event_ics(event=event),
             "text/calendar",
         )
     return message

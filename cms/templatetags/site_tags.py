@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 
@@ -40,6 +41,14 @@ def _page_translation_urls(page, suffix: str) -> dict[str, str]:
     return urls
 
 
+def _on_site(url: str) -> str:
+    """``url`` as a path on this site: "//evil.example/" (a path Django routes, which a browser
+    reads as another host) becomes "/evil.example/"."""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts=None) and url.startswith("/"):
+        return url
+    return "/" + url.lstrip("/\\")
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language: its Wagtail translation where one exists, otherwise
@@ -62,7 +71,7 @@ def language_links(context):
         )
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translations.get(code) or translate_url(path, code)
+        url = _on_site(translations.get(code) or translate_url(path, code))
         links.append(
             {
                 "code": code,
