@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 
 from tests.conftest import ensure_wagtail_tree
-from tests.events.checkin_factories import door_scene
+from tests.factories.checkin import door_scene
 
 pytestmark = pytest.mark.django_db
 
