@@ -17,7 +17,10 @@ REDACTED = "[redacted]"
 _SEGMENT = r"[^/\s?#\"'&]+"
 _PATTERNS = [
     # /registration/<manage secret>/…, /register/confirm/<key>/, /exhibitor/invitations/<token>/
-    re.compile(rf"(/(?:registration|register/confirm|exhibitor/invitations)/){_SEGMENT}"),
+    # (not the admin's /admin/snippets/events/registration/…, which holds no secret)
+    re.compile(
+        rf"((?<!events)/(?:registration|register/confirm|exhibitor/invitations)/){_SEGMENT}"
+    ),
     # Two segments: /exhibitor/verify/<uid>/<token>/, Django's and Wagtail's password resets
     re.compile(rf"(/(?:exhibitor/verify|reset|password_reset/confirm)/){_SEGMENT}/{_SEGMENT}"),
     # Query parameters that carry a secret (?code=<invitation code>, ?token=…)
