@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.ratelimit import hit, parse_limit
@@ -433,7 +434,10 @@ def checkin_list_upsert(
 def device_default_expiry(event: Event) -> dt.datetime:
     """When a new device of ``event`` stops working: ``CHECKIN_DEVICE_LIFETIME_HOURS`` (a day)
     after the event ends."""
-    return event.ends_at + dt.timedelta(hours=settings.CHECKIN_DEVICE_LIFETIME_HOURS)
+    ends_at = event.ends_at
+    if isinstance(ends_at, str):  # an event just saved from text (event_upsert accepts ISO text)
+        ends_at = parse_datetime(ends_at)
+    return ends_at + dt.timedelta(hours=settings.CHECKIN_DEVICE_LIFETIME_HOURS)
 
 
 def device_create(
