@@ -139,6 +139,18 @@ class DeviceForm(forms.ModelForm):
         }
 
 
+class DeviceEditForm(forms.ModelForm):
+    """A device keeps an expiry: emptying it would make a lost phone a key for ever."""
+
+    class Meta:
+        model = Device
+        fields = ["name", "may_register_walkins", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_at"].required = True
+
+
 class DeviceCreateView(generic.CreateView):
     def save_instance(self):
         device, token = device_create(
@@ -228,11 +240,7 @@ class DeviceViewSet(CheckInModelViewSet):
     search_backend_name = None
 
     def get_form_class(self, for_update=False):
-        if for_update:
-            return forms.modelform_factory(
-                Device, fields=["name", "may_register_walkins", "expires_at"]
-            )
-        return DeviceForm
+        return DeviceEditForm if for_update else DeviceForm
 
     def index_queryset(self):
         latest = "-id"

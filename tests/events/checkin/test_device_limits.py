@@ -194,3 +194,28 @@ def test_devices_list_shows_last_use_and_throttled_requests_and_revokes_in_one_c
     assert response.status_code == 302
     assert Device.objects.get(pk=scene.device.pk).revoked_at is not None
     assert get(client, "/api/checkin/lists/", scene.token).status_code == 401
+
+
+def test_the_organizer_allows_walkins_and_keeps_an_expiry_in_the_device_form(client, scene):
+    client.force_login(User.objects.create_superuser("admin", "admin@example.com", "x"))
+    _device, token = pair_device(scene.event, "Máy mới")
+    device = Device.objects.get(name="Máy mới")
+    assert device.may_register_walkins is False  # off by default
+    url = reverse("checkin_devices:edit", args=[device.pk])
+    empty = client.post(url, {"name": "Máy mới", "may_register_walkins": "on", "expires_at": ""})
+    assert empty.status_code == 200  # refused: a device always expires
+    assert Device.objects.get(pk=device.pk).expires_at is not None
+    saved = client.post(
+        url, {"name": "Máy mới", "may_register_walkins": "on", "expires_at": "2099-01-01 08:00"}
+    )
+    assert saved.status_code == 302
+    assert Device.objects.get(pk=device.pk).may_register_walkins is True
+    answer = walkin(
+        client,
+        token,
+        list=scene.hall.pk,
+        category=scene.delegate.pk,
+        full_name="Khách Mới",
+        email="khachmoi@example.com",
+    )
+    assert answer.status_code == 200
