@@ -38,6 +38,7 @@ messages: system-deps venv
 
 migrate: setup
 	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py load_demo

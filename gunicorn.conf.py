@@ -31,6 +31,8 @@ backlog = 1024
 #: slowest scans at 32 scanners took about twice as long (bench/checkin.py, p99 63 → 36 ms).
 #: A worker that restarts drops the connections still waiting in its own queue.
 reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "1") == "1"
+# Access and error lines with secret URL segments (manage links, tokens) redacted.
+logger_class = "core.logging.RedactingGunicornLogger"
 
 
 def post_worker_init(worker):

@@ -191,6 +191,7 @@ def hold(session: str, code: str):
 
 def main():
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     events, sessions = build_hall()
     print(f"database: {connection.vendor}")
     print(

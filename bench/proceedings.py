@@ -89,6 +89,7 @@ def seed() -> None:
     from events.demo import SEED_DAY, load_event
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     from core.time import HCM as hcm
 
     event = load_event(day=SEED_DAY)

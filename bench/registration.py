@@ -201,6 +201,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database.")
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     now = timezone.now()
     event = Event.objects.create(
         slug=f"bench-{int(time.time())}",

@@ -8,6 +8,6 @@ from cms import views
 app_name = "cms"
 urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
-    path("lich/phien-<int:page_id>.ics", views.session_ics, name="session_ics"),
-    path("lich/chuong-trinh-<int:page_id>.ics", views.agenda_ics, name="agenda_ics"),
+    path("lich/phien-<id:page_id>.ics", views.session_ics, name="session_ics"),
+    path("lich/chuong-trinh-<id:page_id>.ics", views.agenda_ics, name="agenda_ics"),
 ]

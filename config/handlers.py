@@ -19,6 +19,7 @@ from core.internals import load_middleware_from
 DEVICE_API_MIDDLEWARE = frozenset(
     {
         "django.middleware.security.SecurityMiddleware",
+        "core.middleware.RefuseControlCharactersMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
     }

@@ -1,5 +1,6 @@
-"""The models every app shares. ``core`` imports no app of ours: what it points at in another app
-it points at by content type (the object of a log entry) or by a plain id (the event)."""
+"""The models every app shares: the activity log and the rate limiter's counters. ``core``
+imports no app of ours: what it points at in another app it points at by content type (the
+object of a log entry) or by a plain id (the event)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -121,3 +122,18 @@ class ActivityEntry(models.Model):
 
 def _value(value) -> str:
     return "–" if value in (None, "") else str(value)
+
+
+class RateCounter(models.Model):
+    """Hits of one client on one scope within one fixed time window. Every process and server
+    sees the same row, so that a limit holds across gunicorn workers and app servers."""
+
+    key = models.CharField(max_length=200, unique=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "rate counter"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

@@ -1,7 +1,26 @@
-"""A simple per-IP rate limit on the cache (shared by every app server when it is Redis)."""
+"""Rate limits that hold across every gunicorn worker and app server.
+
+A limit is "hits/seconds": at most ``hits`` in each fixed window of ``seconds``. The counter lives
+in Redis when ``REDIS_URL`` is set (its ``INCR`` is atomic) and otherwise in the database
+(``core.RateCounter``: one row per client, scope and window, counted by an atomic UPDATE in a
+transaction). Never in a process's memory: with two workers "10 per 10 minutes" would let 20
+through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -12,21 +31,71 @@ def client_ip(request) -> str:
     return (value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")) or "unknown"
 
 
+def parse_limit(value) -> tuple[int, int]:
+    """``"30/60"`` → ``(30, 60)``; ``"0/0"``, empty or malformed → ``(0, 0)`` (no limit)."""
+    limit, _sep, window = str(value or "").partition("/")
+    try:
+        return max(int(limit or 0), 0), max(int(window or 0), 0)
+    except ValueError:
+        return 0, 0
+
+
+def _uses_redis() -> bool:
+    return "redis" in type(cache).__module__.lower()
+
+
+def _count_in_cache(key: str, window: int) -> int:
+    if cache.add(key, 1, timeout=window + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 1)
+        return 1
+
+
+def _count_in_database(key: str, expires_at: dt.datetime) -> int:
+    from core.models import RateCounter
+
+    with transaction.atomic():
+        # The UPDATE locks the row until the commit: concurrent hits are counted one by one.
+        if not RateCounter.objects.filter(key=key).update(hits=F("hits") + 1):
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=key, hits=1, expires_at=expires_at)
+                # A new window: the windows that ended go (one indexed delete per window).
+                RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+                return 1
+            except IntegrityError:  # created by a concurrent hit a moment ago
+                RateCounter.objects.filter(key=key).update(hits=F("hits") + 1)
+        return RateCounter.objects.filter(key=key).values_list("hits", flat=True).get()
+
+
+def hit(*, scope: str, client: str, limit: int, window: int, now: float | None = None) -> int:
+    """Count one hit of ``client`` on ``scope``. Returns 0 when the hit is within ``limit`` per
+    ``window`` seconds, else the seconds until the window ends (for ``Retry-After``). A limit or
+    window of 0 turns the limit off. Side effects: one counter, kept until its window ends."""
+    if limit <= 0 or window <= 0:
+        return 0
+    now = time.time() if now is None else now
+    index = int(now // window)
+    key = f"rl:{scope}:{client}:{window}:{index}"[:200]
+    ends = (index + 1) * window
+    hits = 0
+    if _uses_redis():
+        try:
+            hits = _count_in_cache(key, window)
+        except Exception:  # Redis is down: the database still counts
+            logger.warning("rate limit: cache unavailable, counting in the database")
+    if not hits:
+        hits = _count_in_database(key, dt.datetime.fromtimestamp(ends, tz=dt.UTC))
+    return 0 if hits <= limit else max(1, math.ceil(ends - now))
+
+
 def rate_limited(request, scope: str) -> bool:
     """Count one hit of ``scope`` for the client's IP; True when it is over the limit.
 
     ``REGISTRATION_RATE_LIMIT`` is "hits/seconds" (default "10/600"); "0/0" turns it off.
     """
-    limit, _, window = str(getattr(settings, "REGISTRATION_RATE_LIMIT", "10/600")).partition("/")
-    limit, window = int(limit or 0), int(window or 0)
-    if limit <= 0 or window <= 0:
-        return False
-    key = f"ratelimit:{scope}:{client_ip(request)}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return False
-    return hits > limit
+    limit, window = parse_limit(getattr(settings, "REGISTRATION_RATE_LIMIT", "10/600"))
+    return bool(hit(scope=scope, client=client_ip(request), limit=limit, window=window))

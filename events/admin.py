@@ -2,9 +2,12 @@
 (filters, accent-blind search, CSV/XLSX export, counts per status, actions), invitations with a
 CSV import, and badge sheets built in the background. Registered in ``wagtail_hooks.py``."""
 
+import secrets
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote  # a helper module: the admin app is not installed
+from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,6 +23,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin import ActivityInspectMixin
+from core.converters import parse_id
 from events import selectors
 from events.enums import RegistrationStatus
 from events.exceptions import EventsError
@@ -242,7 +246,7 @@ class RegistrationIndexView(SnippetViewSet.index_view_class):
         context = super().get_context_data(*args, **kwargs)
         counted = Registration.objects.all()
         for field in ("event", "category"):
-            values = [v for v in self.request.GET.getlist(field) if v.isdigit()]
+            values = [n for v in self.request.GET.getlist(field) if (n := parse_id(v))]
             if values:
                 counted = counted.filter(**{f"{field}__in": values})
         context["status_counts"] = selectors.registration_status_counts(counted)
@@ -399,8 +403,8 @@ class RegistrationViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("action/<int:pk>/<slug:action>/", self.action_view, name="action"),
-            path("badge/<int:pk>/", self.badge_view, name="badge"),
+            path("action/<id:pk>/<slug:action>/", self.action_view, name="action"),
+            path("badge/<id:pk>/", self.badge_view, name="badge"),
         ]
 
     def action_view(self, request, pk: int, action: str):
@@ -564,42 +568,73 @@ class InvitationImportForm(forms.Form):
     )
 
 
-def invitation_import_view(request):
-    """Upload → preview (nothing written) → import. The file travels back in the preview form."""
-    require(request, INVITE_PERMISSION)
-    import base64
+#: An uploaded invitation file waits on the server (the shared cache) between preview and
+#: confirmation for this long; the session holds only its random key.
+IMPORT_UPLOAD_SECONDS = 3600
+IMPORT_SESSION_KEY = "invitation_import_uploads"
 
+
+def _keep_upload(request, **upload) -> str:
+    """Store an uploaded file for its confirmation; returns its random key (kept in the
+    session: only this user's session can confirm it)."""
+    key = secrets.token_urlsafe(16)
+    cache.set(f"invitation-import:{key}", upload, IMPORT_UPLOAD_SECONDS)
+    request.session[IMPORT_SESSION_KEY] = [*request.session.get(IMPORT_SESSION_KEY, [])[-4:], key]
+    return key
+
+
+def _take_upload(request, key: str) -> dict | None:
+    """The upload stored under ``key`` by this session, removed from the store; or None."""
+    if not isinstance(key, str) or key not in request.session.get(IMPORT_SESSION_KEY, []):
+        return None
+    upload = cache.get(f"invitation-import:{key}")
+    cache.delete(f"invitation-import:{key}")
+    request.session[IMPORT_SESSION_KEY] = [
+        kept for kept in request.session[IMPORT_SESSION_KEY] if kept != key
+    ]
+    return upload
+
+
+def _import_confirm(request):
+    upload = _take_upload(request, request.POST.get("upload"))
+    if upload is None:
+        messages.error(request, _("The preview has expired: upload the file again."))
+        return redirect("events_invitation_import")
+    event = get_object_or_404(Event, pk=upload["event"])
+    category = AttendeeCategory.objects.filter(pk=upload["category"], event=event).first()
+    try:
+        record = invitation_import_apply(
+            event=event,
+            content=upload["content"],
+            file_name=upload["file_name"],
+            default_category=category,
+            by=request.user,
+        )
+    except ImportFileError as error:
+        messages.error(request, error.message)
+        return redirect("events_invitation_import")
+    messages.success(
+        request,
+        _(
+            "Import done: %(created)d created, %(skipped)d already registered, "
+            "%(rejected)d rejected."
+        )
+        % {
+            "created": record.created_count,
+            "skipped": record.skipped_count,
+            "rejected": record.rejected_count,
+        },
+    )
+    return redirect("events_invitation_import_report", record.pk)
+
+
+def invitation_import_view(request):
+    """Upload → preview (nothing written) → import. Between preview and import the file waits
+    on the server under a random key held in the session; the form sends back only that key."""
+    require(request, INVITE_PERMISSION)
     context = {"form": None, "preview": None}
     if request.method == "POST" and request.POST.get("confirm"):
-        event = get_object_or_404(Event, pk=request.POST.get("event"))
-        category = AttendeeCategory.objects.filter(
-            pk=request.POST.get("default_category") or None, event=event
-        ).first()
-        try:
-            content = base64.b64decode(request.POST.get("content", ""), validate=True)
-            record = invitation_import_apply(
-                event=event,
-                content=content,
-                file_name=request.POST.get("file_name", ""),
-                default_category=category,
-                by=request.user,
-            )
-        except (ValueError, ImportFileError) as error:
-            messages.error(request, getattr(error, "message", _("The file could not be read.")))
-            return redirect("events_invitation_import")
-        messages.success(
-            request,
-            _(
-                "Import done: %(created)d created, %(skipped)d already registered, "
-                "%(rejected)d rejected."
-            )
-            % {
-                "created": record.created_count,
-                "skipped": record.skipped_count,
-                "rejected": record.rejected_count,
-            },
-        )
-        return redirect("events_invitation_import_report", record.pk)
+        return _import_confirm(request)
     if request.method == "POST":
         form = InvitationImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -616,12 +651,19 @@ def invitation_import_view(request):
                 except ImportFileError as error:
                     form.add_error("file", error.message)
                 else:
+                    file_name = form.cleaned_data["file"].name
                     context.update(
                         preview=preview,
                         event=event,
                         category=category,
-                        file_name=form.cleaned_data["file"].name,
-                        content=base64.b64encode(content).decode(),
+                        file_name=file_name,
+                        upload=_keep_upload(
+                            request,
+                            content=content,
+                            event=event.pk,
+                            category=category.pk if category else None,
+                            file_name=file_name,
+                        ),
                     )
     else:
         form = InvitationImportForm()
@@ -723,14 +765,14 @@ def admin_urls():
     return [
         path("events/invitations/import/", invitation_import_view, name="events_invitation_import"),
         path(
-            "events/invitations/import/<int:pk>/",
+            "events/invitations/import/<id:pk>/",
             invitation_import_report_view,
             name="events_invitation_import_report",
         ),
         path("events/badges/", badge_batch_list_view, name="events_badge_batches"),
-        path("events/badges/<int:pk>/", badge_batch_view, name="events_badge_batch"),
+        path("events/badges/<id:pk>/", badge_batch_view, name="events_badge_batch"),
         path(
-            "events/badges/<int:pk>/download/",
+            "events/badges/<id:pk>/download/",
             badge_batch_download_view,
             name="events_badge_batch_download",
         ),

@@ -142,7 +142,7 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
         )
         message.attach(
             f"{event.slug}.ics",
-            event_ics(event=event, url=manage_url(registration)),
+            event_ics(event=event),
             "text/calendar",
         )
     return message

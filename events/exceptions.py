@@ -65,6 +65,35 @@ class BadgeNotFound(CheckInError):
     http_status = 404
 
 
+class CheckInRateLimited(CheckInError):
+    """Too many requests of one kind from one device: answered 429 with ``Retry-After``."""
+
+    code = "rate_limited"
+    message = _("Too many requests from this device. Wait a moment and try again.")
+    http_status = 429
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__()
+
+
+class SearchTooShort(CheckInError):
+    code = "query_too_short"
+    message = _("Type at least 3 letters or digits to search.")
+
+
+class WalkinNotAllowed(CheckInError):
+    code = "walkins_not_allowed"
+    message = _("This device may not register walk-ins. The organizer can allow it.")
+    http_status = 403
+
+
+class WalkinCategoryNotAllowed(CheckInError):
+    code = "category_not_allowed"
+    message = _("Walk-ins can only join a public category that this list admits.")
+    http_status = 403
+
+
 class CheckInAlreadyAnnulled(CheckInError):
     code = "already_annulled"
     message = _("This check-in has already been undone.")

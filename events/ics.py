@@ -8,8 +8,10 @@ UIDs end with this site's host (``BASE_URL``), unique across deployments.
 
 import icalendar
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
+from core.links import absolute_url
 from core.localized import localized_text
 from core.time import HCM
 from events.models import Event
@@ -51,8 +53,15 @@ def build_calendar(*, name: str, vevents: list[icalendar.Event]) -> bytes:
     return calendar.to_ical()
 
 
-def event_ics(*, event: Event, url: str = "") -> bytes:
-    """An .ics with one VEVENT for ``event``. Side effects: none."""
+def event_public_url(event: Event) -> str:
+    """The event's public page (its registration page): what a calendar entry links to.
+    Calendars are shared and synced, so never a guest's private manage link."""
+    return absolute_url(reverse("events:register", kwargs={"event_slug": event.slug}))
+
+
+def event_ics(*, event: Event) -> bytes:
+    """An .ics with one VEVENT for ``event``, linking to its public page. Side effects: none."""
+    url = event_public_url(event)
     vevent = icalendar.Event()
     vevent.add("uid", uid(f"event-{event.pk}"))
     vevent.add("dtstamp", timezone.now())

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -166,9 +165,8 @@ def manage_badge_pdf(request, secret: str):
 
 def manage_ics(request, secret: str):
     registration = _by_secret(secret)
-    url = request.build_absolute_uri(reverse("events:manage", args=[secret]))
     response = HttpResponse(
-        event_ics(event=registration.event, url=url), content_type="text/calendar; charset=utf-8"
+        event_ics(event=registration.event), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = content_disposition_header(
         True, f"{registration.event.slug}.ics"

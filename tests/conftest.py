@@ -132,5 +132,15 @@ def page(browser, live_server):
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # The Content-Security-Policy must break nothing: Chromium reports every blocked script,
+    # style, image or frame on the console.
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert blocked == [], blocked

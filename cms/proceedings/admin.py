@@ -14,11 +14,11 @@ from cms.proceedings.models import ProceedingsBuild
 
 app_name = "cms_proceedings"
 urlpatterns = [
-    path("<int:forum_id>/", views.index, name="index"),
-    path("<int:forum_id>/preflight/", views.preflight, name="preflight"),
-    path("<int:forum_id>/build/", views.build, name="build"),
-    path("builds/<int:build_id>/publish/", views.publish, name="publish"),
-    path("builds/<int:build_id>/unpublish/", views.unpublish, name="unpublish"),
+    path("<id:forum_id>/", views.index, name="index"),
+    path("<id:forum_id>/preflight/", views.preflight, name="preflight"),
+    path("<id:forum_id>/build/", views.build, name="build"),
+    path("builds/<id:build_id>/publish/", views.publish, name="publish"),
+    path("builds/<id:build_id>/unpublish/", views.unpublish, name="unpublish"),
 ]
 
 

@@ -128,7 +128,16 @@ class _Builder:
             message = getattr(error, "message", str(error))
             self.problem("paper_unreadable", message, where)
             return None
-        return BookPaper(path=path, page_count=len(reader.pages), title=nfc(document.title))
+        pages, limit = len(reader.pages), settings.PROCEEDINGS_MAX_PAPER_PAGES
+        if pages > limit:
+            # An 8,000-page paper stalled a build for minutes and a gigabyte: left out, and said.
+            message = _(
+                "The paper has %(pages)d pages, more than the %(limit)d a paper may have: it is"
+                " left out. Attach a shorter version (or a link to the full text)."
+            ) % {"pages": pages, "limit": limit}
+            self.problem("paper_too_long", message, where)
+            return None
+        return BookPaper(path=path, page_count=pages, title=nfc(document.title))
 
     def person(self, speaker: Speaker) -> BookPerson:
         if speaker.pk in self.people:

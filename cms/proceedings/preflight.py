@@ -27,6 +27,7 @@ GROUPS = {
     "image_elsewhere": _("Images from other servers (not printed)"),
     "paper_unreadable": _("Papers that cannot be appended"),
     "paper_not_pdf": _("Papers that cannot be appended"),
+    "paper_too_long": _("Papers that cannot be appended"),
 }
 
 

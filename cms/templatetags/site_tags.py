@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import dateformat
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
@@ -54,6 +55,14 @@ def _translations(page, request) -> dict[str, str] | None:
     )
 
 
+def _on_site(url: str) -> str:
+    """``url`` as a path on this site: "//evil.example/" (a path Django routes, which a browser
+    reads as another host) becomes "/evil.example/"."""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts=None) and url.startswith("/"):
+        return url
+    return "/" + url.lstrip("/\\")
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language: its Wagtail translation where one exists, otherwise
@@ -67,7 +76,7 @@ def language_links(context):
     translations = _translations(context.get("page"), request) or {}
     links = []
     for code, _name in settings.LANGUAGES:
-        url = translations.get(code) or translate_url(path, code)
+        url = _on_site(translations.get(code) or translate_url(path, code))
         links.append(
             {
                 "code": code,

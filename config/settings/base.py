@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "core",
     "mail",
+    "csp",
     "events",
     "exhibitors",
     "cms",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,8 +73,33 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# --- Security headers (core/security.py) -----------------------------------------------------
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        # No 'unsafe-inline': every script of ours is a static file (Wagtail's admin excepted).
+        "script-src": [_SELF],
+        "style-src": [_SELF, "'unsafe-inline'"],
+        "img-src": [_SELF, "data:", "blob:"],
+        "font-src": [_SELF, "data:"],
+        "connect-src": [_SELF],
+        "media-src": [_SELF, "blob:"],
+        "worker-src": [_SELF, "blob:"],
+        # blob: the walk-in's badge printed from a frame; https: embedded videos in pages.
+        "frame-src": [_SELF, "blob:", "https:"],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_SELF],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -133,7 +160,15 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Every gunicorn worker and app server must see the same cache (rate limits, the site's
+    # content version): the database's, never a process's memory. `make migrate` and the test
+    # database create its table (createcachetable).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "forumhall_cache",
+        }
+    }
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -200,9 +235,18 @@ MAIL_MAX_ATTEMPTS = int(
 REGISTRATION_CONFIRM_HOURS = int(os.environ.get("REGISTRATION_CONFIRM_HOURS", "48"))
 # Public form submissions per IP: "hits/seconds" ("0/0" turns the limit off).
 REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10/600")
+# Per scanning device: searches ("30/60") and walk-ins ("20/3600"); "0/0" turns one off.
+CHECKIN_SEARCH_RATE_LIMIT = os.environ.get("CHECKIN_SEARCH_RATE_LIMIT", "30/60")
+CHECKIN_WALKIN_RATE_LIMIT = os.environ.get("CHECKIN_WALKIN_RATE_LIMIT", "20/3600")
+# A device works until this long after its event ends (unless the organizer sets its expiry).
+CHECKIN_DEVICE_LIFETIME_HOURS = int(os.environ.get("CHECKIN_DEVICE_LIFETIME_HOURS", "24"))
 # Behind a proxy: the META key holding the client's address (e.g. HTTP_X_REAL_IP).
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
 PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "/privacy/")
+
+# --- Proceedings ----------------------------------------------------------------------------
+# A paper PDF with more pages is left out of the book (the pre-flight says so).
+PROCEEDINGS_MAX_PAPER_PAGES = int(os.environ.get("PROCEEDINGS_MAX_PAPER_PAGES", "200"))
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Diễn đàn Chuyển đổi số")
@@ -222,9 +266,27 @@ LOGIN_URL = "/admin/login/"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secrets in URLs (manage links, keys, tokens) never reach a log line: core/logging.py.
+    "filters": {"redact_secrets": {"()": "core.logging.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        # runserver's request lines (Django's own handler, with the filter).
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         # WeasyPrint's progress ("Step 5 - Creating layout - Page 12"): read by the proceedings
         # build for its progress bar (cms.proceedings.render), never printed.
         "weasyprint.progress": {"level": "INFO", "propagate": False},

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import OuterRef, ProtectedError, Subquery
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -131,7 +132,25 @@ class CheckInListViewSet(CheckInModelViewSet):
 class DeviceForm(forms.ModelForm):
     class Meta:
         model = Device
-        fields = ["event", "name"]
+        fields = ["event", "name", "may_register_walkins", "expires_at"]
+        help_texts = {
+            "expires_at": gettext_lazy(
+                "After this moment the device is refused, as if revoked. Empty: a day after the"
+                " event ends."
+            )
+        }
+
+
+class DeviceEditForm(forms.ModelForm):
+    """A device keeps an expiry: emptying it would make a lost phone a key for ever."""
+
+    class Meta:
+        model = Device
+        fields = ["name", "may_register_walkins", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_at"].required = True
 
 
 class DeviceCreateView(generic.CreateView):
@@ -140,6 +159,8 @@ class DeviceCreateView(generic.CreateView):
             event=self.form.cleaned_data["event"],
             name=self.form.cleaned_data["name"],
             created_by=self.request.user,
+            may_register_walkins=self.form.cleaned_data["may_register_walkins"],
+            expires_at=self.form.cleaned_data["expires_at"],
         )
         _remember_token(self.request, device, token)
         return device
@@ -182,7 +203,27 @@ def _remember_token(request, device: Device, token: str) -> None:
 
 
 def _device_status(device: Device) -> str:
-    return _("revoked") if device.revoked_at else _("active")
+    if device.revoked_at:
+        return _("revoked")
+    return _("expired") if device.is_expired else _("active")
+
+
+def _device_last_use(device: Device):
+    """The latest of its API use, check-ins and failed scans (scans do not write the device)."""
+    moments = [device.last_used_at, device.last_checkin_at, device.last_scan_at]
+    return max((moment for moment in moments if moment), default=None)
+
+
+class RevokeColumn(Column):
+    """A one-click "Revoke" button on each active device's row."""
+
+    cell_template_name = "events/checkin/admin_device_revoke_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context["csrf_value"] = get_token(request) if request else ""
+        return context
 
 
 class DeviceViewSet(CheckInModelViewSet):
@@ -196,25 +237,37 @@ class DeviceViewSet(CheckInModelViewSet):
         "event",
         Column("status", label=gettext_lazy("Status"), accessor=_device_status),
         "token_hint",
-        "created_at",
-        "revoked_at",
+        Column("last_use", label=gettext_lazy("Last used"), accessor=_device_last_use),
+        "throttled_count",
+        "expires_at",
+        RevokeColumn("revoke", label=""),
     ]
     list_filter = ["event"]
     search_fields = ["name"]
     search_backend_name = None
 
     def get_form_class(self, for_update=False):
-        if for_update:
-            return forms.modelform_factory(Device, fields=["name"])
-        return DeviceForm
+        return DeviceEditForm if for_update else DeviceForm
 
     def index_queryset(self):
-        return Device.objects.select_related("event")
+        latest = "-id"
+        return Device.objects.select_related("event").annotate(
+            last_checkin_at=Subquery(
+                CheckIn.objects.filter(by_device=OuterRef("pk"))
+                .order_by(latest)
+                .values("created_at")[:1]
+            ),
+            last_scan_at=Subquery(
+                ScanLog.objects.filter(device=OuterRef("pk"))
+                .order_by(latest)
+                .values("created_at")[:1]
+            ),
+        )
 
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("pair/<int:pk>/", self.pair_view, name="pair"),
+            path("pair/<id:pk>/", self.pair_view, name="pair"),
         ]
 
     @property
@@ -230,6 +283,8 @@ class DeviceViewSet(CheckInModelViewSet):
                 if request.POST.get("action") == "revoke":
                     device_revoke(device=device, by=request.user)
                     messages.success(request, _("Device revoked: it can no longer scan."))
+                    if request.POST.get("next") == "index":
+                        return redirect("checkin_devices:index")
                 else:
                     _remember_token(
                         request, device, device_rotate_token(device=device, by=request.user)

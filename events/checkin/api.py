@@ -9,6 +9,7 @@ wrong types, huge or binary bodies get a 4xx JSON error, never HTML, never a 500
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import logging
@@ -16,17 +17,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import domain_error_json, json_error
+from core.text import fold
 from events.checkin.permissions import checkin_user_may_scan
 from events.checkin.selectors import (
+    SEARCH_LIMIT,
     checkin_list_stats,
     checkin_search,
     event_arrivals,
@@ -42,6 +46,7 @@ from events.checkin.services import (
     device_authenticate,
     device_token_hash,
     printable,
+    scanner_throttle,
 )
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus
 from events.exceptions import (
@@ -52,9 +57,11 @@ from events.exceptions import (
     CheckInForbidden,
     CheckInListNotFound,
     EventsError,
+    SearchTooShort,
 )
 from events.models import CheckInList, Event, Registration
 from events.pdf.badges import badge_pdf_response
+from events.permissions import MANAGE_PERMISSION
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +70,10 @@ MAX_BODY = 16 * 1024
 NONCE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 MAX_ID = 2**63 - 1
 KINDS = frozenset(CheckInKind.values)
+#: Letters or digits (after folding) a search needs: no listing the guests two letters at a time.
+SEARCH_MIN_CHARS = 3
+#: How long after registering a walk-in its device may still print the badge.
+WALKIN_BADGE_AGE = datetime.timedelta(hours=2)
 #: What Django's ``never_cache`` writes, as a constant: its date arithmetic and header parsing
 #: were 4% of a scan's Python time (an answer is about one badge at one moment; no cache keeps it).
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
@@ -141,7 +152,10 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
                 data = _parse_json(body) if request.method == "POST" else None
                 return view(request, scanner, data, *args, **kwargs)
             except EventsError as exc:  # CheckInError and the registration's errors alike
-                return domain_error_json(exc)
+                response = domain_error_json(exc)
+                if retry_after := getattr(exc, "retry_after", None):
+                    response["Retry-After"] = str(retry_after)
+                return response
             except Exception:  # a bug: still JSON for the scanner, and logged for us
                 logger.exception("check-in API failed")
                 return json_error("server_error", _("Something went wrong. Try again."), 500)
@@ -189,7 +203,7 @@ def _id(data: dict, field: str, *, required: bool = True) -> int | None:
     value = data.get(field)
     if value is None and not required:
         return None
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise BadCheckInRequest(_("“%(field)s” must be a positive integer.") % {"field": field})
@@ -284,13 +298,25 @@ def _list_for(scanner: Scanner, list_id) -> CheckInList:
 
 @api_view(("GET",))
 def search(request, scanner: Scanner, data: None) -> JsonResponse:
-    """``GET /api/checkin/search/?list=<id>&q=<text>``: accent-blind search."""
+    """``GET /api/checkin/search/?list=<id>&q=<text>``: accent-blind search for a guest whose
+    badge is missing. A key to the door, not to the attendee list: at least
+    ``SEARCH_MIN_CHARS`` letters or digits, at most ``SEARCH_LIMIT`` results (``more`` tells
+    that there were others), ``CHECKIN_SEARCH_RATE_LIMIT`` searches per scanner (then 429
+    ``rate_limited`` with ``Retry-After``), never a badge token."""
+    scanner_throttle(scanner=scanner, scope="search", limit=settings.CHECKIN_SEARCH_RATE_LIMIT)
     list_id = _id(request.GET, "list")
     query = _text(request.GET, "q", max_length=100)
+    if len(fold(query).replace(" ", "")) < SEARCH_MIN_CHARS:
+        raise SearchTooShort()
     checkin_list = _list_for(scanner, list_id)
-    results = checkin_search(checkin_list=checkin_list, query=query)
+    results = checkin_search(checkin_list=checkin_list, query=query, limit=SEARCH_LIMIT + 1)
     return JsonResponse(
-        {"status": "ok", "query": query, "results": [search_result_data(r) for r in results]}
+        {
+            "status": "ok",
+            "query": query,
+            "results": [search_result_data(r) for r in results[:SEARCH_LIMIT]],
+            "more": len(results) > SEARCH_LIMIT,
+        }
     )
 
 
@@ -369,13 +395,22 @@ def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
 
 @api_view(("GET",))
 def badge(request, scanner: Scanner, data: None, registration_id: int) -> HttpResponse:
-    """``GET /api/checkin/registrations/<id>/badge.pdf``: the A6 badge, to print at the door
-    (a walk-in, a forgotten badge). Only for a confirmed registration of the scanner's event."""
+    """``GET /api/checkin/registrations/<id>/badge.pdf``: the A6 badge (its QR is the live
+    badge secret), to print at the door. A device gets only the badge of a walk-in it
+    registered itself in the last ``WALKIN_BADGE_HOURS``; staff need the badge permission
+    (``events.change_registration``). Anything else is "not found", whatever the id."""
     registration = (
         Registration.objects.select_related("event", "category").filter(pk=registration_id).first()
     )
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         raise BadgeNotFound()
-    if not scanner.may_use(registration.event_id):
-        raise CheckInForbidden()
+    if scanner.device_id:
+        allowed = (
+            registration.created_by_device_id == scanner.device_id
+            and registration.created_at > timezone.now() - WALKIN_BADGE_AGE
+        )
+    else:
+        allowed = request.user.has_perm(MANAGE_PERMISSION)
+    if not allowed or not scanner.may_use(registration.event_id):
+        raise BadgeNotFound()
     return badge_pdf_response(registration)

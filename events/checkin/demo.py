@@ -58,7 +58,13 @@ def load_checkin(event: Event) -> dict:
     device = Device.objects.filter(event=event, name=DEVICE_NAME).first()
     link = ""
     if device is None:
-        device, token = device_create(event=event, name=DEVICE_NAME)
+        # The demo's forum was in 2023: its phone works for a year from now, walk-ins included.
+        device, token = device_create(
+            event=event,
+            name=DEVICE_NAME,
+            may_register_walkins=True,
+            expires_at=timezone.now() + dt.timedelta(days=365),
+        )
         link = device_pairing_url(token)
     arrivals = 0
     if not CheckIn.objects.filter(checkin_list__event=event).exists():

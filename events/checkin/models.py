@@ -120,6 +120,26 @@ class Device(models.Model):
         editable=False,
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    may_register_walkins = models.BooleanField(
+        _("may register walk-ins"),
+        default=False,
+        help_text=_(
+            "Ticked: this device may register guests at the door (public categories only, a few"
+            " an hour)."
+        ),
+    )
+    expires_at = models.DateTimeField(
+        _("works until"),
+        null=True,
+        blank=True,
+        help_text=_("After this moment the device is refused, as if revoked."),
+    )
+    #: Updated at most once a minute by the API (scans show in the check-in and scan logs).
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    #: Requests refused for going over a rate limit: a stolen key being used shows here.
+    throttled_count = models.PositiveIntegerField(
+        _("throttled requests"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("scanning device")
@@ -130,8 +150,12 @@ class Device(models.Model):
         return self.name
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
 
 class CheckIn(models.Model):

@@ -15,11 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core.activity import Actor, diff, log_action
+from core.ratelimit import hit, parse_limit
 from events.checkin import sql
 from events.checkin.selectors import registration_data
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanResult
@@ -31,8 +34,11 @@ from events.exceptions import (
     CheckInListForeignCategories,
     CheckInListNotFound,
     CheckInNotFound,
+    CheckInRateLimited,
     DeviceUnauthorized,
     NonceUsedElsewhere,
+    WalkinCategoryNotAllowed,
+    WalkinNotAllowed,
 )
 from events.models import (
     AttendeeCategory,
@@ -59,6 +65,8 @@ __all__ = [
     "device_rotate_token",
     "device_revoke",
     "device_authenticate",
+    "device_default_expiry",
+    "scanner_throttle",
     "device_token_hash",
     "printable",
 ]
@@ -447,11 +455,29 @@ def checkin_list_upsert(
     return checkin_list, created
 
 
+def device_default_expiry(event: Event) -> dt.datetime:
+    """When a new device of ``event`` stops working: ``CHECKIN_DEVICE_LIFETIME_HOURS`` (a day)
+    after the event ends."""
+    ends_at = event.ends_at
+    if isinstance(ends_at, str):  # an event just saved from text (event_upsert accepts ISO text)
+        ends_at = parse_datetime(ends_at)
+    return ends_at + dt.timedelta(hours=settings.CHECKIN_DEVICE_LIFETIME_HOURS)
+
+
 @transaction.atomic
-def device_create(*, event: Event, name: str, created_by=None) -> tuple[Device, str]:
-    """Create a scanning device for ``event``. Returns the device and its secret token, which is
-    shown once (in the pairing link) and stored only as a SHA-256 hash.
-    Side effects: the row; the activity entry ``device.created`` by ``created_by``."""
+def device_create(
+    *,
+    event: Event,
+    name: str,
+    created_by=None,
+    may_register_walkins: bool = False,
+    expires_at: dt.datetime | None = None,
+) -> tuple[Device, str]:
+    """Create a scanning device for ``event``, working until ``expires_at`` (by default
+    ``device_default_expiry``); it registers walk-ins only if ``may_register_walkins``. Returns
+    the device and its secret token, which is shown once (in the pairing link) and stored only
+    as a SHA-256 hash. Side effects: the row; the activity entry ``device.created`` by
+    ``created_by``."""
     token = new_device_token()
     device = Device.objects.create(
         event=event,
@@ -459,6 +485,8 @@ def device_create(*, event: Event, name: str, created_by=None) -> tuple[Device, 
         token_hash=device_token_hash(token),
         token_hint=token[:8],
         created_by=created_by,
+        may_register_walkins=may_register_walkins,
+        expires_at=expires_at or device_default_expiry(event),
     )
     log_action(action="device.created", obj=device, actor=created_by)
     return device, token
@@ -466,16 +494,27 @@ def device_create(*, event: Event, name: str, created_by=None) -> tuple[Device, 
 
 @transaction.atomic
 def device_update(*, device: Device, by=None, **fields) -> Device:
-    """Rename ``device`` or move it to another event (``name``, ``event``). Side effects: the
-    row; if anything changed, the activity entry ``device.updated`` by ``by``."""
-    unknown = set(fields) - {"name", "event"}
+    """Change ``device``'s ``name``, ``event``, ``may_register_walkins`` or ``expires_at``.
+    Side effects: the row; if anything changed, the activity entry ``device.updated`` by
+    ``by``."""
+    editable = ("name", "event", "may_register_walkins", "expires_at")
+    unknown = set(fields) - set(editable)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
-    before = {"name": device.name, "event": device.event_id}
+
+    def state() -> dict:
+        return {
+            "name": device.name,
+            "event": device.event_id,
+            "may_register_walkins": device.may_register_walkins,
+            "expires_at": device.expires_at.isoformat() if device.expires_at else None,
+        }
+
+    before = state()
     for name, value in fields.items():
         setattr(device, name, value)
     device.save(update_fields=list(fields))
-    if changes := diff(before, {"name": device.name, "event": device.event_id}):
+    if changes := diff(before, state()):
         log_action(action="device.updated", obj=device, actor=by, changes=changes)
     return device
 
@@ -515,18 +554,59 @@ def device_revoke(*, device: Device, now=None, by=None, reason: str = "") -> Dev
     return device
 
 
-def device_authenticate(*, token: str) -> Scanner | None:
-    """The scanner for a device ``token``, or None if it is unknown, malformed or revoked.
-    One indexed read on the unique hash (checked on every request: revocation is immediate).
-    Side effects: none."""
+def device_authenticate(*, token: str, now=None) -> Scanner | None:
+    """The scanner for a device ``token``, or None if it is unknown, malformed, revoked or
+    expired. One indexed read on the unique hash (checked on every request: revocation is
+    immediate). Side effects: the device's ``last_used_at``, at most once a minute (scans are
+    not counted here: their check-ins and scan log rows show the device's use)."""
     if not isinstance(token, str) or not DEVICE_TOKEN_RE.fullmatch(token):
         return None
     token_hash = device_token_hash(token)
     found = sql.device_by_hash(token_hash)
     if found is None:
         return None
+    now = now or timezone.now()
+    Device.objects.filter(pk=found[0]).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - dt.timedelta(minutes=1))
+    ).update(last_used_at=now)
     # With its token hash, the scanner's nonces have the same scope on every endpoint.
     return Scanner(device_id=found[0], event_id=found[1], token_hash=token_hash)
+
+
+def scanner_throttle(*, scanner: Scanner, scope: str, limit: str) -> None:
+    """Count one request of ``scope`` by ``scanner`` (a device, or a staff user) against
+    ``limit`` ("hits/seconds", shared by every worker and server: core.ratelimit). Raises
+    ``CheckInRateLimited`` (with the seconds to wait) when over it. Side effects: the counter;
+    when refused, the device's ``throttled_count`` goes up by one."""
+    hits, window = parse_limit(limit)
+    client = f"d{scanner.device_id}" if scanner.device_id else f"u{scanner.user_id}"
+    retry_after = hit(scope=f"checkin-{scope}", client=client, limit=hits, window=window)
+    if retry_after:
+        if scanner.device_id:
+            Device.objects.filter(pk=scanner.device_id).update(
+                throttled_count=F("throttled_count") + 1
+            )
+        raise CheckInRateLimited(retry_after)
+
+
+def _walkin_category(scanner: Scanner, checkin_list: CheckInList, category_id) -> AttendeeCategory:
+    """The category a walk-in may join: of the list's event, public and admitted by the list.
+    A device must be allowed to register walk-ins at all. Raises WalkinNotAllowed,
+    CategoryNotAvailable or WalkinCategoryNotAllowed."""
+    if (
+        scanner.device_id
+        and not Device.objects.filter(pk=scanner.device_id, may_register_walkins=True).exists()
+    ):
+        raise WalkinNotAllowed()
+    category = AttendeeCategory.objects.filter(
+        pk=category_id, event_id=checkin_list.event_id
+    ).first()
+    if category is None:
+        raise CategoryNotAvailable()
+    admitted = set(checkin_list.categories.values_list("pk", flat=True))
+    if not category.is_public or (admitted and category.pk not in admitted):
+        raise WalkinCategoryNotAllowed()
+    return category
 
 
 def checkin_walkin(
@@ -549,13 +629,19 @@ def checkin_walkin(
     list. Returns the registration and the check-in answer (None when waitlisted or waiting for
     approval).
 
-    Raises ``CheckInListNotFound``, ``CheckInForbidden``, ``CategoryNotAvailable`` (a category of
-    another event), ``NonceUsedElsewhere`` (the nonce was spent on a scan of no known badge)
-    and the errors of ``registration_create`` (already registered, bad details).
-    The same ``nonce`` from the same scanner answers the first walk-in's check-in again.
-    Side effects: those of ``registration_create`` (the row, the badge email after commit; its
-    activity entry ``registration.created`` by the scanner, reason "walk-in") and of
-    ``checkin_scan``.
+    Rules: a device must be allowed to register walk-ins (``Device.may_register_walkins``,
+    off by default); the category must be of the list's event, public and admitted by the list;
+    a scanner registers at most ``CHECKIN_WALKIN_RATE_LIMIT`` walk-ins (20 an hour).
+
+    Raises ``CheckInListNotFound``, ``CheckInForbidden``, ``WalkinNotAllowed``,
+    ``CategoryNotAvailable`` (no such category at this event), ``WalkinCategoryNotAllowed``
+    (invitation-only or not on the list), ``CheckInRateLimited``, ``NonceUsedElsewhere`` (the
+    nonce was spent on a scan of no known badge) and the errors of ``registration_create``
+    (already registered, bad details). The same ``nonce`` from the same scanner answers the
+    first walk-in's check-in again (not counted against the limit).
+    Side effects: those of ``registration_create`` (the row, recording the device that made it,
+    the badge email after commit; its activity entry ``registration.created`` by the scanner,
+    reason "walk-in") and of ``checkin_scan``; the limit's counter.
     """
     checkin_list = CheckInList.objects.select_related("event").filter(pk=list_id).first()
     if checkin_list is None:
@@ -570,9 +656,8 @@ def checkin_walkin(
         if registration is None:
             raise NonceUsedElsewhere()
         return registration, answer
-    category = AttendeeCategory.objects.filter(pk=category_id).first()
-    if category is None:
-        raise CategoryNotAvailable()
+    category = _walkin_category(scanner, checkin_list, category_id)
+    scanner_throttle(scanner=scanner, scope="walkin", limit=settings.CHECKIN_WALKIN_RATE_LIMIT)
     registration = registration_create(
         event=checkin_list.event,
         category=category,
@@ -586,6 +671,7 @@ def checkin_walkin(
         created_by=created_by,
         by=_actor(scanner),
         reason=f"walk-in · {checkin_list.name}",
+        created_by_device_id=scanner.device_id,
     )
     if registration.status != RegistrationStatus.CONFIRMED:
         return registration, None

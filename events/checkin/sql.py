@@ -66,6 +66,7 @@ FROM {lists} l
 LEFT JOIN {checkins} p ON p.nonce_key = %s
 LEFT JOIN {scans} q ON q.nonce_key = %s
 LEFT JOIN {devices} d ON d.token_hash = %s AND d.revoked_at IS NULL
+  AND (d.expires_at IS NULL OR d.expires_at > %s)
 LEFT JOIN {registrations} r ON r.{lookup} = %s
 LEFT JOIN {categories} c ON c.id = r.category_id
 WHERE l.id = %s
@@ -217,7 +218,7 @@ def read_scan(
 ) -> ScanRow | None:
     row = fetch(
         sql(READ_SQL, lookup=lookup),
-        [ENTRY, ENTRY, nonce_key, nonce_key, token_hash, value, list_id],
+        [ENTRY, ENTRY, nonce_key, nonce_key, token_hash, _now(), value, list_id],
     )
     if row is None:
         return None
@@ -269,12 +270,17 @@ def stored_answer(nonce_key: str) -> dict | None:
     return answer
 
 
+def _now():
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
 def device_by_hash(token_hash: str) -> tuple[int, int] | None:
-    """(id, event id) of the active device with this token hash."""
+    """(id, event id) of the active device with this token hash: not revoked, not expired."""
     return fetch(
         f"SELECT id, event_id FROM {table(Device)}"  # noqa: S608 (a table name, no input)
-        " WHERE token_hash = %s AND revoked_at IS NULL",
-        [token_hash],
+        " WHERE token_hash = %s AND revoked_at IS NULL"
+        " AND (expires_at IS NULL OR expires_at > %s)",
+        [token_hash, _now()],
     )
 
 

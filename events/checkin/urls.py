@@ -9,7 +9,7 @@ urlpatterns = [
     path("checkin/", views.scanner, name="checkin_scanner"),
     path("checkin/pair/", views.pair, name="checkin_pair"),
     path("checkin/arrivals/", views.arrivals_index, name="checkin_arrivals_index"),
-    path("checkin/arrivals/<int:event_id>/", views.arrivals, name="checkin_arrivals"),
+    path("checkin/arrivals/<id:event_id>/", views.arrivals, name="checkin_arrivals"),
 ]
 
 #: The scanner API (namespace ``api``): see docs/architecture.md and the README's "Check-in API".
@@ -19,11 +19,11 @@ api_urlpatterns = [
     path("checkin/annul/", api.annul, name="checkin_annul"),
     path("checkin/search/", api.search, name="checkin_search"),
     path("checkin/lists/", api.lists, name="checkin_lists"),
-    path("checkin/lists/<int:list_id>/stats/", api.list_stats, name="checkin_list_stats"),
-    path("checkin/events/<int:event_id>/stats/", api.event_stats, name="checkin_event_stats"),
+    path("checkin/lists/<id:list_id>/stats/", api.list_stats, name="checkin_list_stats"),
+    path("checkin/events/<id:event_id>/stats/", api.event_stats, name="checkin_event_stats"),
     path("checkin/walkins/", api.walkin, name="checkin_walkin"),
     path(
-        "checkin/registrations/<int:registration_id>/badge.pdf",
+        "checkin/registrations/<id:registration_id>/badge.pdf",
         api.badge,
         name="checkin_badge",
     ),

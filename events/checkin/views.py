@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from core.converters import parse_id
 from events.checkin.permissions import checkin_user_may_scan, checkin_user_may_watch
 from events.checkin.selectors import event_arrivals
 from events.models import Event
@@ -130,7 +131,7 @@ def arrivals(request, event_id: int):
     event = get_object_or_404(Event, pk=event_id)
     stats = event_arrivals(event=event)
     every = request.GET.get("every", "")
-    refresh_ms = min(max(int(every), 1000), 60000) if every.isdigit() else 10000
+    refresh_ms = min(max(int(every), 1000), 60000) if parse_id(every) else 10000
     context = {
         "event": event,
         "stats": stats,

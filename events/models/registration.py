@@ -185,6 +185,16 @@ class Registration(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: The scanning device that registered this guest at the door (its badge may print there).
+    created_by_device = models.ForeignKey(
+        "events.Device",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("registration")

@@ -298,6 +298,7 @@ def registration_create(
     created_by=None,
     by=None,
     reason: str = "",
+    created_by_device_id: int | None = None,
 ) -> Registration:
     """Register someone for ``event`` in ``category``.
 
@@ -353,6 +354,7 @@ def registration_create(
             **details,
             consent_at=now,
             created_by=created_by,
+            created_by_device_id=created_by_device_id,
             created_at=now,
             status=Status.PENDING_EMAIL,
             approved_at=now if invitation else None,

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic import EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.admin import ActivityPanel
+from core.converters import parse_id
 from events.models import Event
 from exhibitors import selectors, services
 from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus
@@ -46,9 +47,9 @@ class OverviewView(ExhibitionAdminMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         events = list(Event.objects.filter(booths__isnull=False).distinct().order_by("-starts_at"))
         event = None
-        wanted = self.request.GET.get("event", "")
-        if wanted.isdigit():
-            event = next((e for e in events if e.pk == int(wanted)), None)
+        wanted = parse_id(self.request.GET.get("event", ""))
+        if wanted:
+            event = next((e for e in events if e.pk == wanted), None)
         event = event or (events[0] if events else None)
         context.update(
             {

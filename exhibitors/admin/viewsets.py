@@ -135,7 +135,7 @@ class BookingViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/decide/", admin_views.BookingDecideView.as_view(), name="decide"),
+            path("<id:pk>/decide/", admin_views.BookingDecideView.as_view(), name="decide"),
         ]
 
 
@@ -221,7 +221,7 @@ class BoothViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("<int:pk>/block/", admin_views.BoothBlockView.as_view(), name="block"),
+            path("<id:pk>/block/", admin_views.BoothBlockView.as_view(), name="block"),
         ]
 
 

@@ -418,7 +418,7 @@
   function runSearch() {
     var query = $("search-input").value.trim();
     var box = $("search-results");
-    if (query.length < 2) { box.innerHTML = ""; return; }
+    if (query.replace(/\s/g, "").length < 3) { box.innerHTML = ""; return; }
     var seq = ++searchSeq;
     var url = config.api.search + "?list=" + encodeURIComponent($("list-select").value) + "&q=" + encodeURIComponent(query);
     api("GET", url).then(function (data) {

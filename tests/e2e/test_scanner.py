@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 from PIL import Image
+from playwright.sync_api import expect
 
 from events.models import CheckIn, Registration
 from events.pdf.badges import badge_render_pdf
@@ -219,7 +220,6 @@ def test_arrivals_board_refreshes_itself(page, live_server):
         content_type="application/json",
         headers={"authorization": f"Bearer {scene.token}"},
     )
-    page.wait_for_function(
-        "document.querySelector(\"[data-figure='arrived']\").textContent === '1'"
-    )
+    # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("[data-figure='arrived']")).to_have_text("1", timeout=10_000)
     assert page.locator("#live g[data-count='1']").count() == 1

@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -277,12 +278,7 @@ def test_invitation_import_preview_then_import_then_reimport(
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(
             url,
-            {
-                "confirm": "1",
-                "event": event.pk,
-                "content": preview.context["content"],
-                "file_name": "khach-moi.csv",
-            },
+            {"confirm": "1", "upload": preview.context["upload"]},
         )
     assert done.status_code == 302
     record = InvitationImport.objects.get()
@@ -309,9 +305,38 @@ def test_invitation_import_preview_then_import_then_reimport(
         "reject",
         "reject",
     ]
-    client.post(url, {"confirm": "1", "event": event.pk, "content": again.context["content"]})
+    client.post(url, {"confirm": "1", "upload": again.context["upload"]})
     assert Registration.objects.count() == 2  # nothing duplicated
     assert InvitationImport.objects.order_by("-id").first().skipped_count == 2
+
+
+def test_invitation_import_keeps_a_2_mb_upload_on_the_server_until_confirmed(
+    client, organizer, event
+):
+    """The preview form sends back a random key, not the file: a 2 MB file (more than a form
+    field may carry) is confirmed, and only by the session that uploaded it."""
+    padding = "x" * 1000
+    rows = [f"Khách {n},not-an-email-{n},,{padding}" for n in range(1999)]
+    rows.append("Trần Văn Lớn,lon@example.com,,FPT")
+    content = "\n".join(["full_name,email,phone,organization", *rows]).encode()
+    assert len(content) > 2_000_000
+    upload = io.BytesIO(content)
+    upload.name = "lon.csv"
+    url = reverse("events_invitation_import")
+    guest = make_category(event, name="Khách mời", slug="khach-moi", is_public=False)
+    preview = client.post(url, {"event": event.pk, "default_category": guest.pk, "file": upload})
+    key = preview.context["upload"]
+    body = preview.content.decode()
+    assert 'name="content"' not in body and len(body) < len(content)
+    stranger = Client()
+    stranger.force_login(get_user_model().objects.create_superuser("other", "o@example.com", "x"))
+    assert stranger.post(url, {"confirm": "1", "upload": key}).status_code == 302
+    assert not Registration.objects.exists()  # another session cannot use the key
+    done = client.post(url, {"confirm": "1", "upload": key})
+    assert done.status_code == 302
+    assert Registration.objects.get().full_name == "Trần Văn Lớn"
+    again = client.post(url, {"confirm": "1", "upload": key})  # used once
+    assert again.status_code == 302 and InvitationImport.objects.count() == 1
 
 
 def test_invitation_import_refuses_an_unreadable_file(client, organizer, event):

@@ -4,6 +4,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import factory
+from django.utils import timezone
 
 from core.time import HCM
 from events.checkin.services import device_create
@@ -56,6 +57,13 @@ class CheckInListFactory(factory.django.DjangoModelFactory):
             self.categories.set(extracted)
 
 
+def pair_device(event, name: str, **options):
+    """``device_create`` for a scene set at an event of 2023: the device works until tomorrow
+    (by default it would have expired a day after that event)."""
+    options.setdefault("expires_at", timezone.now() + dt.timedelta(days=1))
+    return device_create(event=event, name=name, **options)
+
+
 def door_scene() -> SimpleNamespace:
     """An event with three categories, a hall (once per badge), a lunch list (delegates only)
     and a re-entry exhibition list, a paired device; guests in every state; another event with
@@ -71,7 +79,8 @@ def door_scene() -> SimpleNamespace:
     lunch = CheckInListFactory(
         event=event, name="Ăn trưa", categories=[delegate, vip], sort_order=3
     )
-    device, token = device_create(event=event, name="Điện thoại cổng 1")
+    # The door's phone may register walk-ins (the organizer ticked it); the other event's not.
+    device, token = pair_device(event, "Điện thoại cổng 1", may_register_walkins=True)
     khoa = RegistrationFactory(
         category=delegate,
         full_name="Nguyễn Văn Khoa",
@@ -89,6 +98,6 @@ def door_scene() -> SimpleNamespace:
     other_event = EventFactory(slug="other-forum", name="Hội thảo khác")
     other_category = CategoryFactory(event=other_event, name="Khách", slug="khach")
     other_list = CheckInListFactory(event=other_event, name="Hội trường B")
-    other_device, other_token = device_create(event=other_event, name="Máy sự kiện khác")
+    other_device, other_token = pair_device(other_event, "Máy sự kiện khác")
     stranger = RegistrationFactory(category=other_category, full_name="Phạm Sự Kiện Khác")
     return SimpleNamespace(**locals())

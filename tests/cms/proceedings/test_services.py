@@ -110,6 +110,22 @@ def test_preflight_reports_missing_images_and_unreadable_papers(db, media):
     assert "PAPER-PAGE-1" not in " ".join(page_texts(pdf_of(build)))
 
 
+def test_preflight_refuses_a_paper_over_the_page_limit(db, media, settings):
+    settings.PROCEEDINGS_MAX_PAPER_PAGES = 3
+    ensure_wagtail_tree()
+    forum = make_forum(sessions=3, paper_pages=4, images=False)
+    report = services.proceedings_preflight(forum=forum.forum)
+    (too_long,) = [item for item in report.items if item.code == "paper_too_long"]
+    assert too_long.where == forum.paper_session.title
+    assert "4" in too_long.message and "3" in too_long.message
+    build = build_now(forum.forum)  # the book goes on without it
+    assert build.status == BuildStatus.SUCCEEDED
+    assert "PAPER-PAGE-1" not in " ".join(page_texts(pdf_of(build)))
+    settings.PROCEEDINGS_MAX_PAPER_PAGES = 200
+    report = services.proceedings_preflight(forum=forum.forum)
+    assert "paper_too_long" not in report.codes()
+
+
 # --- Security ---------------------------------------------------------------------------------
 
 

@@ -299,11 +299,11 @@ def get(client, url, token):
     [
         ("nguyen van khoa", ["Nguyễn Văn Khoa"]),
         ("NGUYỄN văn KHOA", ["Nguyễn Văn Khoa"]),
-        ("do", ["Đỗ Thị Hà"]),
+        ("đỗ t", ["Đỗ Thị Hà"]),
         ("khoa.nguyen@example", ["Nguyễn Văn Khoa"]),
         ("bao hai phong", ["Đỗ Thị Hà"]),
         ("0912 345", ["Nguyễn Văn Khoa"]),
-        ("x", []),
+        ("xyz", []),
         ("pham su kien", []),  # another event's guest
     ],
 )
@@ -329,16 +329,15 @@ def test_search_result_shows_state_without_the_badge_token(client, scene):
 
 
 def test_search_ranks_names_starting_with_the_query_first(client, scene):
-    RegistrationFactory(category=scene.delegate, full_name="Hoàng Đô", organization="")
-    RegistrationFactory(category=scene.delegate, full_name="Đoàn Minh", organization="")
+    RegistrationFactory(category=scene.delegate, full_name="Lê Đỗ Thu", organization="")
+    RegistrationFactory(category=scene.delegate, full_name="Đỗ Thanh", organization="")
     names = [
         r["full_name"]
-        for r in get(client, f"/api/checkin/search/?list={scene.hall.pk}&q=do", scene.token).json()[
-            "results"
-        ]
+        for r in get(
+            client, f"/api/checkin/search/?list={scene.hall.pk}&q=do th", scene.token
+        ).json()["results"]
     ]
-    assert names[:2] == ["Đỗ Thị Hà", "Đoàn Minh"]
-    assert "Hoàng Đô" in names
+    assert names == ["Đỗ Thanh", "Đỗ Thị Hà", "Lê Đỗ Thu"]
 
 
 def test_search_bad_parameters_are_json_errors(client, scene):
@@ -347,7 +346,7 @@ def test_search_bad_parameters_are_json_errors(client, scene):
     long = get(client, f"/api/checkin/search/?list={scene.hall.pk}&q={'a' * 101}", scene.token)
     assert long.status_code == 400
     assert get(client, "/api/checkin/search/?list=999999&q=khoa", scene.token).status_code == 404
-    other = get(client, f"/api/checkin/search/?list={scene.other_list.pk}&q=x", scene.token)
+    other = get(client, f"/api/checkin/search/?list={scene.other_list.pk}&q=xyz", scene.token)
     assert other.status_code == 403
 
 

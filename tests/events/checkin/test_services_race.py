@@ -12,9 +12,9 @@ import requests
 from django.db import connection, transaction
 from django.utils import timezone
 
-from events.checkin.services import Scanner, checkin_scan, device_create
+from events.checkin.services import Scanner, checkin_scan
 from events.models import CheckIn
-from tests.factories.checkin import RegistrationFactory, door_scene
+from tests.factories.checkin import RegistrationFactory, door_scene, pair_device
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def burst(url: str, tokens: list[str], payloads: list[dict]) -> list[dict]:
 
 
 def devices(scene, count: int) -> list[str]:
-    return [device_create(event=scene.event, name=f"Cổng {n}")[1] for n in range(count)]
+    return [pair_device(scene.event, f"Cổng {n}")[1] for n in range(count)]
 
 
 def outcomes(answers: list[dict]) -> dict[str, int]:
