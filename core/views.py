@@ -6,6 +6,8 @@ answer" and "how long is the task queue" (the ready rows of django_tasks_db's ta
 
 - The database does not answer: ``503``, ``"status": "error"``, ``"database": "error"``; the
   instance cannot serve pages, take it out of rotation.
+- The cache is the database's own table (``DatabaseCache``, the default without ``REDIS_URL``):
+  ``"cache": "database"``; it answers when the database does, and is not probed apart.
 - The cache does not answer: ``200``, ``"status": "degraded"``, ``"cache": "error"``. Every
   cache call on a request path is guarded, so pages are still served (slower), and every instance
   shares the one cache: answering 503 would take the whole site out of rotation for a cache
@@ -15,7 +17,8 @@ answer" and "how long is the task queue" (the ready rows of django_tasks_db's ta
 import logging
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import DatabaseError
 from django.db.models import Case, Count, F, Min, When
 from django.db.models.functions import Greatest
@@ -45,6 +48,11 @@ def task_queue(now=None) -> dict:
     return {"ready": row["ready"], "oldest_ready_seconds": seconds}
 
 
+def cache_is_the_database() -> bool:
+    """Whether the default cache is a table of the database (nothing apart to probe)."""
+    return isinstance(caches["default"], DatabaseCache)
+
+
 def cache_answers() -> bool:
     """Whether the cache stores and gives back a value (a fresh one each time)."""
     value = secrets.token_hex(8)
@@ -66,10 +74,12 @@ def healthz(request):
     except DatabaseError:
         logger.warning("healthz: the database does not answer", exc_info=True)
         body["database"] = "error"
-    if not cache_answers():
+    if cache_is_the_database():
+        body["cache"] = "database"
+    elif not cache_answers():
         body["cache"] = "error"
     if body["database"] != "ok":
         body["status"] = "error"
-    elif body["cache"] != "ok":
+    elif body["cache"] == "error":
         body["status"] = "degraded"
     return JsonResponse(body, status=503 if body["status"] == "error" else 200)

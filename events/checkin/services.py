@@ -461,7 +461,9 @@ def device_default_expiry(event: Event) -> dt.datetime:
     ends_at = event.ends_at
     if isinstance(ends_at, str):  # an event just saved from text (event_upsert accepts ISO text)
         ends_at = parse_datetime(ends_at)
-    return ends_at + dt.timedelta(hours=settings.CHECKIN_DEVICE_LIFETIME_HOURS)
+    expires_at = ends_at + dt.timedelta(hours=settings.CHECKIN_DEVICE_LIFETIME_HOURS)
+    # To the minute, as the admin's form shows and saves it back.
+    return expires_at.replace(second=0, microsecond=0)
 
 
 @transaction.atomic
@@ -507,7 +509,9 @@ def device_update(*, device: Device, by=None, **fields) -> Device:
             "name": device.name,
             "event": device.event_id,
             "may_register_walkins": device.may_register_walkins,
-            "expires_at": device.expires_at.isoformat() if device.expires_at else None,
+            "expires_at": timezone.localtime(device.expires_at).isoformat()
+            if device.expires_at
+            else None,
         }
 
     before = state()

@@ -213,9 +213,11 @@ def case_registration_expired(w):
     return expect(registration, call, "registration.expired", (SYSTEM, None), reason, changes)
 
 
-def _door(w):
+def _door(w, *, walkins=False):
     checkin_list, _created = checkin_list_upsert(event=w.event, name="Hội trường", by=w.organizer)
-    device, token = device_create(event=w.event, name="Cổng 1", created_by=w.organizer)
+    device, token = device_create(
+        event=w.event, name="Cổng 1", created_by=w.organizer, may_register_walkins=walkins
+    )
     return checkin_list, device, device_authenticate(token=token)
 
 
@@ -229,7 +231,7 @@ def case_checkin_annulled(w):
 
 
 def case_checkin_walkin(w):
-    checkin_list, device, scanner = _door(w)
+    checkin_list, device, scanner = _door(w, walkins=True)
     category = make_category(w.event)
     call = partial(
         checkin_walkin,
@@ -840,7 +842,9 @@ def test_device_edit_page_saves_through_the_service_and_logs_it(world, client):
     _list, device, _scanner = _door(world)
     client.force_login(world.organizer)
     url = reverse("checkin_devices:edit", args=[device.pk])
-    response = client.post(url, {"name": "Cổng VIP"})  # the event is fixed once made
+    expires = timezone.localtime(device.expires_at).strftime("%Y-%m-%d %H:%M")
+    # The event is fixed once made; the expiry is kept as it was.
+    response = client.post(url, {"name": "Cổng VIP", "expires_at": expires})
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.name == "Cổng VIP"
