@@ -161,6 +161,9 @@ class Registration(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: When the row last changed (set on every save; bulk ``update()`` calls set it too): the
+    #: offline scanners' change feed (``events.checkin.sync``) reads what changed since a cursor.
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -174,7 +177,10 @@ class Registration(models.Model):
                 name="one_live_registration_per_email_and_event",
             )
         ]
-        indexes = [models.Index(fields=["category", "status"], name="registration_cat_status")]
+        indexes = [
+            models.Index(fields=["category", "status"], name="registration_cat_status"),
+            models.Index(fields=["event", "changed_at"], name="registration_event_changed"),
+        ]
         permissions = [("manage_registration", "Can approve, cancel and reissue registrations")]
 
     def __str__(self) -> str:
@@ -183,7 +189,7 @@ class Registration(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_search_key()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "changed_at"}
         super().save(*args, **kwargs)
 
     def refresh_search_key(self) -> None:

@@ -236,7 +236,7 @@ def _expire_stale(*, event: Event, email: str, now: dt.datetime) -> None:
         email_lower=email.lower(),  # the index of one_live_registration_per_email_and_event
         status=Status.PENDING_EMAIL,
         created_at__lt=now - dt.timedelta(hours=confirm_hours()),
-    ).update(status=Status.EXPIRED)
+    ).update(status=Status.EXPIRED, changed_at=timezone.now())
 
 
 def _usable_invitation(invitations: QuerySet, event: Event, code: str) -> Invitation | None:
@@ -391,7 +391,7 @@ def registration_confirm_email(*, key: str) -> Registration:
         except signing.BadSignature:
             raise ConfirmationLinkExpired() from None
         Registration.objects.filter(pk=pk, status=Status.PENDING_EMAIL).update(
-            status=Status.EXPIRED
+            status=Status.EXPIRED, changed_at=timezone.now()
         )
         raise
     now = timezone.now()
@@ -580,4 +580,4 @@ def registrations_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:
     return Registration.objects.filter(
         status=Status.PENDING_EMAIL,
         created_at__lt=now - dt.timedelta(hours=confirm_hours()),
-    ).update(status=Status.EXPIRED)
+    ).update(status=Status.EXPIRED, changed_at=timezone.now())
