@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.text import fold
 from events.enums import CheckInKind, RegistrationStatus
-from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration
+from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration, ScanLog
 
 SEARCH_LIMIT = 20
 BUCKET_MINUTES = 10
@@ -296,9 +296,23 @@ def event_arrivals(*, event: Event, now=None) -> dict:
         .prefetch_related("registration", "checkin_list")
         .order_by("-created_at", "-id")[:10]
     ]
+    conflicts = ScanLog.objects.filter(event=event, conflict=True)
     return {
         "event": {"id": event.pk, "name": event.name},
         "generated_at": timezone.localtime(now).isoformat(),
+        # Badges admitted offline by a device, refused by the server (admitted elsewhere first).
+        "offline_conflicts": conflicts.count(),
+        "recent_conflicts": [
+            {
+                "time": timezone.localtime(scan.created_at).strftime("%H:%M:%S"),
+                "full_name": scan.registration.full_name if scan.registration else scan.scanned,
+                "list": scan.checkin_list.name if scan.checkin_list else "",
+                "device": scan.device.name if scan.device else "",
+            }
+            for scan in conflicts.select_related("registration", "checkin_list", "device").order_by(
+                "-created_at", "-id"
+            )[:5]
+        ],
         "expected": sum(confirmed.values()),
         "arrived": len(firsts),
         "inside_now": _inside_now(event_id=event.pk, per_list=False)
