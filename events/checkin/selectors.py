@@ -264,7 +264,13 @@ def event_arrivals(*, event: Event, now=None) -> dict:
     ).values_list("checkinlist_id", "attendeecategory_id"):
         links.setdefault(list_id, set()).add(category_id)
     lists = []
-    for item in CheckInList.objects.filter(event=event):
+    # With each list, its offline conflicts: badges a device admitted offline and the server
+    # refused on upload (admitted elsewhere first).
+    conflicts = 0
+    for item in CheckInList.objects.filter(event=event).annotate(
+        conflicts=Count("scans", filter=Q(scans__conflict=True))
+    ):
+        conflicts += item.conflicts
         admitted = links.get(item.pk)
         lists.append(
             {
@@ -296,12 +302,17 @@ def event_arrivals(*, event: Event, now=None) -> dict:
         .prefetch_related("registration", "checkin_list")
         .order_by("-created_at", "-id")[:10]
     ]
-    conflicts = ScanLog.objects.filter(event=event, conflict=True)
+    recent_conflicts = (
+        ScanLog.objects.filter(event=event, conflict=True)
+        .select_related("registration", "checkin_list", "device")
+        .order_by("-created_at", "-id")[:5]
+        if conflicts
+        else []
+    )
     return {
         "event": {"id": event.pk, "name": event.name},
         "generated_at": timezone.localtime(now).isoformat(),
-        # Badges admitted offline by a device, refused by the server (admitted elsewhere first).
-        "offline_conflicts": conflicts.count(),
+        "offline_conflicts": conflicts,
         "recent_conflicts": [
             {
                 "time": timezone.localtime(scan.created_at).strftime("%H:%M:%S"),
@@ -309,9 +320,7 @@ def event_arrivals(*, event: Event, now=None) -> dict:
                 "list": scan.checkin_list.name if scan.checkin_list else "",
                 "device": scan.device.name if scan.device else "",
             }
-            for scan in conflicts.select_related("registration", "checkin_list", "device").order_by(
-                "-created_at", "-id"
-            )[:5]
+            for scan in recent_conflicts
         ],
         "expected": sum(confirmed.values()),
         "arrived": len(firsts),

@@ -27,15 +27,14 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.checkin.services import Scanner, checkin_scan
-from events.enums import CheckInKind, CheckInMethod, ScanResult
+from events.enums import CheckInKind, CheckInMethod
 from events.exceptions import BadCheckInRequest, CheckInForbidden, CheckInListNotFound
-from events.models import CheckIn, CheckInList, Registration, ScanLog
+from events.models import CheckIn, CheckInList, Registration
 
 __all__ = [
     "SNAPSHOT_FIELDS",
@@ -76,11 +75,14 @@ def snapshot_key(scanner: Scanner) -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
 
 
-def badge_hash(key: bytes, token: str) -> str:
+def badge_hash(key: bytes | hmac.HMAC, token: str) -> str:
     """The snapshot's hash of a badge token: HMAC-SHA256 under ``key``, its first 16 bytes in
-    base64url without padding (the scanner computes the same with WebCrypto)."""
-    digest = hmac.new(key, token.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:HASH_BYTES]).rstrip(b"=").decode("ascii")
+    base64url without padding (the scanner computes the same with WebCrypto). ``key`` may be an
+    HMAC object keyed already (``hmac.new(key, digestmod=hashlib.sha256)``): copying it is twice
+    as fast as keying a new one, for the 10,000 rows of a snapshot."""
+    mac = key.copy() if isinstance(key, hmac.HMAC) else hmac.new(key, digestmod=hashlib.sha256)
+    mac.update(token.encode("utf-8", "surrogatepass"))
+    return base64.urlsafe_b64encode(mac.digest()[:HASH_BYTES]).rstrip(b"=").decode("ascii")
 
 
 def _cursor(moment: dt.datetime) -> str:
@@ -121,6 +123,7 @@ def _rows(checkin_list: CheckInList, key: bytes, registrations, entries) -> list
     ):
         first.setdefault(registration_id, (created_at, gate))
     zone = timezone.get_current_timezone()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
     rows = []
     for pk, token, name, organization, title, category, status in registrations.values_list(
         "pk", "token", "full_name", "organization", "title", "category_id", "status"
@@ -129,7 +132,7 @@ def _rows(checkin_list: CheckInList, key: bytes, registrations, entries) -> list
         rows.append(
             [
                 pk,
-                badge_hash(key, token),
+                badge_hash(keyed, token),
                 name,
                 organization,
                 title,
@@ -247,44 +250,32 @@ def checkin_batch(*, scanner: Scanner, scans: list[BatchScan], now=None) -> list
     offline by two devices enters once; the second scan is logged ``already_checked_in`` and
     flagged as an offline conflict (``ScanLog.conflict``: the device showed "ok").
 
-    Raises DeviceUnauthorized (a revoked device: nothing is recorded). Per scan, a list of
+    Raises DeviceUnauthorized (a device revoked before or during the batch: the scans before
+    that stay recorded, as the device's next upload would record them). Per scan, a list of
     another event or no list at all is answered with that error's shape, not raised.
-    Side effects: those of ``checkin_scan`` per scan, with ``offline`` set on the row written
-    (``conflict`` too when the device admitted a badge the server refused); one transaction
-    for the whole batch.
+    Side effects: those of ``checkin_scan`` per scan, each its own short transaction as at the
+    door (a crash halfway loses nothing: the device sends the chunk again and each nonce is
+    answered once), with ``offline`` set on the row written and ``conflict`` when the device
+    admitted a badge the server refused (a nonce answered before keeps its row as it was).
     """
     now = now or timezone.now()
     answers = []
-    with transaction.atomic():
-        for scan in scans:
-            try:
-                answer = checkin_scan(
-                    scanner=scanner,
-                    list_id=scan.list_id,
-                    token=scan.token if scan.registration_id is None else None,
-                    registration_id=scan.registration_id,
-                    kind=scan.kind,
-                    gate=scan.gate,
-                    nonce=scan.nonce,
-                    method=CheckInMethod.SCAN if scan.token else CheckInMethod.MANUAL,
-                    now=_bounded(scan.at, now),
-                )
-            except (CheckInListNotFound, CheckInForbidden) as error:
-                answers.append(
-                    {"status": "error", "reason": error.code, "message": str(error.message)}
-                )
-                continue
-            _flag(scanner, scan, answer)
-            answers.append({**answer, "nonce": scan.nonce})
+    for scan in scans:
+        try:
+            answer = checkin_scan(
+                scanner=scanner,
+                list_id=scan.list_id,
+                token=scan.token if scan.registration_id is None else None,
+                registration_id=scan.registration_id,
+                kind=scan.kind,
+                gate=scan.gate,
+                nonce=scan.nonce,
+                method=CheckInMethod.SCAN if scan.token else CheckInMethod.MANUAL,
+                now=_bounded(scan.at, now),
+                offline_answer=scan.offline_answer,
+            )
+        except (CheckInListNotFound, CheckInForbidden) as error:
+            answers.append({"status": "error", "reason": error.code, "message": str(error.message)})
+            continue
+        answers.append({**answer, "nonce": scan.nonce})
     return answers
-
-
-def _flag(scanner: Scanner, scan: BatchScan, answer: dict) -> None:
-    """Mark the row this offline scan wrote (or found, for a nonce sent again) as offline, and
-    as a conflict when the device admitted what the server refused."""
-    nonce_key = f"{scanner.key}:{scan.nonce}"
-    if answer.get("status") == "ok":
-        CheckIn.objects.filter(nonce_key=nonce_key).update(offline=True)
-        return
-    conflict = scan.offline_answer == ScanResult.OK
-    ScanLog.objects.filter(nonce_key=nonce_key).update(offline=True, conflict=conflict)

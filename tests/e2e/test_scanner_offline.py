@@ -133,7 +133,7 @@ def test_two_devices_offline_admit_the_same_badge_once(browser, live_server):
     client = Client()
     client.force_login(organizer)
     board = client.get(f"/checkin/arrivals/{scene.event.pk}/").content.decode()
-    assert "data-figure=\"conflicts\">1<" in board
+    assert 'data-figure="conflicts">1<' in board
     phone.close()
     tablet.close()
 
@@ -151,12 +151,12 @@ def test_a_revoked_device_loses_its_copy_and_queue(browser, live_server):
     page.wait_for_selector("#scanner[data-wiped='yes']", timeout=30_000)
     assert "thu hồi" in page.locator("#scanner-notice").inner_text()
     left = page.evaluate(
-        """Promise.all([
+        """listId => Promise.all([
             ForumhallCheckinStore.queue(),
-            ForumhallCheckinStore.loadSnapshot(%d),
+            ForumhallCheckinStore.loadSnapshot(listId),
             ForumhallCheckinStore.getMeta('lists'),
-        ]).then(([queue, snapshot, lists]) => [queue.length, snapshot || null, lists || null])"""
-        % scene.hall.pk
+        ]).then(([queue, snapshot, lists]) => [queue.length, snapshot || null, lists || null])""",
+        scene.hall.pk,
     )
     assert left == [0, None, None]
     assert page.evaluate("localStorage.getItem('forumhall.checkin.device')") is None
