@@ -315,16 +315,7 @@ class ScanLogViewSet(CheckInModelViewSet):
         "offline",
         "conflict",
     ]
-    list_export = [
-        "created_at",
-        "result",
-        "checkin_list",
-        "registration",
-        "scanned",
-        "gate",
-        "offline",
-        "conflict",
-    ]
+    list_export = [field for field in list_display if isinstance(field, str)]
     list_filter = ["event", "checkin_list", "result", "device", "offline", "conflict"]
     search_fields = ["scanned", "gate"]
     search_backend_name = None

@@ -63,10 +63,6 @@ SNAPSHOT_FIELDS = (
 HASH_BYTES = 16
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def snapshot_key(scanner: Scanner) -> bytes:
     """The key of ``scanner``'s badge hashes: derived from the server's secret and the device's
     token hash (a new pairing link gives a new key), or the staff user's id. Side effects: none."""
@@ -164,8 +160,8 @@ def _answer(checkin_list: CheckInList, rows: list, now, **extra) -> dict:
         ],
         "fields": list(SNAPSHOT_FIELDS),
         "registrations": rows,
-        "stale_after": _setting("CHECKIN_OFFLINE_STALE_AFTER", 600),
-        "snapshot_every": _setting("CHECKIN_SNAPSHOT_EVERY", 900),
+        "stale_after": settings.CHECKIN_OFFLINE_STALE_AFTER,
+        "snapshot_every": settings.CHECKIN_SNAPSHOT_EVERY,
         **extra,
     }
 
@@ -199,7 +195,7 @@ def checkin_list_changes(
     the list recorded or undone since; each row whole. Same shape as the snapshot, without the
     key. Side effects: none."""
     now = now or timezone.now()
-    after = since - dt.timedelta(seconds=_setting("CHECKIN_SYNC_OVERLAP", 120))
+    after = since - dt.timedelta(seconds=settings.CHECKIN_SYNC_OVERLAP)
     changed = set(
         Registration.objects.filter(
             event_id=checkin_list.event_id, changed_at__gte=after
@@ -239,7 +235,7 @@ class BatchScan:
 def _bounded(moment: dt.datetime, now: dt.datetime) -> dt.datetime:
     """A device's clock, trusted within ``CHECKIN_OFFLINE_MAX_AGE`` seconds before now and
     never ahead of the server."""
-    oldest = now - dt.timedelta(seconds=_setting("CHECKIN_OFFLINE_MAX_AGE", 24 * 3600))
+    oldest = now - dt.timedelta(seconds=settings.CHECKIN_OFFLINE_MAX_AGE)
     return min(max(moment, oldest), now)
 
 

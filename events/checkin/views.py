@@ -205,8 +205,8 @@ def scanner(request):
         "serviceWorker": reverse("events:checkin_service_worker"),
         "scope": reverse("events:checkin_scanner"),
         # A scan waits this long for the server before the scanner decides it offline.
-        "onlineTimeoutMs": int(getattr(settings, "CHECKIN_ONLINE_TIMEOUT_MS", 1500)),
-        "syncEveryMs": int(getattr(settings, "CHECKIN_SYNC_EVERY_MS", 4000)),
+        "onlineTimeoutMs": settings.CHECKIN_ONLINE_TIMEOUT_MS,
+        "syncEveryMs": settings.CHECKIN_SYNC_EVERY_MS,
     }
     return render(request, "events/checkin/scanner.html", {"config": config})
 

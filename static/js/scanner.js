@@ -607,12 +607,17 @@
 
   function listUrl(template, listId) { return template.replace("/0/", "/" + listId + "/"); }
 
+  // Whose copy it is: its hashes are keyed to the device's token (a new pairing link, a new key).
+  function owner() { return deviceToken ? deviceToken.slice(0, 12) : "staff"; }
+
   // The copy of the list: from IndexedDB at once, then fresh from the server.
   function useList(listId) {
     snapshot = null;
     if (!listId) { return Promise.resolve(); }
     return Store.loadSnapshot(listId).then(function (saved) {
-      if (saved && Number($("list-select").value) === listId) { snapshot = new window.ForumhallSnapshot(saved); }
+      if (saved && saved.owner === owner() && Number($("list-select").value) === listId) {
+        snapshot = new window.ForumhallSnapshot(saved);
+      }
       return overlayQueue();
     }).catch(function () {}).then(function () {
       updateBanner();
@@ -625,7 +630,7 @@
       if (data.httpStatus === 401) { revoked(); throw new Error("revoked"); }
       if (data.httpStatus !== 200) { throw new Error(data.message || "snapshot"); }
       var record = {
-        listId: listId, list: data.list, categories: data.categories, key: data.key, hashBytes: data.hash_bytes,
+        listId: listId, owner: owner(), list: data.list, categories: data.categories, key: data.key, hashBytes: data.hash_bytes,
         fields: data.fields, rows: data.registrations, cursor: data.cursor, syncedAt: Date.now(),
         snapshotAt: Date.now(), staleAfter: data.stale_after, snapshotEvery: data.snapshot_every,
       };

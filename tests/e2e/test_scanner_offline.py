@@ -164,10 +164,15 @@ def test_a_revoked_device_loses_its_copy_and_queue(browser, live_server):
     context.close()
 
 
-def test_offline_search_is_blind_to_accents(browser, live_server):
+def test_offline_search_is_blind_to_accents_and_an_old_copy_warns(browser, live_server, settings):
+    settings.CHECKIN_OFFLINE_STALE_AFTER = 1
+    settings.CHECKIN_SYNC_EVERY_MS = 500
     scene = door_scene()
     context, page = open_scanner(browser, live_server, scene.token)
     context.set_offline(True)
+    stale = page.locator("#stale-banner")
+    stale.wait_for(state="visible")
+    assert "Chưa đồng bộ từ" in stale.inner_text()
     page.click("#search-button")
     page.fill("#search-input", "do thi ha")
     result = page.locator("#search-results li.result")
@@ -178,6 +183,7 @@ def test_offline_search_is_blind_to_accents(browser, live_server):
     assert page.locator("#answer-offline").is_visible()
     context.set_offline(False)
     page.wait_for_function("document.getElementById('offline-banner').hidden")
+    stale.wait_for(state="hidden")
     checkin = CheckIn.objects.get()
     assert (checkin.registration, checkin.method, checkin.offline) == (scene.do, "manual", True)
     context.close()

@@ -327,28 +327,19 @@ def test_batch_refuses_malformed_scans_with_the_json_error_shape(client, scene, 
     assert not CheckIn.objects.exists()
 
 
+def upload(client, token, *scans):
+    return post(client, "/api/checkin/batch/", {"scans": list(scans)}, token=token)
+
+
 def test_batch_limits_and_auth(client, scene):
-    too_many = {"scans": [queued(scene, scene.khoa.token, f"x{n}") for n in range(201)]}
-    assert post(client, "/api/checkin/batch/", too_many, token=scene.token).status_code in (
-        400,
-        413,
-    )
-    assert post(client, "/api/checkin/batch/", {"scans": []}).status_code == 401
-    other = post(
-        client,
-        "/api/checkin/batch/",
-        {"scans": [queued(scene, scene.khoa.token, "o1")]},
-        token=scene.other_token,
-    )
+    too_many = [queued(scene, scene.khoa.token, f"x{n}") for n in range(201)]
+    assert upload(client, scene.token, *too_many).status_code in (400, 413)
+    assert upload(client, None, queued(scene, scene.khoa.token, "a1")).status_code == 401
+    other = upload(client, scene.other_token, queued(scene, scene.khoa.token, "o1"))
     assert other.status_code == 200
     assert other.json()["results"][0]["reason"] == "forbidden"
     device_revoke(device=scene.device)
-    revoked = post(
-        client,
-        "/api/checkin/batch/",
-        {"scans": [queued(scene, scene.khoa.token, "r1")]},
-        token=scene.token,
-    )
+    revoked = upload(client, scene.token, queued(scene, scene.khoa.token, "r1"))
     assert revoked.status_code == 401
     assert not CheckIn.objects.exists()
 
