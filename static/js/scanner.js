@@ -168,19 +168,27 @@
       $("scanner-notice").appendChild(link);
       return;
     }
-    api("GET", config.api.lists, undefined, 5000).then(function (data) {
-      if (data.httpStatus === 401 && deviceToken) { revoked(); return; }
-      if (data.httpStatus !== 200) { notice(data.message || S.signIn); return; }
-      Store.setMeta("lists", { events: data.events }).catch(function () {});
-      setup(data);
-    }).catch(function () {
-      // No network: the lists and their copies kept by this browser.
+    // No network, or no answer within 5 s: the scanner starts from the lists and copies kept by
+    // this browser; a late answer still counts if it says the device was revoked.
+    var started = false;
+    function fromCopy() {
+      if (started) { return; }
+      started = true;
       Store.getMeta("lists").then(function (saved) {
         if (!saved) { notice(S.offline); return; }
         setOffline(true);
         setup(saved);
       }).catch(function () { notice(S.offline); });
-    });
+    }
+    api("GET", config.api.lists).then(function (data) {
+      if (data.httpStatus === 401 && deviceToken) { started = true; revoked(); return; }
+      if (started) { return; }
+      started = true;
+      if (data.httpStatus !== 200) { notice(data.message || S.signIn); return; }
+      Store.setMeta("lists", { events: data.events }).catch(function () {});
+      setup(data);
+    }).catch(fromCopy);
+    setTimeout(fromCopy, 5000);
   }
 
   // The device was revoked (or its pairing expired, or replaced): it keeps nothing.
