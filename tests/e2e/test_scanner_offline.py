@@ -8,7 +8,7 @@ from django.test import Client
 from events.checkin.services import device_create, device_revoke
 from events.models import CheckIn, ScanLog
 from tests.e2e.test_scanner import badge_video, camera_browser, pair  # noqa: F401 (a fixture)
-from tests.events.checkin_factories import RegistrationFactory, door_scene
+from tests.factories.checkin import RegistrationFactory, door_scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from events.checkin.services import Scanner, checkin_annul, device_revoke
 from events.checkin.sync import badge_hash, snapshot_key
 from events.enums import RegistrationStatus
 from events.models import CheckIn, Device, ScanLog
-from tests.events.checkin_factories import RegistrationFactory, door_scene
+from tests.factories.checkin import RegistrationFactory, door_scene
 
 pytestmark = pytest.mark.django_db
 
