@@ -292,3 +292,18 @@ LOGGING = {
         "weasyprint.progress": {"level": "INFO", "propagate": False},
     },
 }
+
+# --- Offline-first scanner (events/checkin/sync.py, static/js/scanner.js) -------------------
+#: A paired scanner warns when its copy of the list has not been refreshed for this long (s).
+CHECKIN_OFFLINE_STALE_AFTER = int(os.environ.get("CHECKIN_OFFLINE_STALE_AFTER", "600"))
+#: The change feed re-sends what changed this long before its cursor (s): a row stamped before
+#: its transaction commits, clocks of the application and the database a little apart.
+CHECKIN_SYNC_OVERLAP = 120
+#: A scanner takes a whole new copy this often (s): it drops deleted registrations.
+CHECKIN_SNAPSHOT_EVERY = 900
+#: A scan queued offline is recorded at the device's time, trusted this far back (s).
+CHECKIN_OFFLINE_MAX_AGE = 24 * 3600
+#: A scan waits this long for the server before the scanner decides it offline (ms).
+CHECKIN_ONLINE_TIMEOUT_MS = 1500
+#: While online, the scanner sends its queue and fetches the list's changes this often (ms).
+CHECKIN_SYNC_EVERY_MS = 4000

@@ -339,6 +339,7 @@ class CheckInLogViewSet(CheckInModelViewSet):
         "method",
         "annulled_at",
         "annul_reason",
+        "offline",
     ]
     list_export = [
         "created_at",
@@ -349,8 +350,9 @@ class CheckInLogViewSet(CheckInModelViewSet):
         "method",
         "annulled_at",
         "annul_reason",
+        "offline",
     ]
-    list_filter = ["checkin_list__event", "checkin_list", "kind", "method", "by_device"]
+    list_filter = ["checkin_list__event", "checkin_list", "kind", "method", "by_device", "offline"]
     search_fields = ["registration__full_name", "registration__email", "gate"]
     search_backend_name = None
     export_filename = "check-ins"
@@ -375,9 +377,11 @@ class ScanLogViewSet(CheckInModelViewSet):
         "scanned",
         "gate",
         Column("who", label=gettext_lazy("By"), accessor=_who),
+        "offline",
+        "conflict",
     ]
-    list_export = ["created_at", "result", "checkin_list", "registration", "scanned", "gate"]
-    list_filter = ["event", "checkin_list", "result", "device"]
+    list_export = [field for field in list_display if isinstance(field, str)]
+    list_filter = ["event", "checkin_list", "result", "device", "offline", "conflict"]
     search_fields = ["scanned", "gate"]
     search_backend_name = None
     export_filename = "failed-scans"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import gzip
 import json
 import logging
 import re
@@ -23,6 +24,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -47,6 +49,13 @@ from events.checkin.services import (
     device_token_hash,
     printable,
     scanner_throttle,
+)
+from events.checkin.sync import (
+    BatchScan,
+    checkin_batch,
+    checkin_list_changes,
+    checkin_list_snapshot,
+    parse_cursor,
 )
 from events.enums import CheckInKind, CheckInMethod, RegistrationStatus
 from events.exceptions import (
@@ -120,7 +129,7 @@ def authenticate(request: HttpRequest, *, defer_device: bool = False) -> Scanner
     return Scanner(user_id=user.pk)
 
 
-def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
+def api_view(methods: tuple[str, ...], *, defer_device: bool = False, max_body: int = MAX_BODY):
     """JSON-only view: method check, body size, authentication, JSON parsing, domain errors."""
 
     def decorator(view: Callable[..., JsonResponse]):
@@ -145,7 +154,7 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
                     )
                     response["Allow"] = ", ".join(methods)
                     return response
-                body = _read_body(request) if request.method == "POST" else b""
+                body = _read_body(request, max_body) if request.method == "POST" else b""
                 scanner = authenticate(request, defer_device=defer_device)
                 if isinstance(scanner, JsonResponse):
                     return scanner
@@ -173,15 +182,15 @@ class _TooLarge(CheckInError):
         super().__init__(_("The request is too large."))
 
 
-def _read_body(request: HttpRequest) -> bytes:
+def _read_body(request: HttpRequest, max_body: int = MAX_BODY) -> bytes:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
-    if length > MAX_BODY:
+    if length > max_body:
         raise _TooLarge()
     body = request.body  # cached on the request: the CSRF check may still read request.POST
-    if len(body) > MAX_BODY:
+    if len(body) > max_body:
         raise _TooLarge()
     return body
 
@@ -414,3 +423,84 @@ def badge(request, scanner: Scanner, data: None, registration_id: int) -> HttpRe
     if not allowed or not scanner.may_use(registration.event_id):
         raise BadgeNotFound()
     return badge_pdf_response(registration)
+
+
+# --- Offline-first scanning (events/checkin/sync.py) -----------------------------------------
+
+#: Scans in one upload, and its body: a queue is sent in chunks of at most this many.
+BATCH_MAX_SCANS = 200
+BATCH_MAX_BODY = 128 * 1024
+
+
+def _gzip_json(request: HttpRequest, data: dict) -> HttpResponse:
+    """A large JSON answer, gzipped when the client accepts it (a snapshot of 10,000 guests is
+    about a quarter of its size so; the device API's lean stack has no GZipMiddleware)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    response = HttpResponse(body, content_type="application/json")
+    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 1024:
+        response.content = gzip.compress(body, compresslevel=5)
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+@api_view(("GET",))
+def list_snapshot(request, scanner: Scanner, data: None, list_id: int) -> HttpResponse:
+    """``GET /api/checkin/lists/<id>/snapshot/``: what a scanner needs to decide scans offline
+    (``sync.checkin_list_snapshot``): hashed badge tokens, names, statuses, entries; never a
+    token, an email or a phone number."""
+    checkin_list = _list_for(scanner, list_id)
+    return _gzip_json(request, checkin_list_snapshot(checkin_list=checkin_list, scanner=scanner))
+
+
+@api_view(("GET",))
+def list_changes(request, scanner: Scanner, data: None, list_id: int) -> HttpResponse:
+    """``GET /api/checkin/lists/<id>/changes/?since=<cursor>``: the snapshot's rows changed
+    since the cursor of an earlier snapshot or change answer, and the next cursor."""
+    since = parse_cursor(request.GET.get("since"))
+    checkin_list = _list_for(scanner, list_id)
+    return _gzip_json(
+        request, checkin_list_changes(checkin_list=checkin_list, scanner=scanner, since=since)
+    )
+
+
+def _batch_scan(item) -> BatchScan:
+    """One queued scan of a batch, read like a single scan; a wrong field raises
+    BadCheckInRequest (the whole batch is refused: the device sent something malformed)."""
+    if not isinstance(item, dict):
+        raise BadCheckInRequest(_("Each scan must be a JSON object."))
+    options = _scan_options(item)
+    if not options["nonce"]:
+        raise BadCheckInRequest(_("Each queued scan needs its “nonce”."))
+    moment = item.get("time")
+    at = parse_datetime(moment) if isinstance(moment, str) and len(moment) <= 40 else None
+    if at is None or timezone.is_naive(at):
+        raise BadCheckInRequest(_("“time” must be a date and time with its time zone."))
+    token = item.get("token")
+    registration_id = _id(item, "registration", required=False)
+    if registration_id is None and not isinstance(token, str):
+        raise BadCheckInRequest(_("Each scan needs a “token” or a “registration”."))
+    answer = item.get("offline_answer") or ""
+    return BatchScan(
+        at=at,
+        token=printable(token, 100) if isinstance(token, str) else None,
+        registration_id=registration_id,
+        offline_answer=answer if isinstance(answer, str) else "",
+        **options,
+    )
+
+
+@api_view(("POST",), max_body=BATCH_MAX_BODY)
+def batch(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/batch/`` ``{"scans": [{"nonce", "time", "list", "token" or
+    "registration", "kind"?, "gate"?, "offline_answer"?}, …]}``: the scans a device decided
+    offline, answered in order (``sync.checkin_batch``)."""
+    scans = data.get("scans")
+    if not isinstance(scans, list) or not scans:
+        raise BadCheckInRequest(_("“scans” must be a list of scans."))
+    if len(scans) > BATCH_MAX_SCANS:
+        raise BadCheckInRequest(
+            _("Send at most %(max)d scans at a time.") % {"max": BATCH_MAX_SCANS}
+        )
+    answers = checkin_batch(scanner=scanner, scans=[_batch_scan(item) for item in scans])
+    return JsonResponse({"status": "ok", "results": answers})

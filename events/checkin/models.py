@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -225,6 +226,12 @@ class CheckIn(models.Model):
         Device, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     annul_reason = models.CharField(_("reason for the undo"), max_length=200, blank=True)
+    #: When the server recorded the row, by the database's clock (``created_at`` is the scan's
+    #: time: a device's own clock for a scan queued offline). The offline scanners' change feed
+    #: reads it; the door scan's INSERT leaves it to the database default.
+    recorded_at = models.DateTimeField(_("recorded at"), db_default=Now(), editable=False)
+    #: Decided by the device while it was offline, and uploaded later (``checkin_batch``).
+    offline = models.BooleanField(_("scanned offline"), db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("check-in")
@@ -305,6 +312,11 @@ class ScanLog(models.Model):
     #: "<who>:<nonce>", unique: the same nonce from the same scanner gets the first answer back.
     nonce_key = models.CharField(max_length=100, null=True, blank=True)
     response = models.JSONField(_("answer"), default=dict)
+    #: Decided by the device while it was offline, and uploaded later (``checkin_batch``).
+    offline = models.BooleanField(_("scanned offline"), db_default=False, editable=False)
+    #: An offline conflict: the device admitted the badge while offline, the server refused it
+    #: on upload (another device, also offline, admitted it first).
+    conflict = models.BooleanField(_("offline conflict"), db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("scan")

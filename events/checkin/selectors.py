@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.text import fold
 from events.enums import CheckInKind, RegistrationStatus
-from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration
+from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration, ScanLog
 
 SEARCH_LIMIT = 20
 BUCKET_MINUTES = 10
@@ -264,7 +264,13 @@ def event_arrivals(*, event: Event, now=None) -> dict:
     ).values_list("checkinlist_id", "attendeecategory_id"):
         links.setdefault(list_id, set()).add(category_id)
     lists = []
-    for item in CheckInList.objects.filter(event=event):
+    # With each list, its offline conflicts: badges a device admitted offline and the server
+    # refused on upload (admitted elsewhere first).
+    conflicts = 0
+    for item in CheckInList.objects.filter(event=event).annotate(
+        conflicts=Count("scans", filter=Q(scans__conflict=True))
+    ):
+        conflicts += item.conflicts
         admitted = links.get(item.pk)
         lists.append(
             {
@@ -296,9 +302,26 @@ def event_arrivals(*, event: Event, now=None) -> dict:
         .prefetch_related("registration", "checkin_list")
         .order_by("-created_at", "-id")[:10]
     ]
+    recent_conflicts = (
+        ScanLog.objects.filter(event=event, conflict=True)
+        .select_related("registration", "checkin_list", "device")
+        .order_by("-created_at", "-id")[:5]
+        if conflicts
+        else []
+    )
     return {
         "event": {"id": event.pk, "name": event.name},
         "generated_at": timezone.localtime(now).isoformat(),
+        "offline_conflicts": conflicts,
+        "recent_conflicts": [
+            {
+                "time": timezone.localtime(scan.created_at).strftime("%H:%M:%S"),
+                "full_name": scan.registration.full_name if scan.registration else scan.scanned,
+                "list": scan.checkin_list.name if scan.checkin_list else "",
+                "device": scan.device.name if scan.device else "",
+            }
+            for scan in recent_conflicts
+        ],
         "expected": sum(confirmed.values()),
         "arrived": len(firsts),
         "inside_now": _inside_now(event_id=event.pk, per_list=False)

@@ -213,6 +213,8 @@ class _Scan:
     scanned: str
     nonce_key: str | None
     now: dt.datetime
+    #: What the device answered offline for a queued scan (None: an online scan).
+    offline_answer: str | None = None
 
     def answer(self, result: str, *, shown=None, at=None, gate: str = "") -> dict:
         return _answer(
@@ -246,6 +248,8 @@ def _refuse(scan: _Scan, result: str, *, at=None, gate: str = "") -> dict:
             scanned=scan.scanned,
             nonce_key=scan.nonce_key,
             answer=answer,
+            offline=scan.offline_answer is not None,
+            conflict=scan.offline_answer == ScanResult.OK,
         )
     except IntegrityError:  # the same nonce, sent twice at the same instant: first one wins
         if scan.nonce_key and (stored := sql.stored_answer(scan.nonce_key)) is not None:
@@ -272,6 +276,7 @@ def _admit(scan: _Scan, *, single_entry: bool) -> dict:
             answer=answer,
             user_id=scan.scanner.user_id,
             device_id=scan.scanner.device_id,
+            offline=scan.offline_answer is not None,
         )
     except IntegrityError:
         if scan.nonce_key and (stored := sql.stored_answer(scan.nonce_key)) is not None:
@@ -303,6 +308,7 @@ def checkin_scan(
     nonce: str = "",
     method: str = CheckInMethod.SCAN,
     now=None,
+    offline_answer: str | None = None,
 ) -> dict:
     """Admit (or let out) the badge ``token`` (or the registration ``registration_id``, found by
     search) on the check-in list ``list_id``, and return the API answer.
@@ -314,6 +320,10 @@ def checkin_scan(
     re-entry: the partial unique constraint ``one_entry_per_badge_per_list`` decides between
     concurrent scanners). The same ``nonce`` from the same scanner returns the first answer,
     whatever it was.
+
+    ``offline_answer``: for a scan a device decided offline and uploads now
+    (``sync.checkin_batch``), the answer it showed then; the row written is marked ``offline``,
+    and a refused scan that the device had admitted is marked as a ``conflict``.
 
     Raises ``DeviceUnauthorized`` (a token hash of no active device), ``CheckInListNotFound``
     (no such list) and ``CheckInForbidden`` (list of another event than the device's).
@@ -345,6 +355,7 @@ def checkin_scan(
         scanned=scanned,
         nonce_key=nonce_key,
         now=now or timezone.now(),
+        offline_answer=offline_answer,
     )
     single_entry = kind == CheckInKind.ENTRY and not found.checkin_list.allow_reentry
     result = _refusal(found, scanner=scanner, single_entry=single_entry, now=scan.now)

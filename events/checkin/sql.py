@@ -74,15 +74,15 @@ WHERE l.id = %s
 
 INSERT_CHECKIN_SQL = """
 INSERT INTO {checkins} (registration_id, checkin_list_id, kind, single_entry, method, created_at,
-  gate, nonce_key, response, by_user_id, by_device_id, annul_reason)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '')
+  gate, nonce_key, response, by_user_id, by_device_id, annul_reason, offline)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s)
 RETURNING id
 """
 
 INSERT_SCAN_SQL = """
 INSERT INTO {scans} (created_at, event_id, checkin_list_id, registration_id, device_id, user_id,
-  kind, method, gate, result, scanned, nonce_key, response)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+  kind, method, gate, result, scanned, nonce_key, response, offline, conflict)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 """
 
 
@@ -299,8 +299,11 @@ def insert_scan_log(
     scanned: str,
     nonce_key: str | None,
     answer: dict,
+    offline: bool = False,
+    conflict: bool = False,
 ) -> None:
-    """Log a scan that admitted nobody, with its answer. Raises IntegrityError when the same
+    """Log a scan that admitted nobody, with its answer (``offline``: decided by the device
+    offline; ``conflict``: which admitted the badge). Raises IntegrityError when the same
     nonce was answered already (the unique ``nonce_key``)."""
     execute(
         sql(INSERT_SCAN_SQL),
@@ -318,6 +321,8 @@ def insert_scan_log(
             scanned,
             nonce_key,
             json.dumps(answer),
+            offline,
+            conflict,
         ],
     )
 
@@ -335,6 +340,7 @@ def insert_checkin(
     answer: dict,
     user_id: int | None,
     device_id: int | None,
+    offline: bool = False,
 ) -> int:
     """Insert a check-in with its answer and return its id. Raises IntegrityError when the
     badge entered the list already (``one_entry_per_badge_per_list``) or the nonce was used."""
@@ -352,6 +358,7 @@ def insert_checkin(
             json.dumps(answer),
             user_id,
             device_id,
+            offline,
         ],
     )
     return row[0]

@@ -8,6 +8,8 @@ from events.checkin import api, views
 urlpatterns = [
     path("checkin/", views.scanner, name="checkin_scanner"),
     path("checkin/pair/", views.pair, name="checkin_pair"),
+    path("checkin/sw.js", views.service_worker, name="checkin_service_worker"),
+    path("checkin/manifest.webmanifest", views.manifest, name="checkin_manifest"),
     path("checkin/arrivals/", views.arrivals_index, name="checkin_arrivals_index"),
     path("checkin/arrivals/<id:event_id>/", views.arrivals, name="checkin_arrivals"),
 ]
@@ -20,6 +22,9 @@ api_urlpatterns = [
     path("checkin/search/", api.search, name="checkin_search"),
     path("checkin/lists/", api.lists, name="checkin_lists"),
     path("checkin/lists/<id:list_id>/stats/", api.list_stats, name="checkin_list_stats"),
+    path("checkin/lists/<id:list_id>/snapshot/", api.list_snapshot, name="checkin_snapshot"),
+    path("checkin/lists/<id:list_id>/changes/", api.list_changes, name="checkin_changes"),
+    path("checkin/batch/", api.batch, name="checkin_batch"),
     path("checkin/events/<id:event_id>/stats/", api.event_stats, name="checkin_event_stats"),
     path("checkin/walkins/", api.walkin, name="checkin_walkin"),
     path(

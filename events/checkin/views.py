@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import json
 import math
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -50,7 +56,120 @@ def _api_urls() -> dict:
     }
     with contextlib.suppress(NoReverseMatch):  # walk-ins need the registration services
         urls["walkin"] = reverse("api:checkin_walkin")
+    urls["batch"] = reverse("api:checkin_batch")
+    # The list's id replaces 0 (the scanner fills it in).
+    urls["snapshot"] = reverse("api:checkin_snapshot", args=[0])
+    urls["changes"] = reverse("api:checkin_changes", args=[0])
     return urls
+
+
+def _offline_strings() -> dict:
+    return {
+        "offlineDecided": _("Decided offline: the server will confirm it."),
+        "offlineWaitingOne": ngettext(
+            "Offline: %(count)s scan waiting", "Offline: %(count)s scans waiting", 1
+        ),
+        "offlineWaitingMany": ngettext(
+            "Offline: %(count)s scan waiting", "Offline: %(count)s scans waiting", 2
+        ),
+        "offlineNone": _("Offline: the scanner decides from its copy of the list."),
+        "syncing": _("Sending %(count)s queued scans…"),
+        "stale": _("Not synchronised since %(time)s: check the connection."),
+        "neverSynced": _("No copy of this list yet: scans need the network."),
+        "conflict": _("Server: %(name)s — %(message)s"),
+        "wiped": _("This device has been revoked: its copy of the list and its queue are erased."),
+        "unknownOffline": _("Unknown badge"),
+        "alreadyOffline": _("Already checked in at %(time)s."),
+        "alreadyHere": _("Already checked in on this device at %(time)s."),
+        "cancelledOffline": _("Registration cancelled"),
+        "notConfirmedOffline": _("Registration not confirmed"),
+        "notAllowedOffline": _("Not admitted on this list"),
+        "closedOffline": _("This list is closed"),
+    }
+
+
+#: The scanner's files, kept by its service worker so that it opens with no network.
+APP_SHELL_STATIC = (
+    "css/fonts.css",
+    "css/site.css",
+    "css/checkin.css",
+    "vendor/jsqr/jsQR.js",
+    "js/fold.js",
+    "js/checkin-offline.js",
+    "js/scanner.js",
+    "img/checkin-192.png",
+    "img/checkin-512.png",
+)
+
+
+@functools.cache
+def _shell_version() -> str:
+    """A digest of the app shell's files: a new deployment gives a new service worker (its
+    bytes change), which replaces the cached copies."""
+    digest = hashlib.sha256()
+    for path in APP_SHELL_STATIC:
+        found = finders.find(path)
+        if found:
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    digest.update(Path(__file__).with_name("views.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def service_worker(request):
+    """``/checkin/sw.js`` (and ``/en/checkin/sw.js``): the scanner's service worker, whose scope
+    is the scanner's folder. It keeps the scanner page and its files so that a reload with no
+    network opens a working scanner; it never touches /api/ (the scanner itself decides what
+    to do when the API does not answer)."""
+    shell = [static(path) for path in APP_SHELL_STATIC]
+    scanner_url = reverse("events:checkin_scanner")
+    body = render(
+        request,
+        "events/checkin/sw.js",
+        {
+            "config": json.dumps(
+                {
+                    "cache": f"forumhall-checkin-{_shell_version()}",
+                    "page": scanner_url,
+                    "manifest": reverse("events:checkin_manifest"),
+                    "shell": shell,
+                    "static": settings.STATIC_URL,
+                }
+            )
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    body["Cache-Control"] = "no-cache"
+    body["Service-Worker-Allowed"] = scanner_url
+    return body
+
+
+def manifest(request):
+    """The scanner's web app manifest: installable on a phone or tablet's home screen."""
+    scanner_url = reverse("events:checkin_scanner")
+    data = {
+        "name": _("Forum check-in scanner"),
+        "short_name": _("Check-in"),
+        "lang": get_language(),
+        "start_url": scanner_url,
+        "scope": scanner_url,
+        "id": scanner_url,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#0f3d63",
+        "icons": [
+            {
+                "src": static(f"img/checkin-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in (192, 512)
+        ],
+    }
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json"
+    )
 
 
 @ensure_csrf_cookie
@@ -82,7 +201,13 @@ def scanner(request):
             "walkinDone": _("Registered: %(name)s"),
             "printBadge": _("Print the badge"),
             "forgetConfirm": _("Forget this device's pairing on this browser?"),
+            **_offline_strings(),
         },
+        "serviceWorker": reverse("events:checkin_service_worker"),
+        "scope": reverse("events:checkin_scanner"),
+        # A scan waits this long for the server before the scanner decides it offline.
+        "onlineTimeoutMs": settings.CHECKIN_ONLINE_TIMEOUT_MS,
+        "syncEveryMs": settings.CHECKIN_SYNC_EVERY_MS,
     }
     return render(request, "events/checkin/scanner.html", {"config": config})
 

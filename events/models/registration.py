@@ -195,6 +195,9 @@ class Registration(models.Model):
         editable=False,
         db_index=False,
     )
+    #: When the row last changed (set on every save; bulk ``update()`` calls set it too): the
+    #: offline scanners' change feed (``events.checkin.sync``) reads what changed since a cursor.
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -208,7 +211,10 @@ class Registration(models.Model):
                 name="one_live_registration_per_email_and_event",
             )
         ]
-        indexes = [models.Index(fields=["category", "status"], name="registration_cat_status")]
+        indexes = [
+            models.Index(fields=["category", "status"], name="registration_cat_status"),
+            models.Index(fields=["event", "changed_at"], name="registration_event_changed"),
+        ]
         permissions = [("manage_registration", "Can approve, cancel and reissue registrations")]
 
     def __str__(self) -> str:
@@ -217,7 +223,7 @@ class Registration(models.Model):
     def save(self, *args, **kwargs):
         self.refresh_search_key()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "changed_at"}
         super().save(*args, **kwargs)
 
     def refresh_search_key(self) -> None:

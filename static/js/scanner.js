@@ -1,6 +1,9 @@
 // The door scanner: camera (jsQR) and keyboard-wedge USB/Bluetooth scanners, full-screen answers
 // with sound and vibration, manual search, undo, walk-ins. It talks to the check-in API with the
 // device token kept after pairing, or with the staff session (CSRF token from the cookie).
+// Offline first (checkin-offline.js): it keeps a copy of the list, decides a scan from it when the
+// server does not answer within config.onlineTimeoutMs, queues that scan in IndexedDB and sends
+// the queue, in order, when the network is back.
 (function () {
   "use strict";
 
@@ -27,6 +30,14 @@
   var audio = null;
   var walkinRegistration = null;
 
+  var Store = window.ForumhallCheckinStore;
+  var snapshot = null;          // the current list's copy (ForumhallSnapshot), once loaded
+  var offlineMode = false;      // the server did not answer: decide from the copy and queue
+  var queued = 0;               // scans waiting in the queue
+  var syncTimer = null;
+  var syncing = null;           // the running synchronisation (a promise), if any
+  var timings = window.forumhallScannerTimings = [];  // scan to answer on screen, in ms (bench)
+
   // --- HTTP --------------------------------------------------------------------------------
 
   function cookie(name) {
@@ -42,14 +53,18 @@
     return h;
   }
 
-  function api(method, url, data) {
+  function api(method, url, data, timeoutMs) {
+    var controller = new AbortController();
+    var timer = timeoutMs ? setTimeout(function () { controller.abort(); }, timeoutMs) : null;
     return fetch(url, {
       method: method,
       headers: headers(data !== undefined),
       body: data === undefined ? undefined : JSON.stringify(data),
       credentials: "same-origin",
       cache: "no-store",
+      signal: controller.signal,
     }).then(function (response) {
+      clearTimeout(timer);
       return response.json().catch(function () { return {}; }).then(function (body) {
         body.httpStatus = response.status;
         return body;
@@ -138,6 +153,9 @@
     root.dataset.state = "ready";
     if (window.localStorage.getItem(CAMERA_KEY) === "on") { startCamera(); }
     focusWedge();
+    useList(Number(select.value));
+    clearInterval(syncTimer);
+    syncTimer = setInterval(sync, config.syncEveryMs);
   }
 
   function load() {
@@ -150,17 +168,43 @@
       $("scanner-notice").appendChild(link);
       return;
     }
+    // No network, or no answer within 5 s: the scanner starts from the lists and copies kept by
+    // this browser; a late answer still counts if it says the device was revoked.
+    var started = false;
+    function fromCopy() {
+      if (started) { return; }
+      started = true;
+      Store.getMeta("lists").then(function (saved) {
+        if (!saved) { notice(S.offline); return; }
+        setOffline(true);
+        setup(saved);
+      }).catch(function () { notice(S.offline); });
+    }
     api("GET", config.api.lists).then(function (data) {
-      if (data.httpStatus === 401 && deviceToken) {
-        window.localStorage.removeItem(TOKEN_KEY);
-        deviceToken = null;
-        root.dataset.state = "revoked";
-        notice(S.revoked);
-        return;
-      }
+      if (data.httpStatus === 401 && deviceToken) { started = true; revoked(); return; }
+      if (started) { return; }
+      started = true;
       if (data.httpStatus !== 200) { notice(data.message || S.signIn); return; }
+      Store.setMeta("lists", { events: data.events }).catch(function () {});
       setup(data);
-    }).catch(function () { notice(S.offline); });
+    }).catch(fromCopy);
+    setTimeout(fromCopy, 5000);
+  }
+
+  // The device was revoked (or its pairing expired, or replaced): it keeps nothing.
+  function revoked() {
+    window.localStorage.removeItem(TOKEN_KEY);
+    deviceToken = null;
+    snapshot = null;
+    clearInterval(syncTimer);
+    root.dataset.state = "revoked";
+    notice(S.revoked);
+    Store.wipe().then(function () {
+      queued = 0;
+      root.dataset.wiped = "yes";
+      notice(S.wiped);
+      updateBanner();
+    });
   }
 
   // --- Feedback: full-screen answer, sound, vibration ---------------------------------------
@@ -204,6 +248,8 @@
     category.style.background = person ? person.category.colour : "";
     category.hidden = !person;
     $("answer-message").textContent = answer.message || "";
+    $("answer-offline").hidden = !answer.offline;
+    box.dataset.offline = answer.offline ? "yes" : "no";
     box.hidden = false;
     tone(level);
     clearTimeout(hideTimer);
@@ -239,7 +285,7 @@
   }
 
   function handleAnswer(answer) {
-    if (answer.httpStatus === 401) { window.location.reload(); return; }
+    if (answer.httpStatus === 401) { revoked(); return; }
     if (answer.status === "ok" && answer.checkin && answer.kind === "entry") {
       lastOk = answer;
       $("undo-button").disabled = false;
@@ -260,12 +306,16 @@
       if (seenJustNow) { return; }
     }
     inFlight[code] = true;
+    var started = window.performance.now();
     var data = scanOptions();
     data.token = code;
-    postWithRetry(config.api.checkin, data, 3)
+    scan(config.api.checkin, data)
       .then(handleAnswer)
       .catch(function () { showAnswer({ status: "error", reason: "offline", message: S.offline }); })
-      .then(function () { delete inFlight[code]; });
+      .then(function () {
+        delete inFlight[code];
+        window.requestAnimationFrame(function () { timings.push(window.performance.now() - started); });
+      });
   }
 
   // Keyboard wedge: the scanner "types" the code and Enter into the focused input.
@@ -421,7 +471,11 @@
     if (query.replace(/\s/g, "").length < 3) { box.innerHTML = ""; return; }
     var seq = ++searchSeq;
     var url = config.api.search + "?list=" + encodeURIComponent($("list-select").value) + "&q=" + encodeURIComponent(query);
-    api("GET", url).then(function (data) {
+    var asked = offlineMode && snapshot ? Promise.reject(new Error("offline")) : api("GET", url, undefined, config.onlineTimeoutMs);
+    asked.catch(function () {
+      if (!snapshot) { throw new Error("offline"); }
+      return { results: offlineSearch(query), offline: true };
+    }).then(function (data) {
       if (seq !== searchSeq) { return; }
       box.innerHTML = "";
       var results = data.results || [];
@@ -458,7 +512,7 @@
       var data = scanOptions();
       data.registration = person.id;
       button.disabled = true;
-      postWithRetry(config.api.manual, data, 3).then(function (answer) {
+      scan(config.api.manual, data).then(function (answer) {
         $("search-panel").close();
         handleAnswer(answer);
       }).catch(function () { showAnswer({ status: "error", reason: "offline", message: S.offline }); });
@@ -512,6 +566,221 @@
         document.body.appendChild(frame);
       });
   });
+
+  // --- Offline first --------------------------------------------------------------------------
+
+  function offlineSearch(query) {
+    return snapshot.search(query, 20).map(function (person) {
+      var answer = snapshot.decide(person, { kind: "entry" }, S, new Date());
+      return {
+        id: person.id, full_name: person.full_name, organization: person.organization, title: person.title,
+        status: person.status, category: answer.registration.category, email: "", phone: "",
+        status_label: person.status === "confirmed" ? "" : S.notConfirmedOffline,
+        admitted: answer.reason !== "not_allowed",
+        checked_in_at: person.entryAt, gate: person.entryGate || "",
+      };
+    });
+  }
+
+  function setOffline(value) {
+    offlineMode = value;
+    root.dataset.network = value ? "offline" : "online";
+    updateBanner();
+  }
+
+  function updateBanner() {
+    var banner = $("offline-banner");
+    if (offlineMode || queued) {
+      var text = !offlineMode ? S.syncing : (queued === 0 ? S.offlineNone : (queued === 1 ? S.offlineWaitingOne : S.offlineWaitingMany));
+      banner.textContent = text.replace("%(count)s", queued);
+      banner.hidden = false;
+    } else {
+      banner.hidden = true;
+    }
+    banner.dataset.queued = String(queued);
+    var stale = $("stale-banner");
+    var synced = snapshot && snapshot.data.syncedAt;
+    var limit = (snapshot && snapshot.data.staleAfter || 600) * 1000;
+    if (deviceToken && root.dataset.state === "ready" && !snapshot) {
+      stale.textContent = S.neverSynced;
+      stale.hidden = false;
+    } else if (synced && Date.now() - synced > limit) {
+      var when = new Date(synced);
+      stale.textContent = S.stale.replace("%(time)s", when.toLocaleTimeString(config.lang, { hour: "2-digit", minute: "2-digit" }));
+      stale.hidden = false;
+    } else {
+      stale.hidden = true;
+    }
+  }
+
+  function listUrl(template, listId) { return template.replace("/0/", "/" + listId + "/"); }
+
+  // Whose copy it is: its hashes are keyed to the device's token (a new pairing link, a new key).
+  function owner() { return deviceToken ? deviceToken.slice(0, 12) : "staff"; }
+
+  // The copy of the list: from IndexedDB at once, then fresh from the server.
+  function useList(listId) {
+    snapshot = null;
+    if (!listId) { return Promise.resolve(); }
+    return Store.loadSnapshot(listId).then(function (saved) {
+      if (saved && saved.owner === owner() && Number($("list-select").value) === listId) {
+        snapshot = new window.ForumhallSnapshot(saved);
+      }
+      return overlayQueue();
+    }).catch(function () {}).then(function () {
+      updateBanner();
+      return sync();
+    });
+  }
+
+  function fetchSnapshot(listId) {
+    return api("GET", listUrl(config.api.snapshot, listId), undefined, 30000).then(function (data) {
+      if (data.httpStatus === 401) { revoked(); throw new Error("revoked"); }
+      if (data.httpStatus !== 200) { throw new Error(data.message || "snapshot"); }
+      var record = {
+        listId: listId, owner: owner(), list: data.list, categories: data.categories, key: data.key, hashBytes: data.hash_bytes,
+        fields: data.fields, rows: data.registrations, cursor: data.cursor, syncedAt: Date.now(),
+        snapshotAt: Date.now(), staleAfter: data.stale_after, snapshotEvery: data.snapshot_every,
+      };
+      if (Number($("list-select").value) === listId) { snapshot = new window.ForumhallSnapshot(record); }
+      return Store.saveSnapshot(record).then(overlayQueue);
+    });
+  }
+
+  function fetchChanges() {
+    var current = snapshot;
+    var url = listUrl(config.api.changes, current.data.listId) + "?since=" + encodeURIComponent(current.data.cursor);
+    return api("GET", url, undefined, 10000).then(function (data) {
+      if (data.httpStatus === 401) { revoked(); throw new Error("revoked"); }
+      if (data.httpStatus !== 200) { throw new Error(data.message || "changes"); }
+      current.apply(data);
+      current.data.syncedAt = Date.now();
+      var save = data.registrations.length ? Store.saveSnapshot(current.data) : Promise.resolve();
+      return save.then(overlayQueue);
+    });
+  }
+
+  // Entries this device admitted offline and has not sent yet count as entries of the copy.
+  function overlayQueue() {
+    return Store.queue().then(function (items) {
+      queued = items.length;
+      if (!snapshot) { return; }
+      items.forEach(function (item) {
+        if (item.list !== snapshot.data.listId || item.kind !== "entry" || item.offline_answer !== "ok") { return; }
+        var person = item.registration ? snapshot.byId.get(item.registration) : snapshot.byHash.get(item.hash);
+        if (person) { snapshot.markLocalEntry(person, item.time, item.gate); }
+      });
+    });
+  }
+
+  // Send the queue, in order, in chunks; each scan keeps its nonce, so a chunk sent twice (an
+  // answer lost on the way) is answered once.
+  function flushQueue() {
+    return Store.queue().then(function (items) {
+      queued = items.length;
+      updateBanner();
+      if (!items.length) { return; }
+      var chunk = items.slice(0, 100);
+      var scans = chunk.map(function (item) {
+        var scan = { nonce: item.nonce, time: item.time, list: item.list, kind: item.kind, gate: item.gate, offline_answer: item.offline_answer };
+        if (item.registration) { scan.registration = item.registration; } else { scan.token = item.token; }
+        return scan;
+      });
+      return api("POST", config.api.batch, { scans: scans }, 30000).then(function (data) {
+        if (data.httpStatus === 401) { revoked(); throw new Error("revoked"); }
+        if (data.httpStatus === 200) {
+          data.results.forEach(function (answer, i) {
+            if (chunk[i].offline_answer === "ok" && answer.status !== "ok") {
+              var name = answer.registration ? answer.registration.full_name : "";
+              addHistory({ message: S.conflict.replace("%(name)s", name).replace("%(message)s", answer.message) }, "warn");
+            }
+          });
+        } else if (data.httpStatus >= 500 || !data.httpStatus) {
+          throw new Error("server");
+        } else {
+          addHistory({ message: data.message || "" }, "bad");  // malformed: dropped, not retried forever
+        }
+        return Store.dequeue(chunk.map(function (item) { return item.seq; })).then(flushQueue);
+      });
+    });
+  }
+
+  // One round: the queue first (the server judges it), then the list's changes (or a whole
+  // new copy now and then: it drops deleted guests).
+  function sync() {
+    if (syncing || root.dataset.state !== "ready") { return syncing || Promise.resolve(); }
+    var listId = Number($("list-select").value);
+    syncing = flushQueue().then(function () {
+      var every = (snapshot && snapshot.data.snapshotEvery || 900) * 1000;
+      if (!snapshot || snapshot.data.listId !== listId || Date.now() - snapshot.data.snapshotAt > every) {
+        return fetchSnapshot(listId);
+      }
+      return fetchChanges();
+    }).then(function () {
+      return Store.queueCount().then(function (count) {
+        queued = count;
+        setOffline(false);
+      });
+    }).catch(function () {
+      if (root.dataset.state === "ready") { setOffline(true); }
+    }).then(function () {
+      syncing = null;
+      updateBanner();
+    });
+    return syncing;
+  }
+
+  // A scan: to the server while it answers in time and nothing waits in the queue; otherwise
+  // decided from the copy and queued (same nonce: if the server did get it, it answers once).
+  function scan(url, data) {
+    if (!snapshot || data.list !== snapshot.data.listId) { return postWithRetry(url, data, 3); }
+    if (offlineMode || queued || navigator.onLine === false) { return decideOffline(data); }
+    return api("POST", url, data, config.onlineTimeoutMs).then(function (answer) {
+      if (answer.httpStatus >= 500) { throw new Error("server"); }
+      return answer;
+    }).catch(function () {
+      setOffline(true);
+      return decideOffline(data);
+    });
+  }
+
+  function decideOffline(data) {
+    var current = snapshot;
+    var find = data.registration ? Promise.resolve(current.byId.get(data.registration) || null) : current.find(data.token);
+    return find.then(function (person) {
+      var now = new Date();
+      var answer = current.decide(person, data, S, now);
+      var item = {
+        nonce: data.nonce, time: now.toISOString(), list: data.list, kind: data.kind, gate: data.gate,
+        token: data.token, registration: data.registration, hash: person ? person.hash : null,
+        offline_answer: answer.status === "ok" ? "ok" : answer.reason,
+      };
+      if (person && answer.status === "ok" && data.kind === "entry") { current.markLocalEntry(person, item.time, data.gate); }
+      queued += 1;
+      updateBanner();
+      // Shown once kept: a scan on screen survives a crash of the browser.
+      return Store.enqueue(item).catch(function () {}).then(function () { return answer; });
+    });
+  }
+
+  window.addEventListener("online", function () { sync(); });
+  window.addEventListener("offline", function () { setOffline(true); });
+  $("list-select").addEventListener("change", function () { useList(Number($("list-select").value)); });
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(config.serviceWorker, { scope: config.scope }).catch(function () {});
+  }
+  // Test and bench hooks: the queue's length, a synchronisation now.
+  window.forumhallScanner = {
+    queued: function () { return queued; },
+    sync: sync,
+    ready: function () { return !!snapshot; },
+    // A fresh copy of the current list: resolves with the milliseconds it took (download,
+    // parse, index, store).
+    loadSnapshot: function () {
+      var started = window.performance.now();
+      return fetchSnapshot(Number($("list-select").value)).then(function () { return window.performance.now() - started; });
+    },
+  };
 
   $("who").textContent = "";
   load();
