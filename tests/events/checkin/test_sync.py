@@ -15,6 +15,10 @@ from events.enums import RegistrationStatus
 from events.models import CheckIn, Device, ScanLog
 from tests.factories.checkin import RegistrationFactory, door_scene
 
+#: Devices of the 2023 scene must outlive it to work today.
+FUTURE = timezone.now() + dt.timedelta(days=365)
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -92,7 +96,9 @@ def test_snapshot_has_what_the_door_needs_and_no_token_email_or_phone(client, sc
 def test_each_device_hashes_with_its_own_key(client, scene):
     from events.checkin.services import device_create
 
-    _device, second_token = device_create(event=scene.event, name="Máy tính bảng")
+    _device, second_token = device_create(
+        event=scene.event, name="Máy tính bảng", expires_at=FUTURE
+    )
     first = rows_by_id(snapshot(client, scene))[scene.khoa.pk]["hash"]
     second = rows_by_id(snapshot(client, scene, token=second_token))[scene.khoa.pk]["hash"]
     assert first != second
@@ -263,7 +269,9 @@ def test_batch_answers_in_order_at_the_devices_time_and_once_per_nonce(client, s
 def test_two_devices_admitting_the_same_badge_offline_make_one_entry_and_a_conflict(client, scene):
     from events.checkin.services import device_create
 
-    _tablet, tablet_token = device_create(event=scene.event, name="Máy tính bảng")
+    _tablet, tablet_token = device_create(
+        event=scene.event, name="Máy tính bảng", expires_at=FUTURE
+    )
     first = post(
         client,
         "/api/checkin/batch/",
