@@ -48,6 +48,7 @@ from cms.blocks import (
 )
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
 from cms.page_context import extra_context, serve_route
+from cms.panels import LabelledInlinePanel
 from core.text import fold
 
 IMAGE_MODEL = "wagtailimages.Image"
@@ -483,7 +484,7 @@ class SessionPage(FoldedSearchMixin, SocialMixin, Page):  # noqa: DJ008 (Page ha
             ],
             heading=_("When and where"),
         ),
-        InlinePanel("session_speakers", label=_("Speakers"), heading=_("Speakers")),
+        LabelledInlinePanel("session_speakers", label=_("Speakers"), heading=_("Speakers")),
         FieldPanel("abstract"),
         FieldPanel("body"),
         InlinePanel("attachments", label=_("Attachments"), heading=_("Slides and documents")),

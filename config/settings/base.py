@@ -205,6 +205,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "csv", "t
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: blocked without internet, and a leak of the editors' emails.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The public base URL, for links in emails and badges.
 BASE_URL = WAGTAILADMIN_BASE_URL
 

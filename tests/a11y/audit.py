@@ -138,6 +138,8 @@ def details(results: list[PageResult]) -> str:
     for r in results:
         for width in r.axe:
             for v in r.blocking(width):
-                out.append(f"{r.page.name} @{width}: axe {v['impact']} {v['id']}: {v['help']} {v['nodes']}")
+                out.append(
+                    f"{r.page.name} @{width}: axe {v['impact']} {v['id']}: {v['help']} {v['nodes']}"
+                )
         out.extend(f"{r.page.name}: vnu {e}" for e in r.vnu)
     return "\n".join(out)

@@ -4,10 +4,11 @@ Each page names who looks at it (a role: a browser context with its own session)
 from the demo scene, and what to do before checking it (submit a form empty to see its errors,
 wait for a script to finish)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-VISITOR, GUEST, EXHIBITOR, ORGANIZER, DEVICE = "visitor", "guest", "exhibitor", "organizer", "device"
+VISITOR, GUEST, EXHIBITOR = "visitor", "guest", "exhibitor"
+ORGANIZER, DEVICE = "organizer", "device"
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,14 @@ class AuditPage:
 
     def url(self, scene) -> str:
         return self.path(scene) if callable(self.path) else self.path
+
+
+def _register(suffix: str = "", language: str = "") -> Callable:
+    return lambda scene: f"{language}/register/{scene.event.slug}/{suffix}"
+
+
+def _manage(suffix: str = "") -> Callable:
+    return lambda scene: f"/registration/{scene.registration.manage_secret}/{suffix}"
 
 
 PAGES: list[AuditPage] = [
@@ -45,13 +54,13 @@ PAGES: list[AuditPage] = [
     AuditPage("session en", lambda s: s.session_url_en),
     AuditPage("search en", "/en/tim-kiem/?q=data"),
     # Registration and the guest's manage pages.
-    AuditPage("register", lambda s: f"/register/{s.event.slug}/"),
-    AuditPage("register errors", lambda s: f"/register/{s.event.slug}/", submit="form.form [type=submit]"),
-    AuditPage("register en", lambda s: f"/en/register/{s.event.slug}/"),
-    AuditPage("register sent", lambda s: f"/register/{s.event.slug}/sent/"),
-    AuditPage("manage", lambda s: f"/registration/{s.registration.manage_secret}/", GUEST),
-    AuditPage("manage edit", lambda s: f"/registration/{s.registration.manage_secret}/edit/", GUEST),
-    AuditPage("manage cancel", lambda s: f"/registration/{s.registration.manage_secret}/cancel/", GUEST),
+    AuditPage("register", _register()),
+    AuditPage("register errors", _register(), submit="form.form [type=submit]"),
+    AuditPage("register en", _register(language="/en")),
+    AuditPage("register sent", _register("sent/")),
+    AuditPage("manage", _manage(), GUEST),
+    AuditPage("manage edit", _manage("edit/"), GUEST),
+    AuditPage("manage cancel", _manage("cancel/"), GUEST),
     # The exhibition and the exhibitors' pages.
     AuditPage("floor plan", lambda s: f"/exhibition/{s.event.slug}/", ready=".floor-plan"),
     AuditPage("booth", lambda s: f"/exhibition/{s.event.slug}/booths/{s.free_booth}/"),

@@ -8,9 +8,9 @@ def demo_scene() -> SimpleNamespace:
     from wagtail.models import Page
 
     from cms.demo import load_site
-    from cms.models import SessionPage, SpeakerIndexPage, Speaker
+    from cms.models import SessionPage, Speaker, SpeakerIndexPage
+    from events.checkin.demo import load_checkin
     from events.demo import load_event, load_registrations
-    from events.demo_checkin import load_checkin
     from events.enums import RegistrationStatus
     from exhibitors.demo import load_exhibition
     from exhibitors.enums import BookingStatus
@@ -36,9 +36,7 @@ def demo_scene() -> SimpleNamespace:
         .order_by("pk")
         .first()
     )
-    organizer = get_user_model().objects.create_superuser(
-        "a11y-organizer", "a11y@example.com", "x"
-    )
+    organizer = get_user_model().objects.create_superuser("a11y-organizer", "a11y@example.com", "x")
     return SimpleNamespace(
         event=event,
         session_url=session.url,
