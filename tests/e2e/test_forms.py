@@ -3,7 +3,7 @@ and its links move it to the fields; every Tab stop of the header is visible."""
 
 import pytest
 
-from tests.events.registration_factories import make_category, make_event
+from tests.factories.events import make_category, make_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

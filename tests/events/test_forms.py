@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from events.enums import RegistrationStatus as S
 from events.models import Registration
 from events.services import registration_create
-from tests.events.registration_factories import make_category, make_event, person
+from tests.factories.events import make_category, make_event, person
 
 pytestmark = pytest.mark.django_db
 
