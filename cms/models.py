@@ -48,6 +48,7 @@ from cms.blocks import (
 )
 from cms.enums import OrganizerRole, SessionKind, SpeakerRole
 from cms.page_context import extra_context, serve_route
+from cms.panels import LabelledInlinePanel
 from core.localized import localized, localized_text
 from core.text import fold
 
@@ -535,7 +536,7 @@ class SessionPage(AsciiSlugMixin, FoldedSearchMixin, SocialMixin, Page):  # noqa
             ],
             heading=_("When and where"),
         ),
-        InlinePanel("session_speakers", label=_("Speakers"), heading=_("Speakers")),
+        LabelledInlinePanel("session_speakers", label=_("Speakers"), heading=_("Speakers")),
         FieldPanel("abstract"),
         FieldPanel("body"),
         InlinePanel("attachments", label=_("Attachments"), heading=_("Slides and documents")),

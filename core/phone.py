@@ -44,3 +44,16 @@ def _vietnamese(national: str) -> str:
     if not (mobile or landline):
         raise InvalidPhone()
     return "+84" + national
+
+
+def format_phone(value: str) -> str:
+    """A stored number for people to read: "+84912345678" → "+84 912 345 678", a landline
+    "+842253842000" → "+84 225 3842 000"; other countries stay as stored (E.164)."""
+    if not value or not value.startswith("+84"):
+        return value or ""
+    national = value[3:]
+    if len(national) == 9:
+        return f"+84 {national[:3]} {national[3:6]} {national[6:]}"
+    if len(national) == 10:
+        return f"+84 {national[:3]} {national[3:7]} {national[7:]}"
+    return value

@@ -4,14 +4,20 @@ from django import forms
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from core.forms import SiteFormMixin
 from core.localized import localized
 from core.phone import normalize_phone
 from core.text import nfc
 from events.enums import Language
 from events.exceptions import InvalidPhone
 from events.models import AttendeeCategory, Event, Invitation
+from events.selectors import category_seats_left
 from events.services.registration import LIMITS, invitation_usable
+
+#: At most this many seats left: the form says how many.
+FEW_SEATS = 20
 
 
 class PhoneField(forms.CharField):
@@ -41,12 +47,8 @@ class NameField(forms.CharField):
         return " ".join(nfc(super().to_python(value)).split())
 
 
-class RegistrantDetailsForm(forms.Form):
+class RegistrantDetailsForm(SiteFormMixin, forms.Form):
     """The details a registrant can give and later change on the manage page."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
     full_name = NameField(label=_("Full name"))
     phone = PhoneField(
@@ -78,6 +80,10 @@ class RegistrantDetailsForm(forms.Form):
 
 class RegistrationForm(RegistrantDetailsForm):
     """The public registration form of an event."""
+
+    also_required = ("category",)  # unless an invitation code says the category
+    summary_labels = {"consent": _("Consent")}
+    honeypot = "website"
 
     email = forms.EmailField(
         label=_("Email"),
@@ -126,10 +132,12 @@ class RegistrationForm(RegistrantDetailsForm):
         self.invitation: Invitation | None = None
         categories = event.categories.filter(is_public=True).order_by("sort_order", "name")
         self.fields["category"].queryset = categories
-        # The category in the page's language; a Vietnamese fallback marked lang="vi".
-        self.fields["category"].label_from_instance = lambda category: localized(
-            category, "name"
-        ).__html__()
+        # The category in the page's language (a Vietnamese fallback marked lang="vi"), with
+        # the seats left when few are.
+        seats = category_seats_left(event=event)
+        self.fields["category"].label_from_instance = lambda category: category_choice_label(
+            category, seats.get(category.pk)
+        )
         if len(categories) == 1:
             self.fields["category"].initial = categories[0]
         privacy = getattr(settings, "PRIVACY_POLICY_URL", "/privacy/")
@@ -175,7 +183,22 @@ class RegistrationForm(RegistrantDetailsForm):
         return self.invitation.category if self.invitation else self.cleaned_data["category"]
 
 
-class ResendLinkForm(forms.Form):
+def category_choice_label(category: AttendeeCategory, seats_left: int | None) -> str:
+    """The category's name, with the seats left when few are, and the waiting list when none
+    is: "Đại biểu · còn 0 chỗ: bạn sẽ vào danh sách chờ"."""
+    name = localized(category, "name")
+    if seats_left is None or seats_left > FEW_SEATS:
+        return name.__html__()
+    if seats_left == 0:
+        hint = _("0 seats left: you will join the waiting list")
+    else:
+        hint = ngettext("%(count)d seat left", "%(count)d seats left", seats_left) % {
+            "count": seats_left
+        }
+    return format_html("{} · {}", name, hint)
+
+
+class ResendLinkForm(SiteFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=LIMITS["email"])
 
 

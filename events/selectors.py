@@ -17,6 +17,29 @@ def event_open_for_registration() -> Event | None:
     return None
 
 
+def category_seats_left(*, event: Event) -> dict[int, int | None]:
+    """Seats left per category of ``event`` (None: no limit), counting confirmed guests only,
+    as the service does when it decides a seat; the event's own capacity caps every category.
+    Two queries. Advisory: the seat is decided under lock when the guest confirms."""
+    taken = dict(
+        Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+        .order_by()
+        .values("category_id")
+        .annotate(n=Count("pk"))
+        .values_list("category_id", "n")
+    )
+    event_left = None
+    if event.capacity is not None:
+        event_left = max(event.capacity - sum(taken.values()), 0)
+    seats: dict[int, int | None] = {}
+    for pk, capacity in event.categories.values_list("pk", "capacity"):
+        limits = [n for n in (event_left,) if n is not None]
+        if capacity is not None:
+            limits.append(max(capacity - taken.get(pk, 0), 0))
+        seats[pk] = min(limits) if limits else None
+    return seats
+
+
 def registration_by_manage_secret(secret: str) -> Registration | None:
     if not secret or len(secret) > 64:
         return None

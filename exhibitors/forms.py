@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core.enums import Language
+from core.forms import SiteFormMixin
 from exhibitors.enums import BookingExtra, Sector
 from exhibitors.images import MAX_LOGO_BYTES
 from exhibitors.models import Booth
@@ -39,7 +40,7 @@ class TaxCodeField(forms.CharField):
         return attrs
 
 
-class SignupForm(forms.Form):
+class SignupForm(SiteFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(label=_("Email"), max_length=150)
     password = forms.CharField(
@@ -59,7 +60,7 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-class VerifyEmailForm(forms.Form):
+class VerifyEmailForm(SiteFormMixin, forms.Form):
     """The emailed link asks for the sign-up password before it switches the account on."""
 
     password = forms.CharField(
@@ -69,7 +70,7 @@ class VerifyEmailForm(forms.Form):
     )
 
 
-class ExhibitorLoginForm(AuthenticationForm):
+class ExhibitorLoginForm(SiteFormMixin, AuthenticationForm):
     """Log in with the email address; says so when the address is not confirmed yet."""
 
     username = forms.CharField(
@@ -111,7 +112,7 @@ class LogoField(forms.FileField):
         return data
 
 
-class ExhibitorProfileForm(forms.Form):
+class ExhibitorProfileForm(SiteFormMixin, forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
     tax_code = TaxCodeField(
         label=_("Tax code"),
@@ -145,7 +146,7 @@ class ExhibitorProfileForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "logo"}
 
 
-class BookingRequestForm(forms.Form):
+class BookingRequestForm(SiteFormMixin, forms.Form):
     """The details an exhibitor confirms while the booth is held."""
 
     extras = forms.MultipleChoiceField(
@@ -169,15 +170,15 @@ class BookingRequestForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(SiteFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
 
 
-class InviteMemberForm(forms.Form):
+class InviteMemberForm(SiteFormMixin, forms.Form):
     email = forms.EmailField(label=_("Colleague's email"))
 
 
-class StaffForm(forms.Form):
+class StaffForm(SiteFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     email = forms.EmailField(label=_("Email"))
     position = forms.CharField(label=_("Position"), max_length=120, required=False)

@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import dateformat
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -114,6 +114,21 @@ def site_sections():
     exhibition and news pages. Cached; the cache is cleared when pages change."""
     language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return cached("nav", language, build=lambda: _nav_sections(language))
+
+
+def _open_registration_slug() -> str:
+    from events.selectors import event_open_for_registration
+
+    event = event_open_for_registration()
+    return event.slug if event else ""
+
+
+@register.simple_tag
+def open_registration_url() -> str:
+    """The form of the next event whose registration is open ('' when none): the header's
+    Register button. Cached a minute (registration opens and closes with the clock)."""
+    slug = cached("open-registration", build=_open_registration_slug, timeout=60)
+    return reverse("events:register", kwargs={"event_slug": slug}) if slug else ""
 
 
 @register.simple_tag

@@ -258,6 +258,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Page slugs are ASCII in both languages (the admin transliterates "đ" and tones as one types;
 # cms.models.AsciiSlugMixin folds whatever else arrives): no percent-encoded URLs.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# No avatars from gravatar.com: blocked without internet, and a leak of the editors' emails.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The public base URL, for links in emails and badges.
 BASE_URL = WAGTAILADMIN_BASE_URL
 

@@ -1,6 +1,6 @@
 import pytest
 
-from core.phone import normalize_phone
+from core.phone import format_phone, normalize_phone
 from events.exceptions import InvalidPhone
 
 
@@ -29,3 +29,16 @@ def test_phone_numbers_are_normalised(raw, normalised):
 def test_invalid_phone_numbers_are_refused(raw):
     with pytest.raises(InvalidPhone):
         normalize_phone(raw)
+
+
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        ("+84912345678", "+84 912 345 678"),
+        ("+842253842000", "+84 225 3842 000"),
+        ("+33612345678", "+33612345678"),
+        ("", ""),
+    ],
+)
+def test_stored_numbers_are_shown_in_groups(stored, shown):
+    assert format_phone(stored) == shown

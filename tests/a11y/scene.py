@@ -1,0 +1,51 @@
+"""The demo forum as `load_demo` builds it, plus the people who look at the audited pages."""
+
+from types import SimpleNamespace
+
+
+def demo_scene() -> SimpleNamespace:
+    from django.contrib.auth import get_user_model
+    from wagtail.models import Page
+
+    from cms.demo import load_site
+    from cms.models import SessionPage, Speaker, SpeakerIndexPage
+    from events.checkin.demo import load_checkin
+    from events.demo import load_event, load_registrations
+    from events.enums import RegistrationStatus
+    from exhibitors.demo import load_exhibition
+    from exhibitors.enums import BookingStatus
+    from exhibitors.models import Booth, BoothBooking
+    from tests.conftest import ensure_wagtail_tree
+
+    ensure_wagtail_tree()
+    event = load_event()
+    load_registrations(event, registration_open=True)
+    load_site(event)
+    load_exhibition(event)
+    checkin = load_checkin(event)
+    session = SessionPage.objects.live().filter(locale__language_code="vi").order_by("path")[0]
+    session_en = session.get_translation(Page.objects.get(slug="trang-chu-en").locale)
+    index = SpeakerIndexPage.objects.live().filter(locale__language_code="vi").first()
+    speaker = Speaker.objects.filter(session_links__isnull=False).order_by("pk").first()
+    booking = BoothBooking.objects.filter(event=event, status=BookingStatus.APPROVED).first()
+    taken = BoothBooking.objects.live().values("booth")
+    free = Booth.objects.filter(event=event, blocked=False).exclude(pk__in=taken).first()
+    registration = (
+        event.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .exclude(phone="")
+        .order_by("pk")
+        .first()
+    )
+    organizer = get_user_model().objects.create_superuser("a11y-organizer", "a11y@example.com", "x")
+    return SimpleNamespace(
+        event=event,
+        session_url=session.url,
+        session_url_en=session_en.url,
+        speaker_url=SpeakerIndexPage.speaker_url(index.url, speaker),
+        booking=booking,
+        free_booth=free.code,
+        registration=registration,
+        exhibitor_user=booking.exhibitor.members.first().user,
+        organizer=organizer,
+        pairing_path="/" + checkin["pairing_link"].split("/", 3)[3],
+    )
