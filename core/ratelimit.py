@@ -30,3 +30,8 @@ def rate_limited(request, scope: str) -> bool:
         cache.add(key, 1, timeout=window)
         return False
     return hits > limit
+
+
+def axes_client_ip(request) -> str:
+    """django-axes' client address (``AXES_CLIENT_IP_CALLABLE``): the same as the rate limits'."""
+    return client_ip(request)
