@@ -1,5 +1,7 @@
 """A simple per-IP rate limit on the cache (shared by every app server when it is Redis)."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -32,6 +34,10 @@ def rate_limited(request, scope: str) -> bool:
     return hits > limit
 
 
-def axes_client_ip(request) -> str:
-    """django-axes' client address (``AXES_CLIENT_IP_CALLABLE``): the same as the rate limits'."""
-    return client_ip(request)
+def axes_client_ip(request) -> str | None:
+    """django-axes' client address (``AXES_CLIENT_IP_CALLABLE``): the same as the rate limits',
+    or None when it is no IP address (axes stores it in an IP column)."""
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None
