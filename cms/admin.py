@@ -6,9 +6,10 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from cms.models import Speaker
 from cms.selectors import matching_terms
+from core.exports import SafeExportMixin
 
 
-class SpeakerIndexView(IndexView):
+class SpeakerIndexView(SafeExportMixin, IndexView):
     """Accent-blind search in the admin too: "nguyen van khoa" finds "Nguyễn Văn Khoa"."""
 
     def search_queryset(self, queryset):

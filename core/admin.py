@@ -23,6 +23,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.exports import SafeIndexView
 from core.models import ActivityEntry
 from core.permissions import ACTIVITY_LOG_POLICY as policy
 
@@ -76,6 +77,7 @@ class ActivityEntryViewSet(ModelViewSet):
     """Reports → Activity log: read only for everyone (``read_only_policy``)."""
 
     model = ActivityEntry
+    index_view_class = SafeIndexView
     name = NAME
     url_prefix = "activity"
     icon = "history"

@@ -10,12 +10,14 @@ through.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -41,7 +43,8 @@ def parse_limit(value) -> tuple[int, int]:
 
 
 def _uses_redis() -> bool:
-    return "redis" in type(cache).__module__.lower()
+    """Whether the default cache is Redis (``cache`` itself is a proxy: ask the backend)."""
+    return isinstance(caches["default"], RedisCache)
 
 
 def _count_in_cache(key: str, window: int) -> int:
@@ -99,3 +102,12 @@ def rate_limited(request, scope: str) -> bool:
     """
     limit, window = parse_limit(getattr(settings, "REGISTRATION_RATE_LIMIT", "10/600"))
     return bool(hit(scope=scope, client=client_ip(request), limit=limit, window=window))
+
+
+def axes_client_ip(request) -> str | None:
+    """django-axes' client address (``AXES_CLIENT_IP_CALLABLE``): the same as the rate limits',
+    or None when it is no IP address (axes stores it in an IP column)."""
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None

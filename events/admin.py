@@ -24,6 +24,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from core.admin import ActivityInspectMixin
 from core.converters import parse_id
+from core.exports import SafeExportMixin
 from events import selectors
 from events.enums import RegistrationStatus
 from events.exceptions import EventsError
@@ -233,7 +234,7 @@ def run_action(action: str, registrations, user, reason: str = "") -> tuple[int,
     return done, skipped
 
 
-class RegistrationIndexView(SnippetViewSet.index_view_class):
+class RegistrationIndexView(SafeExportMixin, SnippetViewSet.index_view_class):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("category", "event")
 

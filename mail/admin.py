@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 
+from core.exports import SafeIndexView
 from mail.exceptions import MailError
 from mail.models import Email, EmailStatus
 from mail.permissions import may_resend, require
@@ -50,7 +51,7 @@ def _kind(email: Email) -> str:
     return kind_label(email.kind)
 
 
-class EmailIndexView(IndexView):
+class EmailIndexView(SafeIndexView):
     """Newest first; ``?about=<app>.<model>:<id>`` narrows to the emails about one object."""
 
     def get_base_queryset(self):

@@ -4,13 +4,13 @@ Registered by ``cms/wagtail_hooks.py``."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from cms.models import ForumPage
 from cms.proceedings import views
 from cms.proceedings.models import ProceedingsBuild
+from core.exports import SafeIndexView
 
 app_name = "cms_proceedings"
 urlpatterns = [
@@ -47,7 +47,7 @@ def proceedings_listing_button(page, user, next_url=None):
     yield from _button(page, user, priority=45)
 
 
-class BuildIndexView(IndexView):
+class BuildIndexView(SafeIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("forum", "created_by")
 

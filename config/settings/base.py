@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that varies is read from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.security.SecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: answers a locked-out login with templates/core/lockout.html (HTTP 429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # --- Security headers (core/security.py) -----------------------------------------------------
@@ -100,6 +104,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [_SELF],
     }
 }
+
+# Guessing is slow and noisy (django-axes): after 10 failed logins for one account OR from one
+# address within 15 minutes, the admin and exhibitor logins refuse further tries (even the right
+# password) for 15 minutes; each failure and lockout is logged (AccessAttempt, AccessFailureLog,
+# the "axes.watch_login" logger). The client address is core.ratelimit.client_ip (honours
+# RATE_LIMIT_IP_HEADER behind a proxy).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.axes_client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -22,6 +22,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core.admin import ActivityEditMixin, ActivityPanel
+from core.exports import SafeIndexView
 from events.checkin.permissions import checkin_user_may_watch
 from events.checkin.services import (
     checkin_list_check,
@@ -42,6 +43,7 @@ class CheckInModelViewSet(ModelViewSet):
 
     add_to_admin_menu = False
     copy_view_enabled = False
+    index_view_class = SafeIndexView
 
     def index_queryset(self):
         return self.model._default_manager.all()

@@ -8,10 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.exports import SafeIndexView
 from exhibitors.admin import views as admin_views
 from exhibitors.enums import BookingStatus, booth_state_for
 from exhibitors.forms import BoothAdminForm, TaxCodeField
@@ -25,7 +25,7 @@ from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 # --- Bookings ---------------------------------------------------------------------------------
 
 
-class BookingIndexView(IndexView):
+class BookingIndexView(SafeIndexView):
     """Pending requests first, then live holds, then the rest; rows open the decision page."""
 
     def get_base_queryset(self):
@@ -149,7 +149,7 @@ def _booth_state(booth) -> str:
     ).label
 
 
-class BoothIndexView(IndexView):
+class BoothIndexView(SafeIndexView):
     def get_base_queryset(self):
         live = BoothBooking.objects.filter(live_booking_q(), booth=OuterRef("pk"))
         return (
@@ -230,6 +230,7 @@ class BoothViewSet(ModelViewSet):
 
 class ExhibitorViewSet(ModelViewSet):
     model = Exhibitor
+    index_view_class = SafeIndexView
     name = "exhibition_exhibitors"
     url_prefix = "exhibition/exhibitors"
     icon = "group"

@@ -2,6 +2,7 @@ import io
 import re
 
 from django.core.management import call_command
+from django.http import HttpRequest
 
 
 def test_ensure_organizer_prints_a_login_that_opens_the_admin(
@@ -12,7 +13,7 @@ def test_ensure_organizer_prints_a_login_that_opens_the_admin(
     call_command("ensure_organizer", stdout=out)
     username, password = re.search(r"Organizer login: (\S+) / (\S+)", out.getvalue()).groups()
     assert username == "organizer"
-    assert client.login(username=username, password=password)
+    assert client.login(request=HttpRequest(), username=username, password=password)
     assert client.get("/admin/").status_code == 200
 
     again = io.StringIO()

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
@@ -146,9 +147,9 @@ def test_signup_verify_then_company_profile(client, event, django_capture_on_com
     assert "Kiểm tra email của bạn" in response.content.decode()
     user = get_user_model().objects.get(email="ha.pham@example.com")
     assert user.is_active is False
-    assert client.login(username="ha.pham@example.com", password="a long enough passphrase") is (
-        False
-    )
+    assert client.login(
+        request=HttpRequest(), username="ha.pham@example.com", password="a long enough passphrase"
+    ) is (False)
     [message] = mail.outbox
     assert message.subject == "Xác nhận địa chỉ email để tham gia triển lãm"
     link = re.search(r"http://127\.0\.0\.1:8000(/exhibitor/verify/\S+/)", message.body).group(1)
@@ -530,8 +531,18 @@ def test_a_stranger_who_signed_up_first_with_the_address_never_gets_the_account(
     user.refresh_from_db()
     assert (user.is_active, user.get_full_name()) == (True, "Phạm Thu Hà")
     client.logout()
-    assert client.login(username="ha@example.com", password="a stranger's passphrase") is False
-    assert client.login(username="ha@example.com", password="the owner's passphrase") is True
+    assert (
+        client.login(
+            request=HttpRequest(), username="ha@example.com", password="a stranger's passphrase"
+        )
+        is False
+    )
+    assert (
+        client.login(
+            request=HttpRequest(), username="ha@example.com", password="the owner's passphrase"
+        )
+        is True
+    )
 
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
