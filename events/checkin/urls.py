@@ -28,5 +28,6 @@ api_urlpatterns = [
         name="checkin_badge",
     ),
     # Anything else under /api/ answers JSON too, never the site's HTML 404 page.
-    re_path(r"^.*$", api.not_found),
+    # (?s): "." also matches a newline, so /api/%0A cannot escape to the HTML 404.
+    re_path(r"(?s)^.*$", api.not_found),
 ]
