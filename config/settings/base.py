@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that is down answers 503 with Retry-After (core/middleware.py), never a 500.
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,6 +115,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     INSTALLED_APPS.append("django.contrib.postgres")
+    # A restarted database costs no 500 (a kept connection is checked before reuse); a frozen
+    # one costs seconds, not minutes: DATABASE_CONNECT_TIMEOUT (seconds, default 5) and
+    # DATABASE_STATEMENT_TIMEOUT (milliseconds, default 30000; 0 turns it off).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")))
+    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30000"))
+    if _statement_timeout > 0:
+        _db_options["options"] = " ".join(
+            filter(
+                None, [_db_options.get("options", ""), f"-c statement_timeout={_statement_timeout}"]
+            )
+        )
     # The door scan sends its two statements as prepared statements (planned once per
     # connection; the ORM's queries are bound client-side and never prepared). Django turns
     # psycopg's preparing off unless a threshold is given. Set DATABASE_PREPARED_STATEMENTS=0

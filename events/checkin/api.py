@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import domain_error_json, json_error
+from core.middleware import DATABASE_ERRORS, unavailable_response
 from events.checkin.permissions import checkin_user_may_scan
 from events.checkin.selectors import (
     checkin_list_stats,
@@ -142,6 +143,8 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False):
                 return view(request, scanner, data, *args, **kwargs)
             except EventsError as exc:  # CheckInError and the registration's errors alike
                 return domain_error_json(exc)
+            except DATABASE_ERRORS:  # the database is down: 503, the scanner goes offline
+                return unavailable_response(request)
             except Exception:  # a bug: still JSON for the scanner, and logged for us
                 logger.exception("check-in API failed")
                 return json_error("server_error", _("Something went wrong. Try again."), 500)
