@@ -48,7 +48,7 @@ demo: migrate
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/). Ctrl-C stops."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker & \
+	$(PY) manage.py run_worker & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
 	wait
 

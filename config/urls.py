@@ -38,3 +38,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+#: A database error raised outside a view answers 503 too (core/middleware.py).
+handler500 = "core.middleware.server_error"

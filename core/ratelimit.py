@@ -48,13 +48,14 @@ def _uses_redis() -> bool:
 
 
 def _count_in_cache(key: str, window: int) -> int:
+    """The hits of ``key`` counted in Redis, or 0 when Redis did not count (it is down: the
+    resilient cache answers a miss, and the caller counts in the database instead)."""
     if cache.add(key, 1, timeout=window + 1):
         return 1
     try:
         return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        return 1
+    except ValueError:  # expired between add and incr, or Redis is unavailable
+        return 1 if cache.add(key, 1, timeout=window + 1) else 0
 
 
 def _count_in_database(key: str, expires_at: dt.datetime) -> int:

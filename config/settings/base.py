@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that is down answers 503 with Retry-After (core/middleware.py), never a 500.
+    "core.middleware.DatabaseUnavailableMiddleware",
     "core.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,6 +163,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     INSTALLED_APPS.append("django.contrib.postgres")
+    # A restarted database costs no 500 (a kept connection is checked before reuse); a frozen
+    # one costs seconds, not minutes: DATABASE_CONNECT_TIMEOUT (seconds, default 5) and
+    # DATABASE_STATEMENT_TIMEOUT (milliseconds, default 30000; 0 turns it off).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")))
+    _statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30000"))
+    if _statement_timeout > 0:
+        _db_options["options"] = " ".join(
+            filter(
+                None, [_db_options.get("options", ""), f"-c statement_timeout={_statement_timeout}"]
+            )
+        )
     # The door scan sends its two statements as prepared statements (planned once per
     # connection; the ORM's queries are bound client-side and never prepared). Django turns
     # psycopg's preparing off unless a threshold is given. Set DATABASE_PREPARED_STATEMENTS=0
@@ -176,8 +191,15 @@ ACTIVITY_EVENT_MODEL = "events.Event"
 # --- Cache and sessions ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # The cache is an accelerator: a dead or frozen Redis is a miss, never a 500 or a hang
+    # (core/cache.py). REDIS_TIMEOUT (seconds) bounds each connect and each answer.
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

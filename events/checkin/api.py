@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core.errors import domain_error_json, json_error
+from core.middleware import DATABASE_ERRORS, unavailable_response
 from core.text import fold
 from events.checkin.permissions import checkin_user_may_scan
 from events.checkin.selectors import (
@@ -165,6 +166,8 @@ def api_view(methods: tuple[str, ...], *, defer_device: bool = False, max_body: 
                 if retry_after := getattr(exc, "retry_after", None):
                     response["Retry-After"] = str(retry_after)
                 return response
+            except DATABASE_ERRORS:  # the database is down: 503, the scanner goes offline
+                return unavailable_response(request)
             except Exception:  # a bug: still JSON for the scanner, and logged for us
                 logger.exception("check-in API failed")
                 return json_error("server_error", _("Something went wrong. Try again."), 500)

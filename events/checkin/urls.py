@@ -33,5 +33,7 @@ api_urlpatterns = [
         name="checkin_badge",
     ),
     # Anything else under /api/ answers JSON too, never the site's HTML 404 page.
-    re_path(r"^.*$", api.not_found),
+    # [\s\S], not ".": a newline matches too, so /api/%0A cannot escape to the HTML 404 (an
+    # inline (?s) flag would break Django's reverse() of the URL patterns).
+    re_path(r"^[\s\S]*$", api.not_found),
 ]

@@ -77,6 +77,17 @@ def _database_options(env_extra: dict) -> dict:
 def test_postgresql_prepares_the_scan_and_keeps_the_urls_options():
     url = "postgres://forum:secret@db.example.vn:5432/forum?sslmode=require"
     options = _database_options({"DATABASE_URL": url})
-    assert options == {"sslmode": "require", "prepare_threshold": 5}
+    timeouts = {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
+    assert options == {"sslmode": "require", "prepare_threshold": 5, **timeouts}
     off = _database_options({"DATABASE_URL": url, "DATABASE_PREPARED_STATEMENTS": "0"})
-    assert off == {"sslmode": "require"}
+    assert off == {"sslmode": "require", **timeouts}
+
+
+def test_postgresql_timeouts_come_from_the_environment():
+    url = "postgres://forum:secret@db.example.vn:5432/forum"
+    env = {"DATABASE_URL": url, "DATABASE_CONNECT_TIMEOUT": "2"}
+    options = _database_options({**env, "DATABASE_STATEMENT_TIMEOUT": "1500"})
+    assert options["connect_timeout"] == 2
+    assert options["options"] == "-c statement_timeout=1500"
+    unlimited = _database_options({**env, "DATABASE_STATEMENT_TIMEOUT": "0"})
+    assert "options" not in unlimited

@@ -252,6 +252,14 @@ def test_wrong_method_and_unknown_api_paths_answer_json(client, scene):
         assert missing.json()["reason"] == "not_found"
 
 
+@pytest.mark.parametrize("path", ["/api/%0A", "/api/a%0Ab/", "/api/checkin/%0D%0A", "/api/%00"])
+def test_a_newline_in_an_api_path_still_answers_json(client, path):
+    missing = client.get(path)
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == "application/json"
+    assert missing.json()["reason"] == "not_found"
+
+
 def test_manual_checkin_by_registration_id(client, scene):
     data = {"registration": scene.khoa.pk, "list": scene.hall.pk, "gate": "Cổng 1"}
     response = post(client, data, token=scene.token, url="/api/checkin/manual/")

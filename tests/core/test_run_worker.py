@@ -1,0 +1,86 @@
+"""``run_worker`` survives a PostgreSQL restart (``db_worker`` exits on it: the control): a
+private cluster on a free port, both workers started against it, the cluster restarted, a task
+enqueued after the restart still runs."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.factories.servers import PostgresCluster, postgres_bin
+
+pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cluster():
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.close()
+
+
+def manage(env, *args, **popen):
+    command = [sys.executable, str(ROOT / "manage.py"), *args]
+    return subprocess.Popen(command, cwd=ROOT, env=env, **popen)  # noqa: S603
+
+
+def run(env, *args):
+    process = manage(env, *args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, output.decode()
+
+
+def wait_for(path: Path, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_run_worker_survives_a_database_restart(cluster):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": cluster.url,
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+    env.pop("REDIS_URL", None)
+    run(env, "migrate", "django_tasks_database", "-v", "0")
+    folder = Path(tempfile.mkdtemp(prefix="fh-worker-"))
+    enqueue = "from tests.factories.tasks import touch; touch.enqueue({!r})"
+    options = ["--interval", "0.2", "--no-startup-delay", "--no-reload"]
+    logs = {name: (folder / f"{name}.log").open("wb") for name in ("run_worker", "db_worker")}
+    workers = {
+        name: manage(env, name, *options, stdout=logs[name], stderr=subprocess.STDOUT)
+        for name in logs
+    }
+    try:
+        run(env, "shell", "-c", enqueue.format(str(folder / "before")))
+        assert wait_for(folder / "before", 30)
+
+        cluster.stop()
+        time.sleep(1.5)
+        cluster.start()
+
+        run(env, "shell", "-c", enqueue.format(str(folder / "after")))
+        assert wait_for(folder / "after", 45), (folder / "run_worker.log").read_text()
+        assert workers["run_worker"].poll() is None
+        # The control: django_tasks_db's own worker died of the restart.
+        assert workers["db_worker"].wait(timeout=30) != 0
+    finally:
+        for process in workers.values():
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+        for log in logs.values():
+            log.close()
+        shutil.rmtree(folder, ignore_errors=True)
