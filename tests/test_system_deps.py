@@ -10,8 +10,20 @@ import pytest
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "system-deps"
 BASH = shutil.which("bash")
-TEST_TOOLS = ["msgfmt", "chromium", "pdftotext", "pdftoppm", "qpdf", "gs"]
-TEST_PACKAGES = "gettext chromium poppler-utils qpdf ghostscript"
+TEST_TOOLS = [
+    "msgfmt",
+    "chromium",
+    "pdftotext",
+    "pdftoppm",
+    "qpdf",
+    "gs",
+    "java",
+    "redis-server",
+    "pg_ctlcluster",
+]
+TEST_PACKAGES = (
+    "gettext chromium poppler-utils qpdf ghostscript default-jre-headless redis-server postgresql"
+)
 
 
 def _executable(path: Path, body: str) -> None:
@@ -70,7 +82,8 @@ def test_root_and_tools_missing_updates_then_installs_them(machine):
     assert "Installing Debian packages: chromium poppler-utils ghostscript" in result.stdout
     assert machine.log.read_text().splitlines() == [
         "update -qq",
-        "install -y -qq chromium poppler-utils ghostscript",
+        "install -y -qq chromium poppler-utils ghostscript default-jre-headless redis-server"
+        " postgresql",
     ]
 
 
@@ -89,7 +102,8 @@ def test_make_run_needs_only_msgfmt_of_the_tools(machine):
     assert run("run").returncode == 0
     result = run("test")
     assert result.returncode == 1
-    assert "sudo apt-get install -y chromium poppler-utils qpdf ghostscript\n" in result.stderr
+    wanted = "chromium poppler-utils qpdf ghostscript default-jre-headless redis-server postgresql"
+    assert f"sudo apt-get install -y {wanted}\n" in result.stderr
 
 
 def test_skip_and_unknown_mode(machine):
