@@ -13,6 +13,7 @@ Environment: ``GUNICORN_BIND`` (127.0.0.1:8000), ``GUNICORN_WORKERS`` (one per c
 20), ``GUNICORN_WORKER_CONNECTIONS`` (1000), ``GUNICORN_REUSE_PORT`` (1).
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -42,7 +43,6 @@ def post_worker_init(worker):
     each full collection walked them all and stopped every request of that worker for about
     100 ms (seen in bench/checkin.py after the search queries); frozen, a full collection takes
     about 10 ms."""
-    import gc
 
     gc.collect()
     gc.freeze()

@@ -4,8 +4,10 @@ Images go through Wagtail's ``ImageBlock``, which requires alt text unless the e
 "decorative". Templates live in ``templates/blocks/``; every image is rendered at a fixed size.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.images.blocks import ImageBlock
 
@@ -57,8 +59,6 @@ class LinkBlock(blocks.StructBlock):
         template = "blocks/link.html"
 
     def clean(self, value):
-        from django.core.exceptions import ValidationError
-        from wagtail.blocks import StructBlockValidationError
 
         value = super().clean(value)
         if not value.get("page") and not value.get("url"):

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import ImageDraw, ImageFont
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
@@ -41,6 +41,7 @@ from cms.models import (
     SpeakerIndexPage,
     StandardPage,
 )
+from core.pdf import render_html_to_pdf
 from core.text import fold
 from core.time import HCM
 from events.demo import SEED_DAY, demo_offset
@@ -162,8 +163,6 @@ def _placeholder_image(
     draw = ImageDraw.Draw(picture)
     font_size = max(16, min(size) // 3)
     try:
-        from PIL import ImageFont
-
         font = ImageFont.load_default(size=font_size)
     except (TypeError, OSError):  # pragma: no cover - old Pillow
         font = None
@@ -182,7 +181,6 @@ def _placeholder_image(
 
 def _demo_pdf(*, title: str, heading: str, paragraphs: list[str]) -> object:
     """A small PDF document (slides or a paper) rendered with the shared renderer."""
-    from core.pdf import render_html_to_pdf
 
     Document = get_document_model()
     existing = Document.objects.filter(title=title).first()

@@ -185,7 +185,7 @@ def registration_state(*, event, now: dt.datetime) -> str:
 def forum_overview(*, forum: ForumPage, registration_open: bool) -> dict:
     """What the forum (and the home page presenting it) shows below the hero, in a fixed
     number of queries: sections, organizers with logos, JSON-LD with the performers."""
-    from cms.structured_data import forum_event_jsonld
+    from cms.structured_data import forum_event_jsonld  # noqa: PLC0415 (structured_data imports the selectors)
 
     sections = forum_sections(forum=forum)
     organizers = forum_organizers(forum=forum)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
+from wagtail.models import Page
 
 from cms.seo import public_url
 
@@ -15,7 +16,6 @@ class SiteSitemap(Sitemap):
     root's translation, so list the trees of all its translations."""
 
     def items(self):
-        from wagtail.models import Page
 
         if getattr(self, "_pages", None) is None:
             root = self.get_wagtail_site().root_page

@@ -7,8 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from django.urls import register_converter
+        from django.urls import register_converter  # noqa: PLC0415 (when the app registry is ready)
 
-        from core.converters import IdConverter
+        from core.converters import IdConverter  # noqa: PLC0415 (when the app registry is ready)
 
         register_converter(IdConverter, "id")

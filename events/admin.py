@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote  # a helper module: the admin app is not installed
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
@@ -717,8 +717,6 @@ def badge_batch_view(request, pk: int):
     require(request)
     batch = get_object_or_404(BadgeBatch.objects.select_related("event", "category"), pk=pk)
     if request.GET.get("format") == "json":
-        from django.http import JsonResponse
-
         return JsonResponse(
             {
                 "status": batch.status,

@@ -23,6 +23,7 @@ from events.services import (
     registration_cancel,
     registration_create,
 )
+from events.services.invitations import invitation_import_apply
 from mail.services import emails_skipped
 
 DEMO_EVENT_SLUG = "dien-dan-chuyen-doi-so-hai-phong-2023"
@@ -183,7 +184,6 @@ def load_registrations(event: Event, *, registration_open: bool = True) -> dict[
     at the forum's start as in real life. The demo registrants' emails are marked "not sent
     (demo data)": nobody is emailed.
     """
-    from events.services.invitations import invitation_import_apply
 
     today = dt.datetime.combine(timezone.localdate(timezone=HCM), dt.time(0, 0), tzinfo=HCM)
     event.registration_opens_at = min(SEED_REGISTRATION_OPENS_AT + demo_offset(event), today)

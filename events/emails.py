@@ -25,7 +25,7 @@ def manage_url(registration: Registration) -> str:
 
 
 def confirm_url(registration: Registration) -> str:
-    from events.services.registration import registration_confirmation_key
+    from events.services.registration import registration_confirmation_key  # noqa: PLC0415 (the registration services import the emails)
 
     key = registration_confirmation_key(registration=registration)
     return absolute_url(reverse("events:confirm", args=[key]))
@@ -101,8 +101,8 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
     """The message for an outbox row about a registration, rendered now (so it carries the
     current badge) in the row's language (the outbox activates it); ``None`` when the
     registration is gone."""
-    from events.pdf.badges import badge_filename, badge_render_pdf
-    from events.services.registration import confirm_hours
+    from events.pdf.badges import badge_filename, badge_render_pdf  # noqa: PLC0415 (the registration services import the emails)
+    from events.services.registration import confirm_hours  # noqa: PLC0415 (the registration services import the emails)
 
     registration = (
         Registration.objects.select_related("event", "category").filter(pk=email.object_id).first()

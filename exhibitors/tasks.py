@@ -7,7 +7,7 @@ from django_tasks import task
 @task()
 def expire_booking_hold(booking_id: int) -> bool:
     """Expire one hold at its deadline (enqueued with ``run_after`` when the hold is made)."""
-    from exhibitors.services import booking_expire_one
+    from exhibitors.services import booking_expire_one  # noqa: PLC0415 (the services import the tasks)
 
     return booking_expire_one(booking_id=booking_id)
 
@@ -18,8 +18,8 @@ def expire_booking_hold(booking_id: int) -> bool:
 
 @task()
 def send_booking_email(transition_id: int) -> None:
-    from exhibitors.models import BookingTransition
-    from exhibitors.services.bookings import booking_email_queue
+    from exhibitors.models import BookingTransition  # noqa: PLC0415 (the services import the tasks)
+    from exhibitors.services.bookings import booking_email_queue  # noqa: PLC0415 (the services import the tasks)
 
     transition = BookingTransition.objects.select_related("booking__exhibitor")
     transition = transition.filter(pk=transition_id).first()
@@ -29,10 +29,10 @@ def send_booking_email(transition_id: int) -> None:
 
 @task()
 def send_verification_email(user_id: int, language: str = "vi") -> None:
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 (the services import the tasks)
 
-    from exhibitors.emails import VERIFY_EMAIL
-    from mail.services import email_queue
+    from exhibitors.emails import VERIFY_EMAIL  # noqa: PLC0415 (the services import the tasks)
+    from mail.services import email_queue  # noqa: PLC0415 (the services import the tasks)
 
     user = get_user_model().objects.filter(pk=user_id, is_active=False).first()
     if user is not None:
@@ -41,9 +41,9 @@ def send_verification_email(user_id: int, language: str = "vi") -> None:
 
 @task()
 def send_invitation_email(invitation_id: int) -> None:
-    from exhibitors.emails import INVITATION
-    from exhibitors.models import ExhibitorInvitation
-    from mail.services import email_queue
+    from exhibitors.emails import INVITATION  # noqa: PLC0415 (the services import the tasks)
+    from exhibitors.models import ExhibitorInvitation  # noqa: PLC0415 (the services import the tasks)
+    from mail.services import email_queue  # noqa: PLC0415 (the services import the tasks)
 
     invitation = ExhibitorInvitation.objects.select_related("exhibitor")
     invitation = invitation.filter(pk=invitation_id, accepted_at__isnull=True).first()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import json_error
 from events.models import Event
+from events.pdf.badges import badge_pdf_response
 from exhibitors import selectors, services
 from exhibitors.enums import BookingStatus, MemberRole, StaffStatus
 from exhibitors.exceptions import ExhibitorsError
@@ -518,7 +519,6 @@ def staff_remove(request, pk):
 @require_GET
 @exhibitor_required
 def staff_badge(request, pk):
-    from events.pdf.badges import badge_pdf_response
 
     staff = _my_staff(request, pk)
     if staff.status != StaffStatus.ACTIVE or staff.registration is None:

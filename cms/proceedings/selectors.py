@@ -55,7 +55,7 @@ def book_exhibitors(*, event) -> list[tuple[object, list[str]]]:
     """Exhibitors with approved booths (exhibitor, booth codes), by name, when the exhibition
     app provides them; an empty list otherwise."""
     try:
-        from exhibitors.selectors import directory_context
+        from exhibitors.selectors import directory_context  # noqa: PLC0415 (optional: the exhibition app may be absent)
     except ImportError:
         return []
     entries = directory_context(event=event)["entries"]

@@ -80,7 +80,7 @@ def proceedings_build_create(
     ``proceedings_build_task`` when ``enqueue``. Raises ``BuildAlreadyRunning`` when a build of
     the forum is queued or running.
     """
-    from cms.proceedings.tasks import proceedings_build_task
+    from cms.proceedings.tasks import proceedings_build_task  # noqa: PLC0415 (tasks import the services)
 
     with transaction.atomic():
         ProceedingsBuild.objects.filter(

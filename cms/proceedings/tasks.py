@@ -8,7 +8,7 @@ from cms.proceedings.models import ProceedingsBuild
 @task()
 def proceedings_build_task(build_id: int) -> str:
     """Run a queued build; returns its final status (the build row holds the details)."""
-    from cms.proceedings.services import proceedings_build_run
+    from cms.proceedings.services import proceedings_build_run  # noqa: PLC0415 (the services import the tasks)
 
     if not ProceedingsBuild.objects.filter(pk=build_id).exists():
         return "missing"

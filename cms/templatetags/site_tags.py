@@ -7,8 +7,11 @@ from django.utils.translation import get_language
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
+from cms import selectors
 from cms.cache import cached, content_version
+from cms.models import ForumPage, HomePage, SpeakerIndexPage
 from cms.seo import canonical_url, hreflang_links, share_image_url
+from events.selectors import event_open_for_registration
 
 register = template.Library()
 
@@ -19,7 +22,6 @@ LANGUAGE_LABELS = {"vi": "Tiếng Việt", "en": "English"}
 def speaker_url(index_url: str, speaker) -> str:
     """``{{ speaker_index_url|speaker_url:speaker }}``: the speaker's page (empty without an
     index)."""
-    from cms.models import SpeakerIndexPage
 
     return SpeakerIndexPage.speaker_url(index_url, speaker)
 
@@ -91,8 +93,6 @@ def language_links(context):
 
 
 def _nav_sections(language: str) -> dict:
-    from cms import selectors
-    from cms.models import HomePage
 
     home = HomePage.objects.live().filter(locale__language_code=language).first()
     if home is None:
@@ -117,7 +117,6 @@ def site_sections():
 
 
 def _open_registration_slug() -> str:
-    from events.selectors import event_open_for_registration
 
     event = event_open_for_registration()
     return event.slug if event else ""
@@ -144,8 +143,6 @@ def is_current_section(url: str, path: str) -> bool:
 
 def _language_forum(language: str):
     """The main forum of the home page in ``language`` (the site's forum), if any."""
-    from cms import selectors
-    from cms.models import HomePage
 
     home = HomePage.objects.live().filter(locale__language_code=language).first()
     return selectors.home_forum(home=home) if home is not None else None
@@ -155,8 +152,6 @@ def _social_meta(page, forum) -> dict:
     """Title, description, share image (public address) and type of ``page``; the image and
     the description fall back to the page's forum's (``forum``, else the one above the page,
     else the site's main forum), then to the site's default share image."""
-    from cms import selectors
-    from cms.models import ForumPage
 
     title = ""
     description = ""

@@ -20,6 +20,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 
 from core.admin import ActivityEditMixin, ActivityPanel
 from core.exports import SafeIndexView
@@ -184,7 +185,6 @@ class DeviceEditView(ActivityEditMixin, generic.EditView):
 
     @property
     def header_more_buttons(self):
-        from wagtail.admin.widgets.button import Button
 
         buttons = super().header_more_buttons
         buttons.append(

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -132,8 +133,6 @@ def _scan_cursor(pg_connection):
     that Django opens again is a new object, with a new cursor)."""
     cursor = getattr(pg_connection, "_forumhall_scan_cursor", None)
     if cursor is None or cursor.closed:
-        import psycopg
-
         cursor = pg_connection._forumhall_scan_cursor = psycopg.Cursor(pg_connection)
     return cursor
 

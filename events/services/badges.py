@@ -53,7 +53,7 @@ def badge_batch_create(
     )
 
     def enqueue():
-        from events.tasks import build_badge_batch
+        from events.tasks import build_badge_batch  # noqa: PLC0415 (tasks import the services; WeasyPrint only for sheets)
 
         build_badge_batch.enqueue(batch.pk)
 
@@ -72,7 +72,7 @@ def badge_sheets_build_pdf(
     language of the whole batch (its title, author and language kept from the first chunk,
     which pypdf would drop). Each chunk's font subsets get tags of their own (WeasyPrint gives
     every chunk's subsets the same names). ``progress(done)`` is called after each chunk."""
-    from events.pdf.badges import badge_sheets_language, badge_sheets_render_pdf
+    from events.pdf.badges import badge_sheets_language, badge_sheets_render_pdf  # noqa: PLC0415 (tasks import the services; WeasyPrint only for sheets)
 
     language = badge_sheets_language(registrations)
     writer = PdfWriter()

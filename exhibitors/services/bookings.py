@@ -262,7 +262,7 @@ def _check_open(event_settings: ExhibitionSettings, now: dt.datetime) -> None:
 
 def _schedule_expiry(booking: BoothBooking) -> None:
     """Ask the task worker to expire the hold at its deadline (when the backend can defer)."""
-    from exhibitors.tasks import expire_booking_hold
+    from exhibitors.tasks import expire_booking_hold  # noqa: PLC0415 (tasks and staff import the bookings)
 
     if expire_booking_hold.get_backend().supports_defer:
         task = expire_booking_hold.using(run_after=booking.held_until)
@@ -453,7 +453,7 @@ def booking_cancel(
     Side effects: locks the booking; frees the booth; cancels the badges of its staff through
     the registration services; records the transition; emails on commit.
     """
-    from exhibitors.services.staff import staff_remove
+    from exhibitors.services.staff import staff_remove  # noqa: PLC0415 (tasks and staff import the bookings)
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -495,7 +495,7 @@ def booking_move(
     Side effects: locks both booths (by id) and the booking; expires stale holds of the new
     booth; records a ``move`` transition (from booth, to booth); emails on commit.
     """
-    from exhibitors.services.staff import staff_quota_for
+    from exhibitors.services.staff import staff_quota_for  # noqa: PLC0415 (tasks and staff import the bookings)
 
     now = now or timezone.now()
     with transaction.atomic():

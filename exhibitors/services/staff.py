@@ -7,7 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.activity import log_action
+from events.enums import RegistrationStatus
+from events.exceptions import EventsError
 from events.models import AttendeeCategory, Event
+from events.services import registration_cancel, registration_create
 from exhibitors.enums import BookingStatus, StaffStatus
 from exhibitors.exceptions import (
     ExhibitorsError,
@@ -67,8 +70,6 @@ def staff_add(
     commit, and logs ``registration.created``); the activity entry ``booking.staff_added`` by
     ``by``.
     """
-    from events.exceptions import EventsError
-    from events.services import registration_create
 
     now = now or timezone.now()
     full_name = " ".join((full_name or "").split())
@@ -141,8 +142,6 @@ def staff_remove(*, staff: BoothStaff, by=None, now: dt.datetime | None = None) 
     Side effects: locks the staff row; updates it; cancels the registration (emails on commit;
     logs ``registration.cancelled``); the activity entry ``booking.staff_removed`` by ``by``.
     """
-    from events.enums import RegistrationStatus
-    from events.services import registration_cancel
 
     now = now or timezone.now()
     with transaction.atomic():
