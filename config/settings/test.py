@@ -15,6 +15,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not :memory:, so that the live server and threads share the database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
 
+# Without Redis, each test process keeps its cache in memory (the tests clear it between tests
+# without needing the database); production's default is the database's cache table, shared by
+# every worker, and the rate limits count in the database either way.
+if not os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Serve static files straight from the finders (no collectstatic needed).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
