@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -536,8 +536,12 @@ def device_update(*, device: Device, by=None, **fields) -> Device:
 
 def device_pairing_url(token: str) -> str:
     """The link that opens the scanner signed in as the device. The token travels in the
-    fragment, which browsers never send to a server (nor write in its logs). Side effects: none."""
-    return f"{settings.BASE_URL.rstrip('/')}{reverse('events:checkin_pair')}#{token}"
+    fragment, which browsers never send to a server (nor write in its logs). The scanner opens in
+    the site's first language whatever language is active where the link is made (a command, an
+    English admin page). Side effects: none."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("events:checkin_pair")
+    return f"{settings.BASE_URL.rstrip('/')}{path}#{token}"
 
 
 @transaction.atomic

@@ -17,8 +17,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_scanner(browser, live_server, token):
+    # bypass_csp: Playwright's wait_for_function evaluates its predicate as a string, which the
+    # site's CSP (no 'unsafe-eval') refuses; the scanner itself runs under the CSP in
+    # tests/e2e/test_scanner.py and the a11y walk.
     context = browser.new_context(
-        base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+        base_url=live_server.url,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        bypass_csp=True,
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
