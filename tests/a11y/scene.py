@@ -10,7 +10,7 @@ def demo_scene() -> SimpleNamespace:
     from cms.demo import load_site
     from cms.models import SessionPage, Speaker, SpeakerIndexPage
     from events.checkin.demo import load_checkin
-    from events.demo import load_event, load_registrations
+    from events.demo import SEED_DAY, load_event, load_registrations
     from events.enums import RegistrationStatus
     from exhibitors.demo import load_exhibition
     from exhibitors.enums import BookingStatus
@@ -18,7 +18,7 @@ def demo_scene() -> SimpleNamespace:
     from tests.conftest import ensure_wagtail_tree
 
     ensure_wagtail_tree()
-    event = load_event()
+    event = load_event(day=SEED_DAY)
     load_registrations(event, registration_open=True)
     load_site(event)
     load_exhibition(event)
