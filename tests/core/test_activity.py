@@ -680,7 +680,7 @@ def test_model_refuses_to_change_or_delete_an_entry(world):
     assert ActivityEntry.objects.get(pk=entry.pk).reason == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.postgres
 def test_database_refuses_to_change_or_delete_an_entry(world):
     registration = _registration(world)
     (entry,) = entries_of(registration)
