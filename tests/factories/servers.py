@@ -3,6 +3,7 @@ an S3-compatible server (moto) on free loopback ports, in temporary folders, sto
 at will (never the machine's own)."""
 
 import contextlib
+import json
 import os
 import pwd
 import shutil
@@ -140,6 +141,17 @@ class S3Server:
     def keys(self) -> list[str]:
         listing = self.client().list_objects_v2(Bucket=self.bucket)
         return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def allow_anonymous_reads(self) -> None:
+        """A bucket policy that lets anyone GET an object (nginx serving /media/ from it)."""
+        statement = {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{self.bucket}/*",
+        }
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        self.client().put_bucket_policy(Bucket=self.bucket, Policy=policy)
 
     def storage_settings(self) -> dict:
         return {
