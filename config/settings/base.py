@@ -328,6 +328,11 @@ PROCEEDINGS_MAX_PAPER_PAGES = int(os.environ.get("PROCEEDINGS_MAX_PAPER_PAGES", 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Diễn đàn Chuyển đổi số")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# Documents (papers, built books in a private collection) always go through Wagtail's view,
+# which checks the collection's privacy and streams the file from the storage; never a redirect
+# to the file's own URL (Wagtail's default when the storage is a bucket). nginx refuses
+# /media/documents/ (deploy/nginx/forumhall.conf).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "csv", "txt", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader
+from wagtail.documents import get_document_model
 
 from cms.proceedings import services as proceedings
 from cms.proceedings.enums import BuildStatus
@@ -48,7 +50,7 @@ def s3(s3_server, settings, tmp_path):
 
 
 def new_keys(server: S3Server, before: set[str]) -> list[str]:
-    return sorted(set(server.keys()) - before)
+    return sorted(set(server.object_keys()) - before)
 
 
 def test_media_storage_s3_setting_selects_django_storages_and_local_stays_the_default():
@@ -95,7 +97,7 @@ def test_media_storage_s3_setting_selects_django_storages_and_local_stays_the_de
 def test_exhibitor_logo_is_stored_in_the_bucket(s3):
     out = io.BytesIO()
     Image.new("RGB", (300, 120), "#e4002b").save(out, format="PNG")
-    before = set(s3.keys())
+    before = set(s3.object_keys())
     exhibitor = make_exhibitor(logo=SimpleUploadedFile("logo.png", out.getvalue()))
     assert new_keys(s3, before) == [exhibitor.logo.name]
     assert exhibitor.logo.name.startswith("exhibitors/logos/")
@@ -114,7 +116,7 @@ def test_badge_sheet_is_built_into_the_bucket_and_read_back(s3, client):
             email=f"v{n}@example.com",
             skip_email_confirmation=True,
         )
-    before = set(s3.keys())
+    before = set(s3.object_keys())
     batch = badge_batch_create(event=event, category=category)
     assert badge_batch_build(batch_id=batch.pk) == BadgeBatch.Status.DONE
     batch.refresh_from_db()
@@ -145,10 +147,21 @@ def test_proceedings_book_reads_papers_and_images_from_the_bucket(s3):
     problems = {item["code"] for item in build.report["items"]}
     assert not problems & {"image_missing", "paper_unreadable"}
     assert build.report["papers"] == 1
-    keys = s3.keys()
+    keys = s3.object_keys()
     assert build.document.file.name in keys
     assert any(key.startswith("original_images/") for key in keys)  # photos and logos
     assert any(key.startswith("images/") for key in keys)  # their print renditions
     with build.document.file.open("rb") as handle:
         book = PdfReader(io.BytesIO(handle.read()))
     assert len(book.pages) == build.page_count
+
+
+def test_documents_are_streamed_from_the_bucket_by_wagtails_view(s3, client):
+    document = get_document_model()(
+        title="Bài tham luận", file=ContentFile(b"%PDF-1.7 paper", name="tham-luan.pdf")
+    )
+    document.save()
+    assert document.file.name in s3.object_keys()
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 paper"
