@@ -7,12 +7,13 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps venv node migrate demo lint check pytest serve worker bench messages clean
+.PHONY: run test setup system-deps venv node migrate demo lint check pytest serve worker bench scaleout messages clean
 
 # Debian packages (scripts/system-deps): `make run` needs gettext and WeasyPrint's libraries;
-# `make test` also Chromium, poppler-utils, qpdf and Ghostscript. Installed when missing and
-# running as root, otherwise it stops with the one command to run.
-SYSTEM_DEPS_MODE := $(if $(filter test pytest check bench,$(MAKECMDGOALS)),test,run)
+# `make test` also Chromium, poppler-utils, qpdf and Ghostscript; `make scaleout` also nginx and
+# PgBouncer. Installed when missing and running as root, otherwise it stops with the one command
+# to run.
+SYSTEM_DEPS_MODE := $(if $(filter scaleout,$(MAKECMDGOALS)),deploy,$(if $(filter test pytest check bench,$(MAKECMDGOALS)),test,run))
 
 system-deps:
 	scripts/system-deps $(SYSTEM_DEPS_MODE)
@@ -68,7 +69,12 @@ pytest: setup
 test: system-deps lint check pytest
 
 bench: setup
-	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	for b in bench/*.py; do [ "$$b" = bench/scaleout.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+
+# The multi-server topology of deploy/ on loopback, under faults (nginx, 2 gunicorn, 2 workers,
+# Redis, PostgreSQL, an S3 server): about two minutes of a machine's two cores.
+scaleout: setup
+	$(PY) bench/scaleout.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles test-db.sqlite3*

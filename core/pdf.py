@@ -3,17 +3,19 @@
 server, say) is never fetched: it is refused and recorded in ``fetcher.refused``.
 
 Templates use ``{% static %}`` and media URLs as on the site; they are resolved against
-``PDF_BASE_URL``, a host that exists only here, and served from disk.
+``PDF_BASE_URL``, a host that exists only here: static files are read from disk, media through
+the storage API (the local folder or an S3 bucket: ``media_url``).
 """
 
 import logging
 import mimetypes
 import threading
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -42,11 +44,17 @@ class RestrictedURLFetcher(URLFetcher):
             logger.info("PDF renderer refused %s", url)
             raise ValueError(f"URL not allowed in PDFs: {url[:200]}")
         self.served.append(url)
-        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime_type})
+        if isinstance(path, str):  # a media file: read through the storage (disk or bucket)
+            with default_storage.open(path, "rb") as handle:
+                body = handle.read()
+        else:
+            body = path.read_bytes()
+        mime_type = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": mime_type})
 
     @staticmethod
-    def _local_path(url: str) -> Path | None:
+    def _local_path(url: str) -> Path | str | None:
+        """A static file's path, a media file's storage name (str), or None (refused)."""
         if not url.startswith(_ORIGIN + "/"):
             return None
         path = unquote(urlsplit(url).path)
@@ -63,11 +71,25 @@ class RestrictedURLFetcher(URLFetcher):
                 return collected if collected.is_file() else None
             return None
         if path.startswith(media_url):
-            root = Path(settings.MEDIA_ROOT).resolve()
-            candidate = (root / path.removeprefix(media_url)).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file():
-                return candidate
+            name = path.removeprefix(media_url)
+            parts = Path(name).parts
+            if name and ".." not in parts and not name.startswith("/") and _media_exists(name):
+                return name
         return None
+
+
+def _media_exists(name: str) -> bool:
+    try:
+        return default_storage.exists(name)
+    except Exception:  # an unreachable bucket: the file is refused like a missing one
+        logger.warning("PDF renderer could not reach the media storage for %s", name)
+        return False
+
+
+def media_url(name: str) -> str:
+    """The URL a PDF template gives for the stored media file ``name``, whatever the storage:
+    the renderer reads it back through the storage API (``RestrictedURLFetcher``)."""
+    return settings.MEDIA_URL + quote(name)
 
 
 _local = threading.local()

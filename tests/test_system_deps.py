@@ -110,3 +110,10 @@ def test_skip_and_unknown_mode(machine):
     run = machine(uid=1000, tools=[])
     assert run(SYSTEM_DEPS="skip").returncode == 0
     assert run("serve").returncode == 64
+
+
+def test_deploy_mode_adds_nginx_and_pgbouncer_to_the_test_tools(machine):
+    result = machine(uid=1000, tools=TEST_TOOLS)("deploy")
+    assert result.returncode == 1
+    assert "sudo apt-get update && sudo apt-get install -y nginx pgbouncer\n" in result.stderr
+    assert machine(uid=1000, tools=[*TEST_TOOLS, "nginx", "pgbouncer"])("deploy").returncode == 0

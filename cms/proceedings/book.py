@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -22,9 +21,10 @@ class BookProblem:
 
 @dataclass(frozen=True)
 class BookPaper:
-    """An uploaded paper (PDF) whose pages follow the talk's chapter."""
+    """An uploaded paper (PDF) whose pages follow the talk's chapter; ``name`` is its name in
+    the media storage (the local folder or a bucket)."""
 
-    path: Path
+    name: str
     page_count: int
     title: str
 

@@ -10,7 +10,6 @@ printed (an unreadable image, an image from another server, an unreadable paper)
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -32,6 +31,7 @@ from cms.proceedings.book import (
 )
 from cms.proceedings.exceptions import ProceedingsError
 from cms.proceedings.render import paper_open
+from core.pdf import media_url
 from core.text import fold, nfc
 
 _HREF_ON_SITE = re.compile(r'(<a\b[^>]*?\bhref=["\'])/(?!/)', re.IGNORECASE)
@@ -122,8 +122,7 @@ class _Builder:
             self.problem("paper_not_pdf", _("The paper is not a PDF: it is left out."), where)
             return None
         try:
-            path = Path(document.file.path)
-            reader = paper_open(path=path, title=where)
+            reader = paper_open(name=document.file.name, title=where)
         except (ProceedingsError, NotImplementedError, ValueError) as error:
             message = getattr(error, "message", str(error))
             self.problem("paper_unreadable", message, where)
@@ -137,7 +136,7 @@ class _Builder:
             ) % {"pages": pages, "limit": limit}
             self.problem("paper_too_long", message, where)
             return None
-        return BookPaper(path=path, page_count=pages, title=nfc(document.title))
+        return BookPaper(name=document.file.name, page_count=pages, title=nfc(document.title))
 
     def person(self, speaker: Speaker) -> BookPerson:
         if speaker.pk in self.people:
@@ -239,7 +238,7 @@ class _Builder:
         try:
             if not image.file.storage.exists(image.file.name):
                 raise FileNotFoundError(image.file.name)
-            return image.get_rendition(spec).url
+            return media_url(image.get_rendition(spec).file.name)
         except Exception:  # a missing or broken file: the book goes on without the image
             self.problem(
                 "image_missing",
@@ -250,7 +249,7 @@ class _Builder:
 
     def file_url(self, file, *, where: str) -> str:
         if file.storage.exists(file.name):
-            return file.url
+            return media_url(file.name)
         self.problem(
             "image_missing", _("Image “%(title)s” is missing.") % {"title": file.name}, where
         )

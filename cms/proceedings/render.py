@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -96,7 +97,7 @@ def papers_merge(*, pdf: bytes, book: Book) -> bytes:
     writer.pdf_header = book_reader.pdf_header  # pypdf would write %PDF-1.3
     tagger = _FigureTagger(writer)
     for chapter, paper in book.papers:
-        reader = paper_open(path=paper.path, title=chapter.title)
+        reader = paper_open(name=paper.name, title=chapter.title)
         if len(reader.pages) != paper.page_count:
             raise ProceedingsError(
                 _("The paper of “%(title)s” changed while the book was built.")
@@ -123,10 +124,13 @@ def papers_merge(*, pdf: bytes, book: Book) -> bytes:
     return out.getvalue()
 
 
-def paper_open(*, path, title: str) -> PdfReader:
-    """A readable paper PDF, or a ``ProceedingsError`` that says why not."""
+def paper_open(*, name: str, title: str) -> PdfReader:
+    """The paper stored as ``name`` in the media storage, read whole and checked: a readable PDF,
+    or a ``ProceedingsError`` that says why not."""
     try:
-        reader = PdfReader(path)
+        with default_storage.open(name, "rb") as handle:
+            data = handle.read()
+        reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValueError("encrypted")
         if not reader.pages:

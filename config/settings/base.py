@@ -180,7 +180,11 @@ else:
     # connection; the ORM's queries are bound client-side and never prepared). Django turns
     # psycopg's preparing off unless a threshold is given. Set DATABASE_PREPARED_STATEMENTS=0
     # behind a pooler that cannot keep prepared statements (PgBouncer before 1.21 in
-    # transaction mode).
+    # transaction mode), and DATABASE_SERVER_SIDE_CURSORS=0 there too (a named cursor lives
+    # across transactions: docs/deploy.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not env_bool(
+        "DATABASE_SERVER_SIDE_CURSORS", True
+    )
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         # Added to the URL's own options (sslmode=… and the like), never in their place.
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
@@ -237,7 +241,7 @@ CURRENCY = "VND"
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -245,6 +249,10 @@ STATICFILES_DIRS = [
     ("vendor/be-vietnam-pro", NODE_MODULES / "@expo-google-fonts" / "be-vietnam-pro"),
     ("vendor/jsqr", NODE_MODULES / "jsqr" / "dist"),
 ]
+# Media (speaker photos, logos, papers, badge sheets, built books) go through Django's storage
+# API only: the local folder MEDIA_ROOT by default; MEDIA_STORAGE=s3 puts them in an
+# S3-compatible bucket (django-storages) that every app server and task worker shares.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -255,6 +263,32 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+if MEDIA_STORAGE == "s3":
+    # AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL (MinIO, Ceph, moto… or empty for AWS),
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_S3_REGION_NAME. The browser fetches media
+    # from the site's own origin (the CSP allows no other): nginx proxies /media/ to the bucket
+    # and AWS_S3_CUSTOM_DOMAIN names that place ("forum.example.vn/media"); without it the
+    # URLs point at the bucket itself, signed for AWS_QUERYSTRING_EXPIRE seconds.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            # Path-style addresses work with every S3-compatible server.
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # As on disk: a second file of the same name gets a new name, never replaces the
+            # first (a badge sheet, a rendition, an uploaded paper).
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -294,6 +328,11 @@ PROCEEDINGS_MAX_PAPER_PAGES = int(os.environ.get("PROCEEDINGS_MAX_PAPER_PAGES", 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Diễn đàn Chuyển đổi số")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# Documents (papers, built books in a private collection) always go through Wagtail's view,
+# which checks the collection's privacy and streams the file from the storage; never a redirect
+# to the file's own URL (Wagtail's default when the storage is a bucket). nginx refuses
+# /media/documents/ (deploy/nginx/forumhall.conf).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "csv", "txt", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

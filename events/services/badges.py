@@ -102,7 +102,7 @@ def badge_sheets_build_pdf(
 def badge_batch_build(*, batch_id: int) -> str:
     """Render the batch's sheets chunk by chunk, saving progress, then the merged PDF.
 
-    Side effects: the batch's status, progress, file (in MEDIA_ROOT) and error. Returns the
+    Side effects: the batch's status, progress, file (in the media storage) and error. Returns the
     final status.
     """
     batch = BadgeBatch.objects.select_related("event", "category").get(pk=batch_id)

@@ -1,12 +1,15 @@
-"""Real servers of our own for fault tests: a redis-server and a PostgreSQL cluster on free
-loopback ports, in temporary folders, stopped and started at will (never the machine's own)."""
+"""Real servers of our own for fault and storage tests: a redis-server, a PostgreSQL cluster and
+an S3-compatible server (moto) on free loopback ports, in temporary folders, stopped and started
+at will (never the machine's own)."""
 
 import contextlib
+import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -97,3 +100,76 @@ class PostgresCluster:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class S3Server:
+    """An S3-compatible server (moto's server mode, ``moto_server``) on a free port, with one
+    bucket; ``storage_settings()`` is the STORAGES["default"] that puts media there."""
+
+    ACCESS_KEY = "forumhall-test"
+    SECRET_KEY = "forumhall-test-secret"  # noqa: S105 (moto accepts any key)
+
+    def __init__(self, bucket: str = "forumhall-media"):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.bucket = bucket
+        command = shutil.which("moto_server", path=str(Path(sys.executable).parent))
+        self.process = subprocess.Popen(  # noqa: S603
+            [command or "moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(self.port)
+            self.client().create_bucket(Bucket=bucket)
+        except BaseException:
+            self.stop()
+            raise
+
+    def client(self):
+        import boto3  # noqa: PLC0415 (only the S3 tests need it)
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=self.ACCESS_KEY,
+            aws_secret_access_key=self.SECRET_KEY,
+            region_name="us-east-1",
+        )
+
+    def object_keys(self) -> list[str]:
+        listing = self.client().list_objects_v2(Bucket=self.bucket)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def allow_anonymous_reads(self) -> None:
+        """A bucket policy that lets anyone GET an object (nginx serving /media/ from it)."""
+        statement = {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{self.bucket}/*",
+        }
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+        self.client().put_bucket_policy(Bucket=self.bucket, Policy=policy)
+
+    def storage_settings(self) -> dict:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": self.bucket,
+                "endpoint_url": self.endpoint,
+                "region_name": "us-east-1",
+                "access_key": self.ACCESS_KEY,
+                "secret_key": self.SECRET_KEY,
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+                "file_overwrite": False,
+                "default_acl": None,
+            },
+        }
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)

@@ -1,5 +1,5 @@
 """Build a forum's proceedings synchronously, for scripts and CI. The last line printed is the
-path of the PDF."""
+path of the PDF (its URL when media are in a bucket)."""
 
 import shutil
 from pathlib import Path
@@ -54,16 +54,22 @@ class Command(BaseCommand):
         build = services.proceedings_build_run(build_id=build.pk, on_progress=progress)
         if build.status != BuildStatus.SUCCEEDED:
             raise CommandError(f"The build failed ({build.error_code}): {build.error}")
-        path = Path(build.document.file.path)
+        stored = build.document.file
         if output:
             target = Path(output).resolve()
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-            path = target
+            with stored.storage.open(stored.name, "rb") as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
+            path = str(target)
+        else:
+            try:
+                path = stored.storage.path(stored.name)
+            except NotImplementedError:  # a bucket (MEDIA_STORAGE=s3): no local path
+                path = stored.url
         if verbose:
             self._print_report(build.report)
             self.stderr.write(f"{build.page_count} pages, {build.duration.total_seconds():.1f} s")
-        self.stdout.write(str(path))
+        self.stdout.write(path)
 
     def _print_report(self, report: dict) -> None:
         """The pre-flight report stored with the build."""
