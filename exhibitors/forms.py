@@ -74,7 +74,7 @@ class PasswordResetRequestForm(SiteFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email"),
         max_length=150,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
