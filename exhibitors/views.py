@@ -206,10 +206,10 @@ def directory(request, event_slug):
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    if request.user.is_authenticated:
-        return redirect("exhibitors:dashboard")
     """The same answer whether or not the address has an account (its owner is told by email
     instead), and at most a few emails per address and per client an hour."""
+    if request.user.is_authenticated:
+        return redirect("exhibitors:dashboard")
     form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -321,9 +321,9 @@ def registration_create(
     or invitation check; the seat is decided at once: confirmed, waitlisted or pending_approval.
     A valid invitation code counts as the approval. ``by`` (a User or a ``core.activity.Actor``;
     default ``created_by``, else the system) and ``reason`` go to the activity log.
-    ``idempotency_key`` (the public form's key): when a registration of this event already has
-    it, for the same email, that registration is returned as it is (a form sent again after its
-    answer was lost, or twice at once): nothing is written, no email queued.
+    ``idempotency_key`` (the public form's key): when a live registration of this event already
+    has it, for the same email, that registration is returned as it is (a form sent again after
+    its answer was lost, or twice at once): nothing is written, no email queued.
 
     Raises AlreadyRegistered (a live registration exists for this email and event),
     RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails,
@@ -353,9 +353,13 @@ def registration_create(
     with transaction.atomic():
         earlier = _with_key(event, idempotency_key)
         if earlier is not None:
-            if earlier.email.lower() == details["email"].lower():
+            if earlier.email.lower() == details["email"].lower() and (
+                earlier.status in LIVE_STATUSES
+            ):
                 return earlier
-            idempotency_key = ""  # the form sent again for another person: a registration anew
+            # The form sent again for another person, or after its registration expired or was
+            # cancelled: a registration anew, without the key.
+            idempotency_key = ""
         invitation = None
         if invitation_code:
             invitation = _usable_invitation(

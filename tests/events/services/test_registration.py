@@ -209,6 +209,16 @@ def test_a_form_key_sent_again_for_another_person_registers_them_without_it():
         create(event, category, 2)
 
 
+def test_a_form_key_sent_again_after_its_registration_was_cancelled_registers_anew():
+    event = make_event()
+    category = make_category(event)
+    first = create(event, category, 1, idempotency_key=KEY)
+    registration_cancel(registration=first)
+    again = create(event, category, 1, idempotency_key=KEY)
+    assert again.pk != first.pk
+    assert (again.status, again.idempotency_key) == (S.PENDING_EMAIL, "")
+
+
 def test_the_same_form_key_in_another_event_is_another_registration():
     event, other = make_event(), make_event()
     first = create(event, make_category(event), 1, idempotency_key=KEY)
