@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from core.links import absolute_url
 from core.localized import localized_text
-from events.enums import RegistrationEmailKind
+from events.enums import RegistrationEmailKind, RegistrationStatus
 from events.ics import event_ics
 from events.models import Registration
 
 Kind = RegistrationEmailKind
+Status = RegistrationStatus
 
 #: Kinds whose email carries the badge PDF and the .ics.
 WITH_BADGE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.BADGE_REISSUED}
@@ -92,6 +93,15 @@ def _texts(kind: str, event_name: str) -> tuple[str, str]:
                 "already registered: there is no need to register again."
             ),
         ),
+        Kind.REGISTERED_AGAIN: (
+            _("You are already registered: %(event)s"),
+            _(
+                "Someone, perhaps you, just filled in the registration form for %(event)s "
+                "with this email address. You are already registered: nothing has changed and "
+                "there is no need to register again. If it was not you, you can ignore this "
+                "email."
+            ),
+        ),
     }
     subject, lead = texts[kind]
     return subject % {"event": event_name}, lead % {"event": event_name}
@@ -110,6 +120,10 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
     if registration is None:
         return None
     event = registration.event
+    # "Registered again" while unconfirmed: the confirmation link again, not the manage link.
+    with_confirm_link = email.kind == Kind.CONFIRM_EMAIL or (
+        email.kind == Kind.REGISTERED_AGAIN and registration.status == Status.PENDING_EMAIL
+    )
     language = email.language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, lead = _texts(email.kind, localized_text(event, "name"))
@@ -118,9 +132,9 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
             "event": event,
             "kind": email.kind,
             "lead": lead,
-            "confirm_url": confirm_url(registration) if email.kind == Kind.CONFIRM_EMAIL else "",
+            "confirm_url": confirm_url(registration) if with_confirm_link else "",
             "confirm_hours": confirm_hours(),
-            "manage_url": manage_url(registration) if email.kind != Kind.CONFIRM_EMAIL else "",
+            "manage_url": "" if with_confirm_link else manage_url(registration),
             "with_badge": email.kind in WITH_BADGE,
             "LANGUAGE_CODE": language,
         }

@@ -57,3 +57,4 @@ class RegistrationEmailKind(models.TextChoices):
     CANCELLED = "registration.cancelled", _("Registration cancelled")
     REJECTED = "registration.rejected", _("Registration declined")
     MANAGE_LINK = "registration.manage_link", _("Link to manage the registration")
+    REGISTERED_AGAIN = "registration.registered_again", _("Someone registered again")

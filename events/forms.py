@@ -1,5 +1,8 @@
 """Forms of the public registration pages. They validate input; the services decide."""
 
+import re
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.utils.html import format_html
@@ -18,6 +21,8 @@ from events.services.registration import LIMITS, invitation_usable
 
 #: At most this many seats left: the form says how many.
 FEW_SEATS = 20
+#: What a form key made by ``secrets.token_urlsafe`` looks like.
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class PhoneField(forms.CharField):
@@ -112,6 +117,10 @@ class RegistrationForm(RegistrantDetailsForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    #: The idempotency key: made when the form is shown, sent back with it. The same form sent
+    #: twice (a guest whose answer was lost) finds the registration it made the first time.
+    form_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     field_order = [
         "full_name",
         "email",
@@ -130,6 +139,8 @@ class RegistrationForm(RegistrantDetailsForm):
         super().__init__(*args, **kwargs)
         self.event = event
         self.invitation: Invitation | None = None
+        if not self.is_bound:
+            self.initial["form_key"] = secrets.token_urlsafe(24)
         categories = event.categories.filter(is_public=True).order_by("sort_order", "name")
         self.fields["category"].queryset = categories
         # The category in the page's language (a Vietnamese fallback marked lang="vi"), with
@@ -155,6 +166,11 @@ class RegistrationForm(RegistrantDetailsForm):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+    def clean_form_key(self) -> str:
+        """A key the form did not make (edited, truncated) is no key: the form still works."""
+        key = self.cleaned_data["form_key"]
+        return key if FORM_KEY.fullmatch(key) else ""
 
     def clean_invitation_code(self):
         code = self.cleaned_data["invitation_code"].strip().upper()

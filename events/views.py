@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.activity import Actor
-from core.ratelimit import rate_limited
+from core.ratelimit import email_rate_limited, rate_limited
 from events import selectors
 from events.enums import LIVE_STATUSES, RegistrationStatus
 from events.exceptions import (
@@ -27,6 +27,7 @@ from events.services import (
     registration_cancel,
     registration_confirm_email,
     registration_create,
+    registration_notify_registered_again,
     registration_send_manage_link,
     registration_update,
 )
@@ -48,7 +49,6 @@ def register_current(request):
 def register(request, event_slug: str):
     event = get_object_or_404(Event, slug=event_slug)
     is_open = event.registration_is_open()
-    already: str | None = None
     if request.method == "POST" and is_open:
         form = RegistrationForm(request.POST, event=event)
         if rate_limited(request, "register"):
@@ -73,10 +73,15 @@ def register(request, event_slug: str):
                     share_with_exhibitors=data["share_with_exhibitors"],
                     invitation_code=data["invitation_code"] or None,
                     by=Actor.attendee(),
+                    idempotency_key=data["form_key"],
                 )
-            except AlreadyRegistered as error:
-                already = data["email"]
-                form.add_error("email", error.message)
+            except AlreadyRegistered:
+                # The same answer as for a new address; the owner hears of it by email, at
+                # most a few times an hour (then nothing is sent: the answer stays the same).
+                if not email_rate_limited(request, scope="register-again", email=data["email"]):
+                    registration_notify_registered_again(event=event, email=data["email"])
+                request.session["registered_email"] = data["email"]
+                return redirect("events:register_sent", event_slug=event.slug)
             except InvalidPhone as error:
                 form.add_error("phone", error.message)
             except EventsError as error:
@@ -87,7 +92,7 @@ def register(request, event_slug: str):
     else:
         initial = {"invitation_code": request.GET.get("code", "")[:32]}
         form = RegistrationForm(initial=initial, event=event)
-    context = {"event": event, "form": form, "is_open": is_open, "already_email": already}
+    context = {"event": event, "form": form, "is_open": is_open}
     return render(request, "events/register.html", context)
 
 
@@ -106,7 +111,9 @@ def resend_link(request, event_slug: str):
     if rate_limited(request, "resend"):
         messages.error(request, _("Too many attempts from your network. Try again later."))
         return redirect("events:register", event_slug=event.slug)
-    if form.is_valid():
+    if form.is_valid() and not email_rate_limited(
+        request, scope="manage-link", email=form.cleaned_data["email"]
+    ):
         registration_send_manage_link(event=event, email=form.cleaned_data["email"])
     messages.success(
         request,

@@ -14,6 +14,8 @@ from exhibitors.models import BookingTransition, ExhibitorInvitation
 #: The outbox kinds of the exhibition (registered in mail_kinds.py).
 VERIFY_EMAIL = "exhibitor.verify_email"
 INVITATION = "exhibitor.invitation"
+SIGNUP_AGAIN = "exhibitor.signup_again"
+PASSWORD_RESET = "exhibitor.password_reset"  # noqa: S105 (an email kind)
 
 
 def booking_kind(action: str) -> str:
@@ -65,6 +67,32 @@ def build_verification_email(email) -> EmailMultiAlternatives | None:
     uidb64, token = verification_link_parts(user)
     url = absolute_url(reverse("exhibitors:verify_email", args=[uidb64, token]))
     return _render("exhibitors/email/verify", {"user": user, "url": url}, email.recipients)
+
+
+def build_signup_again_email(email) -> EmailMultiAlternatives | None:
+    """Someone signed up again with the address of an account: its login and reset links."""
+    user = get_user_model().objects.filter(pk=email.object_id).first()
+    if user is None:
+        return None
+    context = {
+        "user": user,
+        "login_url": absolute_url(reverse("exhibitors:login")),
+        "reset_url": absolute_url(reverse("exhibitors:password_reset")),
+    }
+    return _render("exhibitors/email/signup_again", context, email.recipients)
+
+
+def build_password_reset_email(email) -> EmailMultiAlternatives | None:
+    """The link to choose a new password, made now (so it is one use: it covers the password
+    and the last login); none when the account was switched off meanwhile."""
+    from exhibitors.services.accounts import password_reset_link_parts  # noqa: PLC0415
+
+    user = get_user_model().objects.filter(pk=email.object_id, is_active=True).first()
+    if user is None:
+        return None
+    uidb64, token = password_reset_link_parts(user)
+    url = absolute_url(reverse("exhibitors:password_reset_confirm", args=[uidb64, token]))
+    return _render("exhibitors/email/password_reset", {"user": user, "url": url}, email.recipients)
 
 
 def build_invitation_email(email) -> EmailMultiAlternatives | None:

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +68,18 @@ class VerifyEmailForm(SiteFormMixin, forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
+
+
+class PasswordResetRequestForm(SiteFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=150,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ExhibitorSetPasswordForm(SiteFormMixin, SetPasswordForm):
+    """The new password, from the emailed reset link (Django's form: twice, validated)."""
 
 
 class ExhibitorLoginForm(SiteFormMixin, AuthenticationForm):

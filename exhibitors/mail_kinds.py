@@ -1,5 +1,6 @@
 """The outbox's kinds of the exhibition (discovered by mail's AppConfig): one per booking step
-("booking.hold", "booking.approve"...), the address confirmation and the colleague invitation.
+("booking.hold", "booking.approve"...), the address confirmation, the colleague invitation, the
+notice of a sign-up with a known address and the password reset.
 Booth staff passes are registrations: their badge goes out as "registration.confirmed"."""
 
 from django.utils.text import format_lazy
@@ -7,10 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from exhibitors.emails import (
     INVITATION,
+    PASSWORD_RESET,
+    SIGNUP_AGAIN,
     VERIFY_EMAIL,
     booking_kind,
     build_booking_email,
     build_invitation_email,
+    build_password_reset_email,
+    build_signup_again_email,
     build_verification_email,
 )
 from exhibitors.enums import BookingAction
@@ -21,3 +26,5 @@ for action in BookingAction:
     register(booking_kind(action.value), build_booking_email, label=label)
 register(VERIFY_EMAIL, build_verification_email, label=_("Exhibitor: confirm the email address"))
 register(INVITATION, build_invitation_email, label=_("Exhibitor: invitation to a company"))
+register(SIGNUP_AGAIN, build_signup_again_email, label=_("Exhibitor: someone signed up again"))
+register(PASSWORD_RESET, build_password_reset_email, label=_("Exhibitor: password reset"))

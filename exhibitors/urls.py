@@ -26,6 +26,12 @@ urlpatterns = [
     path("exhibitor/signup/", views.signup, name="signup"),
     path("exhibitor/verify/<str:uidb64>/<str:token>/", views.verify_email, name="verify_email"),
     path("exhibitor/login/", views.ExhibitorLoginView.as_view(), name="login"),
+    path("exhibitor/password/reset/", views.password_reset, name="password_reset"),
+    path(
+        "exhibitor/password/reset/<str:uidb64>/<str:token>/",
+        views.ExhibitorPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("exhibitor/logout/", views.logout_view, name="logout"),
     path("exhibitor/", views.dashboard, name="dashboard"),
     path("exhibitor/company/", views.company, name="company"),

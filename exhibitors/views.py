@@ -8,31 +8,38 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import json_error
+from core.ratelimit import email_rate_limited
 from events.models import Event
 from events.pdf.badges import badge_pdf_response
 from exhibitors import selectors, services
 from exhibitors.enums import BookingStatus, MemberRole, StaffStatus
-from exhibitors.exceptions import ExhibitorsError
+from exhibitors.exceptions import EmailTaken, ExhibitorsError
 from exhibitors.forms import (
     BookingRequestForm,
     CancelForm,
     ExhibitorLoginForm,
     ExhibitorProfileForm,
+    ExhibitorSetPasswordForm,
     InviteMemberForm,
+    PasswordResetRequestForm,
     SignupForm,
     StaffForm,
     VerifyEmailForm,
 )
 from exhibitors.models import Booth, BoothBooking, BoothStaff, ExhibitorInvitation
 from exhibitors.services.staff import staff_quota_for
+
+#: Over the per-client limit of emails (sign-ups, password resets).
+TOO_MANY_EMAILS = gettext_lazy("Too many attempts from your network. Try again later.")
 
 
 def wants_json(request) -> bool:
@@ -199,23 +206,30 @@ def directory(request, event_slug):
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """The same answer whether or not the address has an account (its owner is told by email
+    instead), and at most a few emails per address and per client an hour."""
     if request.user.is_authenticated:
         return redirect("exhibitors:dashboard")
     form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.exhibitor_signup(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                full_name=form.cleaned_data["full_name"],
-                language=form.cleaned_data["language"],
-            )
-        except ExhibitorsError as exc:
-            form.add_error("email", exc.message)
-        else:
-            return render(
-                request, "exhibitors/signup_done.html", {"email": form.cleaned_data["email"]}
-            )
+        data = form.cleaned_data
+        limited = email_rate_limited(request, scope="exhibitor-signup", email=data["email"])
+        if limited == "ip":
+            form.add_error(None, TOO_MANY_EMAILS)
+            return render(request, "exhibitors/signup.html", {"form": form})
+        if not limited:  # over the address's limit: the same answer, nothing sent
+            try:
+                services.exhibitor_signup(
+                    email=data["email"],
+                    password=data["password"],
+                    full_name=data["full_name"],
+                    language=data["language"],
+                )
+            except EmailTaken:
+                services.exhibitor_signup_notify_owner(
+                    email=data["email"], language=data["language"]
+                )
+        return render(request, "exhibitors/signup_done.html", {"email": data["email"]})
     return render(request, "exhibitors/signup.html", {"form": form})
 
 
@@ -241,6 +255,39 @@ def verify_email(request, uidb64, token):
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Your email address is confirmed. Now describe your company."))
     return redirect("exhibitors:company")
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    """Ask for a link to choose a new password: the same answer whether or not the address has
+    an account, at most a few emails per address and per client an hour."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        limited = email_rate_limited(request, scope="exhibitor-password-reset", email=email)
+        if limited == "ip":
+            form.add_error(None, TOO_MANY_EMAILS)
+        else:
+            if not limited:  # over the address's limit: the same answer, nothing sent
+                services.exhibitor_password_reset_request(
+                    email=email, language=request.LANGUAGE_CODE
+                )
+            return render(request, "exhibitors/password_reset_sent.html", {"email": email})
+    return render(request, "exhibitors/password_reset.html", {"form": form})
+
+
+class ExhibitorPasswordResetConfirmView(PasswordResetConfirmView):
+    """The emailed link: choose the new password (Django's view: the token leaves the URL for
+    the session before the page shows), then log in with it."""
+
+    template_name = "exhibitors/password_reset_confirm.html"
+    form_class = ExhibitorSetPasswordForm
+    success_url = reverse_lazy("exhibitors:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your new password is saved. Log in with it."))
+        return response
 
 
 class ExhibitorLoginView(LoginView):

@@ -77,6 +77,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     return result
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with no rate counter. In the database they roll back with the test;
+    in Redis (``REDIS_URL`` set) they would outlive it, and the sign-ups and password resets of
+    earlier tests (all from 127.0.0.1) would count against the later ones."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(caches["default"], RedisCache):
+        caches["default"].clear()
+    yield
+
+
 # --- Wagtail tree and demo data -----------------------------------------------------------------
 
 

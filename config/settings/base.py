@@ -317,6 +317,10 @@ CHECKIN_SEARCH_RATE_LIMIT = os.environ.get("CHECKIN_SEARCH_RATE_LIMIT", "30/60")
 CHECKIN_WALKIN_RATE_LIMIT = os.environ.get("CHECKIN_WALKIN_RATE_LIMIT", "20/3600")
 # A device works until this long after its event ends (unless the organizer sets its expiry).
 CHECKIN_DEVICE_LIFETIME_HOURS = int(os.environ.get("CHECKIN_DEVICE_LIFETIME_HOURS", "24"))
+# Emails a stranger can cause (exhibitor sign-up, password resets, "someone registered again"):
+# at most this many per address and per client IP ("hits/seconds"; "0/0" turns one off).
+EMAIL_RATE_LIMIT_ADDRESS = os.environ.get("EMAIL_RATE_LIMIT_ADDRESS", "3/3600")
+EMAIL_RATE_LIMIT_IP = os.environ.get("EMAIL_RATE_LIMIT_IP", "10/3600")
 # Behind a proxy: the META key holding the client's address (e.g. HTTP_X_REAL_IP).
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
 PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "/privacy/")
@@ -337,6 +341,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "pptx", "ppt", "docx", "doc", "xlsx", "csv", "t
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin's password reset, at most a few emails per address and per client an hour.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "core.auth.RateLimitedPasswordResetForm"  # noqa: S105 (a dotted path)
 # Page slugs are ASCII in both languages (the admin transliterates "đ" and tones as one types;
 # cms.models.AsciiSlugMixin folds whatever else arrives): no percent-encoded URLs.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -198,6 +198,9 @@ class Registration(models.Model):
     #: When the row last changed (set on every save; bulk ``update()`` calls set it too): the
     #: offline scanners' change feed (``events.checkin.sync``) reads what changed since a cursor.
     changed_at = models.DateTimeField(_("changed at"), auto_now=True, editable=False)
+    #: The key of the public form that made it (a hidden field, made when the form is shown):
+    #: the same form sent again finds this registration instead of making a second one.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -209,7 +212,12 @@ class Registration(models.Model):
                 "event",
                 condition=models.Q(status__in=LIVE_STATUSES),
                 name="one_live_registration_per_email_and_event",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["event", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="one_registration_per_form_key_and_event",
+            ),
         ]
         indexes = [
             models.Index(fields=["category", "status"], name="registration_cat_status"),

@@ -280,6 +280,17 @@ def invitation_usable(*, event: Event, code: str) -> Invitation | None:
     return _usable_invitation(related, event, code)
 
 
+def _with_key(event: Event, key: str) -> Registration | None:
+    """The registration of ``event`` that the form with ``key`` made, if any."""
+    return Registration.objects.filter(event=event, idempotency_key=key).first() if key else None
+
+
+def _registered_with_key(event: Event, key: str, email: str) -> Registration | None:
+    """The registration of ``event`` that the form with ``key`` made for ``email``, if any."""
+    earlier = _with_key(event, key)
+    return earlier if earlier is not None and earlier.email.lower() == email.lower() else None
+
+
 def registration_create(
     *,
     event: Event,
@@ -299,6 +310,7 @@ def registration_create(
     by=None,
     reason: str = "",
     created_by_device_id: int | None = None,
+    idempotency_key: str = "",
 ) -> Registration:
     """Register someone for ``event`` in ``category``.
 
@@ -309,6 +321,9 @@ def registration_create(
     or invitation check; the seat is decided at once: confirmed, waitlisted or pending_approval.
     A valid invitation code counts as the approval. ``by`` (a User or a ``core.activity.Actor``;
     default ``created_by``, else the system) and ``reason`` go to the activity log.
+    ``idempotency_key`` (the public form's key): when a live registration of this event already
+    has it, for the same email, that registration is returned as it is (a form sent again after
+    its answer was lost, or twice at once): nothing is written, no email queued.
 
     Raises AlreadyRegistered (a live registration exists for this email and event),
     RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails,
@@ -336,12 +351,24 @@ def registration_create(
         raise RegistrationClosed()
 
     with transaction.atomic():
+        earlier = _with_key(event, idempotency_key)
+        if earlier is not None:
+            if earlier.email.lower() == details["email"].lower() and (
+                earlier.status in LIVE_STATUSES
+            ):
+                return earlier
+            # The form sent again for another person, or after its registration expired or was
+            # cancelled: a registration anew, without the key.
+            idempotency_key = ""
         invitation = None
         if invitation_code:
             invitation = _usable_invitation(
                 _locked(Invitation.objects.all()), event, invitation_code
             )
             if invitation is None:
+                # The same form sent twice at once: the first used the code meanwhile.
+                if earlier := _registered_with_key(event, idempotency_key, details["email"]):
+                    return earlier
                 raise InvalidInvitation()
             category = invitation.category
         elif not category.is_public and not skip_email_confirmation:
@@ -358,6 +385,7 @@ def registration_create(
             created_at=now,
             status=Status.PENDING_EMAIL,
             approved_at=now if invitation else None,
+            idempotency_key=idempotency_key,
         )
         if skip_email_confirmation:
             category = _lock_seats(category.pk)  # before the insert: see the module docstring
@@ -365,6 +393,9 @@ def registration_create(
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
+            # The same form sent twice at once: the other one committed first.
+            if earlier := _registered_with_key(event, idempotency_key, details["email"]):
+                return earlier
             raise AlreadyRegistered() from None
         if invitation is not None:
             invitation.registration = registration
@@ -615,18 +646,39 @@ def registration_send_manage_link(*, event: Event, email: str) -> bool:
 
     Side effects: an email queued if a live registration exists. Returns whether one did.
     """
-    registration = (
-        Registration.objects.alias(email_lower=Lower("email"))
-        .filter(event=event, email_lower=(email or "").strip().lower())
-        .filter(status__in=LIVE_STATUSES)
-        .first()
-    )
+    registration = _live_registration(event, email)
     if registration is None:
         return False
     kind = Kind.CONFIRM_EMAIL if registration.status == Status.PENDING_EMAIL else Kind.MANAGE_LINK
     with transaction.atomic():
         registration_email_queue(registration=registration, kind=kind)
     return True
+
+
+def registration_notify_registered_again(*, event: Event, email: str) -> bool:
+    """Tell the holder of the live registration for ``email`` that someone tried to register
+    with their address again (the public form answers the same whether or not an address is
+    known: the owner hears of it by email). The email carries the link to manage the
+    registration (or, while unconfirmed, the confirmation link again).
+
+    Side effects: an email ``registration.registered_again`` queued, in the registration's
+    language, if a live registration exists. Returns whether one did.
+    """
+    registration = _live_registration(event, email)
+    if registration is None:
+        return False
+    with transaction.atomic():
+        registration_email_queue(registration=registration, kind=Kind.REGISTERED_AGAIN)
+    return True
+
+
+def _live_registration(event: Event, email: str) -> Registration | None:
+    return (
+        Registration.objects.alias(email_lower=Lower("email"))
+        .filter(event=event, email_lower=(email or "").strip().lower())
+        .filter(status__in=LIVE_STATUSES)
+        .first()
+    )
 
 
 def registrations_expire_unconfirmed(*, now: dt.datetime | None = None) -> int:

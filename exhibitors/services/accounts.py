@@ -1,7 +1,7 @@
 """Exhibitor accounts: sign-up with a verified email, the company profile, members."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.activity import diff, log_action
 from core.text import fold, nfc
-from exhibitors.emails import INVITATION, VERIFY_EMAIL
+from exhibitors.emails import INVITATION, PASSWORD_RESET, SIGNUP_AGAIN, VERIFY_EMAIL
 from exhibitors.enums import MemberRole, Sector
 from exhibitors.exceptions import (
     AlreadyExhibitor,
@@ -42,6 +42,12 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 
 
 email_verification_token = EmailVerificationTokenGenerator()
+
+
+def password_reset_link_parts(user) -> tuple[str, str]:
+    """The parts of a password reset link (Django's token: it covers the password and the last
+    login, so it works once)."""
+    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
 
 
 def verification_link_parts(user) -> tuple[str, str]:
@@ -80,9 +86,59 @@ def exhibitor_signup(*, email: str, password: str, full_name: str = "", language
                 raise EmailTaken() from exc
         else:
             user.save(update_fields=["first_name", "last_name", "password"])
-        lang = language if language in ("vi", "en") else "vi"
-        email_queue(kind=VERIFY_EMAIL, to=[user.email], language=lang, about=user)
+        email_queue(kind=VERIFY_EMAIL, to=[user.email], language=_language(language), about=user)
     return user
+
+
+def _language(language: str) -> str:
+    return language if language in ("vi", "en") else "vi"
+
+
+def _exhibitor_account(email: str):
+    """The switched-on account of ``email`` that may use the exhibitor pages' password reset:
+    not an organizer's (staff reset theirs in the admin), with a password."""
+    user = (
+        User.objects.filter(email__iexact=(email or "").strip(), is_active=True)
+        .exclude(is_staff=True)
+        .exclude(is_superuser=True)
+        .first()
+    )
+    return user if user is not None and user.has_usable_password() else None
+
+
+def exhibitor_signup_notify_owner(*, email: str, language: str = "vi") -> bool:
+    """Tell the owner of the account of ``email`` that someone tried to sign up with it again
+    (the sign-up page answers the same whether or not an address is known): the email carries
+    the login and password reset links, in the company's language (else ``language``). Nothing
+    about the account changes.
+
+    Side effects: an email ``exhibitor.signup_again`` queued if the account exists. Returns
+    whether it did.
+    """
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        return False
+    member = ExhibitorMember.objects.filter(user=user).select_related("exhibitor").first()
+    language = member.exhibitor.language if member else _language(language)
+    with transaction.atomic():
+        email_queue(kind=SIGNUP_AGAIN, to=[user.email], language=language, about=user)
+    return True
+
+
+def exhibitor_password_reset_request(*, email: str, language: str = "vi") -> bool:
+    """Email the exhibitor account of ``email`` a link to choose a new password (made when the
+    email is sent, one use: it dies once the password changes or the user logs in). Says
+    nothing about whether the account exists.
+
+    Side effects: an email ``exhibitor.password_reset`` queued if a switched-on exhibitor
+    account (not an organizer's) has this address. Returns whether one did.
+    """
+    user = _exhibitor_account(email)
+    if user is None:
+        return False
+    with transaction.atomic():
+        email_queue(kind=PASSWORD_RESET, to=[user.email], language=_language(language), about=user)
+    return True
 
 
 def verification_link_user(*, uidb64: str, token: str, lock: bool = False):

@@ -68,6 +68,13 @@ PAGES: list[AuditPage] = [
     AuditPage("exhibitor signup", "/exhibitor/signup/"),
     AuditPage("exhibitor signup errors", "/exhibitor/signup/", submit="main form [type=submit]"),
     AuditPage("exhibitor login", "/exhibitor/login/"),
+    AuditPage("exhibitor password reset", "/exhibitor/password/reset/"),
+    AuditPage(
+        "exhibitor password reset errors",
+        "/exhibitor/password/reset/",
+        submit="main form [type=submit]",
+    ),
+    AuditPage("exhibitor password reset bad link", "/exhibitor/password/reset/MQ/0-0/"),
     AuditPage("exhibitor dashboard", "/exhibitor/", EXHIBITOR),
     AuditPage("exhibitor company", "/exhibitor/company/", EXHIBITOR),
     AuditPage("exhibitor members", "/exhibitor/members/", EXHIBITOR),

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
         ('"GET /en/register/confirm/MTI:1abc:xyz/ HTTP/1.1" 200', "MTI:1abc:xyz"),
         ("GET /exhibitor/invitations/InviteTok3n/ 404", "InviteTok3n"),
         ("GET /exhibitor/verify/MTI/c0ffee-1234abcd/ 302", "c0ffee-1234abcd"),
+        ("GET /en/exhibitor/password/reset/MTI/cq1-5e2b0a7f9d/ 302", "cq1-5e2b0a7f9d"),
         ("GET /register/forum/?code=VIPCODE2026 200", "VIPCODE2026"),
         ("Authorization: Bearer fhd_AbCdEf0123456789xyzXYZ", "AbCdEf0123456789xyzXYZ"),
     ],

@@ -152,23 +152,139 @@ def test_invitation_code_registers_in_the_invited_category_once(client, event):
     assert Registration.objects.count() == 1
 
 
-def test_second_attempt_with_the_same_email_offers_the_manage_link(
+def page_without_secrets(response) -> str:
+    """The page, less what differs each time it is shown (CSRF token, the form's key)."""
+    return re.sub(
+        r'name="(?:csrfmiddlewaretoken|form_key)" value="[^"]*"', "", response.content.decode()
+    )
+
+
+def test_a_known_email_gets_the_same_answer_and_its_owner_an_email(
     client, event, django_capture_on_commit_callbacks
 ):
-    post(client, event)
-    response = post(client, event, email="KHOA@example.com")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "đã được đăng ký" in body
-    assert reverse("events:resend_link", args=[event.slug]) in body
-    assert Registration.objects.count() == 1
+    """The form answers the same whether or not the address is registered (it never says
+    "already registered"); the owner hears of the attempt by email, with their link."""
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, event)
+    registration = Registration.objects.get()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        resent = client.post(
-            reverse("events:resend_link", args=[event.slug]), {"email": "khoa@example.com"}
-        )
-    assert resent.status_code == 302
-    assert len(mail.outbox) == 1  # still unconfirmed: the confirmation link again
+        unknown = post(client, event, email="lan@example.com")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        known = post(client, event, email="KHOA@example.com", full_name="Kẻ Lạ")
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert known.url == reverse("events:register_sent", args=[event.slug])
+    assert Registration.objects.filter(email__iexact="khoa@example.com").count() == 1
+    assert Registration.objects.get(pk=registration.pk).full_name == "Nguyễn Văn Khoa"
+    [notice] = mail.outbox
+    assert notice.to == ["khoa@example.com"]
+    assert notice.subject.startswith("Bạn đã đăng ký rồi: ")
+    # Still unconfirmed: the notice carries the confirmation link again, never the manage link.
+    assert "/register/confirm/" in notice.body
+    assert registration.manage_secret not in notice.body
+    sent_known = client.get(known.url)
+    client.session.flush()
+    sent_unknown = client.get(unknown.url)
+    assert sent_known.status_code == sent_unknown.status_code == 200
+
+
+def test_a_confirmed_registrant_is_told_with_the_manage_link(
+    client, event, django_capture_on_commit_callbacks
+):
+    registration = registration_create(
+        event=event,
+        category=event.categories.get(slug="dai-bieu"),
+        skip_email_confirmation=True,
+        language="en",
+        full_name="Nguyễn Văn Khoa",
+        email="khoa@example.com",
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, event)
+    assert response.status_code == 302
+    [notice] = mail.outbox
+    assert notice.subject.startswith("You are already registered: ")  # the owner's language
+    assert reverse("events:manage", args=[registration.manage_secret]) in notice.body
+    assert Registration.objects.count() == 1
+    registration.refresh_from_db()
+    assert registration.status == S.CONFIRMED
+
+
+def test_the_answer_is_the_same_page_for_a_known_and_an_unknown_email(client, event):
+    """Followed to the end, a known and an unknown address get the same page, byte for byte
+    (but the address itself)."""
+    post(client, event)
+    url = reverse("events:register", args=[event.slug])
+    pages = [
+        client.post(url, form_data(event, email=email), follow=True)
+        for email in ("khoa@example.com", "lan@example.com")
+    ]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert [page.redirect_chain for page in pages] == [
+        [(reverse("events:register_sent", args=[event.slug]), 302)]
+    ] * 2
+    known, unknown = (page_without_secrets(page) for page in pages)
+    assert "khoa@example.com" in known
+    assert known == unknown.replace("lan@example.com", "khoa@example.com")
+
+
+def form_key_of(page) -> str:
+    return re.search(r'name="form_key" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_the_same_form_sent_twice_leads_to_the_registration_it_made(
+    client, event, django_capture_on_commit_callbacks
+):
+    """A guest whose answer was lost sends the form again: the same "check your email" page,
+    one registration, one email (not an error, not a notice that someone registered again)."""
+    url = reverse("events:register", args=[event.slug])
+    key = form_key_of(client.get(url))
+    assert key != form_key_of(client.get(url))  # a key for each form shown
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(url, form_data(event, form_key=key)) for _ in range(2)]
+    assert [(answer.status_code, answer.url) for answer in answers] == [
+        (302, reverse("events:register_sent", args=[event.slug]))
+    ] * 2
+    registration = Registration.objects.get()
+    assert registration.idempotency_key == key
+    [message] = mail.outbox
+    assert "/register/confirm/" in message.body
+
+
+def test_a_form_key_that_is_no_key_still_registers(client, event):
+    response = post(client, event, form_key="<script>")
+    assert response.status_code == 302
+    assert Registration.objects.get().idempotency_key == ""
+
+
+def test_notices_to_a_known_email_are_limited(
+    client, event, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_RATE_LIMIT_ADDRESS = "2/3600"
+    url = reverse("events:register", args=[event.slug])
+    post(client, event)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(url, form_data(event), REMOTE_ADDR=f"10.0.0.{n}") for n in range(4)]
+    assert [answer.status_code for answer in answers] == [302, 302, 302, 302]
+    assert len(mail.outbox) == 2
+    assert Registration.objects.count() == 1
+    assert "register-again emails to k***@example.com over the per-address limit" in caplog.text
+
+
+def test_the_manage_link_form_is_limited_per_address(
+    client, event, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_RATE_LIMIT_ADDRESS = "2/3600"
+    post(client, event)
+    mail.outbox.clear()
+    url = reverse("events:resend_link", args=[event.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [client.post(url, {"email": "khoa@example.com"}) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [302, 302, 302]
+    assert len(mail.outbox) == 2  # still unconfirmed: the confirmation link again, twice
 
 
 def test_closed_registration_shows_a_message_and_saves_nothing(client):

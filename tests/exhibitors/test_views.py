@@ -205,22 +205,142 @@ def test_signup_verify_then_company_profile(client, event, django_capture_on_com
     assert client.get("/exhibitor/").status_code == 200
 
 
-def test_signup_with_a_confirmed_address_is_refused(client, exhibitor):
+def signup(client, email, *, ip="203.0.113.7", name="Kẻ Lạ", password="a long enough passphrase"):
+    data = {"full_name": name, "email": email, "password": password, "language": "vi"}
+    return client.post("/exhibitor/signup/", data, REMOTE_ADDR=ip)
+
+
+def page_without_secrets(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+
+
+def test_signup_with_a_confirmed_address_answers_the_same_and_tells_the_owner(
+    client, exhibitor, django_capture_on_commit_callbacks
+):
+    """The page says the same for a known and an unknown address (never "an account
+    exists"); the owner is told by email, with the login and password reset links; the
+    account is untouched."""
+    user = user_of(exhibitor)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = signup(client, user.email.upper())
+        unknown = signup(client, "lan@example.com")
+    assert known.status_code == unknown.status_code == 200
+    assert page_without_secrets(known) == page_without_secrets(unknown).replace(
+        "lan@example.com", user.email.upper()
+    )
+    assert "Kiểm tra email của bạn" in known.content.decode()
+    notice, verification = mail.outbox
+    assert (notice.to, verification.to) == ([user.email], ["lan@example.com"])
+    assert notice.subject == "Bạn đã có tài khoản nhà triển lãm"
+    assert "http://127.0.0.1:8000/exhibitor/login/" in notice.body
+    assert "http://127.0.0.1:8000/exhibitor/password/reset/" in notice.body
+    assert get_user_model().objects.filter(email__iexact=user.email).count() == 1
+    user.refresh_from_db()
+    assert user.check_password("correct horse battery")
+    assert user.first_name != "Kẻ"
+
+
+def test_signups_are_limited_per_address_and_per_client(
+    client, exhibitor, settings, django_capture_on_commit_callbacks, caplog
+):
+    """25 sign-ups of one address sent 25 emails: now 3 (the same answer after that), and
+    10 per client an hour (then a translated "try later", whatever the address)."""
+    settings.EMAIL_RATE_LIMIT_ADDRESS = "3/3600"
+    settings.EMAIL_RATE_LIMIT_IP = "10/3600"
+    known = user_of(exhibitor).email
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [signup(client, known, ip=f"10.0.0.{n}") for n in range(25)]
+        answers += [signup(client, "ha@example.com", ip=f"10.0.1.{n}") for n in range(25)]
+    assert {answer.status_code for answer in answers} == {200}
+    assert {"Kiểm tra email của bạn" in answer.content.decode() for answer in answers} == {True}
+    assert sorted(message.to[0] for message in mail.outbox) == ["ha@example.com"] * 3 + [known] * 3
+    assert "exhibitor-signup emails to " in caplog.text
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        from_one = [signup(client, f"guest{n}@example.com", ip="10.0.2.1") for n in range(11)]
+    assert len(mail.outbox) == 10
+    assert "Quá nhiều lượt gửi từ mạng của bạn. Vui lòng thử lại sau." in (
+        from_one[-1].content.decode()
+    )
+    assert not get_user_model().objects.filter(email="guest10@example.com").exists()
+
+
+def reset(client, email, ip="203.0.113.7"):
+    return client.post("/exhibitor/password/reset/", {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_password_reset_sets_a_new_password_with_a_one_use_link(
+    client, exhibitor, django_capture_on_commit_callbacks
+):
+    user = user_of(exhibitor)
+    login_page = client.get("/exhibitor/login/").content.decode()
+    assert 'href="/exhibitor/password/reset/"' in login_page
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = reset(client, user.email.upper())
+    assert sent.status_code == 200
+    assert f"Nếu có tài khoản nhà triển lãm dùng địa chỉ {user.email.upper()}" in (
+        sent.content.decode()
+    )
+    [message] = mail.outbox
+    assert (message.to, message.subject) == (
+        [user.email],
+        "Chọn mật khẩu mới cho tài khoản nhà triển lãm của bạn",
+    )
+    link = re.search(
+        r"http://127\.0\.0\.1:8000(/exhibitor/password/reset/\S+/)", message.body
+    ).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.redirect_chain[-1][0].endswith("/set-password/")  # the token leaves the URL
+    assert "Lưu mật khẩu mới" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0]
+    weak = client.post(set_url, {"new_password1": "12345678", "new_password2": "12345678"})
+    assert weak.status_code == 200
+    user.refresh_from_db()
+    assert user.check_password("correct horse battery")  # nothing changed
+    saved = client.post(
+        set_url,
+        {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"},
+    )
+    assert (saved.status_code, saved["Location"]) == (302, "/exhibitor/login/")
+    user.refresh_from_db()
+    assert user.check_password("a brand new passphrase")
+    again = client.get(link, follow=True)
+    assert "Đường dẫn này không hợp lệ" in again.content.decode()  # one use
+
+
+def test_password_reset_answers_the_same_for_unknown_and_organizer_addresses(
+    client, exhibitor, organizer, django_capture_on_commit_callbacks
+):
+    """Organizers reset theirs in the admin; an unknown address gets the same page."""
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = [reset(client, email) for email in ("lan@example.com", organizer.email)]
+        known = reset(client, user_of(exhibitor).email)
+    assert len(mail.outbox) == 1
+    for page in pages:
+        assert page.status_code == known.status_code == 200
+        assert page_without_secrets(page).replace(
+            page.context["email"], "x"
+        ) == page_without_secrets(known).replace(user_of(exhibitor).email, "x")
+
+
+def test_password_resets_are_limited_per_address_and_per_client(
+    client, exhibitor, settings, django_capture_on_commit_callbacks
+):
+    """15 resets of one address sent 15 emails: now 3; then 10 per client an hour."""
+    settings.EMAIL_RATE_LIMIT_ADDRESS = "3/3600"
+    settings.EMAIL_RATE_LIMIT_IP = "10/3600"
     email = user_of(exhibitor).email
-    response = client.post(
-        "/exhibitor/signup/",
-        {
-            "full_name": "X",
-            "email": email,
-            "password": "a long enough passphrase",
-            "language": "vi",
-        },
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [reset(client, email, ip=f"10.0.0.{n}") for n in range(15)]
+    assert {answer.status_code for answer in answers} == {200}
+    assert len(mail.outbox) == 3
+    from_one = [reset(client, f"guest{n}@example.com", ip="10.0.2.1") for n in range(11)]
+    assert [answer.context.get("email") for answer in from_one[:10]] == [
+        f"guest{n}@example.com" for n in range(10)
+    ]
+    assert "Quá nhiều lượt gửi từ mạng của bạn. Vui lòng thử lại sau." in (
+        from_one[-1].content.decode()
     )
-    assert response.status_code == 200
-    assert "Đã có tài khoản với địa chỉ email này. Vui lòng đăng nhập." in (
-        response.content.decode()
-    )
-    assert get_user_model().objects.filter(email__iexact=email).count() == 1
 
 
 def test_signup_rejects_a_weak_password(client, db):

@@ -9,6 +9,7 @@ from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import ActivityEntry
 from events.enums import RegistrationStatus as S
 from events.exceptions import (
     AlreadyRegistered,
@@ -30,6 +31,7 @@ from events.services import (
     registration_confirm_email,
     registration_confirmation_key,
     registration_create,
+    registration_notify_registered_again,
     registration_promote_event_waitlist,
     registration_promote_waitlist,
     registration_reissue_badge,
@@ -173,6 +175,78 @@ def test_one_live_registration_per_email_and_event_case_blind():
     other = make_event()
     create(other, make_category(other), 1)
     assert Registration.objects.count() == 2
+
+
+KEY = "k" * 32  # a form's idempotency key
+
+
+def test_the_same_form_key_gives_back_its_registration_and_writes_nothing():
+    event = make_event()
+    category = make_category(event)
+    first = create(event, category, 1, idempotency_key=KEY)
+    again = registration_create(
+        event=event,
+        category=category,
+        full_name="Người Tham Dự 1",
+        email="NGUOI1@example.com",
+        idempotency_key=KEY,
+    )
+    assert again.pk == first.pk
+    assert Registration.objects.count() == 1
+    assert Email.objects.count() == 1  # the first confirmation link only
+    assert ActivityEntry.objects.filter(action="registration.created").count() == 1
+
+
+def test_a_form_key_sent_again_for_another_person_registers_them_without_it():
+    event = make_event()
+    category = make_category(event)
+    first = create(event, category, 1, idempotency_key=KEY)
+    second = create(event, category, 2, idempotency_key=KEY)
+    assert second.pk != first.pk
+    assert (first.idempotency_key, second.idempotency_key) == (KEY, "")
+    # Without a key, a known email is still refused by the service (the view tells the owner).
+    with pytest.raises(AlreadyRegistered):
+        create(event, category, 2)
+
+
+def test_a_form_key_sent_again_after_its_registration_was_cancelled_registers_anew():
+    event = make_event()
+    category = make_category(event)
+    first = create(event, category, 1, idempotency_key=KEY)
+    registration_cancel(registration=first)
+    again = create(event, category, 1, idempotency_key=KEY)
+    assert again.pk != first.pk
+    assert (again.status, again.idempotency_key) == (S.PENDING_EMAIL, "")
+
+
+def test_the_same_form_key_in_another_event_is_another_registration():
+    event, other = make_event(), make_event()
+    first = create(event, make_category(event), 1, idempotency_key=KEY)
+    second = create(other, make_category(other), 1, idempotency_key=KEY)
+    assert first.pk != second.pk
+    assert Registration.objects.filter(idempotency_key=KEY).count() == 2
+
+
+def test_the_owner_of_a_known_email_is_told_in_their_language(run_on_commit):
+    event = make_event()
+    category = make_category(event)
+    registration = create(event, category, 1, skip_email_confirmation=True, language="en")
+    mail.outbox.clear()
+    with run_on_commit():
+        told = registration_notify_registered_again(event=event, email=" NGUOI1@example.com ")
+        nobody = registration_notify_registered_again(event=event, email="nobody@example.com")
+    assert (told, nobody) == (True, False)
+    [message] = mail.outbox
+    assert message.to == ["nguoi1@example.com"]
+    assert message.subject == f"You are already registered: {event.name}"
+    assert f"/registration/{registration.manage_secret}/" in message.body
+    assert message.attachments == []  # no badge: it only says someone tried
+    email = Email.objects.get(kind="registration.registered_again")
+    assert (email.to, email.language, email.object_id) == (
+        "nguoi1@example.com",
+        "en",
+        registration.pk,
+    )
 
 
 def test_cancelled_registration_lets_the_email_register_again():

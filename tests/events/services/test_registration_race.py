@@ -2,20 +2,23 @@
 seats give exactly 50 confirmed and 150 waitlisted, and no error, both through the service (threads)
 and through HTTP against the live server. A control without the lock shows the overbooking that
 the lock prevents. The same for a single-use invitation code: many guests typing it at the same
-instant, one gets in."""
+instant, one gets in. And one guest's form sent many times at once: one registration, one
+email."""
 
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from django.db import close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from events.enums import RegistrationStatus as S
 from events.exceptions import InvalidInvitation
 from events.models import Invitation, Registration
 from events.services import registration_confirmation_key, registration_create
+from mail.models import Email
 from tests.factories.events import make_category, make_event, person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -195,3 +198,86 @@ def test_200_concurrent_confirmations_over_http_fill_50_seats_exactly(live_serve
     }
     assert counts == {S.CONFIRMED: SEATS, S.WAITLISTED: 150, S.PENDING_EMAIL: 0}
     assert (timezone.now() - began).total_seconds() < 120
+
+
+SAME_FORM = 8  # one guest's form, sent this many times at the same instant
+
+
+def test_the_same_form_sent_8_times_at_once_over_http_gives_one_registration_and_one_email(
+    live_server, settings
+):
+    """A guest whose answer was lost (or who clicks again and again) sends the same form while
+    the first is still being saved: every answer leads to the "check your email" page, one
+    registration, one email. The form's key is unique per event; a sender that loses the race
+    on the constraint finds the registration the winner made."""
+    settings.REGISTRATION_RATE_LIMIT = "0/0"
+    event = make_event()
+    category = make_category(event)
+    url = f"{live_server.url}/register/{event.slug}/"
+    browser = requests.Session()
+    page = browser.get(url, timeout=60).text
+    key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+    data = {
+        "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        "form_key": key,
+        "full_name": "Nguyễn Văn Khoa",
+        "email": "khoa@example.com",
+        "phone": "0912 345 678",
+        "category": category.pk,
+        "consent": "on",
+    }
+    start = threading.Barrier(SAME_FORM)
+
+    def send(_n):
+        tab = requests.Session()  # the same browser: its cookies, one connection per tab
+        tab.cookies.update(browser.cookies)
+        start.wait()
+        response = tab.post(
+            url, data=data, headers={"Referer": url}, allow_redirects=False, timeout=60
+        )
+        return response.status_code, response.headers.get("Location")
+
+    with ThreadPoolExecutor(SAME_FORM) as pool:
+        answers = list(pool.map(send, range(SAME_FORM)))
+    assert answers == [(302, f"/register/{event.slug}/sent/")] * SAME_FORM
+    registration = Registration.objects.get(event=event)
+    assert registration.idempotency_key == key
+    assert list(Email.objects.values_list("kind", "to")) == [
+        ("registration.confirm_email", "khoa@example.com")
+    ]
+
+
+def test_control_without_the_key_constraint_the_same_form_sent_at_once_fails_all_but_one():
+    """The rule "give back the registration of this key if there is one, else make one" without
+    the unique constraint on the key to fall back on, the threads interleaved between the look
+    and the write: none finds the other's registration, one insert wins and every other sender
+    hits the one-live-registration-per-email constraint: an error (or, in the view, a notice
+    that someone registered again) instead of their own registration."""
+    event = make_event()
+    category = make_category(event)
+    between = threading.Barrier(SAME_FORM)
+
+    @_in_thread
+    def naive_send(_n):
+        try:
+            with transaction.atomic():
+                found = Registration.objects.filter(event=event, idempotency_key="k" * 32).first()
+                between.wait()  # every sender has looked before anyone writes
+                if found is not None:
+                    return "found"
+                Registration.objects.create(
+                    event=event,
+                    category=category,
+                    status=S.PENDING_EMAIL,
+                    full_name="Nguyễn Văn Khoa",
+                    email="khoa@example.com",
+                )
+                return "created"
+        except IntegrityError:
+            return "error"
+
+    with ThreadPoolExecutor(SAME_FORM) as pool:
+        answers = list(pool.map(naive_send, range(SAME_FORM)))
+    # 7 senders out of 8 get an error: this is what the key and its constraint prevent
+    assert sorted(answers) == ["created"] + ["error"] * (SAME_FORM - 1)
+    assert Registration.objects.filter(event=event).count() == 1
