@@ -27,6 +27,7 @@ from cms.proceedings.enums import ACTIVE_STATUSES, BuildStage, BuildStatus
 from cms.proceedings.exceptions import (
     BuildAlreadyRunning,
     BuildNotPublishable,
+    BuildNotStuck,
     NothingToPrint,
     ProceedingsError,
 )
@@ -34,7 +35,7 @@ from cms.proceedings.models import ProceedingsBuild
 from cms.proceedings.preflight import PreflightReport, book_preflight
 from cms.proceedings.render import book_render_pdf
 from core.activity import log_action
-from core.leases import Lease, LeaseLost, lease_claim
+from core.leases import Lease, LeaseLost, job_requeue, lease_claim
 from core.pdf import RestrictedURLFetcher
 from core.text import fold
 
@@ -189,6 +190,25 @@ def _build(build: ProceedingsBuild, progress: _Progress, lease: Lease) -> None:
             finished_at=build.finished_at,
         )
         _log(build, "build_succeeded", changes={"page_count": [None, page_count]})
+
+
+def proceedings_build_retry(*, build: ProceedingsBuild, user=None) -> ProceedingsBuild:
+    """Take up a stuck build now (running under a lapsed lease: its worker died) rather than
+    at the next worker's sweep (the admin's "Build again"). A failed build is not retried: a
+    new build is (``proceedings_build_create``).
+
+    Raises ``BuildNotStuck`` otherwise. Side effects: the build queued again (its task ready
+    again, or a new one enqueued after commit); the activity entry ``proceedings.build_retried``
+    by ``user``.
+    """
+    with transaction.atomic():
+        build = ProceedingsBuild.objects.select_for_update().get(pk=build.pk)
+        if build.status != BuildStatus.RUNNING or not build.lease_lapsed:
+            raise BuildNotStuck()
+        job_requeue(build)
+        _log(build, "build_retried", by=user, changes={"status": ["running", "queued"]})
+    build.refresh_from_db()
+    return build
 
 
 def _fail(build: ProceedingsBuild, lease: Lease, *, code: str, message: str) -> None:
