@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 def lease_length() -> dt.timedelta:
     """How long a job's row stays its worker's without a heartbeat (``JOB_LEASE_SECONDS``)."""
-    return dt.timedelta(seconds=getattr(settings, "JOB_LEASE_SECONDS", 180))
+    return dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
 class LeaseLost(Exception):
