@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +13,6 @@ class CoreConfig(AppConfig):
         from core.converters import IdConverter  # noqa: PLC0415 (when the app registry is ready)
 
         register_converter(IdConverter, "id")
+        # Each app registers its leased long jobs in its ``jobs`` module (core.leases), as
+        # ``mail`` discovers ``mail_kinds``: ``core`` names no app.
+        autodiscover_modules("jobs")

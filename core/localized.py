@@ -66,3 +66,10 @@ def localized(instance, field: str, language: str | None = None) -> LocalizedVal
 def localized_text(instance, field: str, language: str | None = None) -> str:
     """The plain text of :func:`localized`, for attributes, titles, emails and files."""
     return localized(instance, field, language).value
+
+
+def localized_data(instance, field: str = "name", language: str | None = None) -> dict:
+    """``{"name": value, "lang": its language}`` for a JSON answer: a client (the scanner) shows
+    the value and marks it ``lang="vi"`` when it is the Vietnamese fallback."""
+    value = localized(instance, field, language)
+    return {field: value.value, "lang": value.language}

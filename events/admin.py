@@ -56,6 +56,7 @@ from events.services import (
     registration_resend_email,
     registration_update,
 )
+from events.services.badges import badge_batch_retry
 from events.services.invitations import (
     ImportFileError,
     invitation_import_apply,
@@ -728,6 +729,21 @@ def badge_batch_view(request, pk: int):
     return TemplateResponse(request, "events/admin/badge_batch.html", {"batch": batch})
 
 
+def badge_batch_retry_view(request, pk: int):
+    """POST: build a failed or stuck batch again (``badge_batch_retry``)."""
+    require(request)
+    if request.method != "POST":
+        return redirect("events_badge_batch", pk)
+    batch = get_object_or_404(BadgeBatch, pk=pk)
+    try:
+        badge_batch_retry(batch=batch, by=request.user)
+    except EventsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The badge sheets are being built again."))
+    return redirect("events_badge_batch", pk)
+
+
 def badge_batch_download_view(request, pk: int):
     require(request)
     batch = get_object_or_404(BadgeBatch, pk=pk, status=BadgeBatch.Status.DONE)
@@ -770,6 +786,9 @@ def admin_urls():
         ),
         path("events/badges/", badge_batch_list_view, name="events_badge_batches"),
         path("events/badges/<id:pk>/", badge_batch_view, name="events_badge_batch"),
+        path(
+            "events/badges/<id:pk>/retry/", badge_batch_retry_view, name="events_badge_batch_retry"
+        ),
         path(
             "events/badges/<id:pk>/download/",
             badge_batch_download_view,

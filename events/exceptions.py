@@ -192,3 +192,9 @@ class ConfirmationLinkUsed(EventsError):
 class InvalidTransition(EventsError):
     code = "invalid_transition"
     message = _("This action is not possible for a registration in its current status.")
+
+
+class BadgeBatchNotRetryable(EventsError):
+    code = "badge_batch_not_retryable"
+    http_status = 409
+    message = _("Only failed badge sheets, or sheets whose build stopped, can be built again.")

@@ -13,9 +13,10 @@ def send_registration_email(email_id: int) -> str:
     return email_send(email_id=email_id)
 
 
-@task()
-def build_badge_batch(batch_id: int) -> str:
-    """Build the A4 sheets of a BadgeBatch, updating its progress."""
+@task(takes_context=True)
+def build_badge_batch(context, batch_id: int) -> str:
+    """Build the A4 sheets of a BadgeBatch, updating its progress under a lease (a batch whose
+    worker died is taken up again with this same task: core.leases)."""
     from events.services.badges import badge_batch_build  # noqa: PLC0415 (the services import the tasks)
 
-    return badge_batch_build(batch_id=batch_id)
+    return badge_batch_build(batch_id=batch_id, task_id=str(context.task_result.id))

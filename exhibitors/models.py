@@ -10,10 +10,10 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.enums import Language
+from core.localized import LocalizedValue, current_language
 from exhibitors.enums import (
     LIVE_BOOKING_STATUSES,
     BookingAction,
@@ -65,11 +65,15 @@ class Exhibitor(models.Model):
         return self.name
 
     @property
-    def description(self) -> str:
-        """The description in the current language, falling back to the other one."""
-        if (get_language() or "vi").startswith("en"):
-            return self.description_en or self.description_vi
-        return self.description_vi or self.description_en
+    def description(self) -> LocalizedValue:
+        """The description in the active language, falling back to the other one; the value
+        knows its language, so that a page marks a fallback (``lang="vi"`` on an English page)."""
+        wanted = "en" if current_language() == "en" else "vi"
+        for language in (wanted, "vi" if wanted == "en" else "en"):
+            text = getattr(self, f"description_{language}")
+            if text.strip():
+                return LocalizedValue(text, language)
+        return LocalizedValue("", wanted)
 
 
 class ExhibitorMember(models.Model):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<id:forum_id>/", views.index, name="index"),
     path("<id:forum_id>/preflight/", views.preflight, name="preflight"),
     path("<id:forum_id>/build/", views.build, name="build"),
+    path("builds/<id:build_id>/retry/", views.retry, name="retry"),
     path("builds/<id:build_id>/publish/", views.publish, name="publish"),
     path("builds/<id:build_id>/unpublish/", views.unpublish, name="unpublish"),
 ]

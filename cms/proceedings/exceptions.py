@@ -26,3 +26,10 @@ class BuildNotPublishable(ProceedingsError):
 class NothingToPrint(ProceedingsError):
     code = "no_sessions"
     message = _("The forum has no session to print: add sessions to its agenda first.")
+
+
+class BuildNotStuck(ProceedingsError):
+    code = "build_not_stuck"
+    message = _(
+        "Only a build whose worker stopped can be taken up again: start a new build instead."
+    )

@@ -10,12 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.proceedings.enums import ACTIVE_STATUSES, BuildStage, BuildStatus
+from core.leases import LeasedJob
 
 __all__ = ["ProceedingsBuild"]
 
 
-class ProceedingsBuild(models.Model):
-    """One build of a forum's proceedings. Builds are kept; at most one is published."""
+class ProceedingsBuild(LeasedJob):
+    """One build of a forum's proceedings. Builds are kept; at most one is published. Its
+    worker holds a lease on the row (``core.leases``): a build whose worker died is taken up
+    again."""
 
     forum = models.ForeignKey(
         "cms.ForumPage",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from cms.proceedings.enums import ACTIVE_STATUSES, BuildStage, BuildStatus
 from cms.proceedings.exceptions import (
     BuildAlreadyRunning,
     BuildNotPublishable,
+    BuildNotStuck,
     NothingToPrint,
     ProceedingsError,
 )
@@ -33,6 +35,7 @@ from cms.proceedings.models import ProceedingsBuild
 from cms.proceedings.preflight import PreflightReport, book_preflight
 from cms.proceedings.render import book_render_pdf
 from core.activity import log_action
+from core.leases import Lease, LeaseLost, job_requeue, lease_claim
 from core.pdf import RestrictedURLFetcher
 from core.text import fold
 
@@ -75,10 +78,10 @@ def proceedings_build_create(
 ) -> ProceedingsBuild:
     """Queue a build of the forum's proceedings (one at a time per forum).
 
-    Side effects: marks builds lost for ``STALE_AFTER`` as failed; creates the build (the
-    activity entry ``proceedings.build_queued`` by ``user``); on commit, enqueues
-    ``proceedings_build_task`` when ``enqueue``. Raises ``BuildAlreadyRunning`` when a build of
-    the forum is queued or running.
+    Side effects: marks builds lost for ``STALE_AFTER`` (and holding no live lease) as failed;
+    creates the build (the activity entry ``proceedings.build_queued`` by ``user``); on commit,
+    enqueues ``proceedings_build_task`` when ``enqueue``. Raises ``BuildAlreadyRunning`` when a
+    build of the forum is queued or running.
     """
     from cms.proceedings.tasks import proceedings_build_task  # noqa: PLC0415 (tasks import the services)
 
@@ -87,7 +90,7 @@ def proceedings_build_create(
             forum=forum,
             status__in=ACTIVE_STATUSES,
             created_at__lt=timezone.now() - STALE_AFTER,
-        ).update(
+        ).exclude(lease_until__gte=timezone.now()).update(
             status=BuildStatus.FAILED,
             stage=BuildStage.FAILED,
             error_code="lost",
@@ -106,94 +109,140 @@ def proceedings_build_create(
 
 
 def proceedings_build_run(
-    *, build_id: int, on_progress: ProgressPrinter | None = None
+    *, build_id: int, on_progress: ProgressPrinter | None = None, task_id: str = ""
 ) -> ProceedingsBuild:
-    """Build the PDF of a queued build, from the forum's live content in the CMS.
+    """Build the PDF of a queued build, from the forum's live content in the CMS, under a lease
+    on the build's row (``core.leases``): a build queued, or running under a lapsed lease (its
+    worker died), is taken and built from the start; every progress write renews the lease.
 
     Runs outside a transaction so that the admin sees its stage and progress as it goes.
-    Side effects: updates the build (status, stage, progress; at the end its document, pages,
-    pre-flight report, or the reason it failed); creates image renditions; stores the PDF as a
-    Wagtail document in the private collection of drafts; the activity entry
-    ``proceedings.build_succeeded`` or ``proceedings.build_failed`` (by the system). A build that
-    is not queued (taken by another worker, or finished) is returned unchanged.
+    Side effects: updates the build (status, attempts, lease, stage, progress; at the end its
+    document, pages, pre-flight report, or the reason it failed); creates image renditions;
+    stores the PDF as a Wagtail document in the private collection of drafts; the activity
+    entry ``proceedings.build_succeeded`` or ``proceedings.build_failed`` (by the system). A
+    build that is not to be run (another worker holds it, or it is finished) is returned
+    unchanged; a run whose lease was lost (the build was taken up again) records nothing.
     """
-    with transaction.atomic():
-        build = ProceedingsBuild.objects.select_for_update().get(pk=build_id)
-        if build.status != BuildStatus.QUEUED:
-            return build
-        build.status, build.started_at = BuildStatus.RUNNING, timezone.now()
-        build.save(update_fields=["status", "started_at"])
-    progress = _Progress(build, on_progress)
+    lease = lease_claim(
+        ProceedingsBuild,
+        build_id,
+        queued=Q(status=BuildStatus.QUEUED),
+        running=Q(status=BuildStatus.RUNNING),
+        task_id=task_id,
+        status=BuildStatus.RUNNING,
+        started_at=timezone.now(),
+    )
+    build = ProceedingsBuild.objects.get(pk=build_id)
+    if lease is None:
+        return build
+    progress = _Progress(build, on_progress, lease)
     try:
-        forum = ForumPage.objects.select_related("event", "locale").get(pk=build.forum_id)
-        progress.stage(BuildStage.COLLECTING, 3)
-        book = book_build(forum=forum)
-        if not book.chapters:
-            raise NothingToPrint()
-        progress.stage(BuildStage.CHECKING, 10)
-        report = book_preflight(book=book)
-        progress.expected_pages = selectors.last_page_count(forum=forum) or (
-            8 + 3 * len(book.chapters) + sum(paper.page_count for _c, paper in book.papers)
-        )
-        fetcher = RestrictedURLFetcher()
-        pdf = book_render_pdf(book=book, fetcher=fetcher, on_progress=progress.render)
-        progress.stage(BuildStage.SAVING, 96)
-        page_count = len(PdfReader(io.BytesIO(pdf)).pages)
-        with transaction.atomic():
-            document = _store_document(
-                forum=forum, pdf=pdf, title=book.title, user=build.created_by
-            )
-            build.document = document
-            build.page_count = page_count
-            build.report = {**report.as_dict(), "refused_urls": fetcher.refused[:50]}
-            build.status, build.stage, build.progress = (
-                BuildStatus.SUCCEEDED,
-                BuildStage.DONE,
-                100,
-            )
-            build.detail = ""
-            build.finished_at = timezone.now()
-            build.save()
-            _log(build, "build_succeeded", changes={"page_count": [None, page_count]})
+        _build(build, progress, lease)
+    except LeaseLost:
+        logger.warning("Proceedings build %s was taken up by another worker", build.pk)
+        return ProceedingsBuild.objects.get(pk=build.pk)
     except ProceedingsError as error:
-        _fail(build, code=error.code, message=str(error.message))
+        _fail(build, lease, code=error.code, message=str(error.message))
     except Exception as error:  # the admin shows why; the worker log has the traceback
         logger.exception("Proceedings build %s failed", build.pk)
         reason = f"{error.__class__.__name__}: {error}"[:500]
-        _fail(
-            build, code="unexpected", message=_("Unexpected error: %(reason)s") % {"reason": reason}
-        )
+        message = _("Unexpected error: %(reason)s") % {"reason": reason}
+        _fail(build, lease, code="unexpected", message=message)
     if on_progress:
         on_progress(build)
     return build
 
 
-def _fail(build: ProceedingsBuild, *, code: str, message: str) -> None:
+def _build(build: ProceedingsBuild, progress: _Progress, lease: Lease) -> None:
+    """The build's work, then its outcome recorded (while the lease is still this run's)."""
+    forum = ForumPage.objects.select_related("event", "locale").get(pk=build.forum_id)
+    progress.stage(BuildStage.COLLECTING, 3)
+    book = book_build(forum=forum)
+    if not book.chapters:
+        raise NothingToPrint()
+    progress.stage(BuildStage.CHECKING, 10)
+    report = book_preflight(book=book)
+    progress.expected_pages = selectors.last_page_count(forum=forum) or (
+        8 + 3 * len(book.chapters) + sum(paper.page_count for _c, paper in book.papers)
+    )
+    fetcher = RestrictedURLFetcher()
+    pdf = book_render_pdf(book=book, fetcher=fetcher, on_progress=progress.render)
+    progress.stage(BuildStage.SAVING, 96)
+    page_count = len(PdfReader(io.BytesIO(pdf)).pages)
+    with transaction.atomic():
+        lease.heartbeat()  # still this run's (else LeaseLost: no document, no entry)
+        build.document = _store_document(
+            forum=forum, pdf=pdf, title=book.title, user=build.created_by
+        )
+        build.page_count = page_count
+        build.report = {**report.as_dict(), "refused_urls": fetcher.refused[:50]}
+        build.status, build.stage, build.progress = BuildStatus.SUCCEEDED, BuildStage.DONE, 100
+        build.detail = ""
+        build.finished_at = timezone.now()
+        lease.finish(
+            document=build.document,
+            page_count=page_count,
+            report=build.report,
+            status=build.status,
+            stage=build.stage,
+            progress=100,
+            detail="",
+            finished_at=build.finished_at,
+        )
+        _log(build, "build_succeeded", changes={"page_count": [None, page_count]})
+
+
+def proceedings_build_retry(*, build: ProceedingsBuild, user=None) -> ProceedingsBuild:
+    """Take up a stuck build now (running under a lapsed lease: its worker died) rather than
+    at the next worker's sweep (the admin's "Build again"). A failed build is not retried: a
+    new build is (``proceedings_build_create``).
+
+    Raises ``BuildNotStuck`` otherwise. Side effects: the build queued again (its task ready
+    again, or a new one enqueued after commit); the activity entry ``proceedings.build_retried``
+    by ``user``.
+    """
+    with transaction.atomic():
+        build = ProceedingsBuild.objects.select_for_update().get(pk=build.pk)
+        if build.status != BuildStatus.RUNNING or not build.lease_lapsed:
+            raise BuildNotStuck()
+        job_requeue(build)
+        _log(build, "build_retried", by=user, changes={"status": ["running", "queued"]})
+    build.refresh_from_db()
+    return build
+
+
+def _fail(build: ProceedingsBuild, lease: Lease, *, code: str, message: str) -> None:
     build.status, build.stage = BuildStatus.FAILED, BuildStage.FAILED
     build.error_code, build.error = code, message
     build.finished_at = timezone.now()
     with transaction.atomic():
-        build.save(update_fields=["status", "stage", "error_code", "error", "finished_at"])
-        _log(build, "build_failed", changes={"error_code": [None, code]})
+        recorded = lease.finish(
+            status=build.status,
+            stage=build.stage,
+            error_code=code,
+            error=message,
+            finished_at=build.finished_at,
+        )
+        if recorded:
+            _log(build, "build_failed", changes={"error_code": [None, code]})
 
 
 class _Progress:
     """Writes the stage and progress of a running build (at most every half second while
-    pages are laid out) and tells ``on_progress``."""
+    pages are laid out), renewing its lease, and tells ``on_progress``."""
 
     LAYOUT_FROM, LAYOUT_TO = 12, 80
 
-    def __init__(self, build: ProceedingsBuild, on_progress: ProgressPrinter | None):
+    def __init__(self, build: ProceedingsBuild, on_progress: ProgressPrinter | None, lease: Lease):
         self.build = build
         self.on_progress = on_progress
+        self.lease = lease
         self.expected_pages = 0
         self.last_write = 0.0
 
     def stage(self, stage: str, progress: int, detail: str = "") -> None:
         self.build.stage, self.build.progress, self.build.detail = stage, progress, detail
-        ProceedingsBuild.objects.filter(pk=self.build.pk).update(
-            stage=stage, progress=progress, detail=detail
-        )
+        self.lease.heartbeat(stage=stage, progress=progress, detail=detail)
         self.last_write = time.monotonic()
         if self.on_progress:
             self.on_progress(self.build)

@@ -78,6 +78,20 @@ def build(request: HttpRequest, forum_id: int):
 
 
 @require_POST
+def retry(request: HttpRequest, build_id: int):
+    """Take up a build whose worker stopped (``proceedings_build_retry``)."""
+    target = get_object_or_404(ProceedingsBuild, pk=build_id)
+    forum = _forum(request, target.forum_id)
+    try:
+        services.proceedings_build_retry(build=target, user=request.user)
+    except ProceedingsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The build has started again. This page shows its progress."))
+    return redirect("cms_proceedings:index", forum.pk)
+
+
+@require_POST
 def publish(request: HttpRequest, build_id: int):
     return _publication(request, build_id, publish=True)
 

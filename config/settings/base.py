@@ -219,6 +219,9 @@ else:
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Seconds a long job (badge sheets, proceedings) stays its worker's without a progress write:
+# a job whose worker died is taken up again within about 1.25 × this (core/leases.py).
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "180"))
 
 # --- Passwords ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

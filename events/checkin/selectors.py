@@ -10,6 +10,7 @@ from django.db.models.expressions import Case, Value, When
 from django.db.models.fields import IntegerField
 from django.utils import timezone
 
+from core.localized import localized_data
 from core.text import fold
 from events.enums import CheckInKind, RegistrationStatus
 from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration, ScanLog
@@ -82,7 +83,8 @@ def checkin_search(*, checkin_list: CheckInList, query: str, limit: int = SEARCH
 
 
 def registration_data(registration: Registration) -> dict:
-    """A registration as a scanner shows it (the "registration" of the API's answers)."""
+    """A registration as a scanner shows it (the "registration" of the API's answers): its
+    category named in the active language (``lang`` says which; a Vietnamese fallback is "vi")."""
     category = registration.category
     return {
         "id": registration.pk,
@@ -90,7 +92,11 @@ def registration_data(registration: Registration) -> dict:
         "organization": registration.organization,
         "title": registration.title,
         "status": registration.status,
-        "category": {"id": category.pk, "name": category.name, "colour": category.badge_colour},
+        "category": {
+            "id": category.pk,
+            **localized_data(category),
+            "colour": category.badge_colour,
+        },
     }
 
 
@@ -110,7 +116,8 @@ def search_result_data(registration: Registration) -> dict:
 
 def scanner_lists(*, event_id: int | None) -> list[dict]:
     """The events and check-in lists a scanner may use (a device: its event; staff: all), each
-    event with its attendee categories (for walk-ins). Two queries, however many events."""
+    event with its attendee categories (for walk-ins). Event and category names are in the
+    active language (``lang``: the one they are really in). Two queries, however many events."""
     lists = CheckInList.objects.select_related("event").order_by(
         "event__starts_at", "event_id", "sort_order", "name"
     )
@@ -122,7 +129,7 @@ def scanner_lists(*, event_id: int | None) -> list[dict]:
             item.event_id,
             {
                 "id": item.event_id,
-                "name": item.event.name,
+                **localized_data(item.event),
                 "slug": item.event.slug,
                 "lists": [],
                 "categories": [],
@@ -138,8 +145,10 @@ def scanner_lists(*, event_id: int | None) -> list[dict]:
             }
         )
     categories = AttendeeCategory.objects.filter(event_id__in=events).order_by("sort_order", "name")
-    for category in categories.only("pk", "name", "event_id"):
-        events[category.event_id]["categories"].append({"id": category.pk, "name": category.name})
+    for category in categories.only("pk", "name", "name_en", "event_id"):
+        events[category.event_id]["categories"].append(
+            {"id": category.pk, **localized_data(category)}
+        )
     return list(events.values())
 
 
@@ -240,7 +249,7 @@ def event_arrivals(*, event: Event, now=None) -> dict:
     categories = [
         {
             "id": category.pk,
-            "name": category.name,
+            **localized_data(category),
             "colour": category.badge_colour,
             "expected": confirmed.get(category.pk, 0),
             "arrived": arrived_by_category.get(category.pk, 0),
@@ -310,7 +319,7 @@ def event_arrivals(*, event: Event, now=None) -> dict:
         else []
     )
     return {
-        "event": {"id": event.pk, "name": event.name},
+        "event": {"id": event.pk, **localized_data(event)},
         "generated_at": timezone.localtime(now).isoformat(),
         "offline_conflicts": conflicts,
         "recent_conflicts": [
@@ -377,7 +386,7 @@ def checkin_list_stats(*, checkin_list: CheckInList, now=None) -> dict:
         "by_category": [
             {
                 "id": category.pk,
-                "name": category.name,
+                **localized_data(category),
                 "expected": expected.get(category.pk, 0),
                 "checked_in": by_category.get(category.pk, 0),
             }

@@ -62,7 +62,8 @@ SELECT l.id, l.event_id, l.name, l.allow_reentry, l.opens_at, l.closes_at,
   (SELECT e.gate FROM {checkins} e
    WHERE e.registration_id = r.id AND e.checkin_list_id = l.id
      AND e.kind = %s AND e.annulled_at IS NULL ORDER BY e.id LIMIT 1),
-  d.id, d.event_id
+  d.id, d.event_id,
+  c.name_en
 FROM {lists} l
 LEFT JOIN {checkins} p ON p.nonce_key = %s
 LEFT JOIN {scans} q ON q.nonce_key = %s
@@ -182,6 +183,7 @@ class ScanCategory:
     pk: int
     name: str
     badge_colour: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,9 @@ def read_scan(
             full_name=row[12],
             organization=row[13],
             title=row[14],
-            category=ScanCategory(pk=row[15], name=row[16], badge_colour=row[17]),
+            category=ScanCategory(
+                pk=row[15], name=row[16], badge_colour=row[17], name_en=row[23] or ""
+            ),
         )
     return ScanRow(
         checkin_list=ScanList(

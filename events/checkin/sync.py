@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.localized import localized_data
 from events.checkin.services import Scanner, checkin_scan
 from events.enums import CheckInKind, CheckInMethod
 from events.exceptions import BadCheckInRequest, CheckInForbidden, CheckInListNotFound
@@ -155,8 +156,8 @@ def _answer(checkin_list: CheckInList, rows: list, now, **extra) -> dict:
         "generated_at": timezone.localtime(now).isoformat(),
         "list": _list_data(checkin_list, now),
         "categories": [
-            {"id": c.pk, "name": c.name, "colour": c.badge_colour}
-            for c in categories.only("pk", "name", "badge_colour")
+            {"id": c.pk, **localized_data(c), "colour": c.badge_colour}
+            for c in categories.only("pk", "name", "name_en", "badge_colour")
         ],
         "fields": list(SNAPSHOT_FIELDS),
         "registrations": rows,

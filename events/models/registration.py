@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.leases import LeasedJob
 from core.localized import localized_text
 from core.text import fold
 from events.enums import LIVE_STATUSES, Language, RegistrationStatus
@@ -324,8 +325,9 @@ def badge_batch_path(instance: "BadgeBatch", filename: str) -> str:
     return f"badges/{instance.event_id}/{secrets.token_urlsafe(12)}/{filename}"
 
 
-class BadgeBatch(models.Model):
-    """A PDF of A4 sheets, four A6 badges each, built by a background task."""
+class BadgeBatch(LeasedJob):
+    """A PDF of A4 sheets, four A6 badges each, built by a background task that holds a lease
+    on the row (``core.leases``): a batch whose worker died is taken up again."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -369,3 +371,10 @@ class BadgeBatch(models.Model):
     @property
     def progress_percent(self) -> int:
         return 100 if not self.total else round(100 * self.done / self.total)
+
+    @property
+    def may_retry(self) -> bool:
+        """Failed, or stuck (building under a lapsed lease: its worker died)."""
+        return self.status == self.Status.FAILED or (
+            self.status == self.Status.RUNNING and self.lease_lapsed
+        )

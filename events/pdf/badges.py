@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from fontTools.ttLib import TTFont
 
+from core.localized import localized
 from core.pdf import cached_stylesheet, render_html_to_pdf, shared_font_config
 from core.text import fold, nfc
 from events.models import Registration
@@ -142,15 +143,31 @@ def badge_language(registration: Registration) -> str:
     return registration.language or settings.LANGUAGE_CODE
 
 
+def _fallback_lang(value, language: str) -> str:
+    """The language to mark on a value printed on a badge in ``language``: the Vietnamese of a
+    fallback (no English value), else nothing."""
+    return value.language if value and value.language != language else ""
+
+
 def badge_context(registration: Registration) -> dict:
-    """What the badge template shows for ``registration``."""
+    """What the badge template shows for ``registration``: the event's name and venue and the
+    category's name in the badge's language (``badge_language``), the Vietnamese when there is
+    no English value (``*_lang`` then says "vi" for the markup)."""
     colour = registration.category.badge_colour
     colour = colour if HEX_COLOUR.match(colour or "") else DEFAULT_COLOUR
+    language = badge_language(registration)
+    event_name = localized(registration.event, "name", language)
+    venue = localized(registration.event, "venue", language)
+    category = localized(registration.category, "name", language)
     return {
         "registration": registration,
-        "language": badge_language(registration),
+        "language": language,
         "event": registration.event,
         "category": registration.category,
+        "category_name": category.value,
+        "category_lang": _fallback_lang(category, language),
+        "venue": venue.value,
+        "venue_lang": _fallback_lang(venue, language),
         "name": fit_text(
             registration.full_name, max_size=26, min_size=11, max_lines=2, one_line_min=18
         ),
@@ -166,8 +183,9 @@ def badge_context(registration: Registration) -> dict:
             one_line_min=9.5,
         ),
         "event_name": fit_text(
-            registration.event.name, max_size=8.5, min_size=6, max_lines=2, one_line_min=7
+            event_name.value, max_size=8.5, min_size=6, max_lines=2, one_line_min=7
         ),
+        "event_name_lang": _fallback_lang(event_name, language),
         "colour": colour,
         "ink": _ink_on(colour),
         "qr": mark_safe(qr_svg(registration.token)),  # noqa: S308 - segno's own SVG
@@ -192,15 +210,20 @@ def _render(template: str, context: dict, language: str, page: str) -> bytes:
     return render_html_to_pdf(html, font_config=font_config, stylesheets=stylesheets, lean=True)
 
 
-def badge_author(event) -> str:
-    """The PDF's Author of an event's badges: its organizer, else the event itself."""
-    return event.organizer or event.name
+def badge_author(event, language: str) -> str:
+    """The PDF's Author of an event's badges in ``language``: its organizer, else the event
+    itself."""
+    return localized(event, "organizer", language).value or localized(event, "name", language).value
 
 
 def badge_render_pdf(*, registration: Registration) -> bytes:
     """One A6 badge as PDF bytes. Side effects: none."""
-    context = {"badges": [badge_context(registration)], "author": badge_author(registration.event)}
-    return _render("pdf/badge.html", context, badge_language(registration), A6_PAGE)
+    language = badge_language(registration)
+    context = {
+        "badges": [badge_context(registration)],
+        "author": badge_author(registration.event, language),
+    }
+    return _render("pdf/badge.html", context, language, A6_PAGE)
 
 
 def badge_filename(registration: Registration) -> str:
@@ -239,6 +262,6 @@ def badge_sheets_render_pdf(
             cards.append(render_to_string("pdf/badge_card.html", context))
     sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)]
     language = language or badge_sheets_language(registrations)
-    authors = {badge_author(registration.event) for registration in registrations}
+    authors = {badge_author(registration.event, language) for registration in registrations}
     context = {"sheets": sheets, "author": ", ".join(sorted(authors))}
     return _render("pdf/badge_sheet.html", context, language, A4_PAGE)

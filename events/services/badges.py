@@ -6,14 +6,18 @@ from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
+from core.activity import log_action
+from core.leases import Lease, LeaseLost, job_requeue, lease_claim
 from core.pdfmerge import font_subset_tags_make_unique
 from core.text import fold
 from events.enums import RegistrationStatus
+from events.exceptions import BadgeBatchNotRetryable
 from events.models import AttendeeCategory, BadgeBatch, Event, Registration
 
 logger = logging.getLogger(__name__)
@@ -99,16 +103,29 @@ def badge_sheets_build_pdf(
     return output.getvalue()
 
 
-def badge_batch_build(*, batch_id: int) -> str:
-    """Render the batch's sheets chunk by chunk, saving progress, then the merged PDF.
+def badge_batch_build(*, batch_id: int, task_id: str = "") -> str:
+    """Render the batch's sheets chunk by chunk, saving progress, then the merged PDF, under a
+    lease on the row (``core.leases``): a batch queued, or building under a lapsed lease (its
+    worker died), is taken; one that another worker holds or that is finished is left alone.
+    It starts over from the first badge (idempotent: the same PDF, one file).
 
-    Side effects: the batch's status, progress, file (in the media storage) and error. Returns the
-    final status.
+    Side effects: the batch's status, attempts, lease, progress (each chunk renews the lease),
+    file (in the media storage) and error; nothing once the lease is lost (another worker took the
+    batch up). Returns the final status, or the batch's status when it was not taken.
     """
+    lease = lease_claim(
+        BadgeBatch,
+        batch_id,
+        queued=Q(status=BadgeBatch.Status.QUEUED),
+        running=Q(status=BadgeBatch.Status.RUNNING),
+        task_id=task_id,
+        status=BadgeBatch.Status.RUNNING,
+        done=0,
+        error="",
+    )
     batch = BadgeBatch.objects.select_related("event", "category").get(pk=batch_id)
-    if batch.status == BadgeBatch.Status.DONE:
+    if lease is None:
         return batch.status
-    BadgeBatch.objects.filter(pk=batch.pk).update(status=BadgeBatch.Status.RUNNING, done=0)
     try:
         by_id = (
             Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
@@ -117,20 +134,59 @@ def badge_batch_build(*, batch_id: int) -> str:
         )
         registrations = [by_id[pk] for pk in batch.registration_ids if pk in by_id]
         pdf = badge_sheets_build_pdf(
-            registrations=registrations,
-            progress=lambda done: BadgeBatch.objects.filter(pk=batch.pk).update(done=done),
+            registrations=registrations, progress=lambda done: lease.heartbeat(done=done)
         )
+    except LeaseLost:
+        logger.warning("Badge batch %s was taken up by another worker", batch.pk)
+        return BadgeBatch.objects.get(pk=batch.pk).status
     except Exception as error:
         logger.exception("Badge batch %s failed", batch.pk)
-        BadgeBatch.objects.filter(pk=batch.pk).update(
+        lease.finish(
             status=BadgeBatch.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
         )
         return BadgeBatch.Status.FAILED
+    return _badge_batch_save(batch, lease, pdf, done=len(registrations))
+
+
+def _badge_batch_save(batch: BadgeBatch, lease: Lease, pdf: bytes, *, done: int) -> str:
+    """Store the PDF and record the batch done, while the lease is still this run's (else the
+    file is removed again: the run that took the batch up stores its own)."""
     name = slugify(fold(batch.category.name if batch.category else "badges")) or "badges"
-    batch.refresh_from_db()
     batch.file.save(f"{name}-{batch.pk}.pdf", ContentFile(pdf), save=False)
-    batch.status = BadgeBatch.Status.DONE
-    batch.done = batch.total = len(registrations)
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["file", "status", "done", "total", "finished_at"])
-    return batch.status
+    recorded = lease.finish(
+        file=batch.file.name,
+        status=BadgeBatch.Status.DONE,
+        done=done,
+        total=done,
+        finished_at=timezone.now(),
+    )
+    if not recorded:
+        batch.file.delete(save=False)
+        return BadgeBatch.objects.get(pk=batch.pk).status
+    return BadgeBatch.Status.DONE
+
+
+def badge_batch_retry(*, batch: BadgeBatch, by) -> BadgeBatch:
+    """Build a failed batch again, or a stuck one (building under a lapsed lease: its worker
+    died) now rather than at the next worker's sweep (the admin's "Retry").
+
+    Raises ``BadgeBatchNotRetryable`` for a batch queued, building under a live lease, or done.
+    Side effects: the batch queued again (progress 0, error cleared); its task ready again or a
+    new one enqueued after commit; the activity entry ``badge_batch.retried`` by ``by``.
+    """
+    with transaction.atomic():
+        batch = BadgeBatch.objects.select_for_update().get(pk=batch.pk)
+        if not batch.may_retry:
+            raise BadgeBatchNotRetryable()
+        previous = batch.status
+        job_requeue(batch, only_if_lapsed=False)
+        BadgeBatch.objects.filter(pk=batch.pk).update(error="", finished_at=None)
+        log_action(
+            action="badge_batch.retried",
+            obj=batch,
+            actor=by,
+            changes={"status": [previous, BadgeBatch.Status.QUEUED]},
+            event_id=batch.event_id,
+        )
+    batch.refresh_from_db()
+    return batch

@@ -199,7 +199,7 @@
         list_closed: strings.closedOffline, not_allowed: strings.notAllowedOffline,
       }[reason];
     }
-    var category = person ? (this.categories.get(person.category) || { id: person.category, name: "", colour: "" }) : null;
+    var category = person ? (this.categories.get(person.category) || { id: person.category, name: "", lang: "", colour: "" }) : null;
     return {
       status: reason ? "error" : "ok",
       reason: reason,
@@ -207,7 +207,7 @@
       offline: true,
       registration: person ? {
         id: person.id, full_name: person.full_name, organization: person.organization, title: person.title,
-        status: person.status, category: { id: category.id, name: category.name, colour: category.colour },
+        status: person.status, category: { id: category.id, name: category.name, lang: category.lang, colour: category.colour },
       } : null,
       checked_in_at: at,
       gate: gate,

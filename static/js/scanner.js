@@ -38,6 +38,12 @@
   var syncing = null;           // the running synchronisation (a promise), if any
   var timings = window.forumhallScannerTimings = [];  // scan to answer on screen, in ms (bench)
 
+  // A name the server gave in another language than the page's (a Vietnamese fallback of an
+  // English name) is marked so that a screen reader switches voice.
+  function markLang(element, lang) {
+    if (lang && lang !== config.lang) { element.lang = lang; } else { element.removeAttribute("lang"); }
+  }
+
   // --- HTTP --------------------------------------------------------------------------------
 
   function cookie(name) {
@@ -124,6 +130,7 @@
       var option = document.createElement("option");
       option.value = category.id;
       option.textContent = category.name;
+      markLang(option, category.lang);
       categories.appendChild(option);
     });
   }
@@ -136,6 +143,7 @@
     events.forEach(function (event) {
       var group = document.createElement("optgroup");
       group.label = event.name;
+      markLang(group, event.lang);
       event.lists.forEach(function (item) {
         var option = document.createElement("option");
         option.value = item.id;
@@ -245,6 +253,7 @@
     $("answer-org").textContent = person ? [person.title, person.organization].filter(Boolean).join(" · ") : "";
     var category = $("answer-category");
     category.textContent = person ? person.category.name : "";
+    markLang(category, person ? person.category.lang : "");
     category.style.background = person ? person.category.colour : "";
     category.hidden = !person;
     $("answer-message").textContent = answer.message || "";

@@ -142,6 +142,30 @@ def test_usb_scanner_types_the_token_and_enter(page, live_server):
     assert CheckIn.objects.get().gate == "Cổng 2"
 
 
+def test_an_english_scanner_names_categories_in_english_or_marks_the_vietnamese(page, live_server):
+    scene = door_scene()
+    scene.delegate.name_en = "Delegate"
+    scene.delegate.save(update_fields=["name_en"])
+    pair(page, scene.token)
+    page.goto("/en/checkin/")
+    page.wait_for_selector("#scanner[data-state='ready']")
+
+    page.keyboard.type(scene.khoa.token, delay=2)
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    category = page.locator("#answer-category")
+    assert (category.text_content(), category.get_attribute("lang")) == ("Delegate", None)
+    page.click("#answer")
+
+    page.keyboard.type(scene.do.token, delay=2)  # Báo chí has no English name
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert (category.text_content(), category.get_attribute("lang")) == ("Báo chí", "vi")
+    options = page.locator("#walkin-category option")
+    labels = {options.nth(i).text_content(): options.nth(i).get_attribute("lang") for i in range(3)}
+    assert labels == {"Delegate": None, "Báo chí": "vi", "Khách mời": "vi"}
+
+
 def test_search_without_accents_check_in_and_undo(page, live_server):
     scene = door_scene()
     pair(page, scene.token)

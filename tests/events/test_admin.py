@@ -1,11 +1,13 @@
 """The organizer's side in Wagtail's admin: list with filters, accent-blind search, counts,
 CSV/XLSX export, actions and bulk actions, invitation import, badge sheets."""
 
+import datetime as dt
 import io
 import unicodedata
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -13,11 +15,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from core.models import ActivityEntry
 from events.admin import ACTION_STATUSES, ACTIONS
 from events.enums import RegistrationStatus as S
-from events.exceptions import InvalidTransition
+from events.exceptions import BadgeBatchNotRetryable, InvalidTransition
 from events.models import BadgeBatch, Invitation, InvitationImport, Registration
 from events.services import registration_create
+from events.services.badges import badge_batch_create, badge_batch_retry
 from tests.factories.events import make_category, make_event
 from tests.factories.pdf import pdf_qr_tokens, pdf_text
 
@@ -508,3 +512,88 @@ def test_a_badge_batch_prints_confirmed_seats_only(settings, tmp_path, event):
     waiting.refresh_from_db()
     assert waiting.status == S.CONFIRMED  # promoted to the freed seat, but not in this batch
     assert pdf_qr_tokens(pdf, tmp_path) == [seated[0].token]
+
+
+# --- Retrying badge sheets ------------------------------------------------------------------
+
+
+def failed_batch(event, n=5) -> BadgeBatch:
+    category = make_category(event, name="Báo chí")
+    for i in range(n):
+        register(event, category, f"Lê Văn {i}", f"retry{i}@example.com")
+    batch = badge_batch_create(event=event, category=category)
+    BadgeBatch.objects.filter(pk=batch.pk).update(
+        status=BadgeBatch.Status.FAILED, error="WeasyPrint: out of memory", attempts=1
+    )
+    return batch
+
+
+def test_a_failed_badge_sheet_is_built_again_from_the_admin_and_logged(
+    client, organizer, event, tmp_path, django_capture_on_commit_callbacks, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    batch = failed_batch(event)
+    page = client.get(reverse("events_badge_batch", args=[batch.pk])).content.decode()
+    retry_url = reverse("events_badge_batch_retry", args=[batch.pk])
+    assert f'action="{retry_url}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry_url)
+    assert response.url == reverse("events_badge_batch", args=[batch.pk])
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.error, batch.attempts) == ("done", 5, "", 2)
+    with batch.file.open("rb") as file:
+        assert len(PdfReader(io.BytesIO(file.read())).pages) == 2
+    entry = ActivityEntry.objects.get(action="badge_batch.retried")
+    assert (entry.actor_user, entry.event_id, entry.changes) == (
+        organizer,
+        event.pk,
+        {"status": ["failed", "queued"]},
+    )
+    # Done now: nothing to retry, and a retry is refused with the reason.
+    assert f'action="{retry_url}"' not in client.get(response.url).content.decode()
+    refused = client.post(retry_url, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [
+        "Chỉ có thể tạo lại tờ in thẻ bị lỗi hoặc bị dừng giữa chừng."
+    ]
+    assert ActivityEntry.objects.filter(action="badge_batch.retried").count() == 1
+
+
+def test_a_stuck_badge_sheet_can_be_retried_but_not_one_still_building(
+    client, organizer, event, tmp_path, django_capture_on_commit_callbacks, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    batch = failed_batch(event, n=2)
+    building = {"status": BadgeBatch.Status.RUNNING, "lease_owner": "w1", "done": 1}
+    live = timezone.now() + dt.timedelta(minutes=2)
+    BadgeBatch.objects.filter(pk=batch.pk).update(**building, lease_until=live)
+    retry_url = reverse("events_badge_batch_retry", args=[batch.pk])
+    assert (
+        f'action="{retry_url}"'
+        not in client.get(reverse("events_badge_batch", args=[batch.pk])).content.decode()
+    )
+    with pytest.raises(BadgeBatchNotRetryable):
+        badge_batch_retry(batch=batch, by=organizer)
+    lapsed = timezone.now() - dt.timedelta(seconds=1)
+    BadgeBatch.objects.filter(pk=batch.pk).update(lease_until=lapsed)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(retry_url)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.lease_owner) == ("done", 2, "")
+
+
+def test_retrying_badge_sheets_needs_the_registration_permission(client, event):
+    batch = failed_batch(event)
+    clerk = get_user_model().objects.create_user("clerk", password="pw")
+    clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    clerk.user_permissions.add(Permission.objects.get(codename="view_registration"))
+    client.force_login(clerk)
+    assert client.get(reverse("events_badge_batch", args=[batch.pk]))["Location"] == "/admin/"
+    refused = client.post(reverse("events_badge_batch_retry", args=[batch.pk]))
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")  # Wagtail: refused
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, batch.error) == (
+        "failed",
+        1,
+        "WeasyPrint: out of memory",
+    )
+    assert not ActivityEntry.objects.filter(action="badge_batch.retried").exists()

@@ -7,10 +7,11 @@ import subprocess
 import unicodedata
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 from pypdf import PdfReader
 
-from events.pdf.badges import badge_render_pdf, badge_sheets_render_pdf, fit_text
+from events.pdf.badges import badge_context, badge_render_pdf, badge_sheets_render_pdf, fit_text
 from events.services import registration_create, registration_reissue_badge
 from events.services.badges import badge_sheets_build_pdf
 from tests.factories.events import make_category, make_event
@@ -185,6 +186,48 @@ def test_badges_are_printed_in_their_holders_language_whoever_prints_them(settin
         assert pdf_language_and_title(mixed) == ("vi", "Thẻ")  # the event's default
         assert pdf_language_and_title(badge_render_pdf(registration=vietnamese))[0] == "vi"
     assert settings.LANGUAGE_CODE == "vi"
+
+
+def test_a_badge_names_the_event_and_category_in_its_holders_language():
+    event = make_event(
+        name="Diễn đàn Chuyển đổi số Hải Phòng",
+        name_en="Hai Phong Digital Forum",
+        venue="Cung Văn hoá Lao động",
+        venue_en="Workers' Cultural Palace",
+        organizer="UBND TP Hải Phòng",
+        organizer_en="Hai Phong People's Committee",
+    )
+    category = make_category(event, name="Báo chí", name_en="Press")
+    english = register("John Smith", 1, event=event, category=category, language="en")
+    vietnamese = register("Trần Thị Bích Ngọc", 2, event=event, category=category)
+    with translation.override("vi"):  # whoever prints it
+        english_pdf = badge_render_pdf(registration=english)
+        english_lines = pdf_text(english_pdf).splitlines()
+        sheet_lines = pdf_text(badge_sheets_render_pdf(registrations=[english, vietnamese]))
+    assert "PRESS" in english_lines
+    assert "BÁO CHÍ" not in english_lines
+    assert "Hai Phong Digital Forum" in english_lines
+    assert any(line.endswith("· Workers' Cultural Palace") for line in english_lines)
+    assert pdf_check(english_pdf).info["Author"] == "Hai Phong People's Committee"
+    with translation.override("en"):
+        vietnamese_lines = pdf_text(badge_render_pdf(registration=vietnamese)).splitlines()
+    assert "BÁO CHÍ" in vietnamese_lines
+    assert "Diễn đàn Chuyển đổi số Hải Phòng" in vietnamese_lines
+    assert "PRESS" not in vietnamese_lines
+    assert sheet_lines.splitlines().count("PRESS") == 1
+    assert sheet_lines.splitlines().count("BÁO CHÍ") == 1
+
+
+def test_an_english_badge_marks_the_vietnamese_fallback_lang_vi():
+    event = make_event(name="Diễn đàn Chuyển đổi số Hải Phòng", name_en="Hai Phong Digital Forum")
+    category = make_category(event, name="Đại biểu")  # no English name
+    english = register("John Smith", 1, event=event, category=category, language="en")
+    card = render_to_string("pdf/badge_card.html", {"b": badge_context(english), "slot": None})
+    assert '<div class="badge" lang="en">' in card
+    assert 'lang="vi">Đại biểu</div>' in card
+    assert '<b style="font-size: 8.5pt">Hai Phong Digital Forum</b>' in card
+    assert '<span lang="vi">Trung tâm Hội nghị thành phố Hải Phòng</span>' in card
+    assert "ĐẠI BIỂU" in pdf_text(badge_render_pdf(registration=english)).splitlines()
 
 
 def test_badge_pdf_opens_everywhere():

@@ -55,7 +55,7 @@ def _assert_forum_on(day: dt.date) -> Event:
         dt.datetime.combine(day, dt.time(8, 0), tzinfo=HCM),
         dt.datetime.combine(day, dt.time(17, 0), tzinfo=HCM),
     )
-    seed_times = sorted((spec[2].time(), spec[3].time()) for spec in SESSIONS.values())
+    seed_times = sorted((spec["start"], spec["end"]) for spec in SESSIONS.values())
     for language in ("vi", "en"):
         sessions = SessionPage.objects.live().filter(locale__language_code=language)
         assert sessions.count() == len(SESSIONS)

@@ -129,6 +129,28 @@ def test_directory_lists_only_approved_exhibitors(
     assert "Digital data solutions." in client.get("/en" + PLAN + "exhibitors/").content.decode()
 
 
+def test_directory_marks_a_description_in_the_other_language(
+    client, event, booths, exhibitor, other_exhibitor, organizer
+):
+    Exhibitor.objects.filter(pk=exhibitor.pk).update(
+        description_vi="Giải pháp dữ liệu số.\nCảng thông minh.", description_en=""
+    )
+    Exhibitor.objects.filter(pk=other_exhibitor.pk).update(
+        description_vi="", description_en="Smart port software."
+    )
+    for company, booth in ((exhibitor, booths[0]), (other_exhibitor, booths[1])):
+        booking = booking_request(
+            booking=booth_hold(event=event, booth=booth, exhibitor=company), **INVOICE
+        )
+        booking_approve(booking=booking, by=organizer)
+    english = client.get("/en" + PLAN + "exhibitors/").content.decode()
+    assert '<p lang="vi">Giải pháp dữ liệu số.<br>Cảng thông minh.</p>' in english
+    assert "<p>Smart port software.</p>" in english
+    vietnamese = client.get(PLAN + "exhibitors/").content.decode()
+    assert "<p>Giải pháp dữ liệu số.<br>Cảng thông minh.</p>" in vietnamese
+    assert '<p lang="en">Smart port software.</p>' in vietnamese
+
+
 # --- Sign-up, email verification, login ------------------------------------------------------
 
 

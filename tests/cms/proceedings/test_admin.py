@@ -1,7 +1,10 @@
 """The proceedings in the Wagtail admin: the button on the forum page, pre-flight, build with
 stage and progress, failures with their reason, builds kept, publish."""
 
+import datetime as dt
+
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +14,7 @@ from cms.models import SessionPage
 from cms.proceedings import services
 from cms.proceedings.enums import BuildStage, BuildStatus
 from cms.proceedings.models import ProceedingsBuild
+from core.models import ActivityEntry
 from tests.conftest import ensure_wagtail_tree
 from tests.factories.proceedings import make_forum
 
@@ -183,3 +187,72 @@ def test_list_of_all_builds_queries_do_not_grow(admin, forum, django_assert_num_
         ProceedingsBuild.objects.create(forum=forum, status=BuildStatus.FAILED, created_by=user)
     with django_assert_num_queries(len(one.captured_queries)):
         admin.get(reverse("proceedings_builds:index"))
+
+
+def stuck(forum) -> ProceedingsBuild:
+    """A build whose worker died while laying out pages: running, its lease lapsed."""
+    build = services.proceedings_build_create(forum=forum, enqueue=False)
+    ProceedingsBuild.objects.filter(pk=build.pk).update(
+        status=BuildStatus.RUNNING,
+        stage=BuildStage.LAYOUT,
+        progress=40,
+        attempts=1,
+        lease_owner="dead-worker",
+        lease_until=timezone.now() - dt.timedelta(seconds=1),
+    )
+    return build
+
+
+def test_a_stuck_build_is_built_again_from_the_admin_and_logged(
+    admin, forum, django_capture_on_commit_callbacks
+):
+    build = stuck(forum)
+    html = admin.get(url("index", forum.pk)).content.decode()
+    assert 'data-error-code="stopped"' in html
+    assert f'action="{url("retry", build.pk)}"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url("retry", build.pk))
+    assert response["Location"] == url("index", forum.pk)
+    build.refresh_from_db()
+    assert (build.status, build.progress, build.attempts) == (BuildStatus.SUCCEEDED, 100, 2)
+    assert build.document is not None
+    entry = ActivityEntry.objects.get(action="proceedings.build_retried")
+    assert (entry.actor_user.username, entry.changes) == (
+        "bientap",
+        {"status": ["running", "queued"]},
+    )
+    # Finished now: nothing to take up again.
+    refused = admin.post(url("retry", build.pk), follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [
+        "Đã bắt đầu dựng lại kỷ yếu. Trang này hiển thị tiến độ.",  # the first answer's
+        "Chỉ có thể tiếp nhận lại bản dựng có tiến trình xử lý đã dừng: hãy bắt đầu một bản "
+        "dựng mới.",
+    ]
+    assert ActivityEntry.objects.filter(action="proceedings.build_retried").count() == 1
+
+
+def test_a_build_still_under_its_lease_is_not_offered_again(admin, forum):
+    build = stuck(forum)
+    live = timezone.now() + dt.timedelta(minutes=1)
+    ProceedingsBuild.objects.filter(pk=build.pk).update(lease_until=live)
+    html = admin.get(url("index", forum.pk)).content.decode()
+    assert url("retry", build.pk) not in html
+    admin.post(url("retry", build.pk))
+    build.refresh_from_db()
+    assert (build.status, build.lease_owner) == (BuildStatus.RUNNING, "dead-worker")
+
+
+def test_retrying_a_build_needs_the_right_to_edit_the_forum(client, forum, django_user_model):
+    build = stuck(forum)
+    visitor = django_user_model.objects.create_user("khach", password="x")
+    visitor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(visitor)
+    refused = client.post(url("retry", build.pk))
+    assert (refused.status_code, refused["Location"]) == (302, "/admin/")  # Wagtail: refused
+    build.refresh_from_db()
+    assert (build.status, build.lease_owner, build.attempts) == (
+        BuildStatus.RUNNING,
+        "dead-worker",
+        1,
+    )
+    assert not ActivityEntry.objects.filter(action="proceedings.build_retried").exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.utils import timezone
 from pypdf import PdfReader
 from wagtail.documents import get_document_model
@@ -18,6 +19,7 @@ from cms.proceedings.enums import BuildStage, BuildStatus
 from cms.proceedings.exceptions import BuildAlreadyRunning, BuildNotPublishable
 from cms.proceedings.fonts import missing_glyphs
 from cms.proceedings.models import ProceedingsBuild
+from core.leases import LeaseLost, jobs_reclaim, lease_claim
 from core.models import ActivityEntry
 from tests.conftest import ensure_wagtail_tree
 from tests.core import test_pdf as test_pdf_renderer
@@ -217,6 +219,52 @@ def test_lost_build_is_failed_and_a_new_one_may_start(small_forum):
     lost.refresh_from_db()
     assert (lost.status, lost.error_code) == (BuildStatus.FAILED, "lost")
     assert fresh.status == BuildStatus.QUEUED
+
+
+def test_a_build_whose_worker_died_is_taken_up_again_and_finishes(
+    small_forum, django_capture_on_commit_callbacks
+):
+    """Its worker claimed it, laid out pages, then died: the lease lapses, the sweep queues
+    it again (a new task: the tests' backend keeps no task rows) and the build finishes once;
+    the dead worker, back, records nothing."""
+    build = services.proceedings_build_create(forum=small_forum.forum, enqueue=False)
+    dead = lease_claim(
+        ProceedingsBuild,
+        build.pk,
+        queued=Q(status=BuildStatus.QUEUED),
+        running=Q(status=BuildStatus.RUNNING),
+        status=BuildStatus.RUNNING,
+    )
+    dead.heartbeat(stage=BuildStage.LAYOUT, progress=40)
+    lapsed = timezone.now() - dt.timedelta(seconds=1)
+    ProceedingsBuild.objects.filter(pk=build.pk).update(lease_until=lapsed)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs_reclaim() == 1
+    build.refresh_from_db()
+    assert (build.status, build.stage, build.progress, build.attempts) == (
+        BuildStatus.SUCCEEDED,
+        BuildStage.DONE,
+        100,
+        2,
+    )
+    assert build.page_count == len(PdfReader(io.BytesIO(pdf_of(build))).pages)
+    assert get_document_model().objects.count() == 1
+    with pytest.raises(LeaseLost):
+        dead.heartbeat(progress=50)
+    assert ActivityEntry.objects.filter(action="proceedings.build_succeeded").count() == 1
+
+
+def test_a_build_holding_a_live_lease_is_not_failed_as_lost(small_forum):
+    build = services.proceedings_build_create(forum=small_forum.forum, enqueue=False)
+    ProceedingsBuild.objects.filter(pk=build.pk).update(
+        status=BuildStatus.RUNNING,
+        created_at=timezone.now() - dt.timedelta(minutes=31),
+        lease_until=timezone.now() + dt.timedelta(minutes=1),
+    )
+    with pytest.raises(BuildAlreadyRunning):
+        services.proceedings_build_create(forum=small_forum.forum, enqueue=False)
+    build.refresh_from_db()
+    assert build.status == BuildStatus.RUNNING
 
 
 def test_build_runs_only_once(small_forum):

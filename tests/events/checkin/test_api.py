@@ -451,3 +451,63 @@ def test_no_answer_of_the_api_is_kept_by_a_cache(client, scene):
     for answer in answers:
         directives = {part.strip() for part in answer["Cache-Control"].split(",")}
         assert {"no-store", "no-cache", "private", "max-age=0"} <= directives
+
+
+def _in_english(scene):
+    """The scene's event and two of its categories named in English; the third (Khách mời) has
+    no English name and falls back to Vietnamese."""
+    scene.event.name_en = "Hai Phong Digital Transformation Forum 2023"
+    scene.event.save(update_fields=["name_en"])
+    scene.delegate.name_en = "Delegate"
+    scene.delegate.save(update_fields=["name_en"])
+    scene.press.name_en = "Press"
+    scene.press.save(update_fields=["name_en"])
+    return {"authorization": f"Bearer {scene.token}", "accept-language": "en"}
+
+
+def test_an_english_scanner_gets_english_event_and_category_names(client, scene):
+    headers = _in_english(scene)
+    data = client.get("/api/checkin/lists/", headers=headers).json()
+    event = data["events"][0]
+    assert (event["name"], event["lang"]) == ("Hai Phong Digital Transformation Forum 2023", "en")
+    assert sorted((c["name"], c["lang"]) for c in event["categories"]) == [
+        ("Delegate", "en"),
+        ("Khách mời", "vi"),
+        ("Press", "en"),
+    ]
+
+    scan = {"token": scene.khoa.token, "list": scene.hall.pk}
+    answer = post(client, scan, headers={"accept-language": "en"}, token=scene.token).json()
+    assert answer["status"] == "ok"
+    assert answer["registration"]["category"] == {
+        "id": scene.delegate.pk,
+        "name": "Delegate",
+        "lang": "en",
+        "colour": scene.delegate.badge_colour,
+    }
+    stats = client.get(f"/api/checkin/lists/{scene.hall.pk}/stats/", headers=headers).json()
+    assert sorted((c["name"], c["lang"]) for c in stats["by_category"]) == [
+        ("Delegate", "en"),
+        ("Khách mời", "vi"),
+        ("Press", "en"),
+    ]
+    board = client.get(f"/api/checkin/events/{scene.event.pk}/stats/", headers=headers).json()
+    assert board["event"]["name"] == "Hai Phong Digital Transformation Forum 2023"
+    # The offline copy names them alike (the scanner's offline answers show these).
+    copy = client.get(f"/api/checkin/lists/{scene.hall.pk}/snapshot/", headers=headers).json()
+    assert sorted((c["name"], c["lang"]) for c in copy["categories"]) == [
+        ("Delegate", "en"),
+        ("Khách mời", "vi"),
+        ("Press", "en"),
+    ]
+
+
+def test_a_vietnamese_scanner_keeps_the_vietnamese_names(client, scene):
+    _in_english(scene)
+    headers = {"authorization": f"Bearer {scene.token}", "accept-language": "vi"}
+    event = client.get("/api/checkin/lists/", headers=headers).json()["events"][0]
+    assert (event["name"], event["lang"]) == ("Diễn đàn Chuyển đổi số Hải Phòng 2023", "vi")
+    scan = {"token": scene.do.token, "list": scene.hall.pk}
+    answer = post(client, scan, headers={"accept-language": "vi"}, token=scene.token).json()
+    category = answer["registration"]["category"]
+    assert (category["name"], category["lang"]) == ("Báo chí", "vi")

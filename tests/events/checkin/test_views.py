@@ -184,6 +184,30 @@ def test_arrivals_board_shows_figures_chart_and_tables(client, scene, organizer)
     assert '<strong data-figure="arrived">2</strong>' in fragment.content.decode()
 
 
+def test_arrivals_board_in_english_names_the_event_and_categories_in_english(
+    client, scene, organizer
+):
+    scene.event.name_en = "Hai Phong Digital Transformation Forum 2023"
+    scene.event.save(update_fields=["name_en"])
+    scene.delegate.name_en = "Delegate"
+    scene.delegate.save(update_fields=["name_en"])
+    html = client.get(f"/en/checkin/arrivals/{scene.event.pk}/").content.decode()
+    assert "<p>Hai Phong Digital Transformation Forum 2023</p>" in html
+    assert f'data-category="{scene.delegate.pk}"><td><span class="swatch"' in html
+    assert "</span>Delegate</td>" in html
+    # Without an English name, the Vietnamese one, marked for screen readers.
+    assert f'data-category="{scene.press.pk}"><td lang="vi"><span class="swatch"' in html
+    assert "</span>Báo chí</td>" in html
+    index = client.get("/en/checkin/arrivals/").content.decode()
+    board = f"/en/checkin/arrivals/{scene.event.pk}/"
+    assert f'<a href="{board}">Hai Phong Digital Transformation Forum 2023</a>' in index
+    other_board = f"/en/checkin/arrivals/{scene.other_event.pk}/"
+    assert f'<a href="{other_board}"><span lang="vi">Hội thảo khác</span></a>' in index
+    vietnamese = client.get(f"/checkin/arrivals/{scene.event.pk}/").content.decode()
+    assert "<p>Diễn đàn Chuyển đổi số Hải Phòng 2023</p>" in vietnamese
+    assert f'data-category="{scene.press.pk}"><td><span class="swatch"' in vietnamese
+
+
 def test_arrivals_board_queries_do_not_grow_with_guests_or_lists(
     client, scene, organizer, django_assert_num_queries
 ):
