@@ -169,6 +169,22 @@ def _task_ready_again(task_id: str) -> bool:
     return bool(rows.update(status=TaskResultStatus.READY, run_after=timezone.now()))
 
 
+def tasks_release(*, worker_id: str) -> int:
+    """Make ready again the tasks that the worker ``worker_id`` was running when it lost the
+    database (a PostgreSQL restart ends the task's transaction and its "done" write, leaving the
+    row "running" for good). Its own tasks only: another worker's are still running. Returns how
+    many. Tasks are idempotent (the outbox's lease, the jobs' leases), so running one again is
+    safe."""
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("worker_ids")
+    mine = [row.pk for row in running if row.worker_ids and row.worker_ids[-1] == worker_id]
+    if not mine:
+        return 0
+    rows = DBTaskResult.objects.filter(pk__in=mine, status=TaskResultStatus.RUNNING)
+    released = rows.update(status=TaskResultStatus.READY, run_after=timezone.now())
+    logger.warning("Worker %s: %d interrupted task(s) ready again", worker_id, released)
+    return released
+
+
 def jobs_reclaim() -> int:
     """Queue again every registered job whose worker died (running, lease lapsed). Safe to run
     from every worker at once. Side effects: as ``job_requeue``. Returns how many."""

@@ -46,7 +46,10 @@ def wait_for(path: Path, seconds: float) -> bool:
     return False
 
 
-def test_run_worker_survives_a_database_restart(cluster):
+OPTIONS = ["--interval", "0.2", "--no-startup-delay", "--no-reload"]
+
+
+def worker_env(cluster) -> dict:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -55,9 +58,14 @@ def test_run_worker_survives_a_database_restart(cluster):
     }
     env.pop("REDIS_URL", None)
     run(env, "migrate", "django_tasks_database", "-v", "0")
+    return env
+
+
+def test_run_worker_survives_a_database_restart(cluster):
+    env = worker_env(cluster)
     folder = Path(tempfile.mkdtemp(prefix="fh-worker-"))
     enqueue = "from tests.factories.tasks import touch; touch.enqueue({!r})"
-    options = ["--interval", "0.2", "--no-startup-delay", "--no-reload"]
+    options = OPTIONS
     logs = {name: (folder / f"{name}.log").open("wb") for name in ("run_worker", "db_worker")}
     workers = {
         name: manage(env, name, *options, stdout=logs[name], stderr=subprocess.STDOUT)
@@ -83,4 +91,48 @@ def test_run_worker_survives_a_database_restart(cluster):
                 process.wait(timeout=30)
         for log in logs.values():
             log.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+#: Exits with the number of task rows left "running", after printing every row's status.
+COUNT_RUNNING = (
+    "import sys; from django_tasks_db.models import DBTaskResult as T; "
+    "print([(t.task_path, t.status) for t in T.objects.all()]); "
+    "sys.exit(T.objects.filter(status='RUNNING').count())"
+)
+
+
+def test_a_task_cut_off_by_a_database_restart_runs_again(cluster):
+    """The task was running when PostgreSQL restarted: its "done" could not be written. Once
+    the worker has the database back, the task is ready again, runs and ends successful (it was
+    left "running" for good)."""
+    env = worker_env(cluster)
+    folder = Path(tempfile.mkdtemp(prefix="fh-worker-"))
+    target = folder / "slow"
+    log = (folder / "run_worker.log").open("wb")
+    worker = manage(env, "run_worker", *OPTIONS, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        enqueue = "from tests.factories.tasks import slow_touch; slow_touch.enqueue({!r}, 4)"
+        run(env, "shell", "-c", enqueue.format(str(target)))
+        assert wait_for(Path(f"{target}.started"), 30)
+        cluster.stop()
+        time.sleep(1.5)
+        cluster.start()
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            check = manage(env, "shell", "-c", COUNT_RUNNING, stdout=subprocess.PIPE)
+            output, _ = check.communicate(timeout=60)
+            if check.returncode == 0 and b"SUCCESSFUL" in output:
+                break
+            time.sleep(1)
+        assert check.returncode == 0, output.decode() + (folder / "run_worker.log").read_text()
+        assert b"SUCCESSFUL" in output, output.decode()
+        assert "ready again" in (folder / "run_worker.log").read_text()
+        assert target.read_text().count("done") >= 1
+        assert worker.poll() is None
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -9,7 +9,9 @@ the loop in a thread where a lost database would end it silently).
 
 It also takes up the long jobs of workers that died (``core.leases.jobs_reclaim``): once when
 it starts, then every ``RECLAIM_EVERY`` seconds from a thread of its own, while its main loop
-runs tasks (a worker busy with a long task still reclaims the others' dead jobs).
+runs tasks (a worker busy with a long task still reclaims the others' dead jobs). When it gets
+the database back, the tasks it was running when it lost it are made ready again
+(``core.leases.tasks_release``): their "done" was never written.
 """
 
 import contextlib
@@ -20,7 +22,7 @@ import time
 from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands import db_worker
 
-from core.leases import jobs_reclaim, lease_length
+from core.leases import jobs_reclaim, lease_length, tasks_release
 
 logger = logging.getLogger("forumhall.worker")
 
@@ -76,12 +78,17 @@ class Command(db_worker.Command):
 
     def _work(self, *args, **options):
         backoff = 1.0
+        lost = False
         while True:
             started = time.monotonic()
             try:
+                if lost:
+                    tasks_release(worker_id=options["worker_id"])
+                    lost = False
                 reclaim_once()  # before the first task: a job a dead worker left is taken first
                 return super().handle(*args, **options)
             except (OperationalError, InterfaceError) as error:
+                lost = True
                 if time.monotonic() - started > HEALTHY_AFTER:
                     backoff = 1.0
                 logger.warning("Database lost (%s); the worker retries in %.0f s", error, backoff)
