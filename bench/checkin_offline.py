@@ -78,7 +78,9 @@ def browser_figures(list_id: int, device_token: str, tokens: list[str]) -> None:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        context = browser.new_context(base_url=base, locale="vi-VN")
+        # bypass_csp: Playwright's wait_for_function evaluates its predicate as a string, which
+        # the scanner's CSP (no 'unsafe-eval') refuses; the CSP itself is checked by the tests.
+        context = browser.new_context(base_url=base, locale="vi-VN", bypass_csp=True)
         context.set_default_timeout(60_000)
         page = context.new_page()
         page.goto(f"/checkin/pair/#{device_token}")
