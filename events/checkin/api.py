@@ -37,6 +37,7 @@ from events.checkin.selectors import (
     checkin_list_stats,
     checkin_search,
     event_arrivals,
+    registration_data,
     scanner_lists,
     search_result_data,
 )
@@ -69,7 +70,7 @@ from events.exceptions import (
     EventsError,
     SearchTooShort,
 )
-from events.models import CheckInList, Event, Registration
+from events.models import CheckInList, Device, Event, Registration
 from events.pdf.badges import badge_pdf_response
 from events.permissions import MANAGE_PERMISSION
 
@@ -343,10 +344,16 @@ def list_stats(request, scanner: Scanner, data: None, list_id: int) -> JsonRespo
 def lists(request, scanner: Scanner, data: None) -> JsonResponse:
     """``GET /api/checkin/lists/``: the events and lists this scanner may use (scanner set-up)."""
     events = scanner_lists(event_id=scanner.event_id)
+    if scanner.device_id:
+        name = Device.objects.filter(pk=scanner.device_id).values_list("name", flat=True).first()
+    else:
+        name = request.user.get_full_name() or request.user.get_username()
     return JsonResponse(
         {
             "status": "ok",
             "device": scanner.is_device,
+            # Shown as the scanner's title: which phone this is, or who is signed in.
+            "name": name or "",
             "events": events,
         }
     )
@@ -389,20 +396,34 @@ def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
         nonce=options["nonce"],
         created_by=request.user if scanner.user_id else None,
     )
+    admitted = answer is not None and answer["status"] == "ok"
     return JsonResponse(
         {
             "status": "ok",
             "reason": None,
-            "message": str(registration.get_status_display()),
+            "message": _walkin_message(registration, answer),
+            "admitted": admitted,
             "registration": {
-                "id": registration.pk,
-                "full_name": registration.full_name,
-                "status": registration.status,
-                "badge_url": reverse("api:checkin_badge", args=[registration.pk]),
+                **registration_data(registration),
+                # Only a guest let in gets a badge (the badge endpoint refuses the others).
+                "badge_url": reverse("api:checkin_badge", args=[registration.pk])
+                if admitted
+                else None,
             },
             "checkin": answer,
         }
     )
+
+
+def _walkin_message(registration: Registration, answer: dict | None) -> str:
+    """What the door says of a walk-in: let in, or registered but not admitted (and why)."""
+    if answer is not None:
+        return answer["message"]
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return _("Waitlisted: the category is full. Not admitted.")
+    if registration.status == RegistrationStatus.PENDING_APPROVAL:
+        return _("Registered, waiting for approval: not admitted yet.")
+    return str(registration.get_status_display())
 
 
 @api_view(("GET",))

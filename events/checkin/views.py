@@ -29,6 +29,9 @@ from events.models import Event
 CHART_HEIGHT = 160
 BAR_WIDTH = 18
 BAR_GAP = 6
+#: Room an "07:30" under the axis takes (10 px text, and a gap), in the SVG's units.
+LABEL_WIDTH = 40
+MAX_LABELS = 12
 
 
 def _watchers_only(view):
@@ -198,7 +201,8 @@ def scanner(request):
             "notAdmitted": _("not admitted on this list"),
             "noResults": _("Nobody found."),
             "checkIn": _("Check in"),
-            "walkinDone": _("Registered: %(name)s"),
+            "listCount": _("Arrived: %(arrived)s / %(expected)s"),
+            "searchMore": _("Only the first %(count)s matches are shown: type more of the name."),
             "printBadge": _("Print the badge"),
             "forgetConfirm": _("Forget this device's pairing on this browser?"),
             **_offline_strings(),
@@ -218,17 +222,31 @@ def pair(request):
     return render(request, "events/checkin/pair.html")
 
 
+def _admin_header(title: str) -> dict:
+    """The admin's header of a page drawn in the admin's look (the board is the organizers')."""
+    return {"header_title": title, "page_title": title, "header_icon": "view"}
+
+
 @_watchers_only
 def arrivals_index(request):
     events = list(Event.objects.filter(checkin_lists__isnull=False).distinct())
     if len(events) == 1:
         return redirect("events:checkin_arrivals", event_id=events[0].pk)
-    return render(request, "events/checkin/arrivals_index.html", {"events": events})
+    return render(
+        request,
+        "events/checkin/arrivals_index.html",
+        {"events": events, **_admin_header(_("Live arrivals"))},
+    )
 
 
 def _chart(buckets: list[dict]) -> dict:
+    """The bars of the arrivals chart, in the SVG's own units (drawn at that size, never
+    stretched: a long day scrolls sideways). A time is written under a bar only when the
+    previous label is ``LABEL_WIDTH`` away, and at most ``MAX_LABELS`` times."""
     peak = max((bucket["count"] for bucket in buckets), default=0)
-    every = max(1, math.ceil(len(buckets) / 12))
+    every = max(
+        math.ceil(LABEL_WIDTH / (BAR_WIDTH + BAR_GAP)), math.ceil(len(buckets) / MAX_LABELS)
+    )
     bars = []
     for index, bucket in enumerate(buckets):
         height = round(CHART_HEIGHT * bucket["count"] / peak) if peak else 0
@@ -243,7 +261,8 @@ def _chart(buckets: list[dict]) -> dict:
         )
     return {
         "bars": bars,
-        "width": max(1, len(buckets) * (BAR_WIDTH + BAR_GAP)),
+        # Room after the last bar for its time label.
+        "width": len(buckets) * (BAR_WIDTH + BAR_GAP) + LABEL_WIDTH,
         "height": CHART_HEIGHT,
         "bar_width": BAR_WIDTH,
         "peak": peak,
@@ -262,6 +281,7 @@ def arrivals(request, event_id: int):
         "stats": stats,
         "chart": _chart(stats["per_10_minutes"]),
         "refresh_ms": refresh_ms,
+        **_admin_header(_("Live arrivals")),
     }
     if request.GET.get("fragment"):
         return render(request, "events/checkin/arrivals_live.html", context)
