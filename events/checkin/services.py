@@ -637,9 +637,12 @@ def device_create(
     created_by=None,
     may_register_walkins: bool = False,
     expires_at: dt.datetime | None = None,
+    kiosk: bool = False,
+    kiosk_lists=(),
 ) -> tuple[Device, str]:
     """Create a scanning device for ``event``, working until ``expires_at`` (by default
-    ``device_default_expiry``); it registers walk-ins only if ``may_register_walkins``. Returns
+    ``device_default_expiry``); it registers walk-ins only if ``may_register_walkins``; a
+    ``kiosk`` is a self check-in kiosk on ``kiosk_lists`` (empty: every list). Returns
     the device and its secret token, which is shown once (in the pairing link) and stored only
     as a SHA-256 hash. Side effects: the row; the activity entry ``device.created`` by
     ``created_by``."""
@@ -652,17 +655,21 @@ def device_create(
         created_by=created_by,
         may_register_walkins=may_register_walkins,
         expires_at=expires_at or device_default_expiry(event),
+        kiosk=kiosk,
     )
+    if kiosk_lists:
+        device.kiosk_lists.set(kiosk_lists)
     log_action(action="device.created", obj=device, actor=created_by)
     return device, token
 
 
 @transaction.atomic
 def device_update(*, device: Device, by=None, **fields) -> Device:
-    """Change ``device``'s ``name``, ``event``, ``may_register_walkins`` or ``expires_at``.
+    """Change ``device``'s ``name``, ``event``, ``may_register_walkins``, ``expires_at``,
+    ``kiosk`` (a self check-in kiosk) or ``kiosk_lists`` (the lists it checks guests in to).
     Side effects: the row; if anything changed, the activity entry ``device.updated`` by
     ``by``."""
-    editable = ("name", "event", "may_register_walkins", "expires_at")
+    editable = ("name", "event", "may_register_walkins", "expires_at", "kiosk", "kiosk_lists")
     unknown = set(fields) - set(editable)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -672,15 +679,21 @@ def device_update(*, device: Device, by=None, **fields) -> Device:
             "name": device.name,
             "event": device.event_id,
             "may_register_walkins": device.may_register_walkins,
+            "kiosk": device.kiosk,
+            "kiosk_lists": sorted(device.kiosk_lists.values_list("pk", flat=True)),
             "expires_at": timezone.localtime(device.expires_at).isoformat()
             if device.expires_at
             else None,
         }
 
     before = state()
+    lists = fields.pop("kiosk_lists", None)
     for name, value in fields.items():
         setattr(device, name, value)
-    device.save(update_fields=list(fields))
+    if fields:
+        device.save(update_fields=list(fields))
+    if lists is not None:
+        device.kiosk_lists.set(lists)
     if changes := diff(before, state()):
         log_action(action="device.updated", obj=device, actor=by, changes=changes)
     return device

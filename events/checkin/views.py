@@ -9,6 +9,7 @@ import json
 import math
 from pathlib import Path
 
+import segno
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
@@ -22,8 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from core.converters import parse_id
+from events.checkin.kiosk import kiosk_print_ticket_read
 from events.checkin.permissions import checkin_user_may_scan, checkin_user_may_watch
 from events.checkin.selectors import event_arrivals
+from events.exceptions import KioskPrintExpired
 from events.models import Event
 
 CHART_HEIGHT = 160
@@ -60,6 +63,8 @@ def _api_urls() -> dict:
     with contextlib.suppress(NoReverseMatch):  # walk-ins need the registration services
         urls["walkin"] = reverse("api:checkin_walkin")
     urls["batch"] = reverse("api:checkin_batch")
+    urls["kiosk"] = reverse("api:checkin_kiosk")
+    urls["kioskPrint"] = reverse("api:checkin_kiosk_print")
     # The list's id replaces 0 (the scanner fills it in).
     urls["snapshot"] = reverse("api:checkin_snapshot", args=[0])
     urls["changes"] = reverse("api:checkin_changes", args=[0])
@@ -202,6 +207,7 @@ def scanner(request):
             "noResults": _("Nobody found."),
             "checkIn": _("Check in"),
             "listCount": _("Arrived: %(arrived)s / %(expected)s"),
+            "kioskTitle": _("Self check-in"),
             "searchMore": _("Only the first %(count)s matches are shown: type more of the name."),
             "printBadge": _("Print the badge"),
             "forgetConfirm": _("Forget this device's pairing on this browser?"),
@@ -286,3 +292,29 @@ def arrivals(request, event_id: int):
     if request.GET.get("fragment"):
         return render(request, "events/checkin/arrivals_live.html", context)
     return render(request, "events/checkin/arrivals.html", context)
+
+
+def kiosk_badge(request, ticket: str):
+    """``/checkin/kiosk/badge/<ticket>/``: the badge of the guest a kiosk just checked in, as a
+    page sized to the badge (``@page`` A6, in css/kiosk-badge.css) for the browser's print
+    dialog: any printer the tablet knows prints it. The ticket (signed, short-lived: see
+    ``kiosk.kiosk_print_ticket_read``) is the only key; an expired one is a 410 page."""
+    try:
+        registration = kiosk_print_ticket_read(ticket)
+    except KioskPrintExpired as error:
+        context = {"message": error.message}
+        return render(request, "events/checkin/kiosk_badge_expired.html", context, status=410)
+    qr = segno.make(registration.token, error="m")
+    response = render(
+        request,
+        "events/checkin/kiosk_badge.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "category": registration.category,
+            "qr_svg": qr.svg_inline(scale=4, border=2),
+        },
+    )
+    response["Cache-Control"] = "no-store"  # the badge's QR is its secret
+    response["X-Robots-Tag"] = "noindex"
+    return response

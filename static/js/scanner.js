@@ -30,6 +30,8 @@
   var stream = null;
   var audio = null;
   var walkinRegistration = null;
+  var kiosk = false;            // a self check-in kiosk: the guests' own screen
+  var kioskTicket = null;       // what prints the badge of the guest just checked in
 
   var Store = window.ForumhallCheckinStore;
   var snapshot = null;          // the current list's copy (ForumhallSnapshot), once loaded
@@ -132,6 +134,7 @@
   function setup(data) {
     events = data.events || [];
     if (data.name) { $("scanner-title").textContent = data.name; }
+    kiosk = !!data.kiosk;
     var select = $("list-select");
     var saved = Number(window.localStorage.getItem(LIST_KEY));
     select.innerHTML = "";
@@ -150,6 +153,14 @@
     if (!select.options.length) { notice(S.noLists); return; }
     fillGates();
     ["scanner-setup", "camera-box", "wedge-form", "scanner-actions"].forEach(function (id) { $(id).hidden = false; });
+    if (kiosk) {
+      // The guests' screen: no list to choose, no undo, search or walk-ins; their QR or their
+      // email and code.
+      root.dataset.mode = "kiosk";
+      $("scanner-title").textContent = S.kioskTitle;
+      ["scanner-setup", "scanner-actions", "history"].forEach(function (id) { $(id).hidden = true; });
+      $("kiosk-box").hidden = false;
+    }
     $("walkin-button").hidden = !config.api.walkin;
     $("forget-device").hidden = !deviceToken;
     root.dataset.state = "ready";
@@ -324,8 +335,8 @@
     var started = window.performance.now();
     var data = scanOptions();
     data.token = code;
-    scan(config.api.checkin, data)
-      .then(handleAnswer)
+    (kiosk ? kioskSend(data) : scan(config.api.checkin, data))
+      .then(kiosk ? kioskAnswer : handleAnswer)
       .catch(function () { showAnswer({ status: "error", reason: "offline", message: S.offline }); })
       .then(function () {
         delete inFlight[code];
@@ -349,6 +360,7 @@
     if (!dialogOpen() && root.dataset.state === "ready" && document.activeElement !== wedge) {
       var active = document.activeElement;
       if (active && /^(SELECT|TEXTAREA)$/.test(active.tagName)) { return; }
+      if (active && active.closest && active.closest("#kiosk-form")) { return; }
       wedge.focus({ preventScroll: true });
     }
   }
@@ -588,17 +600,65 @@
       $("walkin-error").hidden = false;
     }).then(function () { submit.disabled = false; });
   });
+  // The browser's print dialog of a page (the kiosk's A6 badge) or of the walk-in's PDF.
+  function printInFrame(src) {
+    var frame = document.createElement("iframe");
+    frame.hidden = true;
+    frame.className = "print-frame";
+    frame.src = src;
+    frame.onload = function () { try { frame.contentWindow.print(); } catch (e) { window.open(frame.src); } };
+    document.body.appendChild(frame);
+  }
+
   $("answer-print").addEventListener("click", function () {
+    if (kiosk && kioskTicket) {
+      // Printing is an action of its own: each print (a reprint too) is counted and logged.
+      api("POST", config.api.kioskPrint, { ticket: kioskTicket }).then(function (body) {
+        if (body.httpStatus === 200) { printInFrame(body.url); } else { showAnswer(body); }
+      });
+      return;
+    }
     if (!walkinRegistration) { return; }
     fetch(walkinRegistration.badge_url, { headers: headers(false), credentials: "same-origin" })
       .then(function (response) { return response.blob(); })
-      .then(function (blob) {
-        var frame = document.createElement("iframe");
-        frame.hidden = true;
-        frame.src = URL.createObjectURL(blob);
-        frame.onload = function () { try { frame.contentWindow.print(); } catch (e) { window.open(frame.src); } };
-        document.body.appendChild(frame);
-      });
+      .then(function (blob) { printInFrame(URL.createObjectURL(blob)); });
+  });
+
+  // --- Self check-in kiosk --------------------------------------------------------------------
+
+  // A guest's QR code, or their email and code: the server decides (no offline decision at a
+  // kiosk: its answer carries the badge to print).
+  function kioskSend(data) {
+    return api("POST", config.api.kiosk, data, 10000).then(function (answer) {
+      kioskTicket = answer.print_ticket || null;
+      if (answer.httpStatus === 401) { revoked(); return answer; }
+      return answer;
+    });
+  }
+
+  function kioskAnswer(answer) {
+    handleAnswer(answer, { print: !!kioskTicket });
+  }
+
+  $("kiosk-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var data = scanOptions();
+    data.email = form.elements.email.value;
+    data.code = form.elements.code.value;
+    kioskSend(data).then(function (answer) {
+      if (answer.httpStatus !== 200) {
+        $("kiosk-error").textContent = answer.message || "";
+        $("kiosk-error").hidden = false;
+        return;
+      }
+      form.reset();
+      $("kiosk-error").hidden = true;
+      kioskAnswer(answer);
+    }).catch(function () {
+      $("kiosk-error").textContent = S.offline;
+      $("kiosk-error").hidden = false;
+    });
   });
 
   // --- Offline first --------------------------------------------------------------------------
