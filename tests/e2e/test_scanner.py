@@ -327,3 +327,47 @@ def test_arrivals_chart_is_not_stretched_and_its_times_do_not_overlap(page, live
     assert labels.count() == 5  # 07:30, 07:50, 08:10, 08:30, 08:50
     for left, right in zip(boxes, boxes[1:], strict=False):
         assert left["x"] + left["width"] < right["x"]  # no "07:3007:40"
+
+
+def test_kiosk_guests_check_themselves_in_and_print_their_badge(page, live_server):
+    from events.checkin.services import device_update
+    from tests.factories.checkin import pair_device
+
+    scene = door_scene()
+    kiosk, token = pair_device(scene.event, "Ki-ốt sảnh", kiosk=True)
+    device_update(device=kiosk, kiosk_lists=[scene.hall])
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet
+    pair(page, token)
+    assert page.locator("#scanner").get_attribute("data-mode") == "kiosk"
+    assert page.locator("h1").inner_text() == "Tự check-in"
+    expect(page.locator("#list-select")).to_be_hidden()
+    expect(page.locator("#walkin-button")).to_be_hidden()
+
+    # Their QR code, read by the kiosk's scanner: in, and the badge to print.
+    page.keyboard.type(scene.khoa.token, delay=2)
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Nguyễn Văn Khoa"
+    page.click("#answer-print")
+    frame = page.locator("iframe.print-frame")
+    frame.wait_for(state="attached")
+    assert "/checkin/kiosk/badge/" in frame.get_attribute("src")
+    badge = page.frame_locator("iframe.print-frame")
+    expect(badge.locator("h1.badge-name")).to_have_text("Nguyễn Văn Khoa")
+    assert Registration.objects.get(pk=scene.khoa.pk).badge_prints == 1
+    page.click("#answer")
+
+    # A wrong code: told why, in Vietnamese, and nobody is checked in.
+    page.fill("#kiosk-form [name=email]", scene.do.email)
+    page.fill("#kiosk-form [name=code]", "AAAAAA")
+    page.click("#kiosk-form [type=submit]")
+    expect(page.locator("#kiosk-error")).to_contain_text("Email và mã này không khớp")
+    assert not CheckIn.objects.filter(registration=scene.do).exists()
+
+    # Their email and the code of their confirmation email, typed in lower case.
+    page.fill("#kiosk-form [name=code]", scene.do.checkin_code.lower())
+    page.click("#kiosk-form [type=submit]")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Đỗ Thị Hà"
+    expect(page.locator("#answer-print")).to_be_visible()
+    assert CheckIn.objects.get(registration=scene.do).method == "kiosk"
