@@ -30,7 +30,13 @@ from events.exceptions import (
 )
 from events.models import CheckInList, Device, Registration
 
-__all__ = ["kiosk_checkin", "kiosk_badge_print", "kiosk_print_ticket_read", "kiosk_lists"]
+__all__ = [
+    "kiosk_checkin",
+    "kiosk_badge_print",
+    "kiosk_print_ticket",
+    "kiosk_print_ticket_read",
+    "kiosk_lists",
+]
 
 #: How long after checking in a guest may print their badge at the kiosk (seconds).
 PRINT_TICKET_AGE = 600
@@ -108,11 +114,16 @@ def kiosk_checkin(
     if shown and answer.get("reason") in (None, ScanResult.ALREADY_CHECKED_IN):
         answer = {
             **answer,
-            "print_ticket": signing.dumps(
-                {"r": shown["id"], "d": device.pk}, salt=_TICKET_SALT, compress=True
-            ),
+            "print_ticket": kiosk_print_ticket(registration_id=shown["id"], device_id=device.pk),
         }
     return answer
+
+
+def kiosk_print_ticket(*, registration_id: int, device_id: int) -> str:
+    """The signed ticket with which the kiosk ``device_id`` may print the badge of
+    ``registration_id`` for ``PRINT_TICKET_AGE`` seconds (``kiosk_badge_print``, and the page
+    ``kiosk_badge``). Side effects: none."""
+    return signing.dumps({"r": registration_id, "d": device_id}, salt=_TICKET_SALT, compress=True)
 
 
 def kiosk_print_ticket_read(ticket: str, *, device_id: int | None = None) -> Registration:
