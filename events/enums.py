@@ -32,6 +32,7 @@ class CheckInMethod(models.TextChoices):
     SCAN = "scan", _("Badge scanned")
     MANUAL = "manual", _("Found by search")
     WALKIN = "walkin", _("Walk-in")
+    KIOSK = "kiosk", _("Email and code at a kiosk")
 
 
 class ScanResult(models.TextChoices):

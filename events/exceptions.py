@@ -88,6 +88,27 @@ class WalkinNotAllowed(CheckInError):
     http_status = 403
 
 
+class NotAKiosk(CheckInError):
+    code = "not_a_kiosk"
+    message = _("Only a device paired as a self check-in kiosk may do this.")
+    http_status = 403
+
+
+class KioskCodeInvalid(CheckInError):
+    code = "code_invalid"
+    message = _(
+        "This email and code do not match a registration: check the code in your confirmation"
+        " email, or ask at the desk."
+    )
+    http_status = 400
+
+
+class KioskPrintExpired(CheckInError):
+    code = "print_expired"
+    message = _("This badge can no longer be printed from here: check in again.")
+    http_status = 410
+
+
 class WalkinCategoryNotAllowed(CheckInError):
     code = "category_not_allowed"
     message = _("Walk-ins can only join a public category that this list admits.")

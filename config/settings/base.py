@@ -318,6 +318,8 @@ REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10/600")
 # Per scanning device: searches ("30/60") and walk-ins ("20/3600"); "0/0" turns one off.
 CHECKIN_SEARCH_RATE_LIMIT = os.environ.get("CHECKIN_SEARCH_RATE_LIMIT", "30/60")
 CHECKIN_WALKIN_RATE_LIMIT = os.environ.get("CHECKIN_WALKIN_RATE_LIMIT", "20/3600")
+# Email + code attempts at a self check-in kiosk, per kiosk (a guessing guest is slowed down).
+CHECKIN_KIOSK_CODE_RATE_LIMIT = os.environ.get("CHECKIN_KIOSK_CODE_RATE_LIMIT", "10/300")
 # A device works until this long after its event ends (unless the organizer sets its expiry).
 CHECKIN_DEVICE_LIFETIME_HOURS = int(os.environ.get("CHECKIN_DEVICE_LIFETIME_HOURS", "24"))
 # Emails a stranger can cause (exhibitor sign-up, password resets, "someone registered again"):

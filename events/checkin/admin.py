@@ -135,7 +135,7 @@ class CheckInListViewSet(CheckInModelViewSet):
 class DeviceForm(forms.ModelForm):
     class Meta:
         model = Device
-        fields = ["event", "name", "may_register_walkins", "expires_at"]
+        fields = ["event", "name", "may_register_walkins", "kiosk", "kiosk_lists", "expires_at"]
         help_texts = {
             "expires_at": gettext_lazy(
                 "After this moment the device is refused, as if revoked. Empty: a day after the"
@@ -143,17 +143,27 @@ class DeviceForm(forms.ModelForm):
             )
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        event = cleaned.get("event")
+        if event and any(item.event_id != event.pk for item in cleaned.get("kiosk_lists") or []):
+            self.add_error("kiosk_lists", _("Choose lists of the device's event."))
+        return cleaned
+
 
 class DeviceEditForm(forms.ModelForm):
     """A device keeps an expiry: emptying it would make a lost phone a key for ever."""
 
     class Meta:
         model = Device
-        fields = ["name", "may_register_walkins", "expires_at"]
+        fields = ["name", "may_register_walkins", "kiosk", "kiosk_lists", "expires_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expires_at"].required = True
+        self.fields["kiosk_lists"].queryset = CheckInList.objects.filter(
+            event_id=self.instance.event_id
+        )
 
 
 class DeviceCreateView(generic.CreateView):
@@ -164,6 +174,8 @@ class DeviceCreateView(generic.CreateView):
             created_by=self.request.user,
             may_register_walkins=self.form.cleaned_data["may_register_walkins"],
             expires_at=self.form.cleaned_data["expires_at"],
+            kiosk=self.form.cleaned_data["kiosk"],
+            kiosk_lists=self.form.cleaned_data["kiosk_lists"],
         )
         _remember_token(self.request, device, token)
         return device

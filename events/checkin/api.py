@@ -31,12 +31,14 @@ from django.views.decorators.csrf import csrf_exempt
 from core.errors import domain_error_json, json_error
 from core.middleware import DATABASE_ERRORS, unavailable_response
 from core.text import fold
+from events.checkin.kiosk import kiosk_badge_print, kiosk_checkin, kiosk_lists
 from events.checkin.permissions import checkin_user_may_scan
 from events.checkin.selectors import (
     SEARCH_LIMIT,
     checkin_list_stats,
     checkin_search,
     event_arrivals,
+    registration_data,
     scanner_lists,
     search_result_data,
 )
@@ -69,7 +71,7 @@ from events.exceptions import (
     EventsError,
     SearchTooShort,
 )
-from events.models import CheckInList, Event, Registration
+from events.models import CheckInList, Device, Event, Registration
 from events.pdf.badges import badge_pdf_response
 from events.permissions import MANAGE_PERMISSION
 
@@ -343,10 +345,22 @@ def list_stats(request, scanner: Scanner, data: None, list_id: int) -> JsonRespo
 def lists(request, scanner: Scanner, data: None) -> JsonResponse:
     """``GET /api/checkin/lists/``: the events and lists this scanner may use (scanner set-up)."""
     events = scanner_lists(event_id=scanner.event_id)
+    device = Device.objects.filter(pk=scanner.device_id).first() if scanner.device_id else None
+    if device is not None and device.kiosk and (chosen := kiosk_lists(device)):
+        for event in events:  # a kiosk offers only the lists the organizer chose for it
+            event["lists"] = [item for item in event["lists"] if item["id"] in chosen]
+    if device is not None:
+        name = device.name
+    else:
+        name = request.user.get_full_name() or request.user.get_username()
     return JsonResponse(
         {
             "status": "ok",
             "device": scanner.is_device,
+            # Shown as the scanner's title: which phone this is, or who is signed in.
+            "name": name,
+            # A self check-in kiosk: the scanner turns into the guests' screen.
+            "kiosk": bool(device and device.kiosk),
             "events": events,
         }
     )
@@ -389,20 +403,34 @@ def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
         nonce=options["nonce"],
         created_by=request.user if scanner.user_id else None,
     )
+    admitted = answer is not None and answer["status"] == "ok"
     return JsonResponse(
         {
             "status": "ok",
             "reason": None,
-            "message": str(registration.get_status_display()),
+            "message": _walkin_message(registration, answer),
+            "admitted": admitted,
             "registration": {
-                "id": registration.pk,
-                "full_name": registration.full_name,
-                "status": registration.status,
-                "badge_url": reverse("api:checkin_badge", args=[registration.pk]),
+                **registration_data(registration),
+                # Only a guest let in gets a badge (the badge endpoint refuses the others).
+                "badge_url": reverse("api:checkin_badge", args=[registration.pk])
+                if admitted
+                else None,
             },
             "checkin": answer,
         }
     )
+
+
+def _walkin_message(registration: Registration, answer: dict | None) -> str:
+    """What the door says of a walk-in: let in, or registered but not admitted (and why)."""
+    if answer is not None:
+        return answer["message"]
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return _("Waitlisted: the category is full. Not admitted.")
+    if registration.status == RegistrationStatus.PENDING_APPROVAL:
+        return _("Registered, waiting for approval: not admitted yet.")
+    return str(registration.get_status_display())
 
 
 @api_view(("GET",))
@@ -507,3 +535,39 @@ def batch(request, scanner: Scanner, data: dict) -> JsonResponse:
         )
     answers = checkin_batch(scanner=scanner, scans=[_batch_scan(item) for item in scans])
     return JsonResponse({"status": "ok", "results": answers})
+
+
+# --- Self check-in kiosk (events/checkin/kiosk.py) ---------------------------------------------
+
+
+@api_view(("POST",))
+def kiosk(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/kiosk/`` ``{"list", "token"}`` or ``{"list", "email", "code"}`` (and
+    ``"nonce"``): a guest checks themselves in at a kiosk. The door's answer, with
+    ``print_ticket`` for a guest whose badge may be printed there."""
+    token = data.get("token")
+    answer = kiosk_checkin(
+        scanner=scanner,
+        list_id=_id(data, "list"),
+        token=(token if isinstance(token, str) else "") if "token" in data else None,
+        email=_text(data, "email", max_length=254),
+        code=_text(data, "code", max_length=20),
+        nonce=_scan_options(data)["nonce"],
+    )
+    return JsonResponse(answer)
+
+
+@api_view(("POST",))
+def kiosk_print(request, scanner: Scanner, data: dict) -> JsonResponse:
+    """``POST /api/checkin/kiosk/print/`` ``{"ticket"}``: print the badge of the guest just
+    checked in (counted and logged: ``kiosk_badge_print``); answers the printable page's URL."""
+    ticket = _text(data, "ticket", max_length=500)
+    registration = kiosk_badge_print(scanner=scanner, ticket=ticket)
+    return JsonResponse(
+        {
+            "status": "ok",
+            "reason": None,
+            "url": reverse("events:checkin_kiosk_badge", args=[ticket]),
+            "prints": registration.badge_prints,
+        }
+    )

@@ -129,6 +129,21 @@ class Device(models.Model):
             " an hour)."
         ),
     )
+    kiosk = models.BooleanField(
+        _("self check-in kiosk"),
+        default=False,
+        help_text=_(
+            "Ticked: this device is a kiosk where guests check themselves in (their QR code, or"
+            " their email and the code of their confirmation email) and print their badge."
+        ),
+    )
+    kiosk_lists = models.ManyToManyField(
+        CheckInList,
+        blank=True,
+        related_name="kiosks",
+        verbose_name=_("kiosk's lists"),
+        help_text=_("The lists a kiosk checks guests in to. Empty: every list of its event."),
+    )
     expires_at = models.DateTimeField(
         _("works until"),
         null=True,

@@ -9,6 +9,7 @@ partial unique constraint in the database, not by a read-then-write in Python.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanRes
 from events.exceptions import (
     CategoryNotAvailable,
     CheckInAlreadyAnnulled,
+    CheckInError,
     CheckInForbidden,
     CheckInListClosesBeforeOpening,
     CheckInListForeignCategories,
@@ -55,6 +57,7 @@ from events.services.registration import registration_create
 __all__ = [
     "Scanner",
     "checkin_scan",
+    "checkin_scan_many",
     "checkin_annul",
     "checkin_walkin",
     "checkin_list_check",
@@ -164,6 +167,14 @@ def _badge_lookup(token, registration_id) -> tuple[str, Any, str]:
     return "token", token if well_formed else None, printable(token)
 
 
+def _upper_token(value) -> str | None:
+    """The upper-case form of a badge token typed with lower-case letters, or None (nothing
+    else to try: not a token, or upper case already)."""
+    if isinstance(value, str) and (upper := value.upper()) != value:
+        return upper
+    return None
+
+
 def _authorized_scanner(scanner: Scanner, found: sql.ScanRow | None) -> Scanner:
     """The scanner with its device checked: a token hash must belong to an active device (the
     scan's read looked it up). Raises DeviceUnauthorized, then CheckInListNotFound (no list)
@@ -227,30 +238,56 @@ class _Scan:
         )
 
 
+def _checkin_row(scan: _Scan, single_entry: bool) -> dict:
+    return {
+        "registration_id": scan.found.registration.pk,
+        "list_id": scan.found.checkin_list.pk,
+        "kind": scan.kind.value,
+        "single_entry": single_entry,
+        "method": str(scan.method),
+        "now": scan.now,
+        "gate": scan.gate,
+        "nonce_key": scan.nonce_key,
+        "user_id": scan.scanner.user_id,
+        "device_id": scan.scanner.device_id,
+        "offline": scan.offline_answer is not None,
+    }
+
+
+def _refusal_answer(scan: _Scan, result: str, *, at=None, gate: str = "") -> dict:
+    registration = scan.found.registration
+    own = registration is not None and registration.event_id == scan.found.checkin_list.event_id
+    return scan.answer(result, shown=registration if own else None, at=at, gate=gate)
+
+
+def _scan_log_row(scan: _Scan, result: str, answer: dict) -> dict:
+    registration = scan.found.registration
+    own = registration is not None and registration.event_id == scan.found.checkin_list.event_id
+    return {
+        "now": scan.now,
+        "event_id": scan.found.checkin_list.event_id,
+        "list_id": scan.found.checkin_list.pk,
+        "registration_id": registration.pk if own else None,
+        "device_id": scan.scanner.device_id,
+        "user_id": scan.scanner.user_id,
+        "kind": scan.kind.value,
+        "method": str(scan.method),
+        "gate": scan.gate,
+        "result": str(result),
+        "scanned": scan.scanned,
+        "nonce_key": scan.nonce_key,
+        "answer": answer,
+        "offline": scan.offline_answer is not None,
+        "conflict": scan.offline_answer == ScanResult.OK,
+    }
+
+
 def _refuse(scan: _Scan, result: str, *, at=None, gate: str = "") -> dict:
     """Log the refused scan with its answer and return that answer (or, when the same nonce
     was answered a moment ago by a concurrent request, that first answer)."""
-    registration = scan.found.registration
-    own = registration is not None and registration.event_id == scan.found.checkin_list.event_id
-    answer = scan.answer(result, shown=registration if own else None, at=at, gate=gate)
+    answer = _refusal_answer(scan, result, at=at, gate=gate)
     try:
-        sql.insert_scan_log(
-            now=scan.now,
-            event_id=scan.found.checkin_list.event_id,
-            list_id=scan.found.checkin_list.pk,
-            registration_id=registration.pk if own else None,
-            device_id=scan.scanner.device_id,
-            user_id=scan.scanner.user_id,
-            kind=scan.kind.value,
-            method=str(scan.method),
-            gate=scan.gate,
-            result=str(result),
-            scanned=scan.scanned,
-            nonce_key=scan.nonce_key,
-            answer=answer,
-            offline=scan.offline_answer is not None,
-            conflict=scan.offline_answer == ScanResult.OK,
-        )
+        sql.insert_scan_log(**_scan_log_row(scan, result, answer))
     except IntegrityError:  # the same nonce, sent twice at the same instant: first one wins
         if scan.nonce_key and (stored := sql.stored_answer(scan.nonce_key)) is not None:
             return stored
@@ -264,20 +301,7 @@ def _admit(scan: _Scan, *, single_entry: bool) -> dict:
     registration, checkin_list = scan.found.registration, scan.found.checkin_list
     answer = scan.answer(ScanResult.OK, shown=registration, at=scan.now, gate=scan.gate)
     try:
-        answer["checkin"] = sql.insert_checkin(
-            now=scan.now,
-            registration_id=registration.pk,
-            list_id=checkin_list.pk,
-            kind=scan.kind.value,
-            single_entry=single_entry,
-            method=str(scan.method),
-            gate=scan.gate,
-            nonce_key=scan.nonce_key,
-            answer=answer,
-            user_id=scan.scanner.user_id,
-            device_id=scan.scanner.device_id,
-            offline=scan.offline_answer is not None,
-        )
+        answer["checkin"] = sql.insert_checkin(**_checkin_row(scan, single_entry), answer=answer)
     except IntegrityError:
         if scan.nonce_key and (stored := sql.stored_answer(scan.nonce_key)) is not None:
             return stored  # this very nonce was just answered by a concurrent request
@@ -336,13 +360,18 @@ def checkin_scan(
     kind = CheckInKind(kind)
     nonce_key = f"{scanner.key}:{nonce}" if nonce else None
     lookup, value, scanned = _badge_lookup(token, registration_id)
-    found = sql.read_scan(
+    read = functools.partial(
+        sql.read_scan,
         list_id=list_id,
         lookup=lookup,
-        value=value,
         nonce_key=nonce_key,
         token_hash=scanner.token_hash,
     )
+    found = read(value=value)
+    if found is not None and found.registration is None and (upper := _upper_token(value)):
+        # A badge's code is upper-case base32: a USB scanner with Caps Lock, or a guest typing
+        # it, sends it in lower case. Tried as typed first (a read of its own for such scans).
+        found = read(value=upper)
     scanner = _authorized_scanner(scanner, found)
     if found.prior is not None:
         return found.prior
@@ -364,6 +393,129 @@ def checkin_scan(
     if result is not None:
         return _refuse(scan, result)
     return _admit(scan, single_entry=single_entry)
+
+
+def checkin_scan_many(*, scanner: Scanner, scans: list[dict]) -> list[dict | CheckInError]:
+    """Answer ``scans`` (each a dict of ``checkin_scan``'s keyword arguments but ``scanner``:
+    ``list_id``, ``token`` or ``registration_id``, ``kind``, ``gate``, ``nonce``, ``method``,
+    ``now``, ``offline_answer``) in the order given, with the answers and rows that calling
+    ``checkin_scan`` for each in turn would give. A scan of no such list, or of a list of
+    another event, gets its ``CheckInListNotFound`` or ``CheckInForbidden`` in its place.
+
+    Set-based: the scans' lists, badges, earlier answers of their nonces and live entries are
+    read in a few queries, the rules (``_refusal``) applied in order in Python (a badge
+    admitted by an earlier scan of the batch is already checked in for a later one), then the
+    check-ins and scan log rows are inserted in two statements, in one transaction. If a
+    concurrent scanner wrote a row that one of them collides with (the one-entry constraint,
+    a nonce) the transaction is rolled back and the scans are answered one by one by
+    ``checkin_scan``, which settles each collision as at the door.
+
+    Raises ``DeviceUnauthorized`` (a token hash of no active device). Side effects: one
+    ``CheckIn`` row per admitted scan and one ``ScanLog`` row per refused one, none for a scan
+    whose nonce was answered before.
+    """
+    if not scans:
+        return []
+    try:
+        with transaction.atomic():
+            return _scan_many_at_once(scanner, scans)
+    except IntegrityError:
+        # A concurrent scanner wrote a row one of ours collides with: rolled back, and each
+        # collision settled as at the door.
+        pass
+    answers: list[dict | CheckInError] = []
+    for options in scans:
+        try:
+            answers.append(checkin_scan(scanner=scanner, **options))
+        except (CheckInListNotFound, CheckInForbidden) as error:
+            answers.append(error)
+    return answers
+
+
+def _scan_many_at_once(scanner: Scanner, scans: list[dict]) -> list[dict | CheckInError]:
+    if scanner.token_hash:
+        device = sql.device_by_hash(scanner.token_hash)
+        if device is None:
+            raise DeviceUnauthorized()
+        scanner = Scanner(device_id=device[0], event_id=device[1], token_hash=scanner.token_hash)
+    lookups = [_badge_lookup(o.get("token"), o.get("registration_id")) for o in scans]
+    nonce_keys = [f"{scanner.key}:{o['nonce']}" if o.get("nonce") else None for o in scans]
+    found = sql.read_batch(
+        list_ids={o["list_id"] for o in scans},
+        tokens={
+            candidate
+            for column, value, _scanned in lookups
+            if column == "token" and value is not None
+            for candidate in (value, _upper_token(value))
+            if candidate
+        },
+        registration_ids={value for column, value, _scanned in lookups if column == "id"},
+        nonce_keys={key for key in nonce_keys if key},
+    )
+    answers: list[dict | CheckInError] = []
+    answered: dict[str, dict] = {}  # nonce key -> its answer, for a nonce sent twice in a batch
+    checkins: list[dict] = []  # rows to insert, each with its answer
+    refused: list[dict] = []
+    for options, lookup, nonce_key in zip(scans, lookups, nonce_keys, strict=True):
+        column, value, scanned = lookup
+        checkin_list = found.lists.get(options["list_id"])
+        if checkin_list is None:
+            answers.append(CheckInListNotFound())
+            continue
+        if not scanner.may_use(checkin_list.event_id):
+            answers.append(CheckInForbidden())
+            continue
+        prior = found.answers.get(nonce_key) or answered.get(nonce_key)
+        if prior is not None:
+            answers.append(prior)
+            continue
+        if column == "id":
+            registration = found.by_id.get(value)
+        else:
+            registration = found.by_token.get(value) or found.by_token.get(_upper_token(value))
+        entry = found.entries.get((registration.pk, checkin_list.pk)) if registration else None
+        scan = _Scan(
+            scanner=scanner,
+            found=sql.ScanRow(
+                checkin_list=checkin_list,
+                restricted=checkin_list.pk in found.admitted,
+                prior=None,
+                registration=registration,
+                admitted=bool(registration)
+                and registration.category.pk in found.admitted.get(checkin_list.pk, ()),
+                entry_at=entry[0] if entry else None,
+                entry_gate=entry[1] if entry else "",
+                device=None,
+            ),
+            kind=CheckInKind(options.get("kind", CheckInKind.ENTRY)),
+            method=options.get("method", CheckInMethod.SCAN),
+            gate=options.get("gate", ""),
+            scanned=scanned,
+            nonce_key=nonce_key,
+            now=options.get("now") or timezone.now(),
+            offline_answer=options.get("offline_answer"),
+        )
+        single_entry = scan.kind == CheckInKind.ENTRY and not checkin_list.allow_reentry
+        result = _refusal(scan.found, scanner=scanner, single_entry=single_entry, now=scan.now)
+        if result is None:
+            answer = scan.answer(ScanResult.OK, shown=registration, at=scan.now, gate=scan.gate)
+            checkins.append({**_checkin_row(scan, single_entry), "answer": answer})
+            if scan.kind == CheckInKind.ENTRY and entry is None:
+                found.entries[(registration.pk, checkin_list.pk)] = (scan.now, scan.gate)
+        else:
+            already = result == ScanResult.ALREADY_CHECKED_IN
+            answer = _refusal_answer(
+                scan, result, at=entry[0] if already else None, gate=entry[1] if already else ""
+            )
+            refused.append(_scan_log_row(scan, result, answer))
+        answers.append(answer)
+        if nonce_key:
+            answered[nonce_key] = answer
+    # Stored without their ids, as at the door (a replay adds the row's id).
+    for row, checkin_id in zip(checkins, sql.insert_checkins(checkins), strict=True):
+        row["answer"]["checkin"] = checkin_id
+    sql.insert_scan_logs(refused)
+    return answers
 
 
 def _actor(scanner: Scanner) -> Actor:
@@ -485,9 +637,12 @@ def device_create(
     created_by=None,
     may_register_walkins: bool = False,
     expires_at: dt.datetime | None = None,
+    kiosk: bool = False,
+    kiosk_lists=(),
 ) -> tuple[Device, str]:
     """Create a scanning device for ``event``, working until ``expires_at`` (by default
-    ``device_default_expiry``); it registers walk-ins only if ``may_register_walkins``. Returns
+    ``device_default_expiry``); it registers walk-ins only if ``may_register_walkins``; a
+    ``kiosk`` is a self check-in kiosk on ``kiosk_lists`` (empty: every list). Returns
     the device and its secret token, which is shown once (in the pairing link) and stored only
     as a SHA-256 hash. Side effects: the row; the activity entry ``device.created`` by
     ``created_by``."""
@@ -500,17 +655,21 @@ def device_create(
         created_by=created_by,
         may_register_walkins=may_register_walkins,
         expires_at=expires_at or device_default_expiry(event),
+        kiosk=kiosk,
     )
+    if kiosk_lists:
+        device.kiosk_lists.set(kiosk_lists)
     log_action(action="device.created", obj=device, actor=created_by)
     return device, token
 
 
 @transaction.atomic
 def device_update(*, device: Device, by=None, **fields) -> Device:
-    """Change ``device``'s ``name``, ``event``, ``may_register_walkins`` or ``expires_at``.
+    """Change ``device``'s ``name``, ``event``, ``may_register_walkins``, ``expires_at``,
+    ``kiosk`` (a self check-in kiosk) or ``kiosk_lists`` (the lists it checks guests in to).
     Side effects: the row; if anything changed, the activity entry ``device.updated`` by
     ``by``."""
-    editable = ("name", "event", "may_register_walkins", "expires_at")
+    editable = ("name", "event", "may_register_walkins", "expires_at", "kiosk", "kiosk_lists")
     unknown = set(fields) - set(editable)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -520,15 +679,21 @@ def device_update(*, device: Device, by=None, **fields) -> Device:
             "name": device.name,
             "event": device.event_id,
             "may_register_walkins": device.may_register_walkins,
+            "kiosk": device.kiosk,
+            "kiosk_lists": sorted(device.kiosk_lists.values_list("pk", flat=True)),
             "expires_at": timezone.localtime(device.expires_at).isoformat()
             if device.expires_at
             else None,
         }
 
     before = state()
+    lists = fields.pop("kiosk_lists", None)
     for name, value in fields.items():
         setattr(device, name, value)
-    device.save(update_fields=list(fields))
+    if fields:
+        device.save(update_fields=list(fields))
+    if lists is not None:
+        device.kiosk_lists.set(lists)
     if changes := diff(before, state()):
         log_action(action="device.updated", obj=device, actor=by, changes=changes)
     return device

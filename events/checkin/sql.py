@@ -214,6 +214,20 @@ class ScanRow:
     device: tuple[int, int] | None
 
 
+def _registration(row, *, name_en: str | None) -> ScanRegistration:
+    """A registration read as (id, event, status, name, organisation, title, and its category's
+    id, name and colour), with its category's English name."""
+    return ScanRegistration(
+        pk=row[0],
+        event_id=row[1],
+        status=row[2],
+        full_name=row[3],
+        organization=row[4],
+        title=row[5],
+        category=ScanCategory(pk=row[6], name=row[7], badge_colour=row[8], name_en=name_en or ""),
+    )
+
+
 def read_scan(
     *, list_id: int, lookup: str, value, nonce_key: str | None, token_hash: str | None
 ) -> ScanRow | None:
@@ -226,19 +240,7 @@ def read_scan(
     prior = _json(row[7])
     if prior is not None and row[8] is not None:
         prior["checkin"] = row[8]
-    registration = None
-    if row[9] is not None:
-        registration = ScanRegistration(
-            pk=row[9],
-            event_id=row[10],
-            status=row[11],
-            full_name=row[12],
-            organization=row[13],
-            title=row[14],
-            category=ScanCategory(
-                pk=row[15], name=row[16], badge_colour=row[17], name_en=row[23] or ""
-            ),
-        )
+    registration = _registration(row[9:18], name_en=row[23]) if row[9] is not None else None
     return ScanRow(
         checkin_list=ScanList(
             pk=row[0],
@@ -365,3 +367,168 @@ def insert_checkin(
         ],
     )
     return row[0]
+
+
+# --- Many scans at once (a device's queue uploaded: ``services.checkin_scan_many``) -----------
+
+
+@dataclass(slots=True)
+class BatchRead:
+    """What the reads of a batch of scans found, keyed for its rules."""
+
+    lists: dict[int, ScanList]
+    #: Per list that restricts categories, the categories it admits.
+    admitted: dict[int, set[int]]
+    by_token: dict[str, ScanRegistration]
+    by_id: dict[int, ScanRegistration]
+    #: The answers given before for the batch's nonce keys (a check-in's with its id).
+    answers: dict[str, dict]
+    #: (registration, list) -> (time, gate) of the badge's first live entry on the list.
+    entries: dict[tuple[int, int], tuple[dt.datetime, str]]
+
+
+def read_batch(
+    *, list_ids: set[int], tokens: set[str], registration_ids: set[int], nonce_keys: set[str]
+) -> BatchRead:
+    """The rows a batch of scans needs, in six queries whatever its size: its lists and their
+    categories, its badges (by token or id) with their categories, the answers already given
+    for its nonces, and the badges' first live entries on its lists."""
+    lists = {
+        row[0]: ScanList(*row)
+        for row in CheckInList.objects.filter(pk__in=list_ids).values_list(
+            "pk", "event_id", "name", "allow_reentry", "opens_at", "closes_at"
+        )
+    }
+    admitted: dict[int, set[int]] = {}
+    for list_id, category_id in _CategoryLink.objects.filter(checkinlist_id__in=lists).values_list(
+        "checkinlist_id", "attendeecategory_id"
+    ):
+        admitted.setdefault(list_id, set()).add(category_id)
+    by_token: dict[str, ScanRegistration] = {}
+    by_id: dict[int, ScanRegistration] = {}
+    wanted = Registration.objects.filter(token__in=tokens) | Registration.objects.filter(
+        pk__in=registration_ids
+    )
+    for row in wanted.values_list(
+        "token",
+        "pk",
+        "event_id",
+        "status",
+        "full_name",
+        "organization",
+        "title",
+        "category_id",
+        "category__name",
+        "category__badge_colour",
+        "category__name_en",
+    ):
+        by_token[row[0]] = by_id[row[1]] = _registration(row[1:10], name_en=row[10])
+    answers: dict[str, dict] = {}
+    for nonce_key, response in (
+        ScanLog.objects.filter(nonce_key__in=nonce_keys)
+        .order_by()
+        .values_list("nonce_key", "response")
+    ):
+        answers[nonce_key] = response
+    for nonce_key, response, checkin_id in (
+        CheckIn.objects.filter(nonce_key__in=nonce_keys)
+        .order_by()
+        .values_list("nonce_key", "response", "pk")
+    ):
+        answers[nonce_key] = {**response, "checkin": checkin_id}
+    entries: dict[tuple[int, int], tuple[dt.datetime, str]] = {}
+    for registration_id, list_id, created_at, gate in (
+        CheckIn.objects.filter(
+            registration_id__in=by_id,
+            checkin_list_id__in=lists,
+            kind=ENTRY,
+            annulled_at__isnull=True,
+        )
+        .order_by("id")
+        .values_list("registration_id", "checkin_list_id", "created_at", "gate")
+    ):
+        entries.setdefault((registration_id, list_id), (created_at, gate))
+    return BatchRead(lists, admitted, by_token, by_id, answers, entries)
+
+
+CHECKIN_COLUMNS = (
+    "registration_id, checkin_list_id, kind, single_entry, method, created_at, gate, nonce_key,"
+    " response, by_user_id, by_device_id, annul_reason, offline"
+)
+SCAN_COLUMNS = (
+    "created_at, event_id, checkin_list_id, registration_id, device_id, user_id, kind, method,"
+    " gate, result, scanned, nonce_key, response, offline, conflict"
+)
+
+
+def insert_checkins(rows: list[dict]) -> list[int]:
+    """Insert check-ins (each with ``insert_checkin``'s keyword arguments) in one statement, in
+    their order, and return their ids in that order. Raises IntegrityError as ``insert_checkin``
+    does, for the whole statement."""
+    if not rows:
+        return []
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list = []
+    for row in rows:
+        params += [
+            row["registration_id"],
+            row["list_id"],
+            row["kind"],
+            row["single_entry"],
+            row["method"],
+            adapt(row["now"]),
+            row["gate"],
+            row["nonce_key"],
+            json.dumps(row["answer"]),
+            row["user_id"],
+            row["device_id"],
+            row["offline"],
+        ]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table(CheckIn)} ({CHECKIN_COLUMNS}) VALUES {values}"  # noqa: S608 (names and placeholders only)
+            " RETURNING id, nonce_key",
+            params,
+        )
+        returned = cursor.fetchall()
+    if all(row["nonce_key"] for row in rows):
+        # Matched by nonce: SQL does not promise the order of the RETURNING rows.
+        ids = {nonce_key: checkin_id for checkin_id, nonce_key in returned}
+        return [ids[row["nonce_key"]] for row in rows]
+    # In the order of VALUES, as PostgreSQL and SQLite return them (Django's bulk_create
+    # relies on it too).
+    return [checkin_id for checkin_id, _nonce_key in returned]
+
+
+def insert_scan_logs(rows: list[dict]) -> None:
+    """Insert scan log rows (each with ``insert_scan_log``'s keyword arguments) in one
+    statement. Raises IntegrityError as ``insert_scan_log`` does, for the whole statement."""
+    if not rows:
+        return
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list = []
+    for row in rows:
+        params += [
+            adapt(row["now"]),
+            row["event_id"],
+            row["list_id"],
+            row["registration_id"],
+            row["device_id"],
+            row["user_id"],
+            row["kind"],
+            row["method"],
+            row["gate"],
+            row["result"],
+            row["scanned"],
+            row["nonce_key"],
+            json.dumps(row["answer"]),
+            row["offline"],
+            row["conflict"],
+        ]
+    values = ", ".join(["(" + ", ".join(["%s"] * 15) + ")"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table(ScanLog)} ({SCAN_COLUMNS}) VALUES {values}",  # noqa: S608 (names and placeholders only)
+            params,
+        )

@@ -32,9 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.localized import localized_data
-from events.checkin.services import Scanner, checkin_scan
+from events.checkin.services import Scanner, checkin_scan_many
 from events.enums import CheckInKind, CheckInMethod
-from events.exceptions import BadCheckInRequest, CheckInForbidden, CheckInListNotFound
+from events.exceptions import BadCheckInRequest, CheckInError
 from events.models import CheckIn, CheckInList, Registration
 
 __all__ = [
@@ -247,32 +247,35 @@ def checkin_batch(*, scanner: Scanner, scans: list[BatchScan], now=None) -> list
     offline by two devices enters once; the second scan is logged ``already_checked_in`` and
     flagged as an offline conflict (``ScanLog.conflict``: the device showed "ok").
 
-    Raises DeviceUnauthorized (a device revoked before or during the batch: the scans before
-    that stay recorded, as the device's next upload would record them). Per scan, a list of
-    another event or no list at all is answered with that error's shape, not raised.
-    Side effects: those of ``checkin_scan`` per scan, each its own short transaction as at the
-    door (a crash halfway loses nothing: the device sends the chunk again and each nonce is
-    answered once), with ``offline`` set on the row written and ``conflict`` when the device
-    admitted a badge the server refused (a nonce answered before keeps its row as it was).
+    Raises DeviceUnauthorized (a revoked or expired device: nothing of the batch is recorded).
+    Per scan, a list of another event or no list at all is answered with that error's shape,
+    not raised. Side effects: those of ``checkin_scan_many`` (the batch's rows in one
+    transaction: a crash halfway records nothing of it, the device sends it again and each
+    nonce is answered once), with ``offline`` set on the rows written and ``conflict`` when
+    the device admitted a badge the server refused (a nonce answered before keeps its row as
+    it was).
     """
     now = now or timezone.now()
-    answers = []
-    for scan in scans:
-        try:
-            answer = checkin_scan(
-                scanner=scanner,
-                list_id=scan.list_id,
-                token=scan.token if scan.registration_id is None else None,
-                registration_id=scan.registration_id,
-                kind=scan.kind,
-                gate=scan.gate,
-                nonce=scan.nonce,
-                method=CheckInMethod.SCAN if scan.token else CheckInMethod.MANUAL,
-                now=_bounded(scan.at, now),
-                offline_answer=scan.offline_answer,
-            )
-        except (CheckInListNotFound, CheckInForbidden) as error:
-            answers.append({"status": "error", "reason": error.code, "message": str(error.message)})
-            continue
-        answers.append({**answer, "nonce": scan.nonce})
-    return answers
+    answers = checkin_scan_many(
+        scanner=scanner,
+        scans=[
+            {
+                "list_id": scan.list_id,
+                "token": scan.token if scan.registration_id is None else None,
+                "registration_id": scan.registration_id,
+                "kind": scan.kind,
+                "gate": scan.gate,
+                "nonce": scan.nonce,
+                "method": CheckInMethod.SCAN if scan.token else CheckInMethod.MANUAL,
+                "now": _bounded(scan.at, now),
+                "offline_answer": scan.offline_answer,
+            }
+            for scan in scans
+        ],
+    )
+    return [
+        {"status": "error", "reason": answer.code, "message": str(answer.message)}
+        if isinstance(answer, CheckInError)
+        else {**answer, "nonce": scan.nonce}
+        for scan, answer in zip(scans, answers, strict=True)
+    ]

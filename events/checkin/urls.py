@@ -10,6 +10,7 @@ urlpatterns = [
     path("checkin/pair/", views.pair, name="checkin_pair"),
     path("checkin/sw.js", views.service_worker, name="checkin_service_worker"),
     path("checkin/manifest.webmanifest", views.manifest, name="checkin_manifest"),
+    path("checkin/kiosk/badge/<str:ticket>/", views.kiosk_badge, name="checkin_kiosk_badge"),
     path("checkin/arrivals/", views.arrivals_index, name="checkin_arrivals_index"),
     path("checkin/arrivals/<id:event_id>/", views.arrivals, name="checkin_arrivals"),
 ]
@@ -27,6 +28,8 @@ api_urlpatterns = [
     path("checkin/batch/", api.batch, name="checkin_batch"),
     path("checkin/events/<id:event_id>/stats/", api.event_stats, name="checkin_event_stats"),
     path("checkin/walkins/", api.walkin, name="checkin_walkin"),
+    path("checkin/kiosk/", api.kiosk, name="checkin_kiosk"),
+    path("checkin/kiosk/print/", api.kiosk_print, name="checkin_kiosk_print"),
     path(
         "checkin/registrations/<id:registration_id>/badge.pdf",
         api.badge,

@@ -9,6 +9,7 @@ import json
 import math
 from pathlib import Path
 
+import segno
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
@@ -22,13 +23,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from core.converters import parse_id
+from events.checkin.kiosk import kiosk_print_ticket_read
 from events.checkin.permissions import checkin_user_may_scan, checkin_user_may_watch
 from events.checkin.selectors import event_arrivals
+from events.exceptions import KioskPrintExpired
 from events.models import Event
 
 CHART_HEIGHT = 160
 BAR_WIDTH = 18
 BAR_GAP = 6
+#: Room an "07:30" under the axis takes (10 px text, and a gap), in the SVG's units.
+LABEL_WIDTH = 40
+MAX_LABELS = 12
 
 
 def _watchers_only(view):
@@ -57,6 +63,8 @@ def _api_urls() -> dict:
     with contextlib.suppress(NoReverseMatch):  # walk-ins need the registration services
         urls["walkin"] = reverse("api:checkin_walkin")
     urls["batch"] = reverse("api:checkin_batch")
+    urls["kiosk"] = reverse("api:checkin_kiosk")
+    urls["kioskPrint"] = reverse("api:checkin_kiosk_print")
     # The list's id replaces 0 (the scanner fills it in).
     urls["snapshot"] = reverse("api:checkin_snapshot", args=[0])
     urls["changes"] = reverse("api:checkin_changes", args=[0])
@@ -198,7 +206,9 @@ def scanner(request):
             "notAdmitted": _("not admitted on this list"),
             "noResults": _("Nobody found."),
             "checkIn": _("Check in"),
-            "walkinDone": _("Registered: %(name)s"),
+            "listCount": _("Arrived: %(arrived)s / %(expected)s"),
+            "kioskTitle": _("Self check-in"),
+            "searchMore": _("Only the first %(count)s matches are shown: type more of the name."),
             "printBadge": _("Print the badge"),
             "forgetConfirm": _("Forget this device's pairing on this browser?"),
             **_offline_strings(),
@@ -218,17 +228,31 @@ def pair(request):
     return render(request, "events/checkin/pair.html")
 
 
+def _admin_header(title: str) -> dict:
+    """The admin's header of a page drawn in the admin's look (the board is the organizers')."""
+    return {"header_title": title, "page_title": title, "header_icon": "view"}
+
+
 @_watchers_only
 def arrivals_index(request):
     events = list(Event.objects.filter(checkin_lists__isnull=False).distinct())
     if len(events) == 1:
         return redirect("events:checkin_arrivals", event_id=events[0].pk)
-    return render(request, "events/checkin/arrivals_index.html", {"events": events})
+    return render(
+        request,
+        "events/checkin/arrivals_index.html",
+        {"events": events, **_admin_header(_("Live arrivals"))},
+    )
 
 
 def _chart(buckets: list[dict]) -> dict:
+    """The bars of the arrivals chart, in the SVG's own units (drawn at that size, never
+    stretched: a long day scrolls sideways). A time is written under a bar only when the
+    previous label is ``LABEL_WIDTH`` away, and at most ``MAX_LABELS`` times."""
     peak = max((bucket["count"] for bucket in buckets), default=0)
-    every = max(1, math.ceil(len(buckets) / 12))
+    every = max(
+        math.ceil(LABEL_WIDTH / (BAR_WIDTH + BAR_GAP)), math.ceil(len(buckets) / MAX_LABELS)
+    )
     bars = []
     for index, bucket in enumerate(buckets):
         height = round(CHART_HEIGHT * bucket["count"] / peak) if peak else 0
@@ -243,7 +267,8 @@ def _chart(buckets: list[dict]) -> dict:
         )
     return {
         "bars": bars,
-        "width": max(1, len(buckets) * (BAR_WIDTH + BAR_GAP)),
+        # Room after the last bar for its time label.
+        "width": len(buckets) * (BAR_WIDTH + BAR_GAP) + LABEL_WIDTH,
         "height": CHART_HEIGHT,
         "bar_width": BAR_WIDTH,
         "peak": peak,
@@ -262,7 +287,34 @@ def arrivals(request, event_id: int):
         "stats": stats,
         "chart": _chart(stats["per_10_minutes"]),
         "refresh_ms": refresh_ms,
+        **_admin_header(_("Live arrivals")),
     }
     if request.GET.get("fragment"):
         return render(request, "events/checkin/arrivals_live.html", context)
     return render(request, "events/checkin/arrivals.html", context)
+
+
+def kiosk_badge(request, ticket: str):
+    """``/checkin/kiosk/badge/<ticket>/``: the badge of the guest a kiosk just checked in, as a
+    page sized to the badge (``@page`` A6, in css/kiosk-badge.css) for the browser's print
+    dialog: any printer the tablet knows prints it. The ticket (signed, short-lived: see
+    ``kiosk.kiosk_print_ticket_read``) is the only key; an expired one is a 410 page."""
+    try:
+        registration = kiosk_print_ticket_read(ticket)
+    except KioskPrintExpired as error:
+        context = {"message": error.message}
+        return render(request, "events/checkin/kiosk_badge_expired.html", context, status=410)
+    qr = segno.make(registration.token, error="m")
+    response = render(
+        request,
+        "events/checkin/kiosk_badge.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "category": registration.category,
+            "qr_svg": qr.svg_inline(scale=4, border=2),
+        },
+    )
+    response["Cache-Control"] = "no-store"  # the badge's QR is its secret
+    response["X-Robots-Tag"] = "noindex"
+    return response

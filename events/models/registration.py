@@ -1,6 +1,8 @@
 """The event, its attendee categories and registrations."""
 
 import base64
+import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -25,6 +27,7 @@ __all__ = [
     "BadgeBatch",
     "new_token",
     "new_badge_token",
+    "checkin_code",
     "new_invitation_code",
 ]
 
@@ -40,6 +43,30 @@ def new_badge_token() -> str:
     base64 token of as many bits needs version 3, so the modules are larger (easier to scan) and
     the badge renders faster."""
     return base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+
+
+#: The self check-in code's letters: no 0/O, 1/I (read aloud, typed on a tablet).
+CHECKIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CHECKIN_CODE_BITS = 30  # six characters of 32
+
+
+def checkin_code(registration_id: int) -> str:
+    """The 6-character code a guest types at the kiosk with their email (printed in the
+    confirmation email): the registration's id through a keyed permutation of 30 bits (a
+    four-round Feistel network, its rounds HMAC-SHA256 under a key derived from SECRET_KEY),
+    written in ``CHECKIN_CODE_ALPHABET``. Two ids give two codes, so a code is unique per
+    event (and in the whole database, for ids below 2^30); nobody can tell one guest's code
+    from another's id. Changing SECRET_KEY changes every code. Side effects: none."""
+    key = hmac.new(settings.SECRET_KEY.encode(), b"forumhall.checkin-code", hashlib.sha256)
+    half, mask = CHECKIN_CODE_BITS // 2, (1 << CHECKIN_CODE_BITS // 2) - 1
+    value = registration_id % (1 << CHECKIN_CODE_BITS)
+    left, right = value >> half, value & mask
+    for round_number in range(4):
+        mac = key.copy()
+        mac.update(f"{round_number}:{right}".encode())
+        left, right = right, left ^ (int.from_bytes(mac.digest()[:4], "big") & mask)
+    value = (left << half) | right
+    return "".join(CHECKIN_CODE_ALPHABET[(value >> shift) & 31] for shift in range(25, -1, -5))
 
 
 class Event(models.Model):
@@ -196,6 +223,10 @@ class Registration(models.Model):
         editable=False,
         db_index=False,
     )
+    #: Badges printed at a self check-in kiosk (reprints count too; each is in the activity log).
+    badge_prints = models.PositiveIntegerField(
+        _("badges printed at a kiosk"), db_default=0, default=0, editable=False
+    )
     #: When the row last changed (set on every save; bulk ``update()`` calls set it too): the
     #: offline scanners' change feed (``events.checkin.sync``) reads what changed since a cursor.
     changed_at = models.DateTimeField(_("changed at"), auto_now=True, editable=False)
@@ -234,6 +265,11 @@ class Registration(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key", "changed_at"}
         super().save(*args, **kwargs)
+
+    @property
+    def checkin_code(self) -> str:
+        """The self check-in code of the confirmation email (``checkin_code``)."""
+        return checkin_code(self.pk)
 
     def refresh_search_key(self) -> None:
         """Fold name, email, organization and phone for accent-blind search."""

@@ -167,6 +167,19 @@
     if (!person.entryAt) { person.entryAt = at; person.entryGate = gate; person.local = true; }
   };
 
+  // The list's count: badges with a live entry (also one this device admitted offline), and the
+  // confirmed guests of the categories it admits (all, when it restricts none).
+  Snapshot.prototype.counts = function () {
+    var categories = this.data.list.categories || [];
+    var arrived = 0;
+    var expected = 0;
+    this.byId.forEach(function (person) {
+      if (person.entryAt) { arrived += 1; }
+      if (person.status === "confirmed" && (!categories.length || categories.indexOf(person.category) >= 0)) { expected += 1; }
+    });
+    return { arrived: arrived, expected: expected };
+  };
+
   function hhmm(iso) {
     var date = new Date(iso);
     return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);

@@ -14,6 +14,7 @@
   var GATE_KEY = "forumhall.checkin.gate";
   var CAMERA_KEY = "forumhall.checkin.camera";
   var SAME_CODE_PAUSE_MS = 2500;
+  var SEARCH_LIMIT = 20;        // the API's too: it says "more" when there are others
   var DECODE_EVERY_MS = 120;
 
   var $ = function (id) { return document.getElementById(id); };
@@ -29,6 +30,8 @@
   var stream = null;
   var audio = null;
   var walkinRegistration = null;
+  var kiosk = false;            // a self check-in kiosk: the guests' own screen
+  var kioskTicket = null;       // what prints the badge of the guest just checked in
 
   var Store = window.ForumhallCheckinStore;
   var snapshot = null;          // the current list's copy (ForumhallSnapshot), once loaded
@@ -137,6 +140,8 @@
 
   function setup(data) {
     events = data.events || [];
+    if (data.name) { $("scanner-title").textContent = data.name; }
+    kiosk = !!data.kiosk;
     var select = $("list-select");
     var saved = Number(window.localStorage.getItem(LIST_KEY));
     select.innerHTML = "";
@@ -156,6 +161,14 @@
     if (!select.options.length) { notice(S.noLists); return; }
     fillGates();
     ["scanner-setup", "camera-box", "wedge-form", "scanner-actions"].forEach(function (id) { $(id).hidden = false; });
+    if (kiosk) {
+      // The guests' screen: no list to choose, no undo, search or walk-ins; their QR or their
+      // email and code.
+      root.dataset.mode = "kiosk";
+      $("scanner-title").textContent = S.kioskTitle;
+      ["scanner-setup", "scanner-actions", "history"].forEach(function (id) { $(id).hidden = true; });
+      $("kiosk-box").hidden = false;
+    }
     $("walkin-button").hidden = !config.api.walkin;
     $("forget-device").hidden = !deviceToken;
     root.dataset.state = "ready";
@@ -193,7 +206,7 @@
       if (started) { return; }
       started = true;
       if (data.httpStatus !== 200) { notice(data.message || S.signIn); return; }
-      Store.setMeta("lists", { events: data.events }).catch(function () {});
+      Store.setMeta("lists", { events: data.events, name: data.name }).catch(function () {});
       setup(data);
     }).catch(fromCopy);
     setTimeout(fromCopy, 5000);
@@ -237,13 +250,19 @@
     }
   }
 
+  // Green only for a guest let in; amber for one already in, or registered but not admitted
+  // (a walk-in waitlisted or waiting for approval); red for a refusal.
+  var WARN_REASONS = ["already_checked_in", "waitlisted", "pending_approval"];
+
   function levelOf(answer) {
     if (answer.status === "ok") { return "ok"; }
-    return answer.reason === "already_checked_in" ? "warn" : "bad";
+    return WARN_REASONS.indexOf(answer.reason) >= 0 ? "warn" : "bad";
   }
 
-  function showAnswer(answer) {
+  // options.print: the guest's badge may be printed from the answer (a walk-in let in).
+  function showAnswer(answer, options) {
     var level = levelOf(answer);
+    var print = !!(options && options.print);
     var box = $("answer");
     var person = answer.registration;
     box.className = "answer answer-" + level;
@@ -258,12 +277,14 @@
     category.hidden = !person;
     $("answer-message").textContent = answer.message || "";
     $("answer-offline").hidden = !answer.offline;
+    $("answer-actions").hidden = !print;
     box.dataset.offline = answer.offline ? "yes" : "no";
     box.hidden = false;
     tone(level);
     clearTimeout(hideTimer);
-    hideTimer = setTimeout(hideAnswer, level === "ok" ? 1600 : 3500);
+    hideTimer = setTimeout(hideAnswer, print ? 12000 : (level === "ok" ? 1600 : 3500));
     addHistory(answer, level);
+    updateCount();
   }
 
   function hideAnswer() {
@@ -293,13 +314,18 @@
     };
   }
 
-  function handleAnswer(answer) {
+  function handleAnswer(answer, options) {
     if (answer.httpStatus === 401) { revoked(); return; }
     if (answer.status === "ok" && answer.checkin && answer.kind === "entry") {
       lastOk = answer;
       $("undo-button").disabled = false;
     }
-    showAnswer(answer);
+    // Admitted by the server: the copy of the list counts the guest in at once.
+    if (snapshot && answer.status === "ok" && answer.kind === "entry" && answer.registration && !answer.offline) {
+      var person = snapshot.byId.get(answer.registration.id);
+      if (person) { snapshot.markLocalEntry(person, answer.checked_in_at, answer.gate); }
+    }
+    showAnswer(answer, options);
   }
 
   // From the camera, a badge that stays in view is scanned once: it must leave the picture for
@@ -318,8 +344,8 @@
     var started = window.performance.now();
     var data = scanOptions();
     data.token = code;
-    scan(config.api.checkin, data)
-      .then(handleAnswer)
+    (kiosk ? kioskSend(data) : scan(config.api.checkin, data))
+      .then(kiosk ? kioskAnswer : handleAnswer)
       .catch(function () { showAnswer({ status: "error", reason: "offline", message: S.offline }); })
       .then(function () {
         delete inFlight[code];
@@ -343,6 +369,7 @@
     if (!dialogOpen() && root.dataset.state === "ready" && document.activeElement !== wedge) {
       var active = document.activeElement;
       if (active && /^(SELECT|TEXTAREA)$/.test(active.tagName)) { return; }
+      if (active && active.closest && active.closest("#kiosk-form")) { return; }
       wedge.focus({ preventScroll: true });
     }
   }
@@ -354,7 +381,10 @@
     if (event.target.tagName === "INPUT" || event.target.tagName === "SELECT") { return; }
     if (event.key.length === 1 || event.key === "Enter") { wedge.focus(); }
   });
-  $("answer").addEventListener("click", hideAnswer);
+  $("answer").addEventListener("click", function (event) {
+    if (event.target.closest("#answer-actions")) { return; }
+    hideAnswer();
+  });
 
   // --- Camera --------------------------------------------------------------------------------
 
@@ -483,7 +513,8 @@
     var asked = offlineMode && snapshot ? Promise.reject(new Error("offline")) : api("GET", url, undefined, config.onlineTimeoutMs);
     asked.catch(function () {
       if (!snapshot) { throw new Error("offline"); }
-      return { results: offlineSearch(query), offline: true };
+      var found = offlineSearch(query);
+      return { results: found.slice(0, SEARCH_LIMIT), more: found.length > SEARCH_LIMIT, offline: true };
     }).then(function (data) {
       if (seq !== searchSeq) { return; }
       box.innerHTML = "";
@@ -494,6 +525,12 @@
         box.appendChild(empty);
       }
       results.forEach(function (person) { box.appendChild(resultItem(person)); });
+      if (data.more) {
+        var more = document.createElement("li");
+        more.className = "search-more";
+        more.textContent = S.searchMore.replace("%(count)s", results.length);
+        box.appendChild(more);
+      }
     });
   }
 
@@ -536,50 +573,107 @@
   $("walkin-button").addEventListener("click", function () {
     $("walkin-form").reset();
     $("walkin-error").hidden = true;
-    $("walkin-done").hidden = true;
-    walkinRegistration = null;
     fillGates();
     $("walkin-panel").showModal();
   });
   $("walkin-cancel").addEventListener("click", function () { $("walkin-panel").close(); });
   $("walkin-panel").addEventListener("close", focusWedge);
+  // Registered: the dialog closes (a second tap would register the guest again) and the answer
+  // says whether they are in. Green, with the badge to print, only for a confirmed guest
+  // checked in; amber for a guest waitlisted or waiting for approval (not admitted).
   $("walkin-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var form = event.target;
+    var submit = form.querySelector("[type=submit]");
     var data = scanOptions();
     ["full_name", "email", "phone", "organization", "title"].forEach(function (field) { data[field] = form.elements[field].value; });
     data.category = Number(form.elements.category.value);
     data.language = config.lang;
+    submit.disabled = true;
     api("POST", config.api.walkin, data).then(function (body) {
       if (body.httpStatus !== 200) {
         $("walkin-error").textContent = body.message || "";
         $("walkin-error").hidden = false;
         return;
       }
-      walkinRegistration = body.registration;
-      $("walkin-error").hidden = true;
-      $("walkin-done").hidden = false;
-      if (body.checkin) { handleAnswer(body.checkin); }
-      addHistory({ message: S.walkinDone.replace("%(name)s", body.registration.full_name) }, "ok");
-    });
+      $("walkin-panel").close();
+      var admitted = !!(body.checkin && body.checkin.status === "ok");
+      walkinRegistration = admitted ? body.registration : null;
+      if (body.checkin) {
+        handleAnswer(body.checkin, { print: admitted });
+      } else {
+        showAnswer({ status: "error", reason: body.registration.status, message: body.message, registration: body.registration });
+      }
+    }).catch(function () {
+      $("walkin-error").textContent = S.offline;
+      $("walkin-error").hidden = false;
+    }).then(function () { submit.disabled = false; });
   });
-  $("walkin-print").addEventListener("click", function () {
+  // The browser's print dialog of a page (the kiosk's A6 badge) or of the walk-in's PDF.
+  function printInFrame(src) {
+    var frame = document.createElement("iframe");
+    frame.hidden = true;
+    frame.className = "print-frame";
+    frame.src = src;
+    frame.onload = function () { try { frame.contentWindow.print(); } catch (e) { window.open(frame.src); } };
+    document.body.appendChild(frame);
+  }
+
+  $("answer-print").addEventListener("click", function () {
+    if (kiosk && kioskTicket) {
+      // Printing is an action of its own: each print (a reprint too) is counted and logged.
+      api("POST", config.api.kioskPrint, { ticket: kioskTicket }).then(function (body) {
+        if (body.httpStatus === 200) { printInFrame(body.url); } else { showAnswer(body); }
+      });
+      return;
+    }
     if (!walkinRegistration) { return; }
     fetch(walkinRegistration.badge_url, { headers: headers(false), credentials: "same-origin" })
       .then(function (response) { return response.blob(); })
-      .then(function (blob) {
-        var frame = document.createElement("iframe");
-        frame.hidden = true;
-        frame.src = URL.createObjectURL(blob);
-        frame.onload = function () { try { frame.contentWindow.print(); } catch (e) { window.open(frame.src); } };
-        document.body.appendChild(frame);
-      });
+      .then(function (blob) { printInFrame(URL.createObjectURL(blob)); });
+  });
+
+  // --- Self check-in kiosk --------------------------------------------------------------------
+
+  // A guest's QR code, or their email and code: the server decides (no offline decision at a
+  // kiosk: its answer carries the badge to print).
+  function kioskSend(data) {
+    return api("POST", config.api.kiosk, data, 10000).then(function (answer) {
+      kioskTicket = answer.print_ticket || null;
+      if (answer.httpStatus === 401) { revoked(); return answer; }
+      return answer;
+    });
+  }
+
+  function kioskAnswer(answer) {
+    handleAnswer(answer, { print: !!kioskTicket });
+  }
+
+  $("kiosk-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var data = scanOptions();
+    data.email = form.elements.email.value;
+    data.code = form.elements.code.value;
+    kioskSend(data).then(function (answer) {
+      if (answer.httpStatus !== 200) {
+        $("kiosk-error").textContent = answer.message || "";
+        $("kiosk-error").hidden = false;
+        return;
+      }
+      form.reset();
+      $("kiosk-error").hidden = true;
+      kioskAnswer(answer);
+    }).catch(function () {
+      $("kiosk-error").textContent = S.offline;
+      $("kiosk-error").hidden = false;
+    });
   });
 
   // --- Offline first --------------------------------------------------------------------------
 
   function offlineSearch(query) {
-    return snapshot.search(query, 20).map(function (person) {
+    return snapshot.search(query, SEARCH_LIMIT + 1).map(function (person) {
       var answer = snapshot.decide(person, { kind: "entry" }, S, new Date());
       return {
         id: person.id, full_name: person.full_name, organization: person.organization, title: person.title,
@@ -589,6 +683,18 @@
         checked_in_at: person.entryAt, gate: person.entryGate || "",
       };
     });
+  }
+
+  // The list's live count: guests arrived (a live entry) out of those expected (confirmed, of a
+  // category the list admits), from the copy of the list kept fresh every few seconds.
+  function updateCount() {
+    var box = $("list-count");
+    if (!snapshot) { box.hidden = true; return; }
+    var counts = snapshot.counts();
+    box.textContent = S.listCount.replace("%(arrived)s", counts.arrived.toLocaleString(config.lang)).replace("%(expected)s", counts.expected.toLocaleString(config.lang));
+    box.dataset.arrived = String(counts.arrived);
+    box.dataset.expected = String(counts.expected);
+    box.hidden = false;
   }
 
   function setOffline(value) {
@@ -735,6 +841,7 @@
     }).then(function () {
       syncing = null;
       updateBanner();
+      updateCount();
     });
     return syncing;
   }

@@ -83,6 +83,8 @@ PAGES: list[AuditPage] = [
     AuditPage("scanner", "/checkin/", DEVICE, ready="#scanner[data-state='ready']"),
     AuditPage("arrivals index", "/checkin/arrivals/", ORGANIZER),
     AuditPage("arrivals board", lambda s: f"/checkin/arrivals/{s.event.pk}/", ORGANIZER),
+    # The badge a self check-in kiosk prints (its ticket is the key).
+    AuditPage("kiosk badge", lambda s: f"/checkin/kiosk/badge/{s.kiosk_ticket}/"),
 ]
 
 VIEWPORTS = [(390, 844), (1366, 768)]

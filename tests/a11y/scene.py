@@ -10,6 +10,8 @@ def demo_scene() -> SimpleNamespace:
     from cms.demo import load_site
     from cms.models import SessionPage, Speaker, SpeakerIndexPage
     from events.checkin.demo import load_checkin
+    from events.checkin.kiosk import kiosk_print_ticket
+    from events.checkin.services import device_create
     from events.demo import SEED_DAY, load_event, load_registrations
     from events.enums import RegistrationStatus
     from exhibitors.demo import load_exhibition
@@ -37,6 +39,7 @@ def demo_scene() -> SimpleNamespace:
         .first()
     )
     organizer = get_user_model().objects.create_superuser("a11y-organizer", "a11y@example.com", "x")
+    kiosk, _token = device_create(event=event, name="Ki-ốt sảnh", kiosk=True)
     return SimpleNamespace(
         event=event,
         session_url=session.url,
@@ -48,4 +51,5 @@ def demo_scene() -> SimpleNamespace:
         exhibitor_user=booking.exhibitor.members.first().user,
         organizer=organizer,
         pairing_path="/" + checkin["pairing_link"].split("/", 3)[3],
+        kiosk_ticket=kiosk_print_ticket(registration_id=registration.pk, device_id=kiosk.pk),
     )

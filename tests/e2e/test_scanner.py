@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from events.models import CheckIn, Registration
 from events.pdf.badges import badge_render_pdf
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.factories.checkin import door_scene
+from tests.factories.checkin import RegistrationFactory, door_scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -190,21 +190,88 @@ def test_search_without_accents_check_in_and_undo(page, live_server):
     assert page.locator("#undo-button").is_disabled()
 
 
-def test_walk_in_registered_and_checked_in_at_the_door(page, live_server):
-    scene = door_scene()
+def walk_in(page, scene, name: str, email: str, level: str) -> None:
+    """Pair the phone (390×844), register the walk-in ``name`` as press, and wait for the
+    answer of ``level``: the dialog has closed (a second tap would register the guest again)."""
+    page.set_viewport_size({"width": 390, "height": 844})
     pair(page, scene.token)
     page.click("#walkin-button")
-    page.fill("#walkin-form [name=full_name]", "Hoàng Minh Cường")
-    page.fill("#walkin-form [name=email]", "cuong@example.com")
+    page.fill("#walkin-form [name=full_name]", name)
+    page.fill("#walkin-form [name=email]", email)
     page.fill("#walkin-form [name=organization]", "FPT")
     page.select_option("#walkin-category", label="Báo chí")
     page.click("#walkin-form button[type=submit]")
-    page.locator("#walkin-done").wait_for(state="visible")
+    page.locator(f"#answer.answer-{level}").wait_for(state="visible")
+    expect(page.locator("#walkin-panel")).not_to_have_attribute("open", "")
+    assert page.locator("#answer-name").inner_text() == name
+
+
+def test_walk_in_registered_and_checked_in_at_the_door(page, live_server):
+    scene = door_scene()
+    walk_in(page, scene, "Hoàng Minh Cường", "cuong@example.com", "ok")  # green, badge to print
+    assert page.locator("#answer-message").inner_text() == "Xin chào!"
+    expect(page.locator("#answer-print")).to_be_visible()
+    assert page.locator("#answer-print").inner_text() == "In thẻ"
     registration = Registration.objects.get(email="cuong@example.com")
     assert registration.status == "confirmed"
     assert registration.category == scene.press
     assert CheckIn.objects.get(registration=registration).method == "walkin"
-    assert page.locator("#answer-name").inner_text() == "Hoàng Minh Cường"
+
+
+def test_a_waitlisted_walk_in_is_amber_not_admitted_and_gets_no_badge(page, live_server):
+    scene = door_scene()
+    scene.press.capacity = 1  # Đỗ Thị Hà holds the one seat
+    scene.press.save()
+    walk_in(page, scene, "Phóng Viên Muộn", "muon@example.com", "warn")
+    assert page.locator("#answer-message").inner_text() == (
+        "Đã vào danh sách chờ: hạng này đã đủ chỗ. Chưa được vào."
+    )
+    expect(page.locator("#answer-print")).to_be_hidden()
+    assert page.locator("#history li").first.get_attribute("class") == "history-warn"
+    assert Registration.objects.get(email="muon@example.com").status == "waitlisted"
+    assert not CheckIn.objects.exists()
+
+
+def test_scanner_shows_its_name_the_lists_count_and_takes_lower_case_codes(page, live_server):
+    scene = door_scene()
+    page.set_viewport_size({"width": 390, "height": 844})
+    pair(page, scene.token)
+    assert page.locator("h1").inner_text() == "Điện thoại cổng 1"
+    count = page.locator("#list-count")
+    expect(count).to_have_text("Đã đến: 0 / 2")  # Khoa and Đỗ are confirmed
+
+    page.keyboard.type(scene.khoa.token.lower(), delay=2)  # Caps Lock on the USB scanner
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Nguyễn Văn Khoa"
+    expect(count).to_have_text("Đã đến: 1 / 2")
+    assert CheckIn.objects.get().registration == scene.khoa
+    page.click("#answer")
+
+    page.context.set_offline(True)  # decided from the copy of the list: lower case too
+    page.keyboard.type(scene.do.token.lower(), delay=2)
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-ok[data-offline='yes']").wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Đỗ Thị Hà"
+    expect(count).to_have_text("Đã đến: 2 / 2")
+
+
+def test_search_says_more_when_more_than_twenty_guests_match(page, live_server):
+    scene = door_scene()
+    for n in range(21):
+        RegistrationFactory(category=scene.delegate, full_name=f"Trần Thị Mai {n:02d}")
+    pair(page, scene.token)
+    page.click("#search-button")
+    page.fill("#search-input", "tran thi mai")
+    page.locator("#search-results li.search-more").wait_for()
+    assert page.locator("#search-results li.result").count() == 20
+    assert page.locator("#search-results li.search-more").inner_text() == (
+        "Chỉ hiện 20 kết quả đầu tiên: hãy gõ thêm tên."
+    )
+    page.fill("#search-input", "tran thi mai 07")
+    page.locator("#search-results li.result").first.wait_for()
+    expect(page.locator("#search-results li.result")).to_have_count(1)
+    assert page.locator("#search-results li.search-more").count() == 0
 
 
 def test_unpaired_browser_is_asked_to_pair_or_sign_in(page, live_server):
@@ -225,8 +292,7 @@ def test_revoked_device_is_told_at_once(page, live_server):
     assert "thu hồi" in page.locator("#scanner-notice").inner_text()
 
 
-def test_arrivals_board_refreshes_itself(page, live_server):
-    scene = door_scene()
+def sign_in_organizer(page, live_server) -> None:
     organizer = User.objects.create_superuser("organizer", "o@example.com", "x")
     client = Client()
     client.force_login(organizer)
@@ -234,6 +300,11 @@ def test_arrivals_board_refreshes_itself(page, live_server):
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
     )
+
+
+def test_arrivals_board_refreshes_itself(page, live_server):
+    scene = door_scene()
+    sign_in_organizer(page, live_server)
     page.goto(f"/checkin/arrivals/{scene.event.pk}/?every=1000")
     arrived = page.locator("[data-figure='arrived']")
     assert arrived.inner_text() == "0"
@@ -247,3 +318,80 @@ def test_arrivals_board_refreshes_itself(page, live_server):
     # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
     expect(page.locator("[data-figure='arrived']")).to_have_text("1", timeout=10_000)
     assert page.locator("#live g[data-count='1']").count() == 1
+
+
+def test_arrivals_chart_is_not_stretched_and_its_times_do_not_overlap(page, live_server):
+    import datetime as dt
+
+    from core.time import HCM
+    from events.checkin.services import Scanner, checkin_scan
+
+    scene = door_scene()
+    scanner = Scanner(device_id=scene.device.pk, event_id=scene.event.pk)
+    start = dt.datetime(2023, 12, 27, 7, 30, tzinfo=HCM)
+    for n in range(9):  # nine ten-minute buckets in a row, one guest each
+        guest = RegistrationFactory(category=scene.press, full_name=f"Khách sớm {n}")
+        checkin_scan(
+            scanner=scanner,
+            list_id=scene.hall.pk,
+            token=guest.token,
+            now=start + dt.timedelta(minutes=10 * n),
+        )
+    sign_in_organizer(page, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/checkin/arrivals/{scene.event.pk}/")
+    assert page.title().startswith("Theo dõi khách đến")
+    assert page.locator("#wagtail-sidebar").count() == 1
+    assert page.locator(".site-header").count() == 0
+    svg = page.locator("#live svg")
+    width = int(svg.get_attribute("width"))
+    assert round(svg.bounding_box()["width"]) == width  # drawn at its own size
+    labels = page.locator("#live svg text[y='174']")
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert labels.count() == 5  # 07:30, 07:50, 08:10, 08:30, 08:50
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left["x"] + left["width"] < right["x"]  # no "07:3007:40"
+
+
+def test_kiosk_guests_check_themselves_in_and_print_their_badge(page, live_server):
+    from events.checkin.services import device_update
+    from tests.factories.checkin import pair_device
+
+    scene = door_scene()
+    kiosk, token = pair_device(scene.event, "Ki-ốt sảnh", kiosk=True)
+    device_update(device=kiosk, kiosk_lists=[scene.hall])
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet
+    pair(page, token)
+    assert page.locator("#scanner").get_attribute("data-mode") == "kiosk"
+    assert page.locator("h1").inner_text() == "Tự check-in"
+    expect(page.locator("#list-select")).to_be_hidden()
+    expect(page.locator("#walkin-button")).to_be_hidden()
+
+    # Their QR code, read by the kiosk's scanner: in, and the badge to print.
+    page.keyboard.type(scene.khoa.token, delay=2)
+    page.keyboard.press("Enter")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Nguyễn Văn Khoa"
+    page.click("#answer-print")
+    frame = page.locator("iframe.print-frame")
+    frame.wait_for(state="attached")
+    assert "/checkin/kiosk/badge/" in frame.get_attribute("src")
+    badge = page.frame_locator("iframe.print-frame")
+    expect(badge.locator("h1.badge-name")).to_have_text("Nguyễn Văn Khoa")
+    assert Registration.objects.get(pk=scene.khoa.pk).badge_prints == 1
+    page.click("#answer")
+
+    # A wrong code: told why, in Vietnamese, and nobody is checked in.
+    page.fill("#kiosk-form [name=email]", scene.do.email)
+    page.fill("#kiosk-form [name=code]", "AAAAAA")
+    page.click("#kiosk-form [type=submit]")
+    expect(page.locator("#kiosk-error")).to_contain_text("Email và mã này không khớp")
+    assert not CheckIn.objects.filter(registration=scene.do).exists()
+
+    # Their email and the code of their confirmation email, typed in lower case.
+    page.fill("#kiosk-form [name=code]", scene.do.checkin_code.lower())
+    page.click("#kiosk-form [type=submit]")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    assert page.locator("#answer-name").inner_text() == "Đỗ Thị Hà"
+    expect(page.locator("#answer-print")).to_be_visible()
+    assert CheckIn.objects.get(registration=scene.do).method == "kiosk"

@@ -318,3 +318,22 @@ def test_list_upsert_refuses_to_close_before_opening_and_writes_nothing(scene):
     assert not CheckInList.objects.filter(name="Ăn tối").exists()
     created, _new = checkin_list_upsert(event=scene.event, name="Ăn tối", categories=[scene.vip])
     assert list(created.categories.all()) == [scene.vip]
+
+
+def test_a_badge_typed_in_lower_case_is_admitted_and_logged_as_typed(scene):
+    """A USB scanner with Caps Lock, or a guest typing the code: the badge's base32 token in
+    lower case is the same badge; a lower-case code of no badge is still unknown."""
+    typed = scene.khoa.token.lower()
+    assert typed != scene.khoa.token
+    first = checkin_scan(scanner=device_of(scene), list_id=scene.hall.pk, token=typed, nonce="l1")
+    assert (first["status"], first["registration"]["id"]) == ("ok", scene.khoa.pk)
+    again = checkin_scan(
+        scanner=device_of(scene), list_id=scene.hall.pk, token=typed.title(), now=AT_0847
+    )
+    assert again["reason"] == "already_checked_in"
+    assert ScanLog.objects.get().scanned == typed.title()
+    unknown = checkin_scan(
+        scanner=device_of(scene), list_id=scene.hall.pk, token="abcdefghijklmnopqrstuvwx"
+    )
+    assert unknown["reason"] == "invalid"
+    assert CheckIn.objects.get().registration == scene.khoa

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from events.checkin.services import Scanner, checkin_scan
-from events.models import CheckIn
+from events.models import CheckIn, ScanLog
 from tests.factories.checkin import RegistrationFactory, door_scene, pair_device
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -155,3 +155,47 @@ def test_control_without_the_lock_both_undos_succeed():
     for thread in threads:
         thread.join()
     assert answers == ["ok", "ok"]  # two undos recorded, one overwritten: the lock prevents it
+
+
+def test_devices_uploading_the_same_badge_at_once_admit_it_once_and_flag_the_rest(live_server):
+    """Queues uploaded at the same instant by several devices, each admitting the same badge
+    offline among other guests: the batches write at once, collide on the one-entry
+    constraint, and the losers are settled scan by scan: one entry, the other scans
+    ``already_checked_in`` and flagged as offline conflicts; every other guest enters once."""
+    scene = door_scene()
+    uploaders = 6
+    tokens = devices(scene, uploaders)
+    others = [RegistrationFactory(category=scene.delegate) for _ in range(uploaders * 10)]
+    moment = timezone.now().isoformat()
+    payloads = [
+        {
+            "scans": [
+                {"nonce": f"u{n}-{k}", "time": moment, "list": scene.hall.pk, "token": guest.token}
+                for k, guest in enumerate(others[n * 10 : n * 10 + 5])
+            ]
+            + [
+                {
+                    "nonce": f"u{n}-x",
+                    "time": moment,
+                    "list": scene.hall.pk,
+                    "token": scene.khoa.token,
+                }
+            ]
+            + [
+                {"nonce": f"u{n}-{k}", "time": moment, "list": scene.hall.pk, "token": guest.token}
+                for k, guest in enumerate(others[n * 10 + 5 : n * 10 + 10], start=5)
+            ],
+        }
+        for n in range(uploaders)
+    ]
+    for payload in payloads:
+        for scan in payload["scans"]:
+            scan["offline_answer"] = "ok"
+    answers = burst(f"{live_server.url}/api/checkin/batch/", tokens, payloads)
+    assert {a["http"] for a in answers} == {200}
+    khoa = [a["results"][5] for a in answers]
+    assert outcomes(khoa) == {"ok": 1, "already_checked_in": uploaders - 1}
+    assert all(r["status"] == "ok" for a in answers for k, r in enumerate(a["results"]) if k != 5)
+    assert CheckIn.objects.filter(registration=scene.khoa).count() == 1
+    assert CheckIn.objects.count() == 1 + len(others)
+    assert ScanLog.objects.filter(conflict=True, registration=scene.khoa).count() == uploaders - 1

@@ -6,12 +6,21 @@ import gzip
 import json
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events.checkin.services import Scanner, checkin_annul, device_revoke
+from events.checkin.services import (
+    Scanner,
+    checkin_annul,
+    checkin_scan,
+    checkin_scan_many,
+    device_revoke,
+)
 from events.checkin.sync import badge_hash, snapshot_key
 from events.enums import RegistrationStatus
+from events.exceptions import CheckInError, CheckInForbidden, CheckInListNotFound
 from events.models import CheckIn, Device, ScanLog
 from tests.factories.checkin import RegistrationFactory, door_scene
 
@@ -362,3 +371,149 @@ def test_batch_in_english_and_vietnamese(client, scene):
     )
     assert english.json()["message"] == "“scans” must be a list of scans."
     assert bad.json()["message"] != english.json()["message"]
+
+
+# --- The batch at once (services.checkin_scan_many) -------------------------------------------
+
+
+def mixed_scans(scene) -> list[dict]:
+    """Every rule of the door in one queue: admitted, admitted earlier in the batch, exits,
+    re-entry, a restricted list, unknown, cancelled, pending, another event's badge, a badge
+    typed in lower case, a nonce sent twice, a search result, a list of no event."""
+    minute = timezone.now() - dt.timedelta(minutes=30)
+
+    def scan(n, token=None, checkin_list=None, **options):
+        return {
+            "list_id": (checkin_list or scene.hall).pk,
+            "token": token,
+            "nonce": options.pop("nonce", f"m{n}"),
+            "now": minute + dt.timedelta(seconds=n),
+            "gate": "Cổng 2",
+            "offline_answer": "ok",
+            **options,
+        }
+
+    return [
+        scan(1, scene.khoa.token),
+        scan(2, scene.khoa.token),  # admitted by scan 1: already checked in (a conflict)
+        scan(3, scene.do.token.lower()),  # typed in lower case
+        scan(4, scene.do.token, kind="exit"),
+        scan(5, scene.do.token, scene.expo),
+        scan(6, scene.do.token, scene.expo),  # re-entry allowed
+        scan(7, scene.do.token, scene.lunch),  # press is not on the lunch list
+        scan(8, scene.khoa.token, scene.lunch),
+        scan(9, "NOTABADGE0000000000000"),
+        scan(10, "x"),
+        scan(11, scene.cancelled.token),
+        scan(12, scene.pending.token),
+        scan(13, scene.stranger.token),
+        scan(14, scene.khoa.token, nonce="m1"),  # scan 1's nonce again: scan 1's answer
+        scan(15, None, registration_id=scene.do.pk, method="manual"),
+        {**scan(16, scene.khoa.token), "list_id": 999_999},
+        scan(17, scene.stranger.token, scene.other_list),
+        scan(18, scene.khoa.token, kind="exit"),
+        scan(19, scene.khoa.token),
+    ]
+
+
+def comparable(answers) -> list:
+    """The answers with check-in ids replaced by their rank (the two runs number rows apart)."""
+    ids = sorted({a["checkin"] for a in answers if isinstance(a, dict) and a.get("checkin")})
+    out = []
+    for answer in answers:
+        if isinstance(answer, Exception):
+            out.append(type(answer).__name__)
+        else:
+            out.append(
+                {
+                    **answer,
+                    "checkin": ids.index(answer["checkin"]) if answer.get("checkin") else None,
+                }
+            )
+    return out
+
+
+def recorded() -> tuple[list, list]:
+    checkins = CheckIn.objects.order_by("id").values_list(
+        "registration_id",
+        "checkin_list_id",
+        "kind",
+        "single_entry",
+        "method",
+        "created_at",
+        "gate",
+        "nonce_key",
+        "response",
+        "by_device_id",
+        "offline",
+    )
+    scans = ScanLog.objects.order_by("id").values_list(
+        "created_at",
+        "event_id",
+        "checkin_list_id",
+        "registration_id",
+        "device_id",
+        "kind",
+        "method",
+        "gate",
+        "result",
+        "scanned",
+        "nonce_key",
+        "response",
+        "offline",
+        "conflict",
+    )
+    return list(checkins), list(scans)
+
+
+def test_a_batch_at_once_answers_and_records_as_scan_by_scan(scene):
+    scanner = device_scanner(scene)
+    scans = mixed_scans(scene)
+    with transaction.atomic():
+        one_by_one = []
+        for options in scans:
+            try:
+                one_by_one.append(checkin_scan(scanner=scanner, **options))
+            except CheckInError as error:
+                one_by_one.append(error)
+        expected_rows = recorded()
+        transaction.set_rollback(True)
+    assert not CheckIn.objects.exists()
+
+    with CaptureQueriesContext(connection) as queries:
+        at_once = checkin_scan_many(scanner=scanner, scans=scans)
+    assert comparable(at_once) == comparable(one_by_one)
+    assert recorded() == expected_rows
+    # Device, six reads, two inserts, and the transaction's savepoint: not one per scan.
+    assert len(queries.captured_queries) <= 11
+    reasons = [a if isinstance(a, Exception) else a["reason"] for a in at_once]
+    assert reasons[:3] == [None, "already_checked_in", None]
+    assert isinstance(reasons[15], CheckInListNotFound)
+    assert isinstance(reasons[16], CheckInForbidden)
+    assert at_once[13] == at_once[0]  # the same nonce: the first answer, once
+    khoa = CheckIn.objects.filter(registration=scene.khoa, checkin_list=scene.hall)
+    assert list(khoa.order_by("id").values_list("kind", flat=True)) == ["entry", "exit"]
+    # Refused what the device had admitted: scans 2, 7, 9 to 13, 15 and 19.
+    assert ScanLog.objects.filter(conflict=True).count() == 9
+
+
+def test_a_batch_costs_the_same_queries_for_ten_scans_or_a_hundred(scene):
+    scanner = device_scanner(scene)
+    guests = [RegistrationFactory(category=scene.delegate) for _ in range(100)]
+    moment = timezone.now() - dt.timedelta(minutes=5)
+
+    def queue(people, prefix):
+        return [
+            {"list_id": scene.hall.pk, "token": guest.token, "nonce": f"{prefix}{n}", "now": moment}
+            for n, guest in enumerate(people)
+        ]
+
+    with CaptureQueriesContext(connection) as ten:  # five admitted, then the same five again
+        checkin_scan_many(scanner=scanner, scans=queue(guests[:5] * 2, "a"))
+    with CaptureQueriesContext(connection) as hundred:
+        answers = checkin_scan_many(scanner=scanner, scans=queue(guests, "b"))
+    assert len(hundred.captured_queries) == len(ten.captured_queries)
+    assert [a["reason"] for a in answers] == ["already_checked_in"] * 5 + [None] * 95
+    ids = [a["checkin"] for a in answers if a["status"] == "ok"]
+    assert ids == sorted(ids)  # rows in the order of the scans
+    assert CheckIn.objects.count() == 100

@@ -3,12 +3,14 @@ QR decoded for real), lists, read-only logs, walk-ins and badge printing, the de
 
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import subprocess
 
 import pytest
 import zxingcpp
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
 from django.db import connection
@@ -192,7 +194,7 @@ def test_arrivals_board_in_english_names_the_event_and_categories_in_english(
     scene.delegate.name_en = "Delegate"
     scene.delegate.save(update_fields=["name_en"])
     html = client.get(f"/en/checkin/arrivals/{scene.event.pk}/").content.decode()
-    assert "<p>Hai Phong Digital Transformation Forum 2023</p>" in html
+    assert '<p class="arrivals-event">Hai Phong Digital Transformation Forum 2023</p>' in html
     assert f'data-category="{scene.delegate.pk}"><td><span class="swatch"' in html
     assert "</span>Delegate</td>" in html
     # Without an English name, the Vietnamese one, marked for screen readers.
@@ -204,8 +206,37 @@ def test_arrivals_board_in_english_names_the_event_and_categories_in_english(
     other_board = f"/en/checkin/arrivals/{scene.other_event.pk}/"
     assert f'<a href="{other_board}"><span lang="vi">Hội thảo khác</span></a>' in index
     vietnamese = client.get(f"/checkin/arrivals/{scene.event.pk}/").content.decode()
-    assert "<p>Diễn đàn Chuyển đổi số Hải Phòng 2023</p>" in vietnamese
+    assert '<p class="arrivals-event">Diễn đàn Chuyển đổi số Hải Phòng 2023</p>' in vietnamese
     assert f'data-category="{scene.press.pk}"><td><span class="swatch"' in vietnamese
+
+
+def test_arrivals_board_is_drawn_in_the_admins_look_titled_arrivals(client, scene, organizer):
+    html = client.get(f"/checkin/arrivals/{scene.event.pk}/").content.decode()
+    assert "data-wagtail-sidebar" in html  # the admin's shell and menu
+    assert 'class="site-header"' not in html  # not the public site's header
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.split(" - ")[0].strip() == "Theo dõi khách đến"
+    assert "trực tiếp" not in html  # "Khách đến trực tiếp" read as walk-ins
+    index = client.get("/checkin/arrivals/").content.decode()  # two events with lists
+    assert "data-wagtail-sidebar" in index
+    assert f'<a href="/checkin/arrivals/{scene.event.pk}/">{scene.event.name}</a>' in index
+
+
+def test_arrivals_chart_keeps_its_size_and_spaces_its_time_labels(client, scene, organizer):
+    start = dt.datetime(2023, 12, 27, 7, 30, tzinfo=HCM)
+    for n, minutes in enumerate((0, 10, 20, 40, 60)):  # five buckets: every bar's label fitted
+        guest = RegistrationFactory(category=scene.press, full_name=f"Khách {n}")
+        scan(scene, guest, now=start + dt.timedelta(minutes=minutes))
+    html = client.get(f"/checkin/arrivals/{scene.event.pk}/?fragment=1").content.decode()
+    svg = re.search(r'<svg viewBox="0 -14 (\d+) (\d+)" width="(\d+)" height="(\d+)"', html)
+    assert svg.group(1) == svg.group(3) and svg.group(2) == svg.group(4)  # drawn 1:1
+    labels = re.findall(r'<text x="(\d+)" y="174">(\d\d:\d\d)</text>', html)
+    assert [label for _x, label in labels] == ["07:30", "07:50", "08:10", "08:30"]
+    xs = [int(x) for x, _label in labels]
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= 40  # an "07:30" is 30 px wide
+    assert xs[-1] + 40 <= int(svg.group(1))  # the last label inside the picture
+    css = (settings.BASE_DIR / "static/css/checkin.css").read_text()
+    assert "min-width: 100%" not in css  # what stretched it to the page's width
 
 
 def test_arrivals_board_queries_do_not_grow_with_guests_or_lists(
@@ -464,7 +495,12 @@ def test_walkin_when_the_category_is_full_is_waitlisted_not_checked_in(client, s
         client, scene, category=scene.press.pk, full_name="Phóng Viên Muộn", email="muon@x.vn"
     )
     assert response.status_code == 200
-    assert response.json()["checkin"] is None
+    body = response.json()
+    assert body["checkin"] is None
+    assert (body["admitted"], body["registration"]["badge_url"]) == (False, None)
+    assert body["registration"]["status"] == "waitlisted"
+    assert body["registration"]["category"]["name"] == "Báo chí"
+    assert body["message"] == "Đã vào danh sách chờ: hạng này đã đủ chỗ. Chưa được vào."
     assert Registration.objects.get(email="muon@x.vn").status == "waitlisted"
     assert CheckIn.objects.count() == 0
 
