@@ -21,7 +21,14 @@ from django.utils import timezone
 from core.activity import Actor, log_action
 from core.phone import normalize_phone
 from core.text import nfc
-from events.enums import LIVE_STATUSES, Language, RegistrationEmailKind, RegistrationStatus
+from events.enums import (
+    CONSENT_VERSION,
+    LIVE_STATUSES,
+    DataBasis,
+    Language,
+    RegistrationEmailKind,
+    RegistrationStatus,
+)
 from events.exceptions import (
     AlreadyRegistered,
     CategoryNotAvailable,
@@ -299,6 +306,7 @@ def registration_create(
     by=None,
     reason: str = "",
     created_by_device_id: int | None = None,
+    basis: str | None = None,
 ) -> Registration:
     """Register someone for ``event`` in ``category``.
 
@@ -309,6 +317,9 @@ def registration_create(
     or invitation check; the seat is decided at once: confirmed, waitlisted or pending_approval.
     A valid invitation code counts as the approval. ``by`` (a User or a ``core.activity.Actor``;
     default ``created_by``, else the system) and ``reason`` go to the activity log.
+    ``basis`` (a ``DataBasis``; by default the guest's own consent on the public path, the
+    organizer's on the trusted path) is recorded: only the guest's own registration records
+    ``consent_at`` and the consent text's version, and only it needs ``consent``.
 
     Raises AlreadyRegistered (a live registration exists for this email and event),
     RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails,
@@ -328,7 +339,8 @@ def registration_create(
         needs=needs,
         share_with_exhibitors=share_with_exhibitors,
     )
-    if not consent:
+    basis = basis or (DataBasis.ORGANIZER if skip_email_confirmation else DataBasis.SELF)
+    if basis == DataBasis.SELF and not consent:
         raise ConsentRequired()
     if category.event_id != event.pk:
         raise CategoryNotAvailable()
@@ -352,7 +364,9 @@ def registration_create(
             event=event,
             category=category,
             **details,
-            consent_at=now,
+            data_basis=basis,
+            consent_at=now if basis == DataBasis.SELF else None,
+            consent_version=CONSENT_VERSION if basis == DataBasis.SELF else "",
             created_by=created_by,
             created_by_device_id=created_by_device_id,
             created_at=now,
