@@ -981,10 +981,132 @@ VENUE_BODY = [
         },
     ),
 ]
-PRIVACY_BODY = _paragraphs(
-    "Chúng tôi chỉ thu thập các thông tin cần cho việc đăng ký và đón tiếp đại biểu: họ tên, "
-    "email, số điện thoại, đơn vị, chức vụ. Thông tin chỉ được chia sẻ với đơn vị trưng bày khi "
-    "bạn đồng ý. Bạn có thể yêu cầu xóa thông tin bất cứ lúc nào.",
+
+
+def _policy(sections: list[tuple[str, str]]) -> list:
+    """A policy's body: a level-2 heading and its rich text per section."""
+    blocks = []
+    for heading, text in sections:
+        blocks += [("heading", {"text": heading, "level": "h2"}), ("paragraph", text)]
+    return blocks
+
+
+#: The privacy policy (Decree 13/2023/NĐ-CP), in both languages: what is collected, why, how
+#: long it is kept, the guest's rights and whom to ask. The registration form's consent box and
+#: the manage page link to it through /privacy/ (cms.views.privacy_policy).
+PRIVACY_BODY = _policy(
+    [
+        (
+            "Chúng tôi thu thập những gì",
+            _p(
+                "Khi bạn đăng ký tham dự: họ tên, email, số điện thoại, đơn vị, chức vụ, nhu cầu "
+                "hỗ trợ (tiếp cận, ăn uống) nếu bạn ghi, loại đại biểu và ngôn ngữ nhận email. "
+                "Tại cửa: thời điểm bạn vào, ra và cổng đã qua. Chúng tôi cũng lưu các email đã "
+                "gửi cho bạn và thời điểm bạn đồng ý."
+            ),
+        ),
+        (
+            "Vì sao",
+            _p(
+                "Để xác nhận đăng ký, gửi thẻ đại biểu có mã QR, đón tiếp bạn tại cửa, sắp xếp "
+                "chỗ ngồi và hỗ trợ, và thống kê số người tham dự. Tên, đơn vị và email chỉ "
+                "được chia sẻ với đơn vị trưng bày khi bạn chọn như vậy. Chúng tôi không bán "
+                "và không dùng dữ liệu của bạn cho mục đích khác."
+            ),
+        ),
+        (
+            "Căn cứ xử lý",
+            _p(
+                "Sự đồng ý của bạn theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân, ghi "
+                "lại cùng phiên bản văn bản bạn đã đồng ý. Nếu ban tổ chức mời bạn, nhân viên "
+                "đăng ký cho bạn tại cửa hoặc đơn vị trưng bày cấp thẻ nhân viên cho bạn, trang "
+                "quản lý đăng ký của bạn sẽ hỏi ý kiến đồng ý của bạn."
+            ),
+        ),
+        (
+            "Lưu trữ bao lâu",
+            _p(
+                "Đến 180 ngày sau khi sự kiện kết thúc (ban tổ chức có thể đặt thời hạn khác cho "
+                "từng sự kiện; trang quản lý đăng ký ghi ngày cụ thể). Sau đó họ tên, email, số "
+                "điện thoại, đơn vị, chức vụ, câu trả lời và nhật ký quét thẻ được xóa; chỉ còn "
+                "các số liệu thống kê không gắn với ai."
+            ),
+        ),
+        (
+            "Quyền của bạn",
+            _p(
+                "Trên trang quản lý đăng ký (đường dẫn trong email xác nhận), bạn có thể xem và "
+                "sửa thông tin, tải về toàn bộ dữ liệu của mình (JSON), rút lại đăng ký hoặc "
+                "xóa đăng ký cùng dữ liệu ngay lập tức. Bạn cũng có quyền phản đối, hạn chế xử "
+                "lý và khiếu nại theo Nghị định 13/2023/NĐ-CP."
+            ),
+        ),
+        (
+            "Liên hệ",
+            _p(
+                "Ban tổ chức diễn đàn (UBND TP Hải Phòng và VINASA): "
+                '<a href="mailto:chuyendoiso@haiphong.example">chuyendoiso@haiphong.example</a>.'
+                " Chúng tôi trả lời trong vòng 72 giờ."
+            ),
+        ),
+    ]
+)
+PRIVACY_BODY_EN = _policy(
+    [
+        (
+            "What we collect",
+            _p(
+                "When you register: your name, email, phone, organization, position, any "
+                "accessibility or dietary needs you tell us, your attendee category and the "
+                "language of your emails. At the door: when you came in or left, and through "
+                "which gate. We also keep the emails we sent you and when you gave consent."
+            ),
+        ),
+        (
+            "Why",
+            _p(
+                "To confirm your registration, send you a badge with a QR code, welcome you at "
+                "the door, arrange seats and support, and count attendance. Your name, "
+                "organization and email go to exhibitors only if you choose so. We neither sell "
+                "your data nor use it for anything else."
+            ),
+        ),
+        (
+            "Legal basis",
+            _p(
+                "Your consent under Decree 13/2023/NĐ-CP on personal data protection, recorded "
+                "with the version of the text you agreed to. If the organizer invited you, staff "
+                "registered you at the door or an exhibitor gave you a staff pass, your "
+                "registration's page asks for your consent."
+            ),
+        ),
+        (
+            "How long we keep it",
+            _p(
+                "Until 180 days after the event ends (the organizer may set another period per "
+                "event; your registration's page gives the date). Then names, emails, phones, "
+                "organizations, positions, answers and scan logs are deleted; only statistics "
+                "that name nobody remain."
+            ),
+        ),
+        (
+            "Your rights",
+            _p(
+                "On your registration's page (the link in your confirmation email) you can see "
+                "and correct your details, download all your data (JSON), cancel, or delete "
+                "your registration and its data at once. You may also object, restrict the "
+                "processing and complain under Decree 13/2023/NĐ-CP."
+            ),
+        ),
+        (
+            "Contact",
+            _p(
+                "The forum's organizers (Hai Phong People's Committee and VINASA): "
+                '<a href="mailto:chuyendoiso@haiphong.example">chuyendoiso@haiphong.example</a>.'
+                " We answer within 72 hours."
+            ),
+        ),
+    ]
 )
 
 
@@ -1157,13 +1279,7 @@ def load_site(event: Event) -> ForumPage:
         en,
         title="Privacy policy",
         slug="privacy",
-        body=_raw(
-            _paragraphs(
-                "We collect only what registration and welcoming guests need: name, email, "
-                "phone, organization and position. It is shared with exhibitors only with your "
-                "consent. You can ask us to delete it at any time."
-            )
-        ),
+        body=_raw(PRIVACY_BODY_EN),
     )
     news_index_en = _translate(news_index, en, title="News", slug="news")
     _translate(

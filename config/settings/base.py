@@ -285,7 +285,8 @@ CHECKIN_WALKIN_RATE_LIMIT = os.environ.get("CHECKIN_WALKIN_RATE_LIMIT", "20/3600
 CHECKIN_DEVICE_LIFETIME_HOURS = int(os.environ.get("CHECKIN_DEVICE_LIFETIME_HOURS", "24"))
 # Behind a proxy: the META key holding the client's address (e.g. HTTP_X_REAL_IP).
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
-PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "/privacy/")
+# Empty: the site's own /privacy/ (cms.views.privacy_policy: the privacy page in each language).
+PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "")
 
 # --- Proceedings ----------------------------------------------------------------------------
 # A paper PDF with more pages is left out of the book (the pre-flight says so).
