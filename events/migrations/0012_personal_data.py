@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models.functions import Cast
 
 
 #: The exhibitors' staff-pass category (exhibitors.services.staff.STAFF_CATEGORY_SLUG).
@@ -10,12 +11,15 @@ STAFF_CATEGORY_SLUG = "exhibitor-staff"
 
 def infer_basis(apps, schema_editor):
     """Existing registrations get the basis their record shows: a staff pass (the exhibitors'
-    category), a walk-in (made by a scanning device, or checked in as one), an invitation import
-    or an organizer's entry in the admin; the rest registered themselves and ticked the box.
-    Only those gave consent: the others' ``consent_at`` (set without asking) is cleared."""
+    category), a walk-in (made by a scanning device, or checked in as one), or the organizer's
+    (an invitation import, an organizer's entry in the admin, a ``registration.created`` logged
+    by someone other than the attendee, or a seat decided without the email step, which only
+    the trusted path skips); the rest registered themselves and ticked the box. Only those gave
+    consent: the others' ``consent_at`` (set without asking) is cleared."""
     Registration = apps.get_model("events", "Registration")
     CheckIn = apps.get_model("events", "CheckIn")
     Invitation = apps.get_model("events", "Invitation")
+    ActivityEntry = apps.get_model("core", "ActivityEntry")
     rows = Registration.objects.all()
     staff = rows.filter(category__slug=STAFF_CATEGORY_SLUG)
     staff.update(data_basis="staff_pass", consent_at=None)
@@ -24,52 +28,110 @@ def infer_basis(apps, schema_editor):
         models.Q(created_by_device__isnull=False) | models.Q(pk__in=walkin_ids)
     ).update(data_basis="walkin", consent_at=None)
     imported = Invitation.objects.filter(source__isnull=False).values("registration_id")
+    created_by_others = (
+        ActivityEntry.objects.filter(
+            action="registration.created",
+            content_type__app_label="events",
+            content_type__model="registration",
+        )
+        .exclude(actor_kind="attendee")
+        .annotate(registration_id=Cast("object_id", models.BigIntegerField()))
+        .values("registration_id")
+    )
+    # The public path confirms the email before any seat is decided.
+    seat_without_email_step = models.Q(email_confirmed_at__isnull=True) & (
+        models.Q(confirmed_at__isnull=False)
+        | models.Q(waitlisted_at__isnull=False)
+        | models.Q(status__in=["pending_approval", "rejected"])
+    )
     rows.filter(data_basis="self").filter(
-        models.Q(pk__in=imported) | models.Q(created_by__isnull=False)
+        models.Q(pk__in=imported)
+        | models.Q(created_by__isnull=False)
+        | models.Q(pk__in=created_by_others)
+        | seat_without_email_step
     ).update(data_basis="organizer", consent_at=None)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0011_checkin_offline_sync'),
+        ("core", "0002_ratecounter"),
+        ("events", "0011_checkin_offline_sync"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='personal_data_purged_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='personal data purged at'),
+            model_name="event",
+            name="personal_data_purged_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="personal data purged at"
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='retention_days',
-            field=models.PositiveIntegerField(default=180, help_text="Days after the event ends; then the attendees' names, emails, phones and answers are anonymised (counts and statistics stay).", verbose_name='keep personal data for (days)'),
+            model_name="event",
+            name="retention_days",
+            field=models.PositiveIntegerField(
+                default=180,
+                help_text="Days after the event ends; then the attendees' names, emails, phones and answers are anonymised (counts and statistics stay).",
+                verbose_name="keep personal data for (days)",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='consent_version',
-            field=models.CharField(blank=True, editable=False, max_length=20, verbose_name='consent text version'),
+            model_name="registration",
+            name="consent_version",
+            field=models.CharField(
+                blank=True, editable=False, max_length=20, verbose_name="consent text version"
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='data_basis',
-            field=models.CharField(choices=[('self', 'Registered themself, with consent'), ('organizer', 'Invited or added by the organizer'), ('walkin', 'Registered at the door by staff'), ('staff_pass', 'Staff pass from an exhibitor')], default='self', editable=False, max_length=12, verbose_name='basis of the personal data'),
+            model_name="registration",
+            name="data_basis",
+            field=models.CharField(
+                choices=[
+                    ("self", "Registered themself, with consent"),
+                    ("organizer", "Invited or added by the organizer"),
+                    ("walkin", "Registered at the door by staff"),
+                    ("staff_pass", "Staff pass from an exhibitor"),
+                ],
+                default="self",
+                editable=False,
+                max_length=12,
+                verbose_name="basis of the personal data",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='purge_reason',
-            field=models.CharField(blank=True, choices=[('retention', 'Retention period over'), ('erasure', "Deleted at the attendee's request")], editable=False, max_length=10, verbose_name='why the personal data was deleted'),
+            model_name="registration",
+            name="purge_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("retention", "Retention period over"),
+                    ("erasure", "Deleted at the attendee's request"),
+                ],
+                editable=False,
+                max_length=10,
+                verbose_name="why the personal data was deleted",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='purged_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='personal data deleted at'),
+            model_name="registration",
+            name="purged_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="personal data deleted at"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('purge_reason', ''), ('purged_at__isnull', True)), models.Q(('purged_at__isnull', False), models.Q(('purge_reason', ''), _negated=True)), _connector='OR'), name='registration_purged_with_reason'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("purge_reason", ""), ("purged_at__isnull", True)),
+                    models.Q(
+                        ("purged_at__isnull", False), models.Q(("purge_reason", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="registration_purged_with_reason",
+            ),
         ),
         migrations.RunPython(infer_basis, migrations.RunPython.noop),
     ]

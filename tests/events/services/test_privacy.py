@@ -16,7 +16,11 @@ from core.models import ActivityEntry
 from events.enums import CONSENT_VERSION, DataBasis, RegistrationStatus
 from events.exceptions import InvalidTransition
 from events.models import CheckIn, Event, Invitation, InvitationImport, Registration, ScanLog
-from events.services import registration_create
+from events.services import (
+    registration_confirm_email,
+    registration_confirmation_key,
+    registration_create,
+)
 from events.services.invitations import invitation_import_apply
 from events.services.privacy import (
     event_purge_personal_data,
@@ -115,11 +119,20 @@ def test_the_migration_infers_the_basis_of_existing_rows_and_clears_consent_neve
     staff_category = make_category(event, name="Nhân viên gian hàng", slug="exhibitor-staff")
     lists = CheckInListFactory(event=event, name="Hội trường")
     rows = {}
-    for n, name in enumerate(["self", "import", "admin", "device", "checkin", "staff"]):
+    for n, name in enumerate(["import", "admin", "device", "checkin", "staff", "trusted"]):
         category = staff_category if name == "staff" else public
         rows[name] = registration_create(
             event=event, category=category, skip_email_confirmation=True, **person(n)
         )
+    # The public form: the attendee registers, then confirms (or not yet) their email.
+    rows["self"] = registration_create(
+        event=event, category=public, by=Actor.attendee(), **person(10)
+    )
+    key = registration_confirmation_key(registration=rows["self"])
+    registration_confirm_email(key=key)
+    rows["unconfirmed"] = registration_create(
+        event=event, category=public, by=Actor.attendee(), **person(11)
+    )
     user = apps.get_model("auth", "User").objects.create_user("organizer")
     record = InvitationImport.objects.create(event=event, file_name="khach.csv")
     Invitation.objects.create(
@@ -138,14 +151,19 @@ def test_the_migration_infers_the_basis_of_existing_rows_and_clears_consent_neve
         for name, row in rows.items()
     }
     assert {name: basis for name, (basis, _at) in found.items()} == {
-        "self": "self",
         "import": "organizer",
         "admin": "organizer",
         "device": "walkin",
         "checkin": "walkin",
         "staff": "staff_pass",
+        "trusted": "organizer",
+        "self": "self",
+        "unconfirmed": "self",
     }
-    assert [name for name, (_basis, at) in found.items() if at is not None] == ["self"]
+    assert [name for name, (_basis, at) in found.items() if at is not None] == [
+        "self",
+        "unconfirmed",
+    ]
 
 
 # --- The guest's copy of their data ---------------------------------------------------------------
