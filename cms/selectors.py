@@ -529,7 +529,7 @@ def privacy_page(*, site: Site | None) -> Page | None:
     site's root) in the active language, or in Vietnamese where it has no translation."""
     if site is None:
         return None
-    slug = getattr(settings, "PRIVACY_PAGE_SLUG", "chinh-sach-bao-mat")
+    slug = settings.PRIVACY_PAGE_SLUG
     page = site.root_page.get_descendants().live().filter(slug=slug).first()
     if page is None:
         return None

@@ -13,7 +13,7 @@ from core.forms import SiteFormMixin
 def privacy_policy_url() -> str:
     """The privacy page: ``PRIVACY_POLICY_URL`` if set (an address of another site), else the
     site's own ``/privacy/`` in the active language (``/en/privacy/`` in English)."""
-    return getattr(settings, "PRIVACY_POLICY_URL", "") or reverse("cms:privacy")
+    return settings.PRIVACY_POLICY_URL or reverse("cms:privacy")
 
 
 def consent_label() -> str:

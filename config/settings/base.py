@@ -287,6 +287,8 @@ CHECKIN_DEVICE_LIFETIME_HOURS = int(os.environ.get("CHECKIN_DEVICE_LIFETIME_HOUR
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
 # Empty: the site's own /privacy/ (cms.views.privacy_policy: the privacy page in each language).
 PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "")
+#: The slug of the privacy page under the site's root (its translations follow it).
+PRIVACY_PAGE_SLUG = os.environ.get("PRIVACY_PAGE_SLUG", "chinh-sach-bao-mat")
 
 # --- Proceedings ----------------------------------------------------------------------------
 # A paper PDF with more pages is left out of the book (the pre-flight says so).

@@ -1,6 +1,7 @@
 """The privacy page the consent box links to: ``/privacy/`` in Vietnamese and ``/en/privacy/``
 in English (cms.views.privacy_policy), with the demo's policy in both languages."""
 
+import pytest
 from bs4 import BeautifulSoup
 from wagtail.models import Page
 
@@ -48,3 +49,12 @@ def test_without_a_live_privacy_page_the_address_is_a_404(client, demo_site):
     Page.objects.filter(slug="chinh-sach-bao-mat").update(live=False)
     assert client.get("/privacy/").status_code == 404
     assert client.get("/en/privacy/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_privacy_policy_url_setting_links_elsewhere(client, settings):
+    settings.PRIVACY_POLICY_URL = "https://haiphong.example/quyen-rieng-tu"
+    event = make_event()
+    make_category(event)
+    soup = BeautifulSoup(client.get(f"/register/{event.slug}/").content, "html.parser")
+    assert soup.select_one("label[for=id_consent] a")["href"] == settings.PRIVACY_POLICY_URL
