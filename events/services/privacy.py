@@ -117,7 +117,8 @@ def _anonymise(
     counts.checkins = _scrub_answers(checkins, scanned=False)
     counts.scans = _scrub_answers(scans, scanned=True)
     counts.emails = emails_anonymise(emails=emails)
-    Registration.objects.filter(pk__in=ids).update(
+    # Not anonymised meanwhile (an erasure and the purge at once): the first one's reason stays.
+    Registration.objects.filter(pk__in=ids, purged_at__isnull=True).update(
         full_name="",
         email=Concat(Cast("pk", CharField()), Value(f"@{ANONYMISED_DOMAIN}")),
         phone="",
