@@ -57,6 +57,11 @@ def _locked_registration(pk: int) -> Registration:
     return Registration.objects.select_for_update(no_key=no_key).get(pk=pk)
 
 
+def _emails_about(ids: list[int]) -> QuerySet:
+    registration_type = ContentType.objects.get_for_model(Registration)
+    return Email.objects.filter(content_type=registration_type, object_id__in=ids)
+
+
 def _scrub_answer(response: dict) -> dict:
     registration = response.get("registration")
     if not isinstance(registration, dict):
@@ -98,10 +103,15 @@ def _anonymise(
     """Anonymise ``registrations`` not anonymised yet, their check-ins' and scans' stored
     answers, their invitations and their emails. Call inside a transaction."""
     pending = registrations.filter(purged_at__isnull=True)
+    if not dry_run:
+        # Lock the rows first, in order, as the registration services do (an erasure holds its
+        # row while it cancels and withdraws its emails): then their emails, check-ins...
+        no_key = connection.features.has_select_for_no_key_update
+        pending = pending.select_for_update(no_key=no_key).order_by("pk")
     ids = list(pending.values_list("pk", flat=True))
+    pending = Registration.objects.filter(pk__in=ids)
     counts = PurgeCounts(registrations=len(ids))
-    registration_type = ContentType.objects.get_for_model(Registration)
-    emails = Email.objects.filter(content_type=registration_type, object_id__in=ids)
+    emails = _emails_about(ids)
     checkins = CheckIn.objects.filter(registration_id__in=ids)
     scans = ScanLog.objects.filter(registration_id__in=ids)
     invitations = Invitation.objects.filter(registration_id__in=ids)
@@ -274,7 +284,8 @@ def registration_erase(*, registration: Registration, by=None) -> Registration:
         if registration.status in LIVE_STATUSES:
             registration_cancel(registration=registration, by=by, reason="erasure requested")
         locked = _locked_registration(registration.pk)
-        if locked.purged_at is not None:
+        if locked.purged_at is not None:  # the purge (or another tab) got there first
+            emails_anonymise(emails=_emails_about([locked.pk]))  # the cancellation's, if any
             return locked
         scope = Registration.objects.filter(pk=locked.pk)
         counts = _anonymise(scope, reason=PurgeReason.ERASURE, now=now)
@@ -333,7 +344,8 @@ def event_purge_personal_data(
         counts.scans += scans.count()
         return counts
     with transaction.atomic():
-        locked = Event.objects.select_for_update().get(pk=event.pk)
+        no_key = connection.features.has_select_for_no_key_update
+        locked = Event.objects.select_for_update(no_key=no_key).get(pk=event.pk)
         counts = _anonymise(registrations, reason=PurgeReason.RETENTION, now=now)
         counts.invitations += invitations.update(full_name="", email="", note="")
         counts.scans += _scrub_answers(scans, scanned=True)
