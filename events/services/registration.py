@@ -580,10 +580,10 @@ def registration_update(
     """Change the registrant's details (``EDITABLE_FIELDS``; the email and category stay).
 
     A changed name reissues the badge (new token, the old QR stops working). Raises
-    InvalidDetails, InvalidPhone or InvalidTransition (not live). Side effects: the row; the new
-    badge emailed when the name changed on a confirmed registration; if anything changed, the
-    activity entry ``registration.updated`` by ``by`` (a User, or the attendee's Actor) with
-    ``reason`` and the changed details (old and new).
+    InvalidDetails, InvalidPhone or InvalidTransition (not live, or anonymised). Side effects:
+    the row; the new badge emailed when the name changed on a confirmed registration; if
+    anything changed, the activity entry ``registration.updated`` by ``by`` (a User, or the
+    attendee's Actor) with ``reason`` and the changed details (old and new).
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -591,8 +591,8 @@ def registration_update(
     cleaned = registration_details_clean(**changes)
     with transaction.atomic():
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
-        if locked.status not in LIVE_STATUSES:
-            raise InvalidTransition()
+        if locked.status not in LIVE_STATUSES or locked.purged_at is not None:
+            raise InvalidTransition()  # an anonymised row stays anonymous
         renamed = "full_name" in cleaned and cleaned["full_name"] != locked.full_name
         changed = [f for f, v in cleaned.items() if getattr(locked, f) != v]
         logged = {field: [getattr(locked, field), cleaned[field]] for field in changed}

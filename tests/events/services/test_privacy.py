@@ -20,6 +20,7 @@ from events.services import (
     registration_confirm_email,
     registration_confirmation_key,
     registration_create,
+    registration_update,
 )
 from events.services.invitations import invitation_import_apply
 from events.services.privacy import (
@@ -402,6 +403,8 @@ def test_the_purge_anonymises_the_event_after_its_retention_and_keeps_the_statis
     assert (fresh.full_name, fresh.purged_at) == ("Người Tham Dự 20", None)
     # Idempotent: nothing is due any more, a forced second run changes nothing.
     assert personal_data_purge_due() == []
+    with pytest.raises(InvalidTransition):  # still confirmed, but nobody's any more
+        registration_update(registration=confirmed[0], full_name="Người Khác")
     again = event_purge_personal_data(event=old)
     assert (again.registrations, again.invitations, again.checkins, again.scans, again.emails) == (
         0,
