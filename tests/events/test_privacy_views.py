@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from core.models import ActivityEntry
+from core.time import HCM
 from events.enums import CONSENT_VERSION
 from events.enums import RegistrationStatus as S
 from events.models import Registration
@@ -47,6 +48,11 @@ def test_an_invited_guest_is_asked_for_consent_and_gives_it(client, invited):
     assert page.status_code == 200
     assert "Ban tổ chức đã mời hoặc đăng ký cho bạn." in text(page)
     assert manage_url(invited, "consent/") in page.content.decode()
+    english = text(client.get(manage_url(invited, lang="en")))
+    assert "The organizer invited you or registered you. Under Decree 13/2023/NĐ-CP" in english
+    assert "Download my data (JSON)" in english and "Delete my registration" in english
+    day = invited.event.personal_data_purge_at.astimezone(HCM).strftime("%d/%m/%Y")
+    assert f"We keep your data until {day}, then delete it" in english
 
     refused = client.post(manage_url(invited, "consent/"), {})
     assert refused.status_code == 200
