@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.cache import cached
 from cms.enums import OrganizerRole, SpeakerRole
@@ -521,3 +522,15 @@ def untranslated_fields(*, page: Page, fields: tuple[str, ...]) -> set[str]:
         if text and text == _plain(getattr(source, name)):
             untranslated.add(name)
     return untranslated
+
+
+def privacy_page(*, site: Site | None) -> Page | None:
+    """The site's privacy page (the live page with the slug ``PRIVACY_PAGE_SLUG`` under the
+    site's root) in the active language, or in Vietnamese where it has no translation."""
+    if site is None:
+        return None
+    slug = settings.PRIVACY_PAGE_SLUG
+    page = site.root_page.get_descendants().live().filter(slug=slug).first()
+    if page is None:
+        return None
+    return page.localized

@@ -8,6 +8,7 @@ from cms import views
 app_name = "cms"
 urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
+    path("privacy/", views.privacy_policy, name="privacy"),
     path("lich/phien-<id:page_id>.ics", views.session_ics, name="session_ics"),
     path("lich/chuong-trinh-<id:page_id>.ics", views.agenda_ics, name="agenda_ics"),
 ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.contrib.staticfiles import finders
 from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
+from wagtail.views import serve as wagtail_serve
 
 from cms import selectors
 from cms.calendar import session_event
@@ -19,6 +21,19 @@ from cms.seo import public_url
 from events.ics import build_calendar
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+@require_GET
+def privacy_policy(request):
+    """``/privacy/`` (``/en/privacy/``), the address the consent box links to: the privacy page
+    in the page's language, wherever editors put it (``cms.selectors.privacy_page``)."""
+    page = selectors.privacy_page(site=Site.find_for_request(request))
+    if page is None:
+        raise Http404
+    url = page.get_url(request)
+    if url == request.path:  # the page itself lives at /<lang>/privacy/: Wagtail serves it
+        return wagtail_serve(request, "privacy/")
+    return redirect(url)
 
 
 @require_GET

@@ -12,6 +12,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -106,6 +108,15 @@ class EventEditView(SeatWaitlistOnSaveMixin, SnippetViewSet.edit_view_class):
         return registration_promote_event_waitlist(event=instance, by=self.request.user)
 
 
+def personal_data_state(event: Event) -> str:
+    """When the event's personal data will be (or was) anonymised, for the events list."""
+    if event.personal_data_purged_at is not None:
+        when = timezone.localtime(event.personal_data_purged_at)
+        return _("Deleted on %(date)s") % {"date": date_format(when, "d/m/Y")}
+    when = timezone.localtime(event.personal_data_purge_at)
+    return _("To be deleted on %(date)s") % {"date": date_format(when, "d/m/Y")}
+
+
 def _with_english(field: str) -> FieldRowPanel:
     """The Vietnamese field and its English version side by side."""
     return FieldRowPanel([FieldPanel(field), FieldPanel(f"{field}_en")])
@@ -118,7 +129,14 @@ class EventViewSet(SnippetViewSet):
     icon = "date"
     menu_label = _("Events")
     add_to_admin_menu = False
-    list_display = ["name", "starts_at", "venue", "capacity", "registration_opens_at"]
+    list_display = [
+        "name",
+        "starts_at",
+        "venue",
+        "capacity",
+        "registration_opens_at",
+        Column("personal_data", label=_("Personal data"), accessor=personal_data_state),
+    ]
     search_fields = ["name", "slug", "venue"]
     copy_view_enabled = False
     panels = [
@@ -139,6 +157,7 @@ class EventViewSet(SnippetViewSet):
         "capacity",
         "registration_opens_at",
         "registration_closes_at",
+        "retention_days",
     ]
 
 
@@ -350,7 +369,7 @@ class RegistrationViewSet(SnippetViewSet):
     inspect_view_enabled = True
     list_per_page = 50
     list_display = ["full_name", "email", "organization", "category", "status", "created_at"]
-    list_filter = ["status", "category", "event"]
+    list_filter = ["status", "category", "event", "data_basis"]
     search_fields = ["search_key"]
     ordering = ["-created_at", "-id"]
     list_export = [
@@ -381,7 +400,11 @@ class RegistrationViewSet(SnippetViewSet):
         "language",
         "needs",
         "share_with_exhibitors",
+        "data_basis",
         "consent_at",
+        "consent_version",
+        "purged_at",
+        "purge_reason",
         "created_at",
         "email_confirmed_at",
         "approved_at",

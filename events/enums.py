@@ -14,6 +14,28 @@ class RegistrationStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class DataBasis(models.TextChoices):
+    """Why we hold a registration's personal data (Decree 13/2023/NĐ-CP, article 11 and 17)."""
+
+    SELF = "self", _("Registered themself, with consent")
+    ORGANIZER = "organizer", _("Invited or added by the organizer")
+    WALKIN = "walkin", _("Registered at the door by staff")
+    STAFF_PASS = "staff_pass", _("Staff pass from an exhibitor")
+
+
+#: The version of the consent text (the registration form's box, the manage page's request and
+#: the privacy page it links to). Change it whenever that text changes: each consent records
+#: the version the guest agreed to.
+CONSENT_VERSION = "2026-12"
+
+
+class PurgeReason(models.TextChoices):
+    """Why a registration's personal data was deleted (its row stays for the statistics)."""
+
+    RETENTION = "retention", _("Retention period over")
+    ERASURE = "erasure", _("Deleted at the attendee's request")
+
+
 #: Statuses that hold (or wait for) a place: at most one such registration per email and event.
 LIVE_STATUSES = (
     RegistrationStatus.PENDING_EMAIL,

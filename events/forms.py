@@ -4,7 +4,6 @@ import re
 import secrets
 
 from django import forms
-from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +15,7 @@ from core.text import nfc
 from events.enums import Language
 from events.exceptions import InvalidPhone
 from events.models import AttendeeCategory, Event, Invitation
+from events.privacy_forms import consent_label
 from events.selectors import category_seats_left
 from events.services.registration import LIMITS, invitation_usable
 
@@ -151,16 +151,7 @@ class RegistrationForm(RegistrantDetailsForm):
         )
         if len(categories) == 1:
             self.fields["category"].initial = categories[0]
-        privacy = getattr(settings, "PRIVACY_POLICY_URL", "/privacy/")
-        self.fields["consent"].label = format_html(
-            '{} <a href="{}" target="_blank" rel="noopener">{}</a>.',
-            _(
-                "I agree to the processing of my personal data for this event, under Decree "
-                "13/2023/NĐ-CP on personal data protection, as described in the"
-            ),
-            privacy,
-            _("privacy policy"),
-        )
+        self.fields["consent"].label = consent_label()
         self.fields["consent"].error_messages["required"] = _("Your consent is needed to register.")
 
     @property

@@ -20,3 +20,12 @@ def build_badge_batch(context, batch_id: int) -> str:
     from events.services.badges import badge_batch_build  # noqa: PLC0415 (the services import the tasks)
 
     return badge_batch_build(batch_id=batch_id, task_id=str(context.task_result.id))
+
+
+@task()
+def purge_personal_data() -> int:
+    """Anonymise the personal data of every event whose retention period is over (the same as
+    ``manage.py purge_personal_data``). Returns how many registrations were anonymised."""
+    from events.services.privacy import personal_data_purge_due  # noqa: PLC0415 (the services import the tasks)
+
+    return sum(counts.registrations for _event, counts in personal_data_purge_due())

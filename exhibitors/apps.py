@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ExhibitorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "exhibitors"
+
+    def ready(self):
+        from events.signals import personal_data_anonymised  # noqa: PLC0415 (apps ready)
+        from exhibitors.privacy import staff_anonymise  # noqa: PLC0415 (models loaded)
+
+        personal_data_anonymised.connect(staff_anonymise, dispatch_uid="exhibitors.staff")

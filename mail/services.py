@@ -253,3 +253,13 @@ def emails_about(obj):
     """The outbox rows about ``obj`` (a registration, a booking...), newest first."""
     content_type = ContentType.objects.get_for_model(obj)
     return Email.objects.filter(content_type=content_type, object_id=obj.pk)
+
+
+def emails_anonymise(*, emails) -> int:
+    """Forget whom the ``emails`` (a queryset of the outbox) were for and what they carried:
+    their recipients, contexts and last errors are emptied (the kind, status and times stay for
+    the statistics); those still waiting are cancelled (nobody to send them to). For the
+    personal data purge and erasure requests. Side effects: the rows. Returns how many."""
+    emails = emails.exclude(to="", context={}, last_error="")
+    emails.filter(status=Status.PENDING).update(status=Status.CANCELLED)
+    return emails.update(to="", context={}, last_error="")

@@ -328,7 +328,10 @@ EMAIL_RATE_LIMIT_ADDRESS = os.environ.get("EMAIL_RATE_LIMIT_ADDRESS", "3/3600")
 EMAIL_RATE_LIMIT_IP = os.environ.get("EMAIL_RATE_LIMIT_IP", "10/3600")
 # Behind a proxy: the META key holding the client's address (e.g. HTTP_X_REAL_IP).
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
-PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "/privacy/")
+# Empty: the site's own /privacy/ (cms.views.privacy_policy: the privacy page in each language).
+PRIVACY_POLICY_URL = os.environ.get("PRIVACY_POLICY_URL", "")
+#: The slug of the privacy page under the site's root (its translations follow it).
+PRIVACY_PAGE_SLUG = os.environ.get("PRIVACY_PAGE_SLUG", "chinh-sach-bao-mat")
 
 # --- Proceedings ----------------------------------------------------------------------------
 # A paper PDF with more pages is left out of the book (the pre-flight says so).

@@ -26,7 +26,7 @@ from core.activity import Actor, diff, log_action
 from core.ratelimit import hit, parse_limit
 from events.checkin import sql
 from events.checkin.selectors import registration_data
-from events.enums import CheckInKind, CheckInMethod, RegistrationStatus, ScanResult
+from events.enums import CheckInKind, CheckInMethod, DataBasis, RegistrationStatus, ScanResult
 from events.exceptions import (
     CategoryNotAvailable,
     CheckInAlreadyAnnulled,
@@ -856,6 +856,7 @@ def checkin_walkin(
         by=_actor(scanner),
         reason=f"walk-in · {checkin_list.name}",
         created_by_device_id=scanner.device_id,
+        basis=DataBasis.WALKIN,
     )
     if registration.status != RegistrationStatus.CONFIRMED:
         return registration, None

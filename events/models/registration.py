@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.leases import LeasedJob
 from core.localized import localized_text
 from core.text import fold
-from events.enums import LIVE_STATUSES, Language, RegistrationStatus
+from events.enums import LIVE_STATUSES, DataBasis, Language, PurgeReason, RegistrationStatus
 
 __all__ = [
     "Event",
@@ -103,6 +104,18 @@ class Event(models.Model):
     registration_closes_at = models.DateTimeField(
         _("registration closes at"), null=True, blank=True
     )
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data for (days)"),
+        default=180,
+        help_text=_(
+            "Days after the event ends; then the attendees' names, emails, phones and answers "
+            "are anonymised (counts and statistics stay)."
+        ),
+    )
+    #: When the retention purge last anonymised this event's personal data.
+    personal_data_purged_at = models.DateTimeField(
+        _("personal data purged at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("event")
@@ -124,6 +137,11 @@ class Event(models.Model):
         read)."""
         parts = (localized_text(self, "venue_address"), self.venue_locality)
         return ", ".join(part for part in parts if part)
+
+    @property
+    def personal_data_purge_at(self):
+        """When the retention period ends: the personal data is anonymised from then on."""
+        return self.ends_at + timedelta(days=self.retention_days)
 
     def registration_is_open(self, now=None) -> bool:
         """Open from ``registration_opens_at`` (if set) until ``registration_closes_at`` if set,
@@ -199,7 +217,29 @@ class Registration(models.Model):
     token = models.CharField(_("badge token"), max_length=64, unique=True, default=new_badge_token)
     manage_secret = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     search_key = models.CharField(max_length=600, editable=False, db_index=True)
+    #: Why we hold the data: the guest's own consent, or the organizer, the door or an
+    #: exhibitor registered them (they have not consented until they say so on the manage page).
+    data_basis = models.CharField(
+        _("basis of the personal data"),
+        max_length=12,
+        choices=DataBasis.choices,
+        default=DataBasis.SELF,
+        editable=False,
+    )
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    #: The version of the consent text the guest agreed to (``events.privacy.CONSENT_VERSION``).
+    consent_version = models.CharField(
+        _("consent text version"), max_length=20, blank=True, editable=False
+    )
+    #: Set when the personal data was anonymised (the retention purge or an erasure request).
+    purged_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
+    purge_reason = models.CharField(
+        _("why the personal data was deleted"),
+        max_length=10,
+        choices=PurgeReason.choices,
+        blank=True,
+        editable=False,
+    )
     share_with_exhibitors = models.BooleanField(
         _("share contact details with exhibitors"), default=False
     )
@@ -250,6 +290,11 @@ class Registration(models.Model):
                 condition=~models.Q(idempotency_key=""),
                 name="one_registration_per_form_key_and_event",
             ),
+            models.CheckConstraint(
+                condition=models.Q(purged_at__isnull=True, purge_reason="")
+                | models.Q(purged_at__isnull=False) & ~models.Q(purge_reason=""),
+                name="registration_purged_with_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["category", "status"], name="registration_cat_status"),
@@ -258,6 +303,8 @@ class Registration(models.Model):
         permissions = [("manage_registration", "Can approve, cancel and reissue registrations")]
 
     def __str__(self) -> str:
+        if self.purged_at is not None:
+            return "#%s (%s)" % (self.pk, _("anonymised"))  # noqa: UP031 (xgettext reads it)
         return f"{self.full_name} <{self.email}>"
 
     def save(self, *args, **kwargs):

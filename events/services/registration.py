@@ -21,7 +21,14 @@ from django.utils import timezone
 from core.activity import Actor, log_action
 from core.phone import normalize_phone
 from core.text import nfc
-from events.enums import LIVE_STATUSES, Language, RegistrationEmailKind, RegistrationStatus
+from events.enums import (
+    CONSENT_VERSION,
+    LIVE_STATUSES,
+    DataBasis,
+    Language,
+    RegistrationEmailKind,
+    RegistrationStatus,
+)
 from events.exceptions import (
     AlreadyRegistered,
     CategoryNotAvailable,
@@ -311,6 +318,7 @@ def registration_create(
     reason: str = "",
     created_by_device_id: int | None = None,
     idempotency_key: str = "",
+    basis: str | None = None,
 ) -> Registration:
     """Register someone for ``event`` in ``category``.
 
@@ -324,6 +332,10 @@ def registration_create(
     ``idempotency_key`` (the public form's key): when a live registration of this event already
     has it, for the same email, that registration is returned as it is (a form sent again after
     its answer was lost, or twice at once): nothing is written, no email queued.
+
+    ``basis`` (a ``DataBasis``; by default the guest's own consent on the public path, the
+    organizer's on the trusted path) is recorded: only the guest's own registration records
+    ``consent_at`` and the consent text's version, and only it needs ``consent``.
 
     Raises AlreadyRegistered (a live registration exists for this email and event),
     RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails,
@@ -343,7 +355,8 @@ def registration_create(
         needs=needs,
         share_with_exhibitors=share_with_exhibitors,
     )
-    if not consent:
+    basis = basis or (DataBasis.ORGANIZER if skip_email_confirmation else DataBasis.SELF)
+    if basis == DataBasis.SELF and not consent:
         raise ConsentRequired()
     if category.event_id != event.pk:
         raise CategoryNotAvailable()
@@ -379,7 +392,9 @@ def registration_create(
             event=event,
             category=category,
             **details,
-            consent_at=now,
+            data_basis=basis,
+            consent_at=now if basis == DataBasis.SELF else None,
+            consent_version=CONSENT_VERSION if basis == DataBasis.SELF else "",
             created_by=created_by,
             created_by_device_id=created_by_device_id,
             created_at=now,
@@ -597,10 +612,10 @@ def registration_update(
     """Change the registrant's details (``EDITABLE_FIELDS``; the email and category stay).
 
     A changed name reissues the badge (new token, the old QR stops working). Raises
-    InvalidDetails, InvalidPhone or InvalidTransition (not live). Side effects: the row; the new
-    badge emailed when the name changed on a confirmed registration; if anything changed, the
-    activity entry ``registration.updated`` by ``by`` (a User, or the attendee's Actor) with
-    ``reason`` and the changed details (old and new).
+    InvalidDetails, InvalidPhone or InvalidTransition (not live, or anonymised). Side effects:
+    the row; the new badge emailed when the name changed on a confirmed registration; if
+    anything changed, the activity entry ``registration.updated`` by ``by`` (a User, or the
+    attendee's Actor) with ``reason`` and the changed details (old and new).
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -608,8 +623,8 @@ def registration_update(
     cleaned = registration_details_clean(**changes)
     with transaction.atomic():
         locked = _locked(Registration.objects.filter(pk=registration.pk)).get()
-        if locked.status not in LIVE_STATUSES:
-            raise InvalidTransition()
+        if locked.status not in LIVE_STATUSES or locked.purged_at is not None:
+            raise InvalidTransition()  # an anonymised row stays anonymous
         renamed = "full_name" in cleaned and cleaned["full_name"] != locked.full_name
         changed = [f for f, v in cleaned.items() if getattr(locked, f) != v]
         logged = {field: [getattr(locked, field), cleaned[field]] for field in changed}

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.activity import log_action
-from events.enums import RegistrationStatus
+from events.enums import DataBasis, RegistrationStatus
 from events.exceptions import EventsError
 from events.models import AttendeeCategory, Event
 from events.services import registration_cancel, registration_create
@@ -101,7 +101,7 @@ def staff_add(
                     organization=exhibitor.name,
                     title=position,
                     language=exhibitor.language,
-                    consent=True,
+                    basis=DataBasis.STAFF_PASS,
                     skip_email_confirmation=True,
                     created_by=by if getattr(by, "pk", None) else None,
                     by=by,

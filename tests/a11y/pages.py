@@ -61,6 +61,13 @@ PAGES: list[AuditPage] = [
     AuditPage("manage", _manage(), GUEST),
     AuditPage("manage edit", _manage("edit/"), GUEST),
     AuditPage("manage cancel", _manage("cancel/"), GUEST),
+    AuditPage("manage consent", _manage("consent/"), GUEST),
+    AuditPage(
+        "manage consent errors", _manage("consent/"), GUEST, submit="form.form [type=submit]"
+    ),
+    AuditPage("manage delete", _manage("delete/"), GUEST),
+    AuditPage("privacy", "/privacy/"),
+    AuditPage("privacy en", "/en/privacy/"),
     # The exhibition and the exhibitors' pages.
     AuditPage("floor plan", lambda s: f"/exhibition/{s.event.slug}/", ready=".floor-plan"),
     AuditPage("booth", lambda s: f"/exhibition/{s.event.slug}/booths/{s.free_booth}/"),

@@ -487,6 +487,7 @@ def test_raising_the_event_capacity_in_the_admin_seats_the_waitlist(client, orga
             "capacity": 2,
             "registration_opens_at": "",
             "registration_closes_at": "",
+            "retention_days": 180,
         },
     )
     assert response.status_code == 302, response.context["form"].errors

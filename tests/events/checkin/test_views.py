@@ -415,6 +415,8 @@ def test_walkin_registers_checks_in_and_prints_a_real_badge(client, scene):
     registration = Registration.objects.get(email="tuyet@example.com")
     assert registration.status == "confirmed"
     assert registration.phone == "+84987654321"
+    # Registered by staff at the door: the guest ticked no consent box (their manage page asks).
+    assert (registration.data_basis, registration.consent_at) == ("walkin", None)
     assert body["checkin"]["status"] == "ok"
     assert body["checkin"]["registration"]["full_name"] == "Vũ Thị Ánh Tuyết"
     checkin = CheckIn.objects.get(registration=registration)
