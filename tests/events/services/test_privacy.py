@@ -145,7 +145,7 @@ def test_the_migration_infers_the_basis_of_existing_rows_and_clears_consent_neve
     Registration.objects.filter(pk=rows["device"].pk).update(created_by_device=door)
     # As before this change: every row self-registered with consent.
     Registration.objects.update(data_basis="self", consent_at=timezone.now())
-    migration = importlib.import_module("events.migrations.0012_personal_data")
+    migration = importlib.import_module("events.migrations.0015_personal_data")
     migration.infer_basis(apps, None)
     found = {
         name: Registration.objects.values_list("data_basis", "consent_at").get(pk=row.pk)
