@@ -104,12 +104,15 @@ class NumberPanel(DashboardPanel):
     slug = ""
     title = ""
 
+    @property
+    def name(self) -> str:
+        return f"forumhall_{self.slug}"
+
     def get_context_data(self, parent_context):
         return {"slug": self.slug, "title": self.title, **super().get_context_data(parent_context)}
 
 
 class BoothRequestsPanel(NumberPanel):
-    name = "forumhall_booth_requests"
     order = 20
     slug = "booth_requests"
     title = _("Booth requests waiting for a decision")
@@ -126,7 +129,6 @@ class FailingEmailsPanel(NumberPanel):
     """Emails the outbox gave up on (every event's: an email knows the object it is about,
     not its event)."""
 
-    name = "forumhall_failing_emails"
     order = 30
     slug = "failed_emails"
     title = _("Emails that could not be sent")
@@ -138,7 +140,6 @@ class FailingEmailsPanel(NumberPanel):
 
 
 class ArrivalsPanel(NumberPanel):
-    name = "forumhall_arrivals"
     order = 40
     slug = "arrivals_today"
     title = _("Arrivals today")

@@ -129,6 +129,8 @@ def test_the_email_carries_the_pdf_once(scene, settings):
     [message] = mail.outbox
     assert message.to == [guests["hang"].email]
     assert message.subject == "Giấy chứng nhận tham dự của bạn: Diễn đàn Chuyển đổi số TP Hải Phòng"
+    assert "Cảm ơn bạn đã tham dự Diễn đàn Chuyển đổi số TP Hải Phòng." in message.body
+    assert f"/registration/{guests['hang'].manage_secret}/" in message.body
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == ("certificate-nguyen-thi-thu-hang.pdf", "application/pdf")
     assert NAME in unicodedata.normalize("NFC", pdf_text(content))
