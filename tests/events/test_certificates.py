@@ -17,6 +17,7 @@ from events.exceptions import NoCertificateLists
 from events.models import Certificate, CheckIn
 from events.pdf.certificates import certificate_render_pdf, certificate_verify_url
 from events.services.certificates import certificates_issue
+from events.services.privacy import registration_erase
 from mail.services import emails_about, emails_send_due
 from tests.factories.checkin import CheckInListFactory, RegistrationFactory
 from tests.factories.events import make_category, make_event
@@ -198,3 +199,11 @@ def test_admin_page_needs_the_manage_permission(scene, client, django_user_model
     refused = client.post(url)  # Wagtail answers a PermissionDenied with its home page
     assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
     assert Certificate.objects.count() == 0
+
+
+def test_erasing_the_guests_data_deletes_the_certificate(scene, client):
+    event, guests = scene
+    certificate = certificates_issue(event=event)[0]
+    registration_erase(registration=guests["hang"])
+    assert not Certificate.objects.filter(pk=certificate.pk).exists()
+    assert client.get(f"/verify/{certificate.code}/").status_code == 404
