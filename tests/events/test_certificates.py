@@ -207,3 +207,17 @@ def test_erasing_the_guests_data_deletes_the_certificate(scene, client):
     registration_erase(registration=guests["hang"])
     assert not Certificate.objects.filter(pk=certificate.pk).exists()
     assert client.get(f"/verify/{certificate.code}/").status_code == 404
+
+
+def test_organizers_choose_the_lists_that_count_in_the_admin(scene, client, organizer):
+    event, _guests = scene
+    lunch = event.checkin_lists.get(name="Ăn trưa")
+    response = client.post(
+        reverse("checkin_lists:edit", args=[lunch.pk]),
+        {"event": event.pk, "name": "Ăn trưa", "sort_order": 0, "counts_for_certificate": "on"},
+    )
+    assert response.status_code == 302
+    lunch.refresh_from_db()
+    assert lunch.counts_for_certificate is True
+    issued = certificates_issue(event=event)
+    assert sorted(c.full_name for c in issued) == sorted([NAME, "Trần Văn Bảo"])
