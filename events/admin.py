@@ -59,6 +59,7 @@ from events.services import (
     registration_update,
 )
 from events.services.badges import badge_batch_retry
+from events.services.certificates import certificate_candidates, certificates_issue
 from events.services.invitations import (
     ImportFileError,
     invitation_import_apply,
@@ -122,9 +123,19 @@ def _with_english(field: str) -> FieldRowPanel:
     return FieldRowPanel([FieldPanel(field), FieldPanel(f"{field}_en")])
 
 
+class EventIndexView(SnippetViewSet.index_view_class):
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        if self.request.user.has_perm(MANAGE_PERMISSION):
+            url = reverse("events_certificates", args=[instance.pk])
+            buttons.append(Button(_("Certificates"), url=url, icon_name="doc-full", priority=40))
+        return buttons
+
+
 class EventViewSet(SnippetViewSet):
     add_to_reference_index = False
     model = Event
+    index_view_class = EventIndexView
     edit_view_class = EventEditView
     icon = "date"
     menu_label = _("Events")
@@ -799,8 +810,43 @@ class RegistrationViewSetGroup(SnippetViewSetGroup):
         return items
 
 
+# --- Certificates of attendance ---------------------------------------------------------------
+
+
+def certificates_view(request, pk: int):
+    """The event's certificates: which lists count, how many guests are owed one, how many were
+    issued; POST issues them (``certificates_issue``)."""
+    require(request)
+    event = get_object_or_404(Event, pk=pk)
+    if request.method == "POST":
+        try:
+            issued = certificates_issue(event=event, by=request.user)
+        except EventsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d certificate issued and emailed.",
+                    "%(count)d certificates issued and emailed.",
+                    len(issued),
+                )
+                % {"count": len(issued)},
+            )
+        return redirect("events_certificates", pk)
+    context = {
+        "event": event,
+        "lists": event.checkin_lists.filter(counts_for_certificate=True),
+        "owed": certificate_candidates(event=event).count(),
+        "issued": event.certificates.count(),
+        "lists_url": reverse("checkin_lists:index") + f"?event={event.pk}",
+    }
+    return TemplateResponse(request, "events/admin/certificates.html", context)
+
+
 def admin_urls():
     return [
+        path("events/<id:pk>/certificates/", certificates_view, name="events_certificates"),
         path("events/invitations/import/", invitation_import_view, name="events_invitation_import"),
         path(
             "events/invitations/import/<id:pk>/",

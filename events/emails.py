@@ -12,7 +12,7 @@ from core.links import absolute_url
 from core.localized import localized_text
 from events.enums import RegistrationEmailKind, RegistrationStatus
 from events.ics import event_ics
-from events.models import Registration
+from events.models import Certificate, Registration
 
 Kind = RegistrationEmailKind
 Status = RegistrationStatus
@@ -102,6 +102,13 @@ def _texts(kind: str, event_name: str) -> tuple[str, str]:
                 "email."
             ),
         ),
+        Kind.CERTIFICATE: (
+            _("Your certificate of attendance: %(event)s"),
+            _(
+                "Thank you for attending %(event)s. Your certificate of attendance is attached; "
+                "you can also download it from the page of your registration."
+            ),
+        ),
     }
     subject, lead = texts[kind]
     return subject % {"event": event_name}, lead % {"event": event_name}
@@ -120,6 +127,11 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
     if registration is None:
         return None
     event = registration.event
+    certificate = None
+    if email.kind == Kind.CERTIFICATE:
+        certificate = Certificate.objects.filter(registration=registration).first()
+        if certificate is None:
+            return None
     # "Registered again" while unconfirmed: the confirmation link again, not the manage link.
     with_confirm_link = email.kind == Kind.CONFIRM_EMAIL or (
         email.kind == Kind.REGISTERED_AGAIN and registration.status == Status.PENDING_EMAIL
@@ -158,5 +170,14 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
             f"{event.slug}.ics",
             event_ics(event=event),
             "text/calendar",
+        )
+    if certificate is not None:
+        from events.pdf.certificates import certificate_filename, certificate_render_pdf  # noqa: PLC0415 (as the badge's)
+
+        certificate.registration = registration
+        message.attach(
+            certificate_filename(certificate),
+            certificate_render_pdf(certificate=certificate),
+            "application/pdf",
         )
     return message

@@ -81,3 +81,4 @@ class RegistrationEmailKind(models.TextChoices):
     REJECTED = "registration.rejected", _("Registration declined")
     MANAGE_LINK = "registration.manage_link", _("Link to manage the registration")
     REGISTERED_AGAIN = "registration.registered_again", _("Someone registered again")
+    CERTIFICATE = "registration.certificate", _("Certificate of attendance (PDF attached)")

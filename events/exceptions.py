@@ -219,3 +219,14 @@ class BadgeBatchNotRetryable(EventsError):
     code = "badge_batch_not_retryable"
     http_status = 409
     message = _("Only failed badge sheets, or sheets whose build stopped, can be built again.")
+
+
+# --- Certificates of attendance ----------------------------------------------------------------
+
+
+class NoCertificateLists(EventsError):
+    code = "no_certificate_lists"
+    message = _(
+        "No check-in list of this event counts for the certificate: tick “counts for the "
+        "certificate of attendance” on the lists that do."
+    )

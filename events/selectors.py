@@ -89,3 +89,33 @@ def categories_with_counts(queryset: QuerySet | None = None) -> QuerySet:
             ),
         ),
     )
+
+
+def event_current(now=None) -> Event | None:
+    """The event organizers are working on: the running one or the next to start; when every
+    event is over, the latest (one query)."""
+    now = now or timezone.now()
+    upcoming = Event.objects.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    return upcoming.first() or Event.objects.order_by("-starts_at", "-pk").first()
+
+
+def registration_counts_by_category(*, event: Event) -> list[dict]:
+    """[{category, total, counts: {status: n}}] of the event's categories in their order (two
+    queries whatever the number of registrations)."""
+    rows = (
+        Registration.objects.filter(event=event)
+        .order_by()
+        .values_list("category_id", "status")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for category_id, status, n in rows:
+        counts.setdefault(category_id, {})[status] = n
+    return [
+        {
+            "category": category,
+            "counts": counts.get(category.pk, {}),
+            "total": sum(counts.get(category.pk, {}).values()),
+        }
+        for category in AttendeeCategory.objects.filter(event=event)
+    ]

@@ -22,6 +22,12 @@ urlpatterns = [
         name="manage_badge_pdf",
     ),
     path("registration/<str:secret>/event.ics", gone(views.manage_ics), name="manage_ics"),
+    path(
+        "registration/<str:secret>/certificate.pdf",
+        gone(views.manage_certificate_pdf),
+        name="manage_certificate_pdf",
+    ),
+    path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("registration/<str:secret>/edit/", gone(views.manage_edit), name="manage_edit"),
     path("registration/<str:secret>/cancel/", gone(views.manage_cancel), name="manage_cancel"),
     path("registration/<str:secret>/consent/", privacy_views.manage_consent, name="manage_consent"),

@@ -21,8 +21,9 @@ from events.exceptions import (
 )
 from events.forms import ManageDetailsForm, RegistrationForm, ResendLinkForm
 from events.ics import event_ics
-from events.models import Event, Registration
+from events.models import Certificate, Event, Registration
 from events.pdf.badges import badge_pdf_response, qr_svg
+from events.pdf.certificates import certificate_pdf_response
 from events.services import (
     registration_cancel,
     registration_confirm_email,
@@ -158,8 +159,30 @@ def manage(request, secret: str):
         "is_live": registration.status in LIVE_STATUSES,
         "has_badge": registration.status == Status.CONFIRMED,
         "qr": qr_svg(registration.token) if registration.status == Status.CONFIRMED else "",
+        "certificate": Certificate.objects.filter(registration=registration).first(),
     }
     return render(request, "events/manage.html", context)
+
+
+@never_cache
+def manage_certificate_pdf(request, secret: str):
+    """The guest's certificate of attendance (PDF), once issued."""
+    registration = _by_secret(secret)
+    certificate = Certificate.objects.select_related("event", "registration").filter(
+        registration=registration
+    )
+    if not certificate:
+        raise Http404(_("No certificate of attendance has been issued for this registration."))
+    return certificate_pdf_response(certificate[0])
+
+
+def certificate_verify(request, code: str):
+    """The public check of a certificate: the name, the event and the day it states, nothing
+    more; an unknown code is a 404."""
+    certificate = Certificate.objects.select_related("event").filter(code=code[:40]).first()
+    if certificate is None:
+        raise Http404(_("No certificate has this code."))
+    return render(request, "events/certificate_verify.html", {"certificate": certificate})
 
 
 @never_cache

@@ -3,9 +3,10 @@ page listing), the admin URLs, and the list of every build (view only, with filt
 Registered by ``cms/wagtail_hooks.py``."""
 
 from django.urls import include, path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import Button
+from wagtail.admin.widgets import Button, HeaderButton
 
 from cms.models import ForumPage
 from cms.proceedings import views
@@ -48,9 +49,30 @@ def proceedings_listing_button(page, user, next_url=None):
     yield from _button(page, user, priority=45)
 
 
+def buildable_forums(user) -> list[ForumPage]:
+    """The forum pages ``user`` may build the proceedings of (edit permission)."""
+    forums = ForumPage.objects.select_related("locale").order_by("pk")
+    return [forum for forum in forums if forum.permissions_for_user(user).can_edit()]
+
+
 class BuildIndexView(SafeIndexView):
+    """Every build; a "Build proceedings" button per forum page the user may edit (the way to a
+    first build when the list is empty)."""
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("forum", "created_by")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        forums = buildable_forums(self.request.user)
+        for forum in forums:
+            label = _("Build proceedings")
+            if len(forums) > 1:
+                label = _("Build proceedings: %(forum)s") % {"forum": forum.title}
+            url = reverse("cms_proceedings:index", args=[forum.pk])
+            buttons.append(HeaderButton(label, url=url, icon_name="doc-full"))
+        return buttons
 
 
 class ProceedingsBuildViewSet(ModelViewSet):

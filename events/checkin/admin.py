@@ -68,6 +68,7 @@ class CheckInListForm(forms.ModelForm):
             "closes_at",
             "gates",
             "sort_order",
+            "counts_for_certificate",
         ]
         widgets = {"categories": forms.CheckboxSelectMultiple}
 
@@ -118,7 +119,7 @@ class CheckInListViewSet(CheckInModelViewSet):
         "opens_at",
         "closes_at",
     ]
-    list_filter = ["event", "allow_reentry"]
+    list_filter = ["event", "allow_reentry", "counts_for_certificate"]
     search_fields = ["name"]
     search_backend_name = None
 

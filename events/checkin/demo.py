@@ -37,7 +37,11 @@ def load_checkin(event: Event) -> dict:
     the device's pairing link when the device was created by this call (its key is stored
     hashed)."""
     hall, _created = checkin_list_upsert(
-        event=event, name="Hội trường chính", gates="Cổng 1, Cổng 2", sort_order=1
+        event=event,
+        name="Hội trường chính",
+        gates="Cổng 1, Cổng 2",
+        sort_order=1,
+        counts_for_certificate=True,
     )
     expo, _created = checkin_list_upsert(
         event=event, name="Khu triển lãm", allow_reentry=True, gates="Cổng B", sort_order=2

@@ -74,6 +74,11 @@ class CheckInList(models.Model):
         help_text=_("Comma-separated, offered on the scanner: “Cổng 1, Cổng 2”."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    counts_for_certificate = models.BooleanField(
+        _("counts for the certificate of attendance"),
+        default=False,
+        help_text=_("Ticked: guests who entered through this list get a certificate."),
+    )
 
     class Meta:
         verbose_name = _("check-in list")

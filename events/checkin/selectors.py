@@ -395,3 +395,12 @@ def checkin_list_stats(*, checkin_list: CheckInList, now=None) -> dict:
         "per_10_minutes": arrivals_per_bucket(firsts, event=checkin_list.event, now=now),
         "failed_scans": failed,
     }
+
+
+def arrivals_today(*, event: Event, now=None) -> int:
+    """How many guests of ``event`` entered one of its lists today (the forum's day, from
+    midnight in its time zone): each guest once (one query)."""
+    now = timezone.localtime(now or timezone.now())
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    entries = _live_entries(checkin_list__event_id=event.pk, created_at__gte=midnight)
+    return entries.aggregate(n=Count("registration_id", distinct=True))["n"]

@@ -590,6 +590,7 @@ def checkin_list_upsert(
     closes_at=None,
     gates: str = "",
     sort_order: int = 0,
+    counts_for_certificate: bool = False,
     by=None,
 ) -> tuple[CheckInList, bool]:
     """Create the list ``name`` of ``event`` with these settings, or return the existing one
@@ -609,6 +610,7 @@ def checkin_list_upsert(
             "closes_at": closes_at,
             "gates": gates,
             "sort_order": sort_order,
+            "counts_for_certificate": counts_for_certificate,
         },
     )
     if created and categories:

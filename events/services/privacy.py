@@ -22,7 +22,7 @@ from core.activity import ActivityEntry, Actor, log_action
 from events.checkin.models import CheckIn, ScanLog
 from events.enums import CONSENT_VERSION, LIVE_STATUSES, DataBasis, PurgeReason
 from events.exceptions import InvalidTransition
-from events.models import Event, Invitation, InvitationImport, Registration
+from events.models import Certificate, Event, Invitation, InvitationImport, Registration
 from events.services.registration import registration_cancel
 from events.signals import personal_data_anonymised
 from mail.models import Email
@@ -101,7 +101,8 @@ def _anonymise(
     registrations: QuerySet, *, reason: str, now: dt.datetime, dry_run: bool = False
 ) -> PurgeCounts:
     """Anonymise ``registrations`` not anonymised yet, their check-ins' and scans' stored
-    answers, their invitations and their emails. Call inside a transaction."""
+    answers, their invitations and their emails; delete their certificates of attendance.
+    Call inside a transaction."""
     pending = registrations.filter(purged_at__isnull=True)
     if not dry_run:
         # Lock the rows first, in order, as the registration services do (an erasure holds its
@@ -127,6 +128,8 @@ def _anonymise(
     counts.checkins = _scrub_answers(checkins, scanned=False)
     counts.scans = _scrub_answers(scans, scanned=True)
     counts.emails = emails_anonymise(emails=emails)
+    # A certificate states the name: it goes (its verify page is then a 404).
+    Certificate.objects.filter(registration_id__in=ids).delete()
     # Not anonymised meanwhile (an erasure and the purge at once): the first one's reason stays.
     Registration.objects.filter(pk__in=ids, purged_at__isnull=True).update(
         full_name="",

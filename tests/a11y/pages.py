@@ -66,6 +66,8 @@ PAGES: list[AuditPage] = [
         "manage consent errors", _manage("consent/"), GUEST, submit="form.form [type=submit]"
     ),
     AuditPage("manage delete", _manage("delete/"), GUEST),
+    AuditPage("certificate verify", lambda s: f"/verify/{s.certificate_code}/"),
+    AuditPage("certificate verify en", lambda s: f"/en/verify/{s.certificate_code}/"),
     AuditPage("privacy", "/privacy/"),
     AuditPage("privacy en", "/en/privacy/"),
     # The exhibition and the exhibitors' pages.

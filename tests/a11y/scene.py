@@ -14,6 +14,7 @@ def demo_scene() -> SimpleNamespace:
     from events.checkin.services import device_create
     from events.demo import SEED_DAY, load_event, load_registrations
     from events.enums import RegistrationStatus
+    from events.models import Certificate
     from exhibitors.demo import load_exhibition
     from exhibitors.enums import BookingStatus
     from exhibitors.models import Booth, BoothBooking
@@ -40,6 +41,12 @@ def demo_scene() -> SimpleNamespace:
     )
     organizer = get_user_model().objects.create_superuser("a11y-organizer", "a11y@example.com", "x")
     kiosk, _token = device_create(event=event, name="Ki-ốt sảnh", kiosk=True)
+    certificate = Certificate.objects.create(
+        event=event,
+        registration=registration,
+        full_name=registration.full_name,
+        attended_on=SEED_DAY,
+    )
     return SimpleNamespace(
         event=event,
         session_url=session.url,
@@ -51,5 +58,6 @@ def demo_scene() -> SimpleNamespace:
         exhibitor_user=booking.exhibitor.members.first().user,
         organizer=organizer,
         pairing_path="/" + checkin["pairing_link"].split("/", 3)[3],
+        certificate_code=certificate.code,
         kiosk_ticket=kiosk_print_ticket(registration_id=registration.pk, device_id=kiosk.pk),
     )

@@ -43,6 +43,7 @@ from events.services import (
     registration_update,
     registrations_expire_unconfirmed,
 )
+from events.services.certificates import certificates_issue
 from events.services.invitations import invitation_import_apply
 from exhibitors.enums import BookingStatus
 from exhibitors.models import ExhibitorMember
@@ -296,6 +297,17 @@ def case_event_created(w):
         by=w.organizer,
     )
     return expect(None, call, "event.created", (USER, w.organizer))
+
+
+def case_event_certificates_issued(w):
+    registration = _registration(w)
+    hall, _created = checkin_list_upsert(
+        event=w.event, name="Hội trường", counts_for_certificate=True
+    )
+    CheckIn.objects.create(registration=registration, checkin_list=hall)
+    call = partial(certificates_issue, event=w.event, by=w.organizer)
+    changes = {"certificates": [0, 1]}
+    return expect(w.event, call, "event.certificates_issued", (USER, w.organizer), "", changes)
 
 
 # --- The exhibition ---------------------------------------------------------------------------
