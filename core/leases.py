@@ -33,6 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from core.models import WorkerBeat
+
 logger = logging.getLogger(__name__)
 
 
@@ -182,6 +184,30 @@ def tasks_release(*, worker_id: str) -> int:
     rows = DBTaskResult.objects.filter(pk__in=mine, status=TaskResultStatus.RUNNING)
     released = rows.update(status=TaskResultStatus.READY, run_after=timezone.now())
     logger.warning("Worker %s: %d interrupted task(s) ready again", worker_id, released)
+    return released
+
+
+def worker_beat(*, worker_id: str) -> None:
+    """Record that the worker ``worker_id`` is alive (its sweeping thread calls this)."""
+    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults={"beat_at": timezone.now()})
+
+
+def worker_gone(*, worker_id: str) -> None:
+    """Forget a worker that stops cleanly (its tasks finished or were never claimed)."""
+    WorkerBeat.objects.filter(worker_id=worker_id).delete()
+
+
+def tasks_of_dead_workers_release(*, dead_after: dt.timedelta) -> int:
+    """Make ready again the tasks left "running" by workers that stopped beating ``dead_after``
+    ago (killed: SIGKILL, out of memory, the machine lost), then forget those workers. Only
+    workers that beat are judged (a plain ``db_worker`` never does: its tasks are left alone).
+    Returns how many tasks."""
+    since = timezone.now() - dead_after
+    dead = set(WorkerBeat.objects.filter(beat_at__lt=since).values_list("worker_id", flat=True))
+    if not dead:
+        return 0
+    released = sum(tasks_release(worker_id=worker_id) for worker_id in dead)
+    WorkerBeat.objects.filter(worker_id__in=dead, beat_at__lt=since).delete()
     return released
 
 

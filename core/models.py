@@ -137,3 +137,17 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.hits}"
+
+
+class WorkerBeat(models.Model):
+    """A task worker's last sign of life (``run_worker`` beats from its sweeping thread), so that
+    the tasks a killed worker was running are made ready again (``core.leases``)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "worker beat"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}: {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -16,11 +16,20 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from core.leases import LeaseLost, jobs_reclaim, lease_claim
+from core.leases import (
+    LeaseLost,
+    jobs_reclaim,
+    lease_claim,
+    tasks_of_dead_workers_release,
+    worker_beat,
+    worker_gone,
+)
+from core.models import WorkerBeat
 from events.models import BadgeBatch
 from events.services import registration_create
 from events.services.badges import badge_batch_build, badge_batch_create
 from tests.factories.events import make_category, make_event
+from tests.factories.tasks import touch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -140,3 +149,34 @@ def test_a_killed_job_whose_task_row_is_gone_gets_a_new_task(db_tasks):
     call_command("run_worker", *WORKER, "--worker-id", "third-worker")
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.attempts) == ("done", 4, 2)
+
+
+def test_the_tasks_of_a_worker_that_stopped_beating_are_ready_again(db_tasks, tmp_path):
+    """A killed worker never says goodbye: three sweeps after its last beat, the tasks it was
+    running are ready again and it is forgotten. A live worker's task, and one of a worker that
+    never beats (a plain ``db_worker``), are left running."""
+    now = timezone.now()
+    worker_beat(worker_id="killed")
+    worker_beat(worker_id="alive")
+    WorkerBeat.objects.filter(worker_id="killed").update(beat_at=now - dt.timedelta(minutes=5))
+    rows = {}
+    for worker in ("killed", "alive", "db_worker"):
+        result = touch.enqueue(str(tmp_path / worker))
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status=TaskResultStatus.RUNNING, worker_ids=["earlier", worker]
+        )
+        rows[worker] = result.id
+
+    assert tasks_of_dead_workers_release(dead_after=dt.timedelta(minutes=2)) == 1
+
+    found = DBTaskResult.objects.filter(pk__in=rows.values()).values_list("pk", "status")
+    statuses = {str(pk): status for pk, status in found}
+    assert {worker: statuses[pk] for worker, pk in rows.items()} == {
+        "killed": TaskResultStatus.READY,
+        "alive": TaskResultStatus.RUNNING,
+        "db_worker": TaskResultStatus.RUNNING,
+    }
+    assert list(WorkerBeat.objects.values_list("worker_id", flat=True)) == ["alive"]
+    assert tasks_of_dead_workers_release(dead_after=dt.timedelta(minutes=2)) == 0
+    worker_gone(worker_id="alive")
+    assert not WorkerBeat.objects.exists()

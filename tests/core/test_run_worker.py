@@ -136,3 +136,37 @@ def test_a_task_cut_off_by_a_database_restart_runs_again(cluster):
         worker.wait(timeout=30)
         log.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_killed_workers_task_is_run_by_another_worker(cluster):
+    """A worker killed (SIGKILL) in the middle of a task never writes its "done" and never says
+    goodbye: once its beat is three sweeps old (leases of 4 s: a sweep a second), another
+    ``run_worker`` makes the task ready again and runs it to the end."""
+    env = {**worker_env(cluster), "JOB_LEASE_SECONDS": "4"}
+    run(env, "migrate", "core", "-v", "0")
+    folder = Path(tempfile.mkdtemp(prefix="fh-worker-"))
+    target = folder / "slow"
+    logs = [(folder / f"worker{n}.log").open("wb") for n in (1, 2)]
+    first = manage(env, "run_worker", *OPTIONS, stdout=logs[0], stderr=subprocess.STDOUT)
+    second = None
+    try:
+        enqueue = "from tests.factories.tasks import slow_touch; slow_touch.enqueue({!r}, 2)"
+        run(env, "shell", "-c", enqueue.format(str(target)))
+        assert wait_for(Path(f"{target}.started"), 30)
+        first.kill()
+        first.wait(timeout=30)
+        assert not target.exists()  # it died before the end of its task
+        second = manage(env, "run_worker", *OPTIONS, stdout=logs[1], stderr=subprocess.STDOUT)
+        assert wait_for(target, 60), (folder / "worker2.log").read_text()
+        check = manage(env, "shell", "-c", COUNT_RUNNING, stdout=subprocess.PIPE)
+        output, _ = check.communicate(timeout=60)
+        assert check.returncode == 0, output.decode()
+        assert "ready again" in (folder / "worker2.log").read_text()
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+        for log in logs:
+            log.close()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -11,10 +11,13 @@ It also takes up the long jobs of workers that died (``core.leases.jobs_reclaim`
 it starts, then every ``RECLAIM_EVERY`` seconds from a thread of its own, while its main loop
 runs tasks (a worker busy with a long task still reclaims the others' dead jobs). When it gets
 the database back, the tasks it was running when it lost it are made ready again
-(``core.leases.tasks_release``): their "done" was never written.
+(``core.leases.tasks_release``): their "done" was never written. Its sweeping thread also
+beats (``core.WorkerBeat``); the tasks of a worker that stopped beating three sweeps ago (killed)
+are made ready again for the others.
 """
 
 import contextlib
+import datetime as dt
 import logging
 import threading
 import time
@@ -22,7 +25,14 @@ import time
 from django.db import InterfaceError, OperationalError, connections
 from django_tasks_db.management.commands import db_worker
 
-from core.leases import jobs_reclaim, lease_length, tasks_release
+from core.leases import (
+    jobs_reclaim,
+    lease_length,
+    tasks_of_dead_workers_release,
+    tasks_release,
+    worker_beat,
+    worker_gone,
+)
 
 logger = logging.getLogger("forumhall.worker")
 
@@ -36,29 +46,43 @@ def reclaim_every() -> float:
     return max(lease_length().total_seconds() / 4, 1.0)
 
 
-def reclaim_once() -> int:
-    """One sweep (``jobs_reclaim``); a database error is logged, never fatal. Closes this
-    thread's connections afterwards."""
+def dead_after() -> dt.timedelta:
+    """A worker whose beat is older than three sweeps is dead (killed: it never said goodbye)."""
+    return dt.timedelta(seconds=3 * reclaim_every())
+
+
+def reclaim_once(worker_id: str | None = None) -> int:
+    """One sweep: this worker's beat (``worker_beat``), the long jobs of dead workers
+    (``jobs_reclaim``) and the other tasks they left running (``tasks_of_dead_workers_release``).
+    Each step on its own: a database error is logged, never fatal, and does not stop the next
+    step. Closes this thread's connections afterwards. Returns how many were taken up."""
+    steps = [jobs_reclaim, lambda: tasks_of_dead_workers_release(dead_after=dead_after())]
+    if worker_id:
+        steps.insert(0, lambda: worker_beat(worker_id=worker_id) or 0)
+    taken = 0
     try:
-        return jobs_reclaim()
-    except Exception:
-        logger.exception("Taking up the jobs of dead workers failed; next sweep later")
-        return 0
+        for step in steps:
+            try:
+                taken += step()
+            except Exception:
+                logger.exception("A sweep for dead workers failed; next sweep later")
     finally:
         connections.close_all()
+    return taken
 
 
 class Reclaimer(threading.Thread):
     """Sweeps every ``every`` seconds until stopped (a daemon: it never keeps the process up)."""
 
-    def __init__(self, every: float):
+    def __init__(self, every: float, worker_id: str):
         super().__init__(name="reclaim-jobs", daemon=True)
         self.every = every
+        self.worker_id = worker_id
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(self.every):
-            reclaim_once()
+            reclaim_once(self.worker_id)
 
 
 class Command(db_worker.Command):
@@ -69,12 +93,14 @@ class Command(db_worker.Command):
 
     def handle(self, *args, **options):
         options["reload"] = False
-        reclaimer = Reclaimer(reclaim_every())
+        reclaimer = Reclaimer(reclaim_every(), options["worker_id"])
         reclaimer.start()
         try:
             return self._work(*args, **options)
         finally:
             reclaimer.stopped.set()
+            with contextlib.suppress(Exception):
+                worker_gone(worker_id=options["worker_id"])
 
     def _work(self, *args, **options):
         backoff = 1.0
@@ -85,7 +111,8 @@ class Command(db_worker.Command):
                 if lost:
                     tasks_release(worker_id=options["worker_id"])
                     lost = False
-                reclaim_once()  # before the first task: a job a dead worker left is taken first
+                # Before the first task: a job a dead worker left is taken first.
+                reclaim_once(options["worker_id"])
                 return super().handle(*args, **options)
             except (OperationalError, InterfaceError) as error:
                 lost = True
