@@ -5,7 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -151,6 +151,31 @@ class ExhibitionSettings(models.Model):
     staff_quota_standard = models.PositiveSmallIntegerField(_("staff passes: standard"), default=3)
     staff_quota_corner = models.PositiveSmallIntegerField(_("staff passes: corner"), default=4)
     staff_quota_premium = models.PositiveSmallIntegerField(_("staff passes: premium"), default=6)
+    # The organizer's bank account (the VietQR of what exhibitors owe) and invoicing identity.
+    bank_bin = models.CharField(
+        _("bank BIN"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{6}$", _("The bank BIN has 6 digits."))],
+        help_text=_("The bank's 6-digit NAPAS code, for example 970436 for Vietcombank."),
+    )
+    bank_account_number = models.CharField(
+        _("bank account number"),
+        max_length=19,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z]{1,19}$", _("Letters and digits only, at most 19."))
+        ],
+    )
+    bank_account_name = models.CharField(_("bank account name"), max_length=100, blank=True)
+    seller_name = models.CharField(_("seller: company name"), max_length=200, blank=True)
+    seller_address = models.CharField(_("seller: address"), max_length=300, blank=True)
+    seller_tax_code = models.CharField(
+        _("seller: tax code"), max_length=14, blank=True, validators=[validate_tax_code]
+    )
+    booth_vat_rate = models.PositiveSmallIntegerField(
+        _("VAT rate of booths (%)"), default=8, validators=[MaxValueValidator(100)]
+    )
 
     class Meta:
         verbose_name = _("exhibition settings")
@@ -342,6 +367,12 @@ class BoothBooking(models.Model):
 
     def is_live(self, now=None) -> bool:
         return self.effective_status(now) in LIVE_BOOKING_STATUSES
+
+    @property
+    def payment_reference(self) -> str:
+        """What the exhibitor writes in the transfer's description (the VietQR's purpose):
+        "FH" and the booking's number, letters and digits only (banks strip the rest)."""
+        return f"FH{self.pk:06d}"
 
 
 class BookingTransition(models.Model):

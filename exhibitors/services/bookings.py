@@ -70,6 +70,13 @@ SETTINGS_FIELDS = (
     "staff_quota_standard",
     "staff_quota_corner",
     "staff_quota_premium",
+    "bank_bin",
+    "bank_account_number",
+    "bank_account_name",
+    "seller_name",
+    "seller_address",
+    "seller_tax_code",
+    "booth_vat_rate",
 )
 
 
