@@ -12,13 +12,13 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.exports import SafeIndexView
+from core.money import format_vnd
 from exhibitors.admin import views as admin_views
 from exhibitors.enums import BookingStatus, booth_state_for
 from exhibitors.forms import BoothAdminForm, TaxCodeField
 from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
 from exhibitors.services.accounts import PROFILE_FIELDS
 from exhibitors.services.bookings import SETTINGS_FIELDS
-from exhibitors.templatetags.exhibition_tags import format_vnd
 from mail.admin import emails_admin_url
 from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 
