@@ -21,10 +21,14 @@ from exhibitors.enums import (
     BookingStatus,
     BoothTier,
     MemberRole,
+    PaymentStatus,
     Sector,
     StaffStatus,
 )
 from exhibitors.validators import validate_tax_code
+
+#: The VAT rate (%) of a booth or an extra until the organizer sets another.
+DEFAULT_VAT_RATE = 8
 
 
 def new_invitation_token() -> str:
@@ -174,7 +178,7 @@ class ExhibitionSettings(models.Model):
         _("seller: tax code"), max_length=14, blank=True, validators=[validate_tax_code]
     )
     booth_vat_rate = models.PositiveSmallIntegerField(
-        _("VAT rate of booths (%)"), default=8, validators=[MaxValueValidator(100)]
+        _("VAT rate of booths (%)"), default=DEFAULT_VAT_RATE, validators=[MaxValueValidator(100)]
     )
 
     class Meta:
@@ -324,6 +328,24 @@ class BoothBooking(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    payment_status = models.CharField(
+        _("payment"),
+        max_length=10,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.NONE,
+        blank=True,
+        editable=False,
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, editable=False)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked paid by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = BoothBookingQuerySet.as_manager()
 
@@ -343,6 +365,13 @@ class BoothBooking(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["exhibitor", "status"], name="booking_exhibitor_status")]
+        constraints += [
+            models.CheckConstraint(
+                condition=~models.Q(payment_status=PaymentStatus.PAID)
+                | models.Q(paid_at__isnull=False),
+                name="paid_booking_has_paid_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booth} · {self.exhibitor}"
@@ -373,6 +402,31 @@ class BoothBooking(models.Model):
         """What the exhibitor writes in the transfer's description (the VietQR's purpose):
         "FH" and the booking's number, letters and digits only (banks strip the rest)."""
         return f"FH{self.pk:06d}"
+
+
+class ExtraOption(models.Model):
+    """The price and VAT rate of an extra (``BookingExtra``) at one event."""
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(_("extra"), max_length=20, choices=BookingExtra.choices)
+    price_vnd = models.PositiveBigIntegerField(_("price (VND, before VAT)"))
+    vat_rate = models.PositiveSmallIntegerField(
+        _("VAT rate (%)"), default=DEFAULT_VAT_RATE, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("extra")
+        verbose_name_plural = _("extras")
+        ordering = ["event", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="one_price_per_extra_and_event"),
+            models.CheckConstraint(condition=models.Q(vat_rate__lte=100), name="extra_vat_rate"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
 
 
 class BookingTransition(models.Model):

@@ -23,16 +23,34 @@ the value::
 The QR is drawn by segno (error correction M).
 """
 
+from dataclasses import dataclass
+
 import segno
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.money import amount_in_words
 from exhibitors.exceptions import ExhibitorsError
-from exhibitors.orders import booking_amount_due
+from exhibitors.orders import Order, booking_order
 
 NAPAS_GUID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"
 CURRENCY_VND = "704"
 COUNTRY = "VN"
+
+#: The short names of the banks most organizers use, by NAPAS BIN (others show the BIN only).
+BANK_NAMES = {
+    "970403": "Sacombank",
+    "970405": "Agribank",
+    "970407": "Techcombank",
+    "970415": "VietinBank",
+    "970416": "ACB",
+    "970418": "BIDV",
+    "970422": "MB",
+    "970423": "TPBank",
+    "970432": "VPBank",
+    "970436": "Vietcombank",
+}
 
 
 class BankDetailsMissing(ExhibitorsError):
@@ -106,7 +124,7 @@ def vietqr_payload(*, bank_bin: str, account_number: str, amount: int, reference
 
 
 def booking_vietqr_payload(*, booking, amount: int | None = None) -> str:
-    """The VietQR string of what ``booking`` owes (``amount``, else its amount due) to the
+    """The VietQR string of what ``booking`` owes (``amount``, else its order's total) to the
     organizer's account of its event (Exhibition → Rules), with the booking's payment reference.
     Refuses with ``BankDetailsMissing`` while the event has no bank BIN or account number."""
     settings_ = getattr(booking.event, "exhibition_settings", None)
@@ -115,7 +133,7 @@ def booking_vietqr_payload(*, booking, amount: int | None = None) -> str:
     return vietqr_payload(
         bank_bin=settings_.bank_bin,
         account_number=settings_.bank_account_number,
-        amount=booking_amount_due(booking) if amount is None else amount,
+        amount=booking_order(booking).total if amount is None else amount,
         reference=booking.payment_reference,
     )
 
@@ -123,3 +141,39 @@ def booking_vietqr_payload(*, booking, amount: int | None = None) -> str:
 def vietqr_svg(payload: str, *, scale: int = 4) -> str:
     """The QR of ``payload`` as inline SVG (segno, error correction M, a 4-module quiet zone)."""
     return segno.make(payload, error="m", micro=False).svg_inline(scale=scale, border=4)
+
+
+@dataclass(frozen=True)
+class PaymentInstructions:
+    """What the booking page and the pro-forma invoice show: the QR and the same in words."""
+
+    payload: str
+    bank_bin: str
+    bank_name: str
+    account_number: str
+    account_name: str
+    amount: int
+    amount_words: str
+    reference: str
+
+    @property
+    def qr_svg(self) -> str:
+        return mark_safe(vietqr_svg(self.payload))  # noqa: S308 - segno's own SVG
+
+
+def booking_payment_instructions(*, booking, order: Order | None = None) -> PaymentInstructions:
+    """The transfer ``booking`` asks for: its order's total to the event's account, with the
+    payment reference. Refuses as ``booking_vietqr_payload`` does (``BankDetailsMissing``)."""
+    order = order or booking_order(booking)
+    payload = booking_vietqr_payload(booking=booking, amount=order.total)
+    rules = booking.event.exhibition_settings
+    return PaymentInstructions(
+        payload=payload,
+        bank_bin=rules.bank_bin,
+        bank_name=BANK_NAMES.get(rules.bank_bin, ""),
+        account_number=rules.bank_account_number,
+        account_name=rules.bank_account_name,
+        amount=order.total,
+        amount_words=amount_in_words(order.total),
+        reference=booking.payment_reference,
+    )

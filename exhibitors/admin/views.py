@@ -18,10 +18,11 @@ from core.admin import ActivityPanel
 from core.converters import parse_id
 from events.models import Event
 from exhibitors import selectors, services
-from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus
+from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus, PaymentStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.forms import BlockForm, MoveForm, RejectForm
 from exhibitors.models import Booth, BoothBooking, live_booking_q
+from exhibitors.orders import booking_order
 from exhibitors.permissions import require_perm
 
 
@@ -112,6 +113,9 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                 "index_url": reverse("exhibition_bookings:index"),
                 "can_change": self.request.user.has_perm("exhibitors.change_boothbooking"),
                 "activity_panel": ActivityPanel(booking, user=self.request.user),
+                "order": booking_order(booking) if booking.payment_status else None,
+                "can_mark_paid": booking.status == BookingStatus.APPROVED
+                and booking.payment_status == PaymentStatus.AWAITING,
             }
         )
         return context
@@ -155,6 +159,11 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                     _("The booking is moved to booth %(code)s.")
                     % {"code": form.cleaned_data["to_booth"].code},
                 )
+            elif action == "mark_paid":
+                services.booking_mark_paid(
+                    booking=booking, by=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("The booking is marked paid."))
             else:
                 raise ExhibitorsError()
         except ExhibitorsError as exc:

@@ -28,6 +28,7 @@ from .bookings import (
     exhibition_settings_get,
     exhibition_settings_update,
 )
+from .payments import booking_mark_paid, extra_price_set
 from .staff import staff_add, staff_category_get, staff_quota_for, staff_remove
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "booking_cancel",
     "booking_expire_due",
     "booking_expire_one",
+    "booking_mark_paid",
     "booking_move",
     "booking_reject",
     "booking_request",
@@ -54,6 +56,7 @@ __all__ = [
     "exhibitor_signup_notify_owner",
     "exhibitor_update",
     "exhibitor_verify_email",
+    "extra_price_set",
     "staff_add",
     "staff_category_get",
     "staff_quota_for",
