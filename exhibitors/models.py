@@ -505,3 +505,79 @@ class BoothStaff(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class InvoiceSequence(models.Model):
+    """The last number given to a kind of document at an event: the row the numbering locks, so
+    that numbers follow each other without gaps (a rolled-back issue gives its number back)."""
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, default="proforma")
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice numbering")
+        verbose_name_plural = _("invoice numbering")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="one_sequence_per_event_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.kind} · {self.last_number}"
+
+
+class ProformaInvoice(models.Model):
+    """A pro-forma invoice of a booking: what it asks to be paid, as it was when issued (the
+    seller's and buyer's names, addresses and tax codes, the lines, VAT and total), numbered
+    per event without gaps. Not a VAT invoice: legal e-invoices come from an accredited
+    provider."""
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booking"),
+        on_delete=models.PROTECT,
+        related_name="proforma_invoices",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    seller_name = models.CharField(_("seller"), max_length=200, blank=True)
+    seller_address = models.CharField(_("seller: address"), max_length=300, blank=True)
+    seller_tax_code = models.CharField(_("seller: tax code"), max_length=14, blank=True)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_address = models.CharField(_("buyer: address"), max_length=300, blank=True)
+    buyer_tax_code = models.CharField(_("buyer: tax code"), max_length=14, blank=True)
+    buyer_email = models.EmailField(_("buyer: email"), blank=True)
+    #: [{"label_vi", "label_en", "net", "vat_rate", "vat"}], in the order's order.
+    lines = models.JSONField(_("lines"), default=list)
+    net_vnd = models.PositiveBigIntegerField(_("total before VAT (VND)"))
+    vat_vnd = models.PositiveBigIntegerField(_("VAT (VND)"))
+    total_vnd = models.PositiveBigIntegerField(_("total (VND)"))
+    payment_reference = models.CharField(_("payment reference"), max_length=25)
+
+    class Meta:
+        verbose_name = _("pro-forma invoice")
+        verbose_name_plural = _("pro-forma invoices")
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="proforma_number_per_event"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="proforma_number_gte_1"),
+            models.CheckConstraint(
+                condition=models.Q(total_vnd=models.F("net_vnd") + models.F("vat_vnd")),
+                name="proforma_total_is_net_plus_vat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"PF-{self.number:05d}"

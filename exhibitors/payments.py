@@ -161,19 +161,34 @@ class PaymentInstructions:
         return mark_safe(vietqr_svg(self.payload))  # noqa: S308 - segno's own SVG
 
 
-def booking_payment_instructions(*, booking, order: Order | None = None) -> PaymentInstructions:
-    """The transfer ``booking`` asks for: its order's total to the event's account, with the
-    payment reference. Refuses as ``booking_vietqr_payload`` does (``BankDetailsMissing``)."""
-    order = order or booking_order(booking)
-    payload = booking_vietqr_payload(booking=booking, amount=order.total)
-    rules = booking.event.exhibition_settings
+def payment_instructions(*, rules, amount: int, reference: str) -> PaymentInstructions:
+    """A transfer of ``amount`` with ``reference`` to the account of the exhibition ``rules``
+    (``ExhibitionSettings``). Refuses as ``vietqr_payload`` does."""
+    if rules is None:
+        raise BankDetailsMissing()
     return PaymentInstructions(
-        payload=payload,
+        payload=vietqr_payload(
+            bank_bin=rules.bank_bin,
+            account_number=rules.bank_account_number,
+            amount=amount,
+            reference=reference,
+        ),
         bank_bin=rules.bank_bin,
         bank_name=BANK_NAMES.get(rules.bank_bin, ""),
         account_number=rules.bank_account_number,
         account_name=rules.bank_account_name,
+        amount=amount,
+        amount_words=amount_in_words(amount),
+        reference=reference,
+    )
+
+
+def booking_payment_instructions(*, booking, order: Order | None = None) -> PaymentInstructions:
+    """The transfer ``booking`` asks for: its order's total to the event's account, with the
+    payment reference. Refuses as ``booking_vietqr_payload`` does (``BankDetailsMissing``)."""
+    order = order or booking_order(booking)
+    return payment_instructions(
+        rules=getattr(booking.event, "exhibition_settings", None),
         amount=order.total,
-        amount_words=amount_in_words(order.total),
         reference=booking.payment_reference,
     )

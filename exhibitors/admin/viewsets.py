@@ -147,6 +147,7 @@ class BookingViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("<id:pk>/decide/", admin_views.BookingDecideView.as_view(), name="decide"),
+            path("<id:pk>/proforma.pdf", admin_views.booking_proforma, name="proforma"),
         ]
 
 

@@ -28,6 +28,7 @@ from .bookings import (
     exhibition_settings_get,
     exhibition_settings_update,
 )
+from .invoices import proforma_current, proforma_issue
 from .payments import booking_mark_paid, extra_price_set
 from .staff import staff_add, staff_category_get, staff_quota_for, staff_remove
 
@@ -57,6 +58,8 @@ __all__ = [
     "exhibitor_update",
     "exhibitor_verify_email",
     "extra_price_set",
+    "proforma_current",
+    "proforma_issue",
     "staff_add",
     "staff_category_get",
     "staff_quota_for",

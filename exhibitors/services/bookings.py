@@ -54,6 +54,7 @@ from exhibitors.models import (
     Exhibitor,
 )
 from exhibitors.selectors import exhibitor_recipients
+from exhibitors.services.invoices import proforma_issue
 from exhibitors.validators import normalize_tax_code, tax_code_is_valid
 from mail.services import email_queue
 
@@ -423,13 +424,16 @@ def _decide(booking, *, to_status, action, by, reason, now) -> BoothBooking:
             reason=reason,
             now=now,
         )
+        if to_status == BookingStatus.APPROVED:
+            proforma_issue(booking=booking, by=by, now=now)
     return booking
 
 
 def booking_approve(*, booking: BoothBooking, by, now: dt.datetime | None = None) -> BoothBooking:
     """The organizer approves a requested booking: requested → approved, its payment awaited.
 
-    Side effects: locks the booking; records the transition; emails the exhibitor on commit.
+    Side effects: locks the booking; records the transition; issues its pro-forma invoice (the
+    event's next number); emails the exhibitor on commit.
     """
     return _decide(
         booking,

@@ -21,15 +21,7 @@ from exhibitors.services import (
     extra_price_set,
 )
 from exhibitors.services.payments import NotAwaitingPayment
-from tests.factories.exhibitors import BANK, INVOICE, make_approved_booking, make_user, user_of
-
-
-@pytest.fixture
-def priced(event):
-    exhibition_settings_update(event=event, booth_vat_rate=8, **BANK)
-    extra_price_set(event=event, code="power", price_vnd=1_500_000, vat_rate=8)
-    extra_price_set(event=event, code="screen", price_vnd=3_500_000, vat_rate=10)
-    return event
+from tests.factories.exhibitors import INVOICE, make_approved_booking, make_user, user_of
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The VietQR payload of a booking (exhibitors/payments.py), read back field by field."""
 
-import binascii
 import io
 
 import pytest
@@ -19,31 +18,7 @@ from exhibitors.payments import (
 )
 from exhibitors.services import exhibition_settings_update
 from tests.factories.exhibitors import BANK, make_approved_booking
-
-
-def parse_tlv(text: str) -> dict[str, str]:
-    """EMVCo TLV, read independently of the builder: ID (2), length (2), value; in order."""
-    fields, i = {}, 0
-    while i < len(text):
-        tag, length = text[i : i + 2], int(text[i + 2 : i + 4])
-        assert tag not in fields, f"field {tag} twice"
-        fields[tag] = text[i + 4 : i + 4 + length]
-        assert len(fields[tag]) == length
-        i += 4 + length
-    return fields
-
-
-def check_vietqr(payload: str) -> dict:
-    """Check the CRC with the standard library's CRC-CCITT and return the fields, nested."""
-    assert payload[-8:-4] == "6304"
-    assert int(payload[-4:], 16) == binascii.crc_hqx(payload[:-4].encode("ascii"), 0xFFFF)
-    fields = parse_tlv(payload)
-    merchant = parse_tlv(fields["38"])
-    return {
-        **fields,
-        "38": {**merchant, "01": parse_tlv(merchant["01"])},
-        "62": parse_tlv(fields["62"]),
-    }
+from tests.factories.vietqr import check_vietqr
 
 
 def test_crc_is_ccitt_false_on_the_check_string_and_a_published_vietqr():
