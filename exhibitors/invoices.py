@@ -72,6 +72,7 @@ def proforma_render_pdf(*, invoice: ProformaInvoice, language: str = "vi") -> by
         html,
         font_config=font_config,
         stylesheets=[cached_stylesheet(_invoice_css(), font_config)],
+        lean=True,
     )
 
 
