@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import translation
 
 from core.activity import ActivityEntry
+from core.pdf import render_html_to_pdf
 from exhibitors.enums import BookingStatus, PaymentStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.models import BoothBooking, ExtraOption
@@ -22,6 +23,7 @@ from exhibitors.services import (
 )
 from exhibitors.services.payments import NotAwaitingPayment
 from tests.factories.exhibitors import INVOICE, make_approved_booking, make_user, user_of
+from tests.factories.vietqr import check_vietqr, pdf_qr_codes
 
 
 @pytest.fixture
@@ -190,3 +192,39 @@ def test_admin_extras_list_shows_prices(client, priced, organizer):
     client.force_login(organizer)
     html = client.get("/admin/exhibition/extras/").content.decode()
     assert re.search(r"1[.,]500[.,]000 ₫", html)
+
+
+def test_the_qr_on_the_booking_page_decodes_to_what_is_due(client, booking):
+    client.force_login(user_of(booking.exhibitor))
+    html = client.get(f"/exhibitor/bookings/{booking.pk}/").content.decode()
+    svgs = re.findall(r'<svg[^>]*class="segno".*?</svg>', html, flags=re.S)
+    assert len(svgs) == 1
+    # The page's own SVG, drawn by WeasyPrint and poppler, read by zxing-cpp.
+    pdf = render_html_to_pdf(f'<html lang="vi"><body style="width:60mm">{svgs[0]}</body></html>')
+    codes = pdf_qr_codes(pdf)
+    assert len(codes) == 1
+    fields = check_vietqr(codes[0])
+    assert fields["38"]["01"] == {"00": "970436", "01": "0011004455667"}
+    assert (fields["53"], fields["54"]) == ("704", "18430000")
+    assert fields["62"] == {"08": f"FH{booking.pk:06d}"}
+
+
+def test_organizers_set_the_bank_account_and_price_extras_in_the_admin(client, event, organizer):
+    client.force_login(organizer)
+    rules = exhibition_settings_update(event=event)
+    form = client.get(f"/admin/exhibition/settings/edit/{rules.pk}/").content.decode()
+    for name in ("bank_bin", "bank_account_number", "seller_tax_code", "booth_vat_rate"):
+        assert f'name="{name}"' in form
+    response = client.post(
+        "/admin/exhibition/extras/new/",
+        {"event": event.pk, "code": "internet", "price_vnd": "2000000", "vat_rate": "10"},
+    )
+    assert response.status_code == 302
+    option = ExtraOption.objects.get(event=event, code="internet")
+    assert (option.price_vnd, option.vat_rate) == (2_000_000, 10)
+    refused = client.post(
+        "/admin/exhibition/extras/new/",
+        {"event": event.pk, "code": "power", "price_vnd": "1", "vat_rate": "101"},
+    )
+    assert refused.status_code == 200
+    assert not ExtraOption.objects.filter(event=event, code="power").exists()
