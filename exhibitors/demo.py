@@ -23,6 +23,7 @@ from exhibitors.services import (
     exhibitor_create,
     exhibitor_signup,
     exhibitor_verify_email,
+    extra_price_set,
     staff_add,
 )
 from exhibitors.services.accounts import verification_link_parts
@@ -184,6 +185,25 @@ def _exhibitor(name, tax_code, sector, colour, website, vi, en) -> Exhibitor:
     )
 
 
+#: The demo organizer's bank account (made up: scanning its QR pays nobody) and identity.
+DEMO_PAYEE = {
+    "bank_bin": "970436",
+    "bank_account_number": "0071000123456",
+    "bank_account_name": "BAN TO CHUC DIEN DAN",
+    "seller_name": "Công ty TNHH Tổ chức Sự kiện Diễn đàn Việt",
+    "seller_address": "35 Nguyễn Huệ, phường Sài Gòn, TP. Hồ Chí Minh",
+    "seller_tax_code": "0312345673",
+}
+
+#: The extras' prices before VAT and VAT rates at the demo forum.
+DEMO_EXTRA_PRICES = (
+    ("power", 1_500_000, 8),
+    ("internet", 2_000_000, 10),
+    ("furniture", 800_000, 8),
+    ("screen", 3_500_000, 10),
+)
+
+
 def _book(event: Event, exhibitor: Exhibitor, code: str, status: str) -> None:
     booth = Booth.objects.get(event=event, code=code)
     if BoothBooking.objects.live().filter(booth=booth).exists():
@@ -208,8 +228,10 @@ def _book(event: Event, exhibitor: Exhibitor, code: str, status: str) -> None:
 def load_exhibition(event: Event) -> dict:
     """The demo hall and its bookings. Idempotent. Returns counts for the command's output."""
     exhibition_settings_update(
-        event=event, booking_open=True, max_booths_per_exhibitor=2, hold_minutes=30
+        event=event, booking_open=True, max_booths_per_exhibitor=2, hold_minutes=30, **DEMO_PAYEE
     )
+    for code, price_vnd, vat_rate in DEMO_EXTRA_PRICES:
+        extra_price_set(event=event, code=code, price_vnd=price_vnd, vat_rate=vat_rate)
     for index in range(20):
         plan = _booth_plan(index)
         booth_upsert(event=event, **plan)

@@ -80,6 +80,15 @@ class BookingExtra(models.TextChoices):
     SCREEN = "screen", _("55-inch screen")
 
 
+class PaymentStatus(models.TextChoices):
+    """Where an approved booking's payment stands ("": not an order yet)."""
+
+    NONE = "", _("Not due")
+    AWAITING = "awaiting", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class MemberRole(models.TextChoices):
     OWNER = "owner", _("Owner")
     MEMBER = "member", _("Member")

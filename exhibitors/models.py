@@ -5,7 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -21,10 +21,14 @@ from exhibitors.enums import (
     BookingStatus,
     BoothTier,
     MemberRole,
+    PaymentStatus,
     Sector,
     StaffStatus,
 )
 from exhibitors.validators import validate_tax_code
+
+#: The VAT rate (%) of a booth or an extra until the organizer sets another.
+DEFAULT_VAT_RATE = 8
 
 
 def new_invitation_token() -> str:
@@ -151,6 +155,31 @@ class ExhibitionSettings(models.Model):
     staff_quota_standard = models.PositiveSmallIntegerField(_("staff passes: standard"), default=3)
     staff_quota_corner = models.PositiveSmallIntegerField(_("staff passes: corner"), default=4)
     staff_quota_premium = models.PositiveSmallIntegerField(_("staff passes: premium"), default=6)
+    # The organizer's bank account (the VietQR of what exhibitors owe) and invoicing identity.
+    bank_bin = models.CharField(
+        _("bank BIN"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{6}$", _("The bank BIN has 6 digits."))],
+        help_text=_("The bank's 6-digit NAPAS code, for example 970436 for Vietcombank."),
+    )
+    bank_account_number = models.CharField(
+        _("bank account number"),
+        max_length=19,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9A-Za-z]{1,19}$", _("Letters and digits only, at most 19."))
+        ],
+    )
+    bank_account_name = models.CharField(_("bank account name"), max_length=100, blank=True)
+    seller_name = models.CharField(_("seller: company name"), max_length=200, blank=True)
+    seller_address = models.CharField(_("seller: address"), max_length=300, blank=True)
+    seller_tax_code = models.CharField(
+        _("seller: tax code"), max_length=14, blank=True, validators=[validate_tax_code]
+    )
+    booth_vat_rate = models.PositiveSmallIntegerField(
+        _("VAT rate of booths (%)"), default=DEFAULT_VAT_RATE, validators=[MaxValueValidator(100)]
+    )
 
     class Meta:
         verbose_name = _("exhibition settings")
@@ -299,6 +328,24 @@ class BoothBooking(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    payment_status = models.CharField(
+        _("payment"),
+        max_length=10,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.NONE,
+        blank=True,
+        editable=False,
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, editable=False)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked paid by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     objects = BoothBookingQuerySet.as_manager()
 
@@ -318,6 +365,13 @@ class BoothBooking(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["exhibitor", "status"], name="booking_exhibitor_status")]
+        constraints += [
+            models.CheckConstraint(
+                condition=~models.Q(payment_status=PaymentStatus.PAID)
+                | models.Q(paid_at__isnull=False),
+                name="paid_booking_has_paid_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.booth} · {self.exhibitor}"
@@ -342,6 +396,37 @@ class BoothBooking(models.Model):
 
     def is_live(self, now=None) -> bool:
         return self.effective_status(now) in LIVE_BOOKING_STATUSES
+
+    @property
+    def payment_reference(self) -> str:
+        """What the exhibitor writes in the transfer's description (the VietQR's purpose):
+        "FH" and the booking's number, letters and digits only (banks strip the rest)."""
+        return f"FH{self.pk:06d}"
+
+
+class ExtraOption(models.Model):
+    """The price and VAT rate of an extra (``BookingExtra``) at one event."""
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(_("extra"), max_length=20, choices=BookingExtra.choices)
+    price_vnd = models.PositiveBigIntegerField(_("price (VND, before VAT)"))
+    vat_rate = models.PositiveSmallIntegerField(
+        _("VAT rate (%)"), default=DEFAULT_VAT_RATE, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("extra")
+        verbose_name_plural = _("extras")
+        ordering = ["event", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="one_price_per_extra_and_event"),
+            models.CheckConstraint(condition=models.Q(vat_rate__lte=100), name="extra_vat_rate"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
 
 
 class BookingTransition(models.Model):
@@ -420,3 +505,79 @@ class BoothStaff(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class InvoiceSequence(models.Model):
+    """The last number given to a kind of document at an event: the row the numbering locks, so
+    that numbers follow each other without gaps (a rolled-back issue gives its number back)."""
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, default="proforma")
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice numbering")
+        verbose_name_plural = _("invoice numbering")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="one_sequence_per_event_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.kind} · {self.last_number}"
+
+
+class ProformaInvoice(models.Model):
+    """A pro-forma invoice of a booking: what it asks to be paid, as it was when issued (the
+    seller's and buyer's names, addresses and tax codes, the lines, VAT and total), numbered
+    per event without gaps. Not a VAT invoice: legal e-invoices come from an accredited
+    provider."""
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booking"),
+        on_delete=models.PROTECT,
+        related_name="proforma_invoices",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    seller_name = models.CharField(_("seller"), max_length=200, blank=True)
+    seller_address = models.CharField(_("seller: address"), max_length=300, blank=True)
+    seller_tax_code = models.CharField(_("seller: tax code"), max_length=14, blank=True)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_address = models.CharField(_("buyer: address"), max_length=300, blank=True)
+    buyer_tax_code = models.CharField(_("buyer: tax code"), max_length=14, blank=True)
+    buyer_email = models.EmailField(_("buyer: email"), blank=True)
+    #: [{"label_vi", "label_en", "net", "vat_rate", "vat"}], in the order's order.
+    lines = models.JSONField(_("lines"), default=list)
+    net_vnd = models.PositiveBigIntegerField(_("total before VAT (VND)"))
+    vat_vnd = models.PositiveBigIntegerField(_("VAT (VND)"))
+    total_vnd = models.PositiveBigIntegerField(_("total (VND)"))
+    payment_reference = models.CharField(_("payment reference"), max_length=25)
+
+    class Meta:
+        verbose_name = _("pro-forma invoice")
+        verbose_name_plural = _("pro-forma invoices")
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="proforma_number_per_event"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="proforma_number_gte_1"),
+            models.CheckConstraint(
+                condition=models.Q(total_vnd=models.F("net_vnd") + models.F("vat_vnd")),
+                name="proforma_total_is_net_plus_vat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"PF-{self.number:05d}"

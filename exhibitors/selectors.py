@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from core.money import format_vnd
 from events.models import Event
 from exhibitors.enums import BookingStatus, BoothState, booth_state_for
 from exhibitors.models import (
@@ -25,7 +26,6 @@ from exhibitors.models import (
     Exhibitor,
     ExhibitorMember,
 )
-from exhibitors.templatetags.exhibition_tags import format_vnd
 
 #: For each state: the SVG pattern that fills the booth (so that the plan does not rely on
 #: colour alone), and a one-character mark drawn beside the code.

@@ -40,6 +40,9 @@ urlpatterns = [
     path("exhibitor/invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("exhibitor/bookings/<id:pk>/", views.booking_detail, name="booking_detail"),
     path("exhibitor/bookings/<id:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path(
+        "exhibitor/bookings/<id:pk>/proforma.pdf", views.booking_proforma, name="booking_proforma"
+    ),
     path("exhibitor/bookings/<id:pk>/staff/", views.staff_add, name="staff_add"),
     path("exhibitor/staff/<id:pk>/remove/", views.staff_remove, name="staff_remove"),
     path("exhibitor/staff/<id:pk>/badge.pdf", views.staff_badge, name="staff_badge"),

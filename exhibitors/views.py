@@ -21,7 +21,7 @@ from core.ratelimit import email_rate_limited
 from events.models import Event
 from events.pdf.badges import badge_pdf_response
 from exhibitors import selectors, services
-from exhibitors.enums import BookingStatus, MemberRole, StaffStatus
+from exhibitors.enums import BookingStatus, MemberRole, PaymentStatus, StaffStatus
 from exhibitors.exceptions import EmailTaken, ExhibitorsError
 from exhibitors.forms import (
     BookingRequestForm,
@@ -35,7 +35,11 @@ from exhibitors.forms import (
     StaffForm,
     VerifyEmailForm,
 )
+from exhibitors.invoices import proforma_pdf_response
 from exhibitors.models import Booth, BoothBooking, BoothStaff, ExhibitorInvitation
+from exhibitors.orders import booking_order
+from exhibitors.payments import booking_payment_instructions
+from exhibitors.services.invoices import proforma_available
 from exhibitors.services.staff import staff_quota_for
 
 #: Over the per-client limit of emails (sign-ups, password resets).
@@ -488,6 +492,13 @@ def booking_detail(request, pk):
             return redirect("exhibitors:booking_detail", pk=booking.pk)
     staff = list(selectors.staff_of_booking(booking=booking))
     quota = staff_quota_for(booking=booking)
+    order = booking_order(booking) if booking.payment_status else None
+    payment = payment_error = None
+    if order is not None and booking.payment_status == PaymentStatus.AWAITING:
+        try:
+            payment = booking_payment_instructions(booking=booking, order=order)
+        except ExhibitorsError as exc:
+            payment_error = exc.message
     active_staff = [s for s in staff if s.status == StaffStatus.ACTIVE]
     return render(
         request,
@@ -504,10 +515,29 @@ def booking_detail(request, pk):
             "quota": quota,
             "active_count": len(active_staff),
             "transitions": booking.transitions.select_related("from_booth", "to_booth", "by"),
+            "order": order,
+            "invoice_url": reverse("exhibitors:booking_proforma", args=[booking.pk])
+            if proforma_available(booking)
+            else "",
+            "payment": payment,
+            "payment_error": payment_error,
             "can_cancel": status
             in (BookingStatus.HELD, BookingStatus.REQUESTED, BookingStatus.APPROVED),
         },
     )
+
+
+@require_GET
+@exhibitor_required
+def booking_proforma(request, pk):
+    """The booking's pro-forma invoice (PDF), for the company's members, in the page's
+    language. A booking that never was an order has none: 404."""
+    booking = _my_booking(request, pk)
+    try:
+        invoice = services.proforma_current(booking=booking, by=request.user)
+    except ExhibitorsError as exc:
+        raise Http404 from exc
+    return proforma_pdf_response(invoice=invoice, language=request.LANGUAGE_CODE)
 
 
 @require_POST

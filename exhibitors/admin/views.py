@@ -6,8 +6,10 @@ the model (superusers have it; give it to the organizers' group).
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -18,11 +20,14 @@ from core.admin import ActivityPanel
 from core.converters import parse_id
 from events.models import Event
 from exhibitors import selectors, services
-from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus
+from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus, PaymentStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.forms import BlockForm, MoveForm, RejectForm
+from exhibitors.invoices import proforma_pdf_response
 from exhibitors.models import Booth, BoothBooking, live_booking_q
+from exhibitors.orders import booking_order
 from exhibitors.permissions import require_perm
+from exhibitors.services.invoices import proforma_available
 
 
 class ExhibitionAdminMixin(WagtailAdminTemplateMixin):
@@ -112,6 +117,12 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                 "index_url": reverse("exhibition_bookings:index"),
                 "can_change": self.request.user.has_perm("exhibitors.change_boothbooking"),
                 "activity_panel": ActivityPanel(booking, user=self.request.user),
+                "order": booking_order(booking) if booking.payment_status else None,
+                "invoice_url": reverse("exhibition_bookings:proforma", args=[booking.pk])
+                if proforma_available(booking)
+                else "",
+                "can_mark_paid": booking.status == BookingStatus.APPROVED
+                and booking.payment_status == PaymentStatus.AWAITING,
             }
         )
         return context
@@ -155,6 +166,11 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                     _("The booking is moved to booth %(code)s.")
                     % {"code": form.cleaned_data["to_booth"].code},
                 )
+            elif action == "mark_paid":
+                services.booking_mark_paid(
+                    booking=booking, by=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("The booking is marked paid."))
             else:
                 raise ExhibitorsError()
         except ExhibitorsError as exc:
@@ -162,6 +178,17 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
             if extra:
                 return self.render_to_response(self.get_context_data(**extra), status=400)
         return redirect("exhibition_bookings:decide", pk=booking.pk)
+
+
+def booking_proforma(request, pk):
+    """The booking's pro-forma invoice (PDF) for organizers who may view bookings."""
+    require_perm(request.user, "view_boothbooking")
+    booking = get_object_or_404(BoothBooking.objects.select_related("event"), pk=pk)
+    try:
+        invoice = services.proforma_current(booking=booking, by=request.user)
+    except ExhibitorsError as exc:
+        raise Http404 from exc
+    return proforma_pdf_response(invoice=invoice, language=translation.get_language() or "vi")
 
 
 class BoothBlockView(ExhibitionAdminMixin, TemplateView):

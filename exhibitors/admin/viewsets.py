@@ -12,13 +12,20 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.exports import SafeIndexView
+from core.money import format_vnd
 from exhibitors.admin import views as admin_views
 from exhibitors.enums import BookingStatus, booth_state_for
 from exhibitors.forms import BoothAdminForm, TaxCodeField
-from exhibitors.models import Booth, BoothBooking, ExhibitionSettings, Exhibitor, live_booking_q
+from exhibitors.models import (
+    Booth,
+    BoothBooking,
+    ExhibitionSettings,
+    Exhibitor,
+    ExtraOption,
+    live_booking_q,
+)
 from exhibitors.services.accounts import PROFILE_FIELDS
 from exhibitors.services.bookings import SETTINGS_FIELDS
-from exhibitors.templatetags.exhibition_tags import format_vnd
 from mail.admin import emails_admin_url
 from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 
@@ -83,10 +90,11 @@ class BookingViewSet(ModelViewSet):
         "event",
         "get_effective_status_display",
         Column("price", label=_("Price"), accessor=_price, sort_key="price_vnd"),
+        Column("payment", label=_("Payment"), accessor="get_payment_status_display"),
         DateColumn("held_until", label=_("Held until"), accessor=_hold_deadline),
         "requested_at",
     ]
-    list_filter = ["status", "event"]
+    list_filter = ["status", "payment_status", "event"]
     search_fields = ["exhibitor__name", "booth__code", "invoice_company"]
     search_backend_name = None
     list_export = [
@@ -98,6 +106,8 @@ class BookingViewSet(ModelViewSet):
         "get_effective_status_display",
         "price_vnd",
         "extras_display",
+        "get_payment_status_display",
+        "paid_at",
         "held_until",
         "requested_at",
         "decided_at",
@@ -116,6 +126,7 @@ class BookingViewSet(ModelViewSet):
         "get_effective_status_display": _("Status"),
         "price_vnd": _("Price (VND)"),
         "extras_display": _("Extras"),
+        "get_payment_status_display": _("Payment"),
     }
     export_filename = "booth-bookings"
     form_fields = [
@@ -136,6 +147,7 @@ class BookingViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("<id:pk>/decide/", admin_views.BookingDecideView.as_view(), name="decide"),
+            path("<id:pk>/proforma.pdf", admin_views.booking_proforma, name="proforma"),
         ]
 
 
@@ -248,6 +260,29 @@ class ExhibitorViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+def _extra_price(option) -> str:
+    return format_html('<span class="w-whitespace-nowrap">{}</span>', format_vnd(option.price_vnd))
+
+
+class ExtraOptionViewSet(ModelViewSet):
+    """The price (before VAT) and VAT rate of each extra, per event."""
+
+    model = ExtraOption
+    name = "exhibition_extras"
+    url_prefix = "exhibition/extras"
+    icon = "tag"
+    menu_label = _("Extras")
+    list_display = [
+        "code",
+        "event",
+        Column("price", label=_("Price"), accessor=_extra_price, sort_key="price_vnd"),
+        "vat_rate",
+    ]
+    list_filter = ["event"]
+    form_fields = ["event", "code", "price_vnd", "vat_rate"]
+    copy_view_enabled = False
+
+
 class ExhibitionSettingsViewSet(ModelViewSet):
     model = ExhibitionSettings
     name = "exhibition_settings"
@@ -277,5 +312,6 @@ class ExhibitionGroup(ViewSetGroup):
         BookingViewSet,
         BoothViewSet,
         ExhibitorViewSet,
+        ExtraOptionViewSet,
         ExhibitionSettingsViewSet,
     )

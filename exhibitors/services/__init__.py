@@ -28,6 +28,8 @@ from .bookings import (
     exhibition_settings_get,
     exhibition_settings_update,
 )
+from .invoices import proforma_current, proforma_issue
+from .payments import booking_mark_paid, extra_price_set
 from .staff import staff_add, staff_category_get, staff_quota_for, staff_remove
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "booking_cancel",
     "booking_expire_due",
     "booking_expire_one",
+    "booking_mark_paid",
     "booking_move",
     "booking_reject",
     "booking_request",
@@ -54,6 +57,9 @@ __all__ = [
     "exhibitor_signup_notify_owner",
     "exhibitor_update",
     "exhibitor_verify_email",
+    "extra_price_set",
+    "proforma_current",
+    "proforma_issue",
     "staff_add",
     "staff_category_get",
     "staff_quota_for",

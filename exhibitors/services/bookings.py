@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from core.activity import Actor, diff, log_action
 from events.models import Event
 from exhibitors.emails import booking_kind
-from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingAction, BookingExtra, BookingStatus
+from exhibitors.enums import (
+    LIVE_BOOKING_STATUSES,
+    BookingAction,
+    BookingExtra,
+    BookingStatus,
+    PaymentStatus,
+)
 from exhibitors.exceptions import (
     BookingClosed,
     BoothBlocked,
@@ -48,6 +54,7 @@ from exhibitors.models import (
     Exhibitor,
 )
 from exhibitors.selectors import exhibitor_recipients
+from exhibitors.services.invoices import proforma_issue
 from exhibitors.validators import normalize_tax_code, tax_code_is_valid
 from mail.services import email_queue
 
@@ -70,6 +77,13 @@ SETTINGS_FIELDS = (
     "staff_quota_standard",
     "staff_quota_corner",
     "staff_quota_premium",
+    "bank_bin",
+    "bank_account_number",
+    "bank_account_name",
+    "seller_name",
+    "seller_address",
+    "seller_tax_code",
+    "booth_vat_rate",
 )
 
 
@@ -397,7 +411,11 @@ def _decide(booking, *, to_status, action, by, reason, now) -> BoothBooking:
         booking.decided_at = now
         booking.decided_by = by
         booking.reason = reason
-        booking.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+        if to_status == BookingStatus.APPROVED:  # an order now: the exhibitor owes its total
+            booking.payment_status = PaymentStatus.AWAITING
+        booking.save(
+            update_fields=["status", "decided_at", "decided_by", "reason", "payment_status"]
+        )
         _record(
             booking,
             action=action,
@@ -406,13 +424,16 @@ def _decide(booking, *, to_status, action, by, reason, now) -> BoothBooking:
             reason=reason,
             now=now,
         )
+        if to_status == BookingStatus.APPROVED:
+            proforma_issue(booking=booking, by=by, now=now)
     return booking
 
 
 def booking_approve(*, booking: BoothBooking, by, now: dt.datetime | None = None) -> BoothBooking:
-    """The organizer approves a requested booking: requested → approved.
+    """The organizer approves a requested booking: requested → approved, its payment awaited.
 
-    Side effects: locks the booking; records the transition; emails the exhibitor on commit.
+    Side effects: locks the booking; records the transition; issues its pro-forma invoice (the
+    event's next number); emails the exhibitor on commit.
     """
     return _decide(
         booking,
@@ -451,7 +472,8 @@ def booking_cancel(
     → cancelled.
 
     Side effects: locks the booking; frees the booth; cancels the badges of its staff through
-    the registration services; records the transition; emails on commit.
+    the registration services; an awaited payment is no longer awaited (a paid booking stays
+    paid); records the transition; emails on commit.
     """
     from exhibitors.services.staff import staff_remove  # noqa: PLC0415 (tasks and staff import the bookings)
 
@@ -467,7 +489,9 @@ def booking_cancel(
             staff_remove(staff=member, by=by, now=now)
         booking.status = BookingStatus.CANCELLED
         booking.reason = (reason or "").strip()[:500]
-        booking.save(update_fields=["status", "reason"])
+        if booking.payment_status == PaymentStatus.AWAITING:  # a paid one stays paid (refunds)
+            booking.payment_status = PaymentStatus.CANCELLED
+        booking.save(update_fields=["status", "reason", "payment_status"])
         _record(
             booking,
             action=BookingAction.CANCEL,

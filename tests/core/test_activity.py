@@ -51,6 +51,7 @@ from exhibitors.services import (
     booking_approve,
     booking_cancel,
     booking_expire_due,
+    booking_mark_paid,
     booking_move,
     booking_reject,
     booking_request,
@@ -63,6 +64,8 @@ from exhibitors.services import (
     exhibitor_invite,
     exhibitor_remove_member,
     exhibitor_update,
+    extra_price_set,
+    proforma_issue,
     staff_add,
     staff_remove,
 )
@@ -485,6 +488,32 @@ def case_staff_removed(w):
     call = partial(staff_remove, staff=staff, by=s.owner)
     changes = {"staff": [TRANG_LABEL, None]}
     return expect(s.booking, call, "booking.staff_removed", (USER, s.owner), "", changes)
+
+
+def case_booking_paid(w):
+    s = _booking(w, BookingStatus.APPROVED)
+    call = partial(booking_mark_paid, booking=s.booking, by=w.organizer, reason="FT2430012345")
+    changes = {"payment_status": ["awaiting", "paid"]}
+    return expect(s.booking, call, "booking.paid", (USER, w.organizer), "FT2430012345", changes)
+
+
+def case_proforma_issued(w):
+    s = _booking(w, BookingStatus.APPROVED)
+    call = partial(proforma_issue, booking=s.booking, by=w.organizer)
+    return expect(None, call, "proforma.issued", (USER, w.organizer), "", {"number": [None, 2]})
+
+
+def case_extra_priced(w):
+    call = partial(
+        extra_price_set,
+        event=w.event,
+        code="power",
+        price_vnd=1_500_000,
+        vat_rate=8,
+        by=w.organizer,
+    )
+    changes = {"price_vnd": [None, 1_500_000], "vat_rate": [None, 8]}
+    return expect(None, call, "extra.priced", (USER, w.organizer), "", changes)
 
 
 CASES = {

@@ -36,14 +36,7 @@ from exhibitors.services import (
     exhibition_settings_update,
 )
 from exhibitors.tasks import expire_booking_hold
-from tests.factories.exhibitors import make_booths, make_event, make_exhibitor, user_of
-
-INVOICE = {
-    "invoice_company": "Công ty Cổ phần Dữ liệu Hải Phòng",
-    "invoice_tax_code": "0100109106",
-    "invoice_address": "18 Hoàng Diệu, Hải Phòng",
-    "invoice_email": "ketoan@example.com",
-}
+from tests.factories.exhibitors import INVOICE, make_booths, make_event, make_exhibitor, user_of
 
 
 def hold(event, booth, exhibitor, **kwargs):

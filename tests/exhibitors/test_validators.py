@@ -2,7 +2,6 @@ import pytest
 from django.utils import translation
 
 from exhibitors.models import Booth
-from exhibitors.templatetags.exhibition_tags import format_vnd
 from exhibitors.validators import normalize_tax_code, tax_code_is_valid
 
 
@@ -41,15 +40,6 @@ def test_tax_code_invalid(code):
 
 def test_tax_code_spaces_are_removed():
     assert normalize_tax_code(" 0100109106 - 001 ") == "0100109106-001"
-
-
-def test_vnd_in_vietnamese_and_english():
-    assert format_vnd(12_000_000, "vi") == "12.000.000 ₫"
-    assert format_vnd(12_000_000, "en") == "12,000,000 ₫"
-    assert format_vnd(0, "vi") == "0 ₫"
-    assert format_vnd(None) == ""
-    with translation.override("vi"):
-        assert format_vnd(950_000) == "950.000 ₫"
 
 
 def test_booth_size_label_uses_the_decimal_comma_in_vietnamese():

@@ -86,3 +86,30 @@ def make_exhibitor(name=None, *, user=None, language="vi", **fields):
 
 def user_of(exhibitor):
     return exhibitor.members.select_related("user").first().user
+
+
+INVOICE = {
+    "invoice_company": "Công ty Cổ phần Dữ liệu Hải Phòng",
+    "invoice_tax_code": "0100109106",
+    "invoice_address": "18 Hoàng Diệu, Hải Phòng",
+    "invoice_email": "ketoan@example.com",
+}
+
+#: The organizer's bank account and invoicing identity (Exhibition → Rules).
+BANK = {
+    "bank_bin": "970436",
+    "bank_account_number": "0011004455667",
+    "bank_account_name": "CONG TY TO CHUC DIEN DAN",
+    "seller_name": "Công ty TNHH Tổ chức Diễn đàn Việt",
+    "seller_address": "35 Nguyễn Huệ, Quận 1, TP. Hồ Chí Minh",
+    "seller_tax_code": "0100109106",
+}
+
+
+def make_approved_booking(event, booth, exhibitor, *, by=None, extras=(), **invoice):
+    """A booking held, requested (with ``INVOICE`` details) and approved, through the services."""
+    from exhibitors.services import booking_approve, booking_request, booth_hold  # noqa: PLC0415
+
+    booking = booth_hold(event=event, booth=booth, exhibitor=exhibitor)
+    booking = booking_request(booking=booking, extras=list(extras), **{**INVOICE, **invoice})
+    return booking_approve(booking=booking, by=by)
