@@ -555,6 +555,10 @@ def run(args, folder: Path, stack: contextlib.ExitStack) -> None:
         "REGISTRATION_RATE_LIMIT": "100000/600",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_WORKERS": "2",
+        # Time runs faster here: leases of 30 s (production: 5 and 3 minutes), so that an
+        # email or a job whose worker was killed is taken up again within the drain.
+        "MAIL_SEND_LEASE_SECONDS": "30",
+        "JOB_LEASE_SECONDS": "30",
     }
     if args.pgbouncer:
         env.update(DATABASE_PREPARED_STATEMENTS="0", DATABASE_SERVER_SIDE_CURSORS="0")

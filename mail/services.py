@@ -4,7 +4,7 @@ back-off, sweep what is due, resend it from the admin.
 A mail server that is down delays an email; it never loses it, and never blocks or undoes the
 change that caused it. Each email is sent at most once per lease: a worker that dies after the
 mail server accepted the message but before the outcome was recorded leaves a claim that lapses
-after ``SEND_LEASE``; the next attempt then sends it again with the same ``Message-ID``, which
+after ``send_lease()``; the next attempt then sends it again with the same ``Message-ID``, which
 mail clients recognise as the same message.
 """
 
@@ -31,9 +31,13 @@ Status = EmailStatus
 #: equivalent.
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
 
-#: How long a sender may take over one email before another may try it (a worker that died
-#: mid-send). Longer than EMAIL_TIMEOUT, so that a slow but live sender keeps its claim.
-SEND_LEASE = dt.timedelta(minutes=5)
+
+def send_lease() -> dt.timedelta:
+    """How long a sender may take over one email before another may try it (a worker that died
+    mid-send): ``MAIL_SEND_LEASE_SECONDS`` (5 minutes), at least twice ``EMAIL_TIMEOUT``, so
+    that a slow but live sender keeps its claim."""
+    seconds = max(settings.MAIL_SEND_LEASE_SECONDS, 2 * settings.EMAIL_TIMEOUT)
+    return dt.timedelta(seconds=seconds)
 
 
 def _max_attempts() -> int:
@@ -124,13 +128,13 @@ def _enqueue(email_id: int, *, run_after: dt.datetime | None = None) -> None:
 def _claim(email_id: int, now: dt.datetime) -> bool:
     """Take the email for one attempt: one conditional UPDATE, so that two senders never both
     send it, and no transaction (on SQLite, no write lock) is held while the mail server is
-    slow. A claim left behind by a dead worker lapses after ``SEND_LEASE``, counted from the
+    slow. A claim left behind by a dead worker lapses after ``send_lease()``, counted from the
     claim itself (a sweep's ``now`` may be minutes old by its 500th email)."""
     claimable = Q(status=Status.PENDING) | Q(status=Status.SENDING, next_attempt_at__lte=now)
     claimed = Email.objects.filter(claimable, pk=email_id).update(
         status=Status.SENDING,
         attempts=F("attempts") + 1,
-        next_attempt_at=timezone.now() + SEND_LEASE,
+        next_attempt_at=timezone.now() + send_lease(),
     )
     return claimed == 1
 

@@ -309,6 +309,8 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 MAIL_MAX_ATTEMPTS = int(
     os.environ.get("MAIL_MAX_ATTEMPTS", os.environ.get("REGISTRATION_EMAIL_MAX_ATTEMPTS", "8"))
 )
+# Seconds a sender holds one email before another may send it (its worker died mid-send).
+MAIL_SEND_LEASE_SECONDS = int(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
 
 # --- Registration ---------------------------------------------------------------------------
 # Hours a confirmation link works; unconfirmed registrations expire after that.

@@ -212,7 +212,7 @@ def _naive_claim(email_id, now):
     Email.objects.filter(pk=email_id).update(
         status="sending",
         attempts=F("attempts") + 1,
-        next_attempt_at=timezone.now() + services.SEND_LEASE,
+        next_attempt_at=timezone.now() + services.send_lease(),
     )
     return True
 
