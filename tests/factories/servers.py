@@ -80,9 +80,10 @@ class PostgresCluster:
 
     def _run(self, tool, *args):
         command = [str(self.bin / tool), *args]
-        if self.user is not None:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, cwd=self.folder)  # noqa: S603
+        user = {}
+        if self.user is not None:  # PostgreSQL refuses to run as root
+            user = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
+        subprocess.run(command, check=True, capture_output=True, cwd=self.folder, **user)  # noqa: S603
 
     @property
     def url(self) -> str:
