@@ -41,6 +41,9 @@ migrate: setup
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py createcachetable
 
+# The demo's printed links (pairing, confirmation) point at the address it is served on.
+demo run: export BASE_URL ?= http://$(HOST):$(PORT)
+
 demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_organizer --admin-url http://$(HOST):$(PORT)/admin/
