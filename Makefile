@@ -72,7 +72,7 @@ pytest: setup
 test: system-deps lint check pytest
 
 bench: setup
-	for b in bench/*.py; do [ "$$b" = bench/scaleout.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+	for b in bench/[!_]*.py; do [ "$$b" = bench/scaleout.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
 
 # The multi-server topology of deploy/ on loopback, under faults (nginx, 2 gunicorn, 2 workers,
 # Redis, PostgreSQL, an S3 server): about two minutes of a machine's two cores.

@@ -8,7 +8,6 @@ No database is needed: the registrations are built in memory.
 """
 
 import argparse
-import datetime as dt
 import json
 import os
 import resource
@@ -16,38 +15,16 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+from _memory import NAMES, bench_event  # a bench's setup, shared
 
-import django  # noqa: E402
-
-django.setup()
-
-from events.models import AttendeeCategory, Event, Registration, new_badge_token  # noqa: E402
+from events.models import AttendeeCategory, Registration, new_badge_token  # noqa: E402
 from events.pdf.badges import badge_render_pdf  # noqa: E402
 from events.services.badges import badge_sheets_build_pdf  # noqa: E402
 
-NAMES = [
-    "Nguyễn Thị Ánh Tuyết",
-    "Đặng Quốc Bảo",
-    "Hoàng Minh Cường",
-    "Trần Thị Bích Ngọc",
-    "Lê Hoàng Phương Thảo Linh Nguyệt Ánh Hồng",
-]
-
 
 def registrations(count: int) -> list[Registration]:
-    event = Event(
-        pk=1,
-        slug="bench",
-        name="Diễn đàn Chuyển đổi số TP Hải Phòng năm 2023",
-        starts_at=dt.datetime(2023, 12, 27, 1, tzinfo=dt.UTC),
-        ends_at=dt.datetime(2023, 12, 27, 10, tzinfo=dt.UTC),
-        venue="Trung tâm Hội nghị thành phố Hải Phòng",
-    )
+    event = bench_event()
     categories = [
         AttendeeCategory(pk=1, event=event, name="Đại biểu", badge_colour="#0b4f8a"),
         AttendeeCategory(pk=2, event=event, name="Khách mời VIP", badge_colour="#b45309"),

@@ -9,42 +9,17 @@ No database is needed: the certificates are built in memory.
 
 import argparse
 import datetime as dt
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+from _memory import NAMES, bench_event  # a bench's setup, shared
 
-import django  # noqa: E402
-
-django.setup()
-
-from events.models import Certificate, Event, Registration, new_certificate_code  # noqa: E402
+from events.models import Certificate, Registration, new_certificate_code  # noqa: E402
 from events.pdf.certificates import certificate_render_pdf  # noqa: E402
-
-NAMES = [
-    "Nguyễn Thị Ánh Tuyết",
-    "Đặng Quốc Bảo",
-    "Hoàng Minh Cường",
-    "Trần Thị Bích Ngọc",
-    "Lê Hoàng Phương Thảo Linh Nguyệt Ánh Hồng",
-]
 
 
 def certificates(count: int) -> list[Certificate]:
-    event = Event(
-        pk=1,
-        slug="bench",
-        name="Diễn đàn Chuyển đổi số TP Hải Phòng năm 2023",
-        organizer="Ủy ban nhân dân thành phố Hải Phòng",
-        starts_at=dt.datetime(2023, 12, 27, 1, tzinfo=dt.UTC),
-        ends_at=dt.datetime(2023, 12, 27, 10, tzinfo=dt.UTC),
-        venue="Trung tâm Hội nghị thành phố Hải Phòng",
-    )
+    event = bench_event()
     result = []
     for n in range(count):
         name = NAMES[n % len(NAMES)]
