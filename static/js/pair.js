@@ -10,6 +10,7 @@
     return;
   }
   window.localStorage.setItem("forumhall.checkin.device", token);
+  window.localStorage.removeItem("forumhall.checkin.revoked"); // a new pairing: no longer revoked
   window.history.replaceState(null, "", window.location.pathname);
   window.location.replace(box.dataset.scannerUrl);
 })();

@@ -10,6 +10,8 @@
   var config = JSON.parse(document.getElementById("scanner-config").textContent);
   var S = config.strings;
   var TOKEN_KEY = "forumhall.checkin.device";
+  // Set when the server said the device was revoked: a reload still says so (not "sign in").
+  var REVOKED_KEY = "forumhall.checkin.revoked";
   var LIST_KEY = "forumhall.checkin.list";
   var GATE_KEY = "forumhall.checkin.gate";
   var CAMERA_KEY = "forumhall.checkin.camera";
@@ -180,6 +182,11 @@
   }
 
   function load() {
+    if (!deviceToken && !config.staff && window.localStorage.getItem(REVOKED_KEY)) {
+      root.dataset.state = "revoked";
+      notice(S.revoked);
+      return;
+    }
     if (!deviceToken && !config.staff) {
       root.dataset.state = "signed-out";
       notice(S.signIn);
@@ -215,6 +222,7 @@
   // The device was revoked (or its pairing expired, or replaced): it keeps nothing.
   function revoked() {
     window.localStorage.removeItem(TOKEN_KEY);
+    window.localStorage.setItem(REVOKED_KEY, "1");
     deviceToken = null;
     snapshot = null;
     clearInterval(syncTimer);

@@ -283,6 +283,7 @@ def test_unpaired_browser_is_asked_to_pair_or_sign_in(page, live_server):
 
 def test_revoked_device_is_told_at_once(page, live_server):
     from events.checkin.services import device_revoke
+    from tests.factories.checkin import pair_device
 
     scene = door_scene()
     pair(page, scene.token)
@@ -290,6 +291,13 @@ def test_revoked_device_is_told_at_once(page, live_server):
     page.reload()
     page.wait_for_selector("#scanner[data-state='revoked']")
     assert "thu hồi" in page.locator("#scanner-notice").inner_text()
+    # Reloaded again (the token is gone by now), it still says why, not "sign in".
+    page.reload()
+    page.wait_for_selector("#scanner[data-state='revoked']")
+    assert "thu hồi" in page.locator("#scanner-notice").inner_text()
+    # A new pairing link: the scanner works again.
+    _device, token = pair_device(scene.event, "Cổng 1 (mới)")
+    pair(page, token)
 
 
 def sign_in_organizer(page, live_server) -> None:
