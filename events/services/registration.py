@@ -292,10 +292,20 @@ def _with_key(event: Event, key: str) -> Registration | None:
     return Registration.objects.filter(event=event, idempotency_key=key).first() if key else None
 
 
+def _made_by_this_form(earlier: Registration | None, email: str) -> bool:
+    """Whether ``earlier`` (the registration a form's key made) is this sending of the form: for
+    the same email and still live (not for another person, not expired or cancelled)."""
+    return (
+        earlier is not None
+        and earlier.email.lower() == email.lower()
+        and earlier.status in LIVE_STATUSES
+    )
+
+
 def _registered_with_key(event: Event, key: str, email: str) -> Registration | None:
-    """The registration of ``event`` that the form with ``key`` made for ``email``, if any."""
+    """The live registration of ``event`` that the form with ``key`` made for ``email``, if any."""
     earlier = _with_key(event, key)
-    return earlier if earlier is not None and earlier.email.lower() == email.lower() else None
+    return earlier if _made_by_this_form(earlier, email) else None
 
 
 def registration_create(
@@ -366,9 +376,7 @@ def registration_create(
     with transaction.atomic():
         earlier = _with_key(event, idempotency_key)
         if earlier is not None:
-            if earlier.email.lower() == details["email"].lower() and (
-                earlier.status in LIVE_STATUSES
-            ):
+            if _made_by_this_form(earlier, details["email"]):
                 return earlier
             # The form sent again for another person, or after its registration expired or was
             # cancelled: a registration anew, without the key.
