@@ -142,7 +142,7 @@ TEXTS = {
         _("Your certificate of attendance: {{ event }}"),
         _(
             "Thank you for attending {{ event }}. Your certificate of attendance is attached; "
-            "you can also download it from the page of your registration."
+            "you can also download it at any time: {{ certificate_link }}"
         ),
         _placeholders("manage_link", "certificate_link"),
     ),
