@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,13 +20,13 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.admin.widgets.button import MenuItem as ButtonMenuItem
 
 from core.exports import SafeIndexView
 from mail.exceptions import MailError
 from mail.models import Email, EmailStatus, EmailText
-from mail.permissions import TEXT_CHANGE_PERMISSION, may_resend, require
+from mail.permissions import TEXT_CHANGE_PERMISSION, VIEW_TEXT_PERMISSION, may_resend, require
 from mail.registry import kind_choices, kind_label
 from mail.services import (
     email_resend,
@@ -260,6 +261,14 @@ class EmailTextIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("event")
 
+    @cached_property
+    def header_buttons(self):
+        url = reverse("mail_texts:defaults")
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Default texts"), url=url, icon_name="doc-full"),
+        ]
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         url = reverse("mail_texts:preview", args=[instance.pk])
@@ -296,6 +305,29 @@ def email_text_preview_view(request, pk: int):
     )
 
 
+def email_text_defaults_view(request):
+    """Every email whose words may be changed: its default subject in each language, its
+    placeholders, and a link that starts an organizer's text from the default."""
+    require(request, VIEW_TEXT_PERMISSION)
+    rows = []
+    for kind in text_kinds():
+        spec = text_spec(kind)
+        subjects = []
+        for language, name in settings.LANGUAGES:
+            with translation.override(language):
+                subject = str(spec.subject)
+            query = urlencode({"kind": kind, "language": language})
+            subjects.append((name, subject, reverse("mail_texts:add") + "?" + query))
+        rows.append(
+            {
+                "label": kind_label(kind),
+                "subjects": subjects,
+                "placeholders": placeholders_help(kind),
+            }
+        )
+    return TemplateResponse(request, "mail/admin/email_text_defaults.html", {"rows": rows})
+
+
 class EmailTextViewSet(ModelViewSet):
     model = EmailText
     name = "mail_texts"
@@ -327,4 +359,5 @@ class EmailTextViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("<int:pk>/preview/", email_text_preview_view, name="preview"),
+            path("defaults/", email_text_defaults_view, name="defaults"),
         ]

@@ -26,6 +26,7 @@ text escaped (links made clickable), never the organizer's own markup.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ from django.utils.html import linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 #: sample(event, kind) -> the placeholders' values of a sample email of that event.
 Sample = Callable[[object, str], Mapping[str, str]]
@@ -183,7 +186,12 @@ def email_words(
     language = (language or get_language() or "vi").split("-")[0]
     override = words_override(kind, event_id=getattr(event, "pk", None), language=language)
     if override is not None:
-        return words_render(override.subject, override.body, spec, values)
+        try:
+            return words_render(override.subject, override.body, spec, values)
+        except ValidationError:
+            # Saved before the kind lost a placeholder (checked on save, so only after an
+            # upgrade): the default goes out rather than no email at all.
+            logger.warning("Email text %s no longer reads; the default is used", override.pk)
     with translation.override(language):
         return words_render(str(spec.subject), str(spec.body), spec, values)
 

@@ -234,3 +234,22 @@ def test_a_change_and_a_deletion_are_logged_and_deletion_restores_the_default(
     assert ActivityEntry.objects.filter(action="email_text.deleted").count() == 1
     message = register(event, 1, "vi", django_capture_on_commit_callbacks)
     assert message.subject.startswith("Xác nhận đăng ký:")
+
+
+def test_words_that_no_longer_read_fall_back_to_the_default(django_capture_on_commit_callbacks):
+    """Checked on save; a kind that lost a placeholder in an upgrade still sends its email."""
+    event = make_event()
+    words(event, body="Chào {{ placeholder_of_old }}")  # objects.create: no clean()
+    message = register(event, 1, "vi", django_capture_on_commit_callbacks)
+    assert message.body.startswith("Kính gửi Người Tham Dự 1,")
+
+
+def test_the_defaults_page_lists_every_email_with_a_link_to_start_from_it(client, organizer):
+    client.force_login(organizer)
+    assert f'href="{TEXTS}defaults/"' in client.get(TEXTS).content.decode()
+    page = client.get(f"{TEXTS}defaults/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Xác nhận đăng ký: {{ event }}" in content and "Confirm your registration" in content
+    assert "Gian hàng {{ booth }} đang được giữ cho bạn" in content
+    assert f"{TEXTS}new/?kind=registration.certificate&amp;language=en" in content
