@@ -107,6 +107,10 @@ def test_the_admin_refuses_to_save_unknown_placeholders_and_tags(client, organiz
     assert (text.body, text.updated_by) == ("Chào {{ name }}", organizer)
     entry = ActivityEntry.objects.get(action="email_text.created")
     assert (entry.actor_user, entry.event_id) == (organizer, event.pk)
+    edit = client.get(f"{TEXTS}edit/{text.pk}/").content.decode()
+    assert f"{TEXTS}{text.pk}/preview/" in edit  # "Preview and test"
+    assert "Các biến thay thế của email này: {{ name }}: họ và tên của khách;" in edit
+    assert "{{ booth }}" not in edit  # the help names this email's placeholders only
     # One text per event, kind and language.
     again = client.post(f"{TEXTS}new/", {**data, "body": "Chào lại {{ name }}"})
     assert again.status_code == 200 and EmailText.objects.count() == 1
