@@ -253,3 +253,19 @@ def test_the_defaults_page_lists_every_email_with_a_link_to_start_from_it(client
     assert "Xác nhận đăng ký: {{ event }}" in content and "Confirm your registration" in content
     assert "Gian hàng {{ booth }} đang được giữ cho bạn" in content
     assert f"{TEXTS}new/?kind=registration.certificate&amp;language=en" in content
+
+
+def test_the_preview_of_a_booking_email_has_a_made_up_exhibitor(client, organizer):
+    event = make_event()
+    text = words(
+        event,
+        kind="booking.move",
+        subject="Chuyển gian {{ old_booth }} → {{ booth }}",
+        body="Kính gửi {{ name }},\n\nGiá: {{ price }}. Xem: {{ booking_link }}",
+    )
+    client.force_login(organizer)
+    content = client.get(f"{TEXTS}{text.pk}/preview/").content.decode()
+    assert "Chuyển gian B07 → A12" in content
+    assert "Kính gửi Công ty TNHH Sen Vàng," in content
+    assert "Giá: 12.000.000" in content
+    assert '/exhibitor/bookings/1/" rel="nofollow">' in content  # a link, clickable
