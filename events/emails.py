@@ -25,10 +25,6 @@ Status = RegistrationStatus
 WITH_BADGE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.BADGE_REISSUED}
 
 
-def manage_url(registration: Registration) -> str:
-    return absolute_url(reverse("events:manage", args=[registration.manage_secret]))
-
-
 def confirm_url(registration: Registration) -> str:
     from events.services.registration import registration_confirmation_key  # noqa: PLC0415 (the registration services import the emails)
 
