@@ -2,14 +2,25 @@
 the outbox activates): the builders of the "booking.*" and "exhibitor.*" kinds, registered in
 mail_kinds.py. Each returns ``None`` when the email is no longer needed."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.links import absolute_url
-from exhibitors.models import BookingTransition, ExhibitorInvitation
+from core.localized import localized_text
+from core.money import format_vnd
+from core.time import HCM
+from exhibitors.enums import BookingAction, BookingStatus
+from exhibitors.models import BookingTransition, Booth, BoothBooking, Exhibitor, ExhibitorInvitation
+from mail.texts import GREETING, email_words, text_register
 
 #: The outbox kinds of the exhibition (registered in mail_kinds.py).
 VERIFY_EMAIL = "exhibitor.verify_email"
@@ -31,12 +42,152 @@ def _render(template: str, context: dict, to: list[str]) -> EmailMultiAlternativ
     return EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, to)
 
 
+#: What each placeholder of the booking emails stands for (the admin's help, docs/emails.md).
+BOOKING_PLACEHOLDERS = {
+    "name": _("the exhibitor's company name"),
+    "event": _("the event's name, in the email's language"),
+    "booth": _("the booth's code (after a move: the new booth)"),
+    "old_booth": _("the booth before a move"),
+    "held_until": _("until when the booth is held (a hold)"),
+    "price": _("the booth's price at this step"),
+    "status": _("the booking's status after this step"),
+    "reason": _("the reason the organizer gave, if any"),
+    "booking_link": _("the link to the booking's page"),
+}
+_BOOKING_COMMON = ("name", "event", "booth", "price", "status", "reason", "booking_link")
+
+#: (subject, opening paragraph, extra placeholders) of each booking step; the body is the
+#: greeting and the paragraph, followed by the step's booth, price, status and link.
+BOOKING_TEXTS = {
+    BookingAction.HOLD: (
+        _("Booth {{ booth }} is held for you"),
+        _(
+            "Booth {{ booth }} of {{ event }} is held for you until {{ held_until }}. Confirm "
+            "the details before then, or the booth becomes free again."
+        ),
+        ("held_until",),
+    ),
+    BookingAction.REQUEST: (
+        _("Your request for booth {{ booth }} was sent"),
+        _(
+            "We have received your request for booth {{ booth }} of {{ event }}. The organizer "
+            "will review it and let you know."
+        ),
+        (),
+    ),
+    BookingAction.APPROVE: (
+        _("Booth {{ booth }} is confirmed"),
+        _(
+            "Your booking of booth {{ booth }} of {{ event }} is approved. You can now add your "
+            "booth staff: each gets a pass with a QR badge."
+        ),
+        (),
+    ),
+    BookingAction.REJECT: (
+        _("Your request for booth {{ booth }} was declined"),
+        _("Your request for booth {{ booth }} of {{ event }} was declined."),
+        (),
+    ),
+    BookingAction.CANCEL: (
+        _("Your booking of booth {{ booth }} is cancelled"),
+        _("Your booking of booth {{ booth }} of {{ event }} is cancelled."),
+        (),
+    ),
+    BookingAction.EXPIRE: (
+        _("Your hold on booth {{ booth }} has expired"),
+        _("Your hold on booth {{ booth }} of {{ event }} has expired and the booth is free again."),
+        (),
+    ),
+    BookingAction.MOVE: (
+        _("Your booking moved from booth {{ old_booth }} to {{ booth }}"),
+        _(
+            "The organizer moved your booking of {{ event }} from booth {{ old_booth }} to "
+            "booth {{ booth }}."
+        ),
+        ("old_booth",),
+    ),
+}
+SAMPLE_COMPANY = "Công ty TNHH Sen Vàng"
+
+
+def _held_until(value) -> str:
+    return date_format(timezone.localtime(value, HCM), "H:i d/m/Y") if value else ""
+
+
+def booking_values(transition: BookingTransition, *, event=None) -> dict:
+    """The placeholders' values of the email of one booking step, in the active language."""
+    booking = transition.booking
+    event = event or booking.event
+    return {
+        "name": booking.exhibitor.name,
+        "event": localized_text(event, "name"),
+        "booth": transition.to_booth.code if transition.to_booth else "",
+        "old_booth": transition.from_booth.code if transition.from_booth else "",
+        "held_until": _held_until(booking.held_until),
+        "price": format_vnd(
+            transition.price_vnd if transition.price_vnd is not None else booking.price_vnd
+        ),
+        "status": transition.get_to_status_display(),
+        "reason": transition.reason,
+        "booking_link": absolute_url(reverse("exhibitors:booking_detail", args=[booking.pk])),
+    }
+
+
+def booking_sample(event, kind: str) -> dict:
+    """The values of a sample email of the booking step ``kind`` for ``event`` (the admin's
+    preview and test): its first booking's company and booth, else made-up ones."""
+    action = BookingAction(kind.removeprefix("booking."))
+    booking = (
+        BoothBooking.objects.select_related("exhibitor", "booth")
+        .filter(event=event)
+        .order_by("pk")
+        .first()
+    )
+    booth = booking.booth if booking else Booth(code="A12")
+    exhibitor = booking.exhibitor if booking else Exhibitor(name=SAMPLE_COMPANY)
+    booking = booking or BoothBooking(pk=1, event=event, price_vnd=12_000_000)
+    booking.exhibitor = exhibitor
+    booking.held_until = booking.held_until or timezone.now() + dt.timedelta(hours=48)
+    to_status = {
+        BookingAction.HOLD: BookingStatus.HELD,
+        BookingAction.REQUEST: BookingStatus.REQUESTED,
+        BookingAction.APPROVE: BookingStatus.APPROVED,
+        BookingAction.REJECT: BookingStatus.REJECTED,
+        BookingAction.CANCEL: BookingStatus.CANCELLED,
+        BookingAction.EXPIRE: BookingStatus.EXPIRED,
+        BookingAction.MOVE: BookingStatus.APPROVED,
+    }[action]
+    transition = BookingTransition(
+        booking=booking,
+        action=action,
+        to_status=to_status,
+        to_booth=booth,
+        from_booth=Booth(code="B07") if action == BookingAction.MOVE else None,
+        price_vnd=booking.price_vnd,
+    )
+    return booking_values(transition, event=event)
+
+
+def booking_texts_register() -> None:
+    """Register the words of every booking step's email (from mail_kinds.py)."""
+    for action, (subject, lead, extra) in BOOKING_TEXTS.items():
+        placeholders = {name: BOOKING_PLACEHOLDERS[name] for name in (*_BOOKING_COMMON, *extra)}
+        text_register(
+            booking_kind(action.value),
+            subject=subject,
+            body=format_lazy("{}\n\n{}", GREETING, lead),
+            placeholders=placeholders,
+            sample=booking_sample,
+        )
+
+
 def build_booking_email(email) -> EmailMultiAlternatives | None:
     """One step of a booking (``context["transition_id"]``), told to the exhibitor.
 
     The email may go out long after the step (a task worker behind, a mail server down), when
     the booking has moved on: it states the step's own booth, price and status (the
-    transition's), not the booking's of the moment.
+    transition's), not the booking's of the moment. The words are the organizer's for the
+    event and language when they wrote some (mail/texts.py), else the default.
     """
     transition = (
         BookingTransition.objects.select_related(
@@ -48,11 +199,18 @@ def build_booking_email(email) -> EmailMultiAlternatives | None:
     if transition is None:
         return None
     booking = transition.booking
-    url = absolute_url(reverse("exhibitors:booking_detail", args=[booking.pk]))
-    return _render(
-        "exhibitors/email/booking",
-        {"transition": transition, "booking": booking, "exhibitor": booking.exhibitor, "url": url},
-        email.recipients,
+    values = booking_values(transition)
+    words = email_words(email.kind, event=booking.event, values=values)
+    context = {
+        "transition": transition,
+        "booking": booking,
+        "exhibitor": booking.exhibitor,
+        "url": values["booking_link"],
+        "body": words.text,
+    }
+    body = render_to_string("exhibitors/email/booking_body.txt", context)
+    return EmailMultiAlternatives(
+        words.subject, body, settings.DEFAULT_FROM_EMAIL, email.recipients
     )
 
 

@@ -12,6 +12,7 @@ from exhibitors.emails import (
     SIGNUP_AGAIN,
     VERIFY_EMAIL,
     booking_kind,
+    booking_texts_register,
     build_booking_email,
     build_invitation_email,
     build_password_reset_email,
@@ -24,6 +25,7 @@ from mail.registry import register
 for action in BookingAction:
     label = format_lazy("{}: {}", _("Booking"), action.label)
     register(booking_kind(action.value), build_booking_email, label=label)
+booking_texts_register()  # their words, which organizers may change per event (mail/texts.py)
 register(VERIFY_EMAIL, build_verification_email, label=_("Exhibitor: confirm the email address"))
 register(INVITATION, build_invitation_email, label=_("Exhibitor: invitation to a company"))
 register(SIGNUP_AGAIN, build_signup_again_email, label=_("Exhibitor: someone signed up again"))

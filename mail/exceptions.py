@@ -14,3 +14,8 @@ class EmailStillQueued(MailError):
     code = "email_still_queued"
     message = _("This email is still waiting to be sent: there is nothing to resend yet.")
     http_status = 409
+
+
+class NoAddressForTest(MailError):
+    code = "no_address_for_test"
+    message = _("Your account has no email address: add one to your profile to receive a test.")

@@ -6,9 +6,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from mail.registry import kind_label
+from mail.texts import text_check, text_kinds, text_spec
 
 
 def new_message_id() -> str:
@@ -98,3 +102,63 @@ class Email(models.Model):
     @property
     def recipients(self) -> list[str]:
         return [address.strip() for address in self.to.split(",") if address.strip()]
+
+
+class EmailText(models.Model):
+    """An organizer's words for one kind of email, for one event and one language: they replace
+    the default subject and body (``mail.texts``) of that kind's emails about that event.
+
+    The text may use the kind's placeholders only (``{{ name }}``...), checked on save
+    (``clean``); attachments and the layout stay the product's.
+    """
+
+    event = models.ForeignKey(
+        settings.MAIL_EVENT_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    kind = models.CharField(_("email"), max_length=60)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(
+        _("body"),
+        help_text=_("Plain text: paragraphs separated by a blank line, no HTML."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("email text")
+        verbose_name_plural = _("email texts")
+        ordering = ["event", "kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "language"], name="mail_one_text_per_event_kind_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{kind_label(self.kind)} ({self.language})"
+
+    def clean(self):
+        """The kind must have words, and subject and body use only its placeholders."""
+        if self.kind not in text_kinds():
+            raise ValidationError({"kind": _("This email's words cannot be changed.")})
+        placeholders = text_spec(self.kind).placeholders
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                text_check(getattr(self, field) or "", placeholders)
+            except ValidationError as error:
+                errors[field] = error
+        if errors:
+            raise ValidationError(errors)

@@ -23,3 +23,8 @@ def require(request, permission: str = RESEND_PERMISSION) -> None:
 
 
 register_permission_policy(Email, read_only_policy(Email), exact_class=True)
+
+#: Who may change the words of the emails (Settings → Email texts), preview them and send a
+#: test to themselves: Django's model permissions of EmailText (Wagtail's default policy).
+TEXT_CHANGE_PERMISSION = "mail.change_emailtext"
+VIEW_TEXT_PERMISSION = "mail.view_emailtext"

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from mail.exceptions import EmailStillQueued
-from mail.models import Email, EmailStatus
+from core.activity import diff, log_action
+from mail.exceptions import EmailStillQueued, NoAddressForTest
+from mail.models import Email, EmailStatus, EmailText
 from mail.registry import kind_get
+from mail.texts import Words, text_spec, words_render
 
 logger = logging.getLogger(__name__)
 
@@ -267,3 +269,70 @@ def emails_anonymise(*, emails) -> int:
     emails = emails.exclude(to="", context={}, last_error="")
     emails.filter(status=Status.PENDING).update(status=Status.CANCELLED)
     return emails.update(to="", context={}, last_error="")
+
+
+# --- The organizers' words (mail/texts.py) --------------------------------------------------
+
+#: The kind of "send me a test" of an organizer's words (registered in mail/mail_kinds.py).
+TEST_KIND = "mail.test"
+_TEXT_FIELDS = ("event_id", "kind", "language", "subject", "body")
+
+
+def email_text_save(*, text: EmailText, by) -> EmailText:
+    """Save an organizer's words (new or changed; ``text`` was validated by its ``clean``).
+
+    Side effects: the row (``updated_by``), and an activity entry ``email_text.created`` or
+    ``email_text.updated`` with what changed, in one transaction. The unique constraint (one
+    text per event, kind and language) refuses a second one.
+    """
+    with transaction.atomic():
+        before = (
+            EmailText.objects.filter(pk=text.pk).values(*_TEXT_FIELDS).first() if text.pk else None
+        )
+        text.updated_by = by if getattr(by, "pk", None) else None
+        text.save()
+        after = {field: getattr(text, field) for field in _TEXT_FIELDS}
+        log_action(
+            action="email_text.updated" if before else "email_text.created",
+            obj=text,
+            actor=by,
+            changes=diff(before or {}, after),
+        )
+    return text
+
+
+def email_text_delete(*, text: EmailText, by) -> None:
+    """Delete an organizer's words: that kind's emails about the event go back to the default.
+    Side effects: the row, and an activity entry ``email_text.deleted`` (logged first)."""
+    with transaction.atomic():
+        log_action(action="email_text.deleted", obj=text, actor=by)
+        text.delete()
+
+
+def email_text_sample(text: EmailText) -> Words:
+    """``text`` rendered for a sample guest of its event (its kind's sample, made-up links), in
+    its language: what the admin's preview shows and "send me a test" sends."""
+    spec = text_spec(text.kind)
+    with translation.override(text.language):
+        if spec.sample is not None:
+            values = spec.sample(text.event, text.kind)
+        else:
+            values = {name: f"[{name}]" for name in spec.placeholders}
+        return words_render(text.subject, text.body, spec, values)
+
+
+def email_text_test_send(*, text: EmailText, by) -> Email:
+    """Queue "send me a test" of ``text``: one email of kind ``mail.test`` to ``by``'s address,
+    rendered for a sample guest (``email_text_sample``) when it is sent.
+
+    Refuses a user without an email address (``NoAddressForTest``). Side effects: an outbox row
+    about the text and an activity entry ``email_text.test_sent``; after commit, its send.
+    """
+    if not (getattr(by, "email", "") or "").strip():
+        raise NoAddressForTest()
+    with transaction.atomic():
+        email = email_queue(
+            kind=TEST_KIND, to=[by.email], language=text.language, about=text, by=by
+        )
+        log_action(action="email_text.test_sent", obj=text, actor=by, reason=by.email)
+    return email

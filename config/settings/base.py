@@ -191,6 +191,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 #: The model the activity log files its entries under (core imports no app: see core/admin.py).
 ACTIVITY_EVENT_MODEL = "events.Event"
+# The event an organizer's email texts belong to (mail names no app: it finds it here).
+MAIL_EVENT_MODEL = "events.Event"
 
 # --- Cache and sessions ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -132,6 +132,11 @@ def test_the_email_carries_the_pdf_once(scene, settings):
     assert message.subject == "Giấy chứng nhận tham dự của bạn: Diễn đàn Chuyển đổi số TP Hải Phòng"
     assert "Cảm ơn bạn đã tham dự Diễn đàn Chuyển đổi số TP Hải Phòng." in message.body
     assert f"/registration/{guests['hang'].manage_secret}/" in message.body
+    assert f"/registration/{guests['hang'].manage_secret}/certificate.pdf" in message.body
+    # Its own words: nothing of the badge email it once borrowed its layout from.
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "thẻ đại biểu" not in text.lower() and "check-in" not in text.lower()
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == ("certificate-nguyen-thi-thu-hang.pdf", "application/pdf")
     assert NAME in unicodedata.normalize("NFC", pdf_text(content))

@@ -111,3 +111,32 @@ def test_a_booking_email_task_queued_before_the_outbox_becomes_an_outbox_email(
     send_booking_email.enqueue(transition.pk)  # as the worker finds it after the upgrade
     kinds = list(emails_about(booking).values_list("kind", "status"))
     assert kinds == [("booking.hold", "pending"), ("booking.hold", "pending")]
+
+
+def test_a_booking_email_takes_the_organizers_words_of_its_event_and_language(
+    event, booths, exhibitor, other_exhibitor
+):
+    from django.core import mail
+
+    from mail.models import EmailText
+
+    EmailText.objects.create(
+        event=event,
+        kind="booking.hold",
+        language="vi",
+        subject="Giữ gian {{ booth }} cho {{ name }}",
+        body="Kính gửi Quý công ty {{ name }},\n\nGian {{ booth }} giữ đến {{ held_until }}.",
+    )
+    mine = booth_hold(event=event, booth=booths[1], exhibitor=exhibitor)
+    theirs = booth_hold(event=event, booth=booths[2], exhibitor=other_exhibitor)  # English
+    for booking in (mine, theirs):
+        email_send(email_id=emails_about(booking).get().pk)
+    vietnamese, english = mail.outbox
+    assert vietnamese.subject == "Giữ gian A02 cho Công ty Cổ phần Dữ liệu Hải Phòng"
+    until = timezone.localtime(mine.held_until).strftime("%H:%M %d/%m/%Y")
+    assert vietnamese.body.startswith(
+        f"Kính gửi Quý công ty Công ty Cổ phần Dữ liệu Hải Phòng,\n\nGian A02 giữ đến {until}.\n"
+    )
+    assert "Trạng thái: Đang giữ chỗ" in vietnamese.body  # the step's details stay
+    assert english.subject == "Booth A03 is held for you"
+    assert english.body.startswith("Dear Công ty TNHH Đối Thủ,\n\nBooth A03 of Expo 2024 is held")
