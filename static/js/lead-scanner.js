@@ -63,7 +63,7 @@
   });
 
   // --- Camera (optional): the same decoder as the door scanner ---------------------------------
-  if (!window.jsQR || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
+  if (!window.jsQR || !window.qrDecodeLoop || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { return; }
   cameraBox.hidden = false;
   var video = document.getElementById("lead-video");
   var canvas = document.getElementById("lead-canvas");
@@ -77,23 +77,11 @@
   }
 
   function decodeLoop() {
-    var context = canvas.getContext("2d", { willReadFrequently: true });
-    var last = 0;
-    function tick(time) {
-      if (!stream) { return; }
-      if (time - last >= DECODE_EVERY_MS && video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth) {
-        last = time;
-        var scale = Math.min(1, 800 / video.videoWidth);
-        canvas.width = Math.round(video.videoWidth * scale);
-        canvas.height = Math.round(video.videoHeight * scale);
-        context.drawImage(video, 0, 0, canvas.width, canvas.height);
-        var image = context.getImageData(0, 0, canvas.width, canvas.height);
-        var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-        if (code && code.data) { fromCamera(code.data); }
-      }
-      window.requestAnimationFrame(tick);
-    }
-    window.requestAnimationFrame(tick);
+    window.qrDecodeLoop(video, canvas, {
+      everyMs: DECODE_EVERY_MS,
+      running: function () { return Boolean(stream); },
+      onCode: fromCamera,
+    });
   }
 
   toggle.addEventListener("click", function () {
