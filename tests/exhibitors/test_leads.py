@@ -3,7 +3,9 @@ lead shows with and without the visitor's consent to share, the isolation of com
 may scan, the rate limit, the purge, re-scans and bad badges."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core.models import ActivityEntry
@@ -52,11 +54,11 @@ def member_of(exhibitor):
     return exhibitor.members.select_related("user", "exhibitor").get()
 
 
-def colleague_of(exhibitor):
-    """A second member of ``exhibitor`` (invited, then accepted)."""
-    owner = user_of(exhibitor)
-    invitation = exhibitor_invite(exhibitor=exhibitor, email="dongnghiep@example.com", by=owner)
-    user = make_user("dongnghiep@example.com")
+def colleague_of(exhibitor, n: int = 1):
+    """Another member of ``exhibitor`` (invited, then accepted)."""
+    email = f"dongnghiep{n}@example.com"
+    invitation = exhibitor_invite(exhibitor=exhibitor, email=email, by=user_of(exhibitor))
+    user = make_user(email)
     exhibitor_accept_invitation(token=invitation.token, user=user)
     return exhibitor.members.select_related("user", "exhibitor").get(user=user)
 
@@ -428,3 +430,24 @@ def test_an_erasure_forgets_only_that_visitors_lead(booth_a, exhibitor, event):
         ("", []),
         ("ghi chú", ["a"]),
     ]
+
+
+def test_the_leads_page_and_export_take_as_many_queries_for_two_leads_as_for_six(
+    client, booth_a, exhibitor, event
+):
+    member = member_of(exhibitor)
+    client.force_login(member.user)
+
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    for n in (1, 2):
+        lead_scan(member=member, event=event, code=visitor(event, n).token)
+    # The first page and export of a session fill caches (site, languages, content types).
+    queries("/exhibitor/leads/"), queries("/exhibitor/leads/export.xlsx")
+    few = [queries("/exhibitor/leads/"), queries("/exhibitor/leads/export.xlsx")]
+    for n in range(3, 7):
+        lead_scan(member=member, event=event, code=visitor(event, n).token)
+    assert [queries("/exhibitor/leads/"), queries("/exhibitor/leads/export.xlsx")] == few
