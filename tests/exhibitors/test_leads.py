@@ -11,7 +11,11 @@ from django.utils import translation
 from core.models import ActivityEntry
 from events.enums import RegistrationStatus
 from events.services import registration_cancel, registration_create, registration_update
-from events.services.privacy import event_purge_personal_data, registration_erase
+from events.services.privacy import (
+    event_purge_personal_data,
+    registration_erase,
+    registration_personal_data,
+)
 from exhibitors.exceptions import (
     LeadAnonymised,
     LeadBadgeInvalid,
@@ -451,3 +455,21 @@ def test_the_leads_page_and_export_take_as_many_queries_for_two_leads_as_for_six
     for n in range(3, 7):
         lead_scan(member=member, event=event, code=visitor(event, n).token)
     assert [queries("/exhibitor/leads/"), queries("/exhibitor/leads/export.xlsx")] == few
+
+
+def test_the_guests_data_download_names_the_companies_that_scanned_them(
+    booth_a, booth_b, exhibitor, other_exhibitor, sharing
+):
+    member = member_of(exhibitor)
+    lead, _ = lead_scan(member=member, event=booth_a.event, code=sharing.token)
+    lead_update(lead=lead, member=member, note="Hẹn gọi lại", rating=4, tags="cảng")
+    lead_scan(member=member_of(other_exhibitor), event=booth_a.event, code=sharing.token)
+    data = registration_personal_data(registration=sharing)
+    assert [
+        (item["exhibitor"], item["note"], item["rating"], item["tags"], item["scans"])
+        for item in data["exhibitor_leads"]
+    ] == [
+        ("Công ty Cổ phần Dữ liệu Hải Phòng", "Hẹn gọi lại", 4, ["cảng"], 1),
+        ("Công ty TNHH Đối Thủ", "", None, [], 1),
+    ]
+    assert data["exhibitor_leads"][0]["first_scanned_at"].endswith("+07:00")
