@@ -27,12 +27,17 @@ from exhibitors.exceptions import (
     LeadWrongEvent,
 )
 from exhibitors.models import Lead
-from exhibitors.services import exhibitor_accept_invitation, exhibitor_invite
+from exhibitors.services import (
+    exhibition_settings_update,
+    exhibitor_accept_invitation,
+    exhibitor_invite,
+)
 from exhibitors.services.leads import lead_scan, lead_tags_clean, lead_update
 from tests.core.test_exports import csv_rows, xlsx_cells
 from tests.factories.events import make_category
 from tests.factories.events import make_event as make_other_event
-from tests.factories.exhibitors import make_approved_booking, make_user, user_of
+from tests.factories.exhibitors import make_approved_booking, make_booths, make_user, user_of
+from tests.factories.exhibitors import make_event as make_hall_event
 
 SCAN = "/exhibitor/leads/scan/"
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -473,3 +478,32 @@ def test_the_guests_data_download_names_the_companies_that_scanned_them(
         ("Công ty TNHH Đối Thủ", "", None, [], 1),
     ]
     assert data["exhibitor_leads"][0]["first_scanned_at"].endswith("+07:00")
+
+
+def test_a_company_at_two_events_scans_at_the_event_it_chooses(client, booth_a, exhibitor):
+    second = make_hall_event(slug="expo-2025", name="Expo 2025")
+    exhibition_settings_update(event=second, booking_open=True)
+    make_approved_booking(second, make_booths(second, count=1)[0], exhibitor)
+    here, there = visitor(booth_a.event, 1), visitor(second, 2)
+    client.force_login(user_of(exhibitor))
+    page = client.get(SCAN).content.decode()
+    assert '<option value="expo-2024">' in page and '<option value="expo-2025">' in page
+    response = client.post(SCAN, {"event": "expo-2024", "code": there.token}, **JSON)
+    assert (response.status_code, response.json()["reason"]) == (400, "wrong_event")
+    for slug, registration in (("expo-2025", there), ("expo-2024", here)):
+        response = client.post(SCAN, {"event": slug, "code": registration.token}, **JSON)
+        assert response.json()["created"] is True
+    listed = client.get("/exhibitor/leads/", {"event": "expo-2025"}).content.decode()
+    assert "khach2@example.com" in listed and "khach1@example.com" not in listed
+    _raw, rows = csv_rows(client.get("/exhibitor/leads/export.csv", {"event": "expo-2024"}))
+    assert [row[3] for row in rows[1:]] == ["khach1@example.com"]
+    assert client.get("/exhibitor/leads/", {"event": "no-such-event"}).status_code == 404
+
+
+def test_the_english_scanner_answers_in_english(client, booth_a, exhibitor, private):
+    client.force_login(user_of(exhibitor))
+    url = "/en" + SCAN
+    body = client.post(url, {"event": "expo-2024", "code": private.token}, **JSON).json()
+    assert body["message"] == "Lead saved: A visitor from Sở Công Thương 2."
+    body = client.post(url, {"event": "expo-2024", "code": "nope"}, **JSON).json()
+    assert body["message"] == "This code is not a badge of the forum. Nothing was saved."
