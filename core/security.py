@@ -1,5 +1,5 @@
 """Security headers of every answer: Content-Security-Policy (django-csp, the policy in
-``CONTENT_SECURITY_POLICY``), and Permissions-Policy with the camera for the scanner only.
+``CONTENT_SECURITY_POLICY``), and Permissions-Policy with the camera for the scanners only.
 
 Our pages run no inline script (``script-src 'self'``: every script is a static file; JSON data
 travels in ``json_script`` blocks, which are not run). Wagtail's admin still writes inline
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from csp.middleware import CSPMiddleware, PolicyParts
 
-#: Pages that may use the camera (the door scanner); every other page may not.
-CAMERA_VIEWS = frozenset({"events:checkin_scanner"})
+#: Pages that may use the camera (the door scanner, the exhibitors' lead scanner); every other
+#: page may not.
+CAMERA_VIEWS = frozenset({"events:checkin_scanner", "exhibitors:lead_scan"})
 ADMIN_PREFIX = "/admin/"
 PERMISSIONS_POLICY = (
     "camera=({camera}), microphone=(), geolocation=(), payment=(), usb=(), "

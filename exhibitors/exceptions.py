@@ -131,3 +131,56 @@ class StaffOverQuota(ExhibitorsError):
 class NotApproved(ExhibitorsError):
     code = "not_approved"
     message = _("Staff passes can be added only to an approved booking.")
+
+
+class LeadScanNotAllowed(ExhibitorsError):
+    code = "lead_scan_not_allowed"
+    message = _("Your company has no approved booth at this event: it cannot scan visitors there.")
+    http_status = 403
+
+
+class LeadBadgeInvalid(ExhibitorsError):
+    code = "invalid_badge"
+    message = _("This code is not a badge of the forum. Nothing was saved.")
+
+
+class LeadWrongEvent(ExhibitorsError):
+    code = "wrong_event"
+    message = _("This badge is for another event. Nothing was saved.")
+
+
+class LeadBadgeRevoked(ExhibitorsError):
+    code = "badge_revoked"
+    message = _(
+        "This badge is no longer valid (its registration was cancelled). Nothing was saved."
+    )
+
+
+class LeadBadgeNotConfirmed(ExhibitorsError):
+    code = "badge_not_confirmed"
+    message = _("This visitor's registration is not confirmed yet. Nothing was saved.")
+
+
+class LeadScanRateLimited(ExhibitorsError):
+    code = "rate_limited"
+    message = _("You are scanning too fast. Slow down and try again in a moment.")
+    http_status = 429
+
+    def __init__(self, retry_after: int = 0):
+        super().__init__()
+        self.retry_after = retry_after
+
+
+class LeadAnonymised(ExhibitorsError):
+    code = "lead_anonymised"
+    message = _("This visitor's personal data was deleted: the lead can no longer be changed.")
+
+
+class LeadInvalidDetails(ExhibitorsError):
+    code = "invalid_lead"
+    message = _("The rating is 1 to 5, a note at most 2000 characters, at most 10 tags of 30.")
+
+
+class NoBadgeCode(ExhibitorsError):
+    code = "no_code"
+    message = _("Scan or type a badge code.")

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from core.enums import Language
@@ -227,3 +228,47 @@ class BoothAdminForm(WagtailAdminModelForm):
             return super().save(commit)
         fields = {name: self.cleaned_data[name] for name in self._meta.fields}
         return booth_update(booth=self.instance, by=self.for_user, **fields)
+
+
+class LeadScanForm(SiteFormMixin, forms.Form):
+    """A badge scanned at the booth: a keyboard-wedge scanner types the code and Enter into
+    ``code``; the camera's decoder fills it in the page's script."""
+
+    event = forms.ChoiceField(label=_("Event"))
+    code = forms.CharField(
+        label=_("Badge code"),
+        max_length=200,
+        help_text=_("Scan the visitor's badge: the scanner types its code here."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, events=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [(event.slug, str(event)) for event in events]
+        if len(events) == 1:
+            self.fields["event"].widget = forms.HiddenInput()
+            self.fields["event"].initial = events[0].slug
+
+
+class LeadForm(SiteFormMixin, forms.Form):
+    """What the company's staff note about a lead."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[("", _("No rating"))] + [(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("1 (cold) to 5 (hot)."),
+    )
+    tags = forms.CharField(
+        label=pgettext_lazy("lead", "Tags"),
+        max_length=400,
+        required=False,
+        help_text=_("Separated by commas: at most 10 tags of 30 characters."),
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )

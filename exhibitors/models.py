@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.enums import Language
 from core.localized import LocalizedValue, current_language
@@ -581,3 +582,117 @@ class ProformaInvoice(models.Model):
     @property
     def display_number(self) -> str:
         return f"PF-{self.number:05d}"
+
+
+class Lead(models.Model):
+    """A visitor whose badge an exhibitor's member scanned at the booth: one per company and
+    registration (a re-scan updates it). The visitor's details are never copied here: the lead
+    reads them from the registration when it shows (``Lead.contact``), so that a visitor who
+    withdraws their consent to share (``Registration.share_with_exhibitors``), erases their
+    data or whose event is purged is no longer shown, whatever changed it. Only what the
+    company's staff wrote (note, rating, tags) is the lead's own."""
+
+    RATINGS = range(1, 6)
+
+    exhibitor = models.ForeignKey(
+        Exhibitor, verbose_name=_("exhibitor"), on_delete=models.CASCADE, related_name="leads"
+    )
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    registration = models.ForeignKey(
+        "events.Registration",
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="leads",
+    )
+    scanned_by = models.ForeignKey(
+        ExhibitorMember,
+        verbose_name=_("scanned by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_scanned_at = models.DateTimeField(_("first scanned at"), default=timezone.now)
+    last_scanned_at = models.DateTimeField(_("last scanned at"), default=timezone.now)
+    scans = models.PositiveIntegerField(_("scans"), default=1)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    tags = models.JSONField(pgettext_lazy("lead", "tags"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("exhibition", "lead")
+        verbose_name_plural = pgettext_lazy("exhibition", "leads")
+        ordering = ["-last_scanned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exhibitor", "registration"], name="one_lead_per_exhibitor_and_visitor"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="lead_rating_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["exhibitor", "event"], name="lead_exhibitor_event")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} · {self.exhibitor_id}"
+
+    @property
+    def shares_contact(self) -> bool:
+        """Whether the visitor agrees, now, to share their contact details with exhibitors."""
+        registration = self.registration
+        return registration.purged_at is None and registration.share_with_exhibitors
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.registration.purged_at is not None
+
+    @property
+    def organization(self) -> str:
+        return "" if self.is_anonymised else self.registration.organization
+
+    def _shared(self, field: str) -> str:
+        return getattr(self.registration, field) if self.shares_contact else ""
+
+    @property
+    def full_name(self) -> str:
+        return self._shared("full_name")
+
+    @property
+    def title(self) -> str:
+        return self._shared("title")
+
+    @property
+    def email(self) -> str:
+        return self._shared("email")
+
+    @property
+    def phone(self) -> str:
+        return self._shared("phone")
+
+    @property
+    def display_name(self) -> str:
+        """The name, or "a visitor from <organisation>" for a visitor who does not share."""
+        if self.shares_contact:
+            return self.full_name
+        if self.organization:
+            return str(_("A visitor from %(organization)s") % {"organization": self.organization})
+        return str(_("A visitor"))
+
+    @property
+    def tags_display(self) -> str:
+        return ", ".join(self.tags)
+
+    @property
+    def scanned_by_label(self) -> str:
+        """The member who scanned first: their name, else their email ("" once removed)."""
+        user = self.scanned_by.user if self.scanned_by else None
+        return (user.get_full_name() or user.email) if user else ""

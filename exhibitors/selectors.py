@@ -25,6 +25,7 @@ from exhibitors.models import (
     ExhibitionSettings,
     Exhibitor,
     ExhibitorMember,
+    Lead,
 )
 
 #: For each state: the SVG pattern that fills the booth (so that the plan does not rely on
@@ -314,3 +315,24 @@ def exhibitor_recipients(*, exhibitor: Exhibitor) -> list[str]:
         if email and email.lower() not in {r.lower() for r in recipients}
     ]
     return recipients
+
+
+def lead_events(*, exhibitor: Exhibitor) -> list[Event]:
+    """The events at which ``exhibitor`` may scan visitors' badges: those where it has an
+    approved booking, soonest first. One query."""
+    return list(
+        Event.objects.filter(
+            pk__in=BoothBooking.objects.filter(
+                exhibitor=exhibitor, status=BookingStatus.APPROVED
+            ).values("event_id")
+        ).order_by("starts_at", "pk")
+    )
+
+
+def leads_of(*, exhibitor: Exhibitor, event: Event | None = None):
+    """The leads of ``exhibitor`` (of ``event`` only, when given), newest scan first, with
+    what they show (the registration, the member who scanned). Never another company's."""
+    leads = Lead.objects.filter(exhibitor=exhibitor).select_related(
+        "registration", "event", "scanned_by__user"
+    )
+    return leads.filter(event=event) if event is not None else leads

@@ -5,7 +5,7 @@ Mounted under the language prefix (Vietnamese at the root, English under /en/).
 
 from django.urls import path
 
-from exhibitors import views
+from exhibitors import lead_views, views
 
 app_name = "exhibitors"
 urlpatterns = [
@@ -46,6 +46,10 @@ urlpatterns = [
     path("exhibitor/bookings/<id:pk>/staff/", views.staff_add, name="staff_add"),
     path("exhibitor/staff/<id:pk>/remove/", views.staff_remove, name="staff_remove"),
     path("exhibitor/staff/<id:pk>/badge.pdf", views.staff_badge, name="staff_badge"),
+    path("exhibitor/leads/", lead_views.leads, name="leads"),
+    path("exhibitor/leads/scan/", lead_views.lead_scan, name="lead_scan"),
+    path("exhibitor/leads/<id:pk>/", lead_views.lead_detail, name="lead_detail"),
+    path("exhibitor/leads/export.<str:fmt>", lead_views.leads_export, name="leads_export"),
     path("exhibitor/api/", views.api_root, name="api_root"),
     path("exhibitor/api/bookings/", views.api_bookings, name="api_bookings"),
     path("exhibitor/api/bookings/<id:pk>/", views.api_booking, name="api_booking"),

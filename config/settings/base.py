@@ -326,6 +326,8 @@ CHECKIN_WALKIN_RATE_LIMIT = os.environ.get("CHECKIN_WALKIN_RATE_LIMIT", "20/3600
 CHECKIN_KIOSK_CODE_RATE_LIMIT = os.environ.get("CHECKIN_KIOSK_CODE_RATE_LIMIT", "10/300")
 # A device works until this long after its event ends (unless the organizer sets its expiry).
 CHECKIN_DEVICE_LIFETIME_HOURS = int(os.environ.get("CHECKIN_DEVICE_LIFETIME_HOURS", "24"))
+# Badge scans per exhibitor member at their booth (lead scanning): "hits/seconds", "0/0" off.
+LEAD_SCAN_RATE_LIMIT = os.environ.get("LEAD_SCAN_RATE_LIMIT", "60/60")
 # Emails a stranger can cause (exhibitor sign-up, password resets, "someone registered again"):
 # at most this many per address and per client IP ("hits/seconds"; "0/0" turns one off).
 EMAIL_RATE_LIMIT_ADDRESS = os.environ.get("EMAIL_RATE_LIMIT_ADDRESS", "3/3600")

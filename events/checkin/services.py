@@ -72,6 +72,8 @@ __all__ = [
     "scanner_throttle",
     "device_token_hash",
     "printable",
+    "badge_token_forms",
+    "registration_for_badge",
 ]
 
 #: Badge tokens are URL-safe (base32 or base64 from ``secrets``): anything else is not a badge.
@@ -173,6 +175,30 @@ def _upper_token(value) -> str | None:
     if isinstance(value, str) and (upper := value.upper()) != value:
         return upper
     return None
+
+
+def badge_token_forms(code) -> tuple[str, ...]:
+    """The forms in which a scanned badge ``code`` is looked up, in the door's order: as
+    scanned, then in upper case (``_upper_token``); none when it is not a badge token at all
+    (``TOKEN_RE``). What the door reads, for the other scanners of badges (exhibitors' leads).
+    Side effects: none."""
+    _column, value, _scanned = _badge_lookup(code, None)
+    if value is None:
+        return ()
+    upper = _upper_token(value)
+    return (value, upper) if upper else (value,)
+
+
+def registration_for_badge(code) -> Registration | None:
+    """The registration whose badge carries ``code`` (read as ``badge_token_forms`` says), of
+    any event and in any status, with its event; None when no badge has it. One query at most.
+    Side effects: none."""
+    forms = badge_token_forms(code)
+    if not forms:
+        return None
+    rows = Registration.objects.select_related("event").filter(token__in=forms)
+    found = {registration.token: registration for registration in rows}
+    return next((found[form] for form in forms if form in found), None)
 
 
 def _authorized_scanner(scanner: Scanner, found: sql.ScanRow | None) -> Scanner:

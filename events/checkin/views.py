@@ -102,6 +102,7 @@ APP_SHELL_STATIC = (
     "css/site.css",
     "css/checkin.css",
     "vendor/jsqr/jsQR.js",
+    "js/qr-camera.js",
     "js/fold.js",
     "js/checkin-offline.js",
     "js/scanner.js",

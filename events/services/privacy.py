@@ -24,7 +24,7 @@ from events.enums import CONSENT_VERSION, LIVE_STATUSES, DataBasis, PurgeReason
 from events.exceptions import InvalidTransition
 from events.models import Certificate, Event, Invitation, InvitationImport, Registration
 from events.services.registration import registration_cancel
-from events.signals import personal_data_anonymised
+from events.signals import personal_data_anonymised, personal_data_collected
 from mail.models import Email
 from mail.services import emails_anonymise
 
@@ -186,8 +186,9 @@ def _moment(value: dt.datetime | None) -> str | None:
 def registration_personal_data(*, registration: Registration, by=None) -> dict:
     """Everything we hold about the guest of ``registration``, as JSON-ready data: the
     registration's details, its basis and consent, its check-ins, the emails we sent or owe
-    them, and the activity log's entries about it. Side effects: the activity entry
-    ``registration.data_exported`` by ``by`` (default: the attendee)."""
+    them, the activity log's entries about it, and the sections other apps add
+    (``events.signals.personal_data_collected``: exhibitors' leads). Side effects: the
+    activity entry ``registration.data_exported`` by ``by`` (default: the attendee)."""
     event = registration.event
     registration_type = ContentType.objects.get_for_model(Registration)
     checkins = CheckIn.objects.filter(registration=registration).select_related("checkin_list")
@@ -263,6 +264,10 @@ def registration_personal_data(*, registration: Registration, by=None) -> dict:
             ).order_by("at", "pk")
         ],
     }
+    for _receiver, sections in personal_data_collected.send(
+        sender=Registration, registration=registration
+    ):
+        data.update(sections or {})
     with transaction.atomic():
         log_action(
             action="registration.data_exported",

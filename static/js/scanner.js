@@ -427,25 +427,11 @@
   }
 
   function decodeLoop() {
-    var video = $("camera");
-    var canvas = $("camera-canvas");
-    var context = canvas.getContext("2d", { willReadFrequently: true });
-    var last = 0;
-    function tick(time) {
-      if (!stream) { return; }
-      if (time - last >= DECODE_EVERY_MS && video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth) {
-        last = time;
-        var scale = Math.min(1, 800 / video.videoWidth);
-        canvas.width = Math.round(video.videoWidth * scale);
-        canvas.height = Math.round(video.videoHeight * scale);
-        context.drawImage(video, 0, 0, canvas.width, canvas.height);
-        var image = context.getImageData(0, 0, canvas.width, canvas.height);
-        var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-        if (code && code.data) { submitCode(code.data, true); }
-      }
-      window.requestAnimationFrame(tick);
-    }
-    window.requestAnimationFrame(tick);
+    window.qrDecodeLoop($("camera"), $("camera-canvas"), {
+      everyMs: DECODE_EVERY_MS,
+      running: function () { return Boolean(stream); },
+      onCode: function (text) { submitCode(text, true); },
+    });
   }
 
   $("camera-toggle").addEventListener("click", function () {

@@ -88,6 +88,9 @@ PAGES: list[AuditPage] = [
     AuditPage("exhibitor company", "/exhibitor/company/", EXHIBITOR),
     AuditPage("exhibitor members", "/exhibitor/members/", EXHIBITOR),
     AuditPage("exhibitor booking", lambda s: f"/exhibitor/bookings/{s.booking.pk}/", EXHIBITOR),
+    AuditPage("exhibitor leads", "/exhibitor/leads/", EXHIBITOR),
+    AuditPage("exhibitor lead scan", "/exhibitor/leads/scan/", EXHIBITOR),
+    AuditPage("exhibitor lead", lambda s: f"/exhibitor/leads/{s.lead.pk}/", EXHIBITOR),
     # The door: the scanner (a paired device) and the arrivals board (an organizer).
     AuditPage("scanner", "/checkin/", DEVICE, ready="#scanner[data-state='ready']"),
     AuditPage("arrivals index", "/checkin/arrivals/", ORGANIZER),

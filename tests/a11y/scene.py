@@ -18,6 +18,7 @@ def demo_scene() -> SimpleNamespace:
     from exhibitors.demo import load_exhibition
     from exhibitors.enums import BookingStatus
     from exhibitors.models import Booth, BoothBooking
+    from exhibitors.services.leads import lead_scan
     from tests.conftest import ensure_wagtail_tree
 
     ensure_wagtail_tree()
@@ -38,6 +39,9 @@ def demo_scene() -> SimpleNamespace:
         .exclude(phone="")
         .order_by("pk")
         .first()
+    )
+    lead, _created = lead_scan(
+        member=booking.exhibitor.members.first(), event=event, code=registration.token
     )
     organizer = get_user_model().objects.create_superuser("a11y-organizer", "a11y@example.com", "x")
     kiosk, _token = device_create(event=event, name="Ki-ốt sảnh", kiosk=True)
@@ -60,4 +64,5 @@ def demo_scene() -> SimpleNamespace:
         pairing_path="/" + checkin["pairing_link"].split("/", 3)[3],
         certificate_code=certificate.code,
         kiosk_ticket=kiosk_print_ticket(registration_id=registration.pk, device_id=kiosk.pk),
+        lead=lead,
     )

@@ -198,7 +198,9 @@ def test_download_my_data_holds_every_record_about_the_guest():
         "checkins",
         "emails",
         "activity",
+        "exhibitor_leads",  # exhibitors/privacy.py: none here
     }
+    assert data["exhibitor_leads"] == []
     assert data["registration"]["full_name"] == "Nguyễn Thị Lan"
     assert data["registration"]["email"] == "lan@example.com"
     assert data["registration"]["phone"] == "+84912345678"
