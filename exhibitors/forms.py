@@ -14,6 +14,7 @@ from exhibitors.enums import BookingExtra, Sector
 from exhibitors.images import MAX_LOGO_BYTES
 from exhibitors.models import Booth
 from exhibitors.services.bookings import BOOTH_FIELDS, booth_update
+from exhibitors.services.reconcile import MAX_BYTES as STATEMENT_MAX_BYTES
 from exhibitors.validators import normalize_tax_code, validate_tax_code
 
 
@@ -263,6 +264,12 @@ class StatementUploadForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["bank"].queryset = BankStatementFormat.objects.all()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > STATEMENT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        return upload
 
 
 class StatementAssignForm(forms.Form):

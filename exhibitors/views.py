@@ -45,6 +45,7 @@ from exhibitors.services.invoices import (
     proforma_outdated,
     receipt_latest,
 )
+from exhibitors.services.payments import booking_paid_vnd
 from exhibitors.services.staff import staff_quota_for
 
 #: Over the per-client limit of emails (sign-ups, password resets).
@@ -504,7 +505,8 @@ def booking_detail(request, pk):
         PaymentStatus.DEPOSIT_PAID,
     ):
         try:
-            payment = booking_payment_instructions(booking=booking, order=order)
+            due = order.total - booking_paid_vnd(booking)
+            payment = booking_payment_instructions(booking=booking, amount=due)
         except ExhibitorsError as exc:
             payment_error = exc.message
     active_staff = [s for s in staff if s.status == StaffStatus.ACTIVE]

@@ -133,6 +133,34 @@ def _settle(booking: BoothBooking, *, by, now: dt.datetime) -> tuple[str, str]:
     return old, new
 
 
+def _payment_add(
+    booking: BoothBooking,
+    *,
+    amount_vnd: int,
+    by,
+    source: str,
+    received_on,
+    reference: str,
+    statement_line=None,
+    now: dt.datetime,
+) -> tuple[Payment, int, str, str]:
+    """Insert a payment of the locked ``booking`` and settle its status. Returns (payment, paid
+    before, old status, new status)."""
+    before = booking_paid_vnd(booking)
+    payment = Payment.objects.create(
+        booking=booking,
+        amount_vnd=amount_vnd,
+        received_on=received_on or now.astimezone(HCM).date(),
+        source=source,
+        reference=(reference or "").strip()[:500],
+        statement_line=statement_line,
+        recorded_at=now,
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
+    old, new = _settle(booking, by=by, now=now)
+    return payment, before, old, new
+
+
 def payment_record(
     *,
     booking: BoothBooking,
@@ -161,18 +189,16 @@ def payment_record(
         booking = _lock(booking)
         if booking.payment_status not in PAYABLE_STATUSES:
             raise NotAwaitingPayment()
-        before = booking_paid_vnd(booking)
-        payment = Payment.objects.create(
-            booking=booking,
+        payment, before, old, new = _payment_add(
+            booking,
             amount_vnd=amount_vnd,
-            received_on=received_on or now.astimezone(HCM).date(),
+            by=by,
             source=source,
-            reference=(reference or "").strip()[:500],
+            received_on=received_on,
+            reference=reference,
             statement_line=statement_line,
-            recorded_at=now,
-            recorded_by=by if getattr(by, "pk", None) else None,
+            now=now,
         )
-        old, new = _settle(booking, by=by, now=now)
         log_action(
             action="payment.recorded",
             obj=booking,
@@ -210,16 +236,15 @@ def payment_refund(
             raise InvalidPaymentAmount() if amount_vnd is not None else RefundTooLarge()
         if amount > paid:
             raise RefundTooLarge()
-        refund = Payment.objects.create(
-            booking=booking,
+        refund, _before, old, new = _payment_add(
+            booking,
             amount_vnd=-amount,
-            received_on=refunded_on or now.astimezone(HCM).date(),
+            by=by,
             source=PaymentSource.REFUND,
-            reference=(reason or "").strip()[:500],
-            recorded_at=now,
-            recorded_by=by if getattr(by, "pk", None) else None,
+            received_on=refunded_on,
+            reference=reason,
+            now=now,
         )
-        old, new = _settle(booking, by=by, now=now)
         log_action(
             action="payment.refunded",
             obj=booking,
@@ -238,9 +263,9 @@ def booking_mark_paid(
 
     Refuses, changing nothing, a booking that is not approved or whose payment is not awaited
     (``NotAwaitingPayment``: already paid, cancelled, or not an order).
-    Side effects: locks the booking; the payment of the remainder (``payment_record``: the
-    status, time and organizer, the receipt); the activity entry ``booking.paid`` by ``by``
-    with the reason (the bank's transaction, say).
+    Side effects: locks the booking; a manual payment of the remainder (the status, time and
+    organizer, the receipt); the activity entry ``booking.paid`` by ``by`` with the reason (the
+    bank's transaction, say) and the sum received.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -252,9 +277,19 @@ def booking_mark_paid(
         ):
             raise NotAwaitingPayment()
         due = booking_due_vnd(booking)
+        changes = {"payment_status": [old, PaymentStatus.PAID.value]}
         if due > 0:
-            payment_record(booking=booking, amount_vnd=due, by=by, reference=reason, now=now)
-            booking.refresh_from_db()
+            before = booking_paid_vnd(booking)
+            _payment_add(
+                booking,
+                amount_vnd=due,
+                by=by,
+                source=PaymentSource.MANUAL,
+                received_on=None,
+                reference=reason,
+                now=now,
+            )
+            changes["paid_vnd"] = [before, before + due]
         else:  # an order of 0 đồng (everything free): paid without money
             booking.payment_status, booking.paid_at = PaymentStatus.PAID, now
             booking.paid_by = by if getattr(by, "pk", None) else None
@@ -264,6 +299,6 @@ def booking_mark_paid(
             obj=booking,
             actor=by,
             reason=(reason or "").strip()[:500],
-            changes={"payment_status": [old, PaymentStatus.PAID.value]},
+            changes=changes,
         )
     return booking

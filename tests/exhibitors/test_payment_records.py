@@ -23,7 +23,7 @@ from exhibitors.services.payments import (
     booking_due_vnd,
     booking_paid_vnd,
 )
-from tests.factories.exhibitors import make_approved_booking
+from tests.factories.exhibitors import make_approved_booking, user_of
 
 TOTAL = 18_430_000
 
@@ -124,8 +124,10 @@ def test_mark_paid_records_the_remainder(booking, organizer):
         organizer,
     )
     assert ActivityEntry.objects.get(action="booking.paid").changes == {
-        "payment_status": ["deposit", "paid"]
+        "payment_status": ["deposit", "paid"],
+        "paid_vnd": [3_000_000, TOTAL],
     }
+    assert ActivityEntry.objects.filter(action="payment.recorded").count() == 1  # the first
     with pytest.raises(NotAwaitingPayment):
         booking_mark_paid(booking=booking, by=organizer)
 
@@ -145,3 +147,14 @@ def test_the_decide_page_records_a_partial_payment_and_a_refund(client, booking,
     assert 'data-paid="4000000"' in page
     client.post(url, {"action": "refund", "amount_vnd": "", "reason": "hủy"})
     assert status_of(booking) == PaymentStatus.REFUNDED
+
+
+def test_after_a_deposit_the_booking_page_asks_for_the_rest(client, booking, organizer):
+    payment_record(booking=booking, amount_vnd=5_000_000, by=organizer)
+    client.force_login(user_of(booking.exhibitor))
+    page = client.get(f"/exhibitor/bookings/{booking.pk}/").content.decode()
+    assert 'data-payment="deposit"' in page
+    assert "Đã đặt cọc" in page
+    pay = page[page.index('class="ex-pay-words"') :]
+    assert "13.430.000 ₫" in pay
+    assert "Mười ba triệu bốn trăm ba mươi nghìn đồng" in pay
