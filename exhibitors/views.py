@@ -543,16 +543,20 @@ def booking_detail(request, pk):
     )
 
 
+def _document_download(request, pk, latest):
+    document = latest(_my_booking(request, pk))
+    if document is None:
+        raise Http404
+    return document_pdf_response(document=document, language=request.LANGUAGE_CODE)
+
+
 @require_GET
 @exhibitor_required
 def booking_proforma(request, pk):
     """The booking's latest issued pro-forma invoice (PDF), for the company's members, in the
     page's language. Downloading never issues one (``booking_proforma_issue`` does): 404 when
     there is none."""
-    invoice = proforma_latest(_my_booking(request, pk))
-    if invoice is None:
-        raise Http404
-    return document_pdf_response(document=invoice, language=request.LANGUAGE_CODE)
+    return _document_download(request, pk, proforma_latest)
 
 
 @require_POST
@@ -573,10 +577,7 @@ def booking_proforma_issue(request, pk):
 @exhibitor_required
 def booking_receipt(request, pk):
     """The booking's receipt (PDF), once it is paid: 404 before."""
-    receipt = receipt_latest(_my_booking(request, pk))
-    if receipt is None:
-        raise Http404
-    return document_pdf_response(document=receipt, language=request.LANGUAGE_CODE)
+    return _document_download(request, pk, receipt_latest)
 
 
 @require_POST

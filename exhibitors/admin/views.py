@@ -226,26 +226,25 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
         return redirect("exhibition_bookings:decide", pk=booking.pk)
 
 
+def _booking_document(request, pk, latest):
+    require_perm(request.user, "view_boothbooking")
+    booking = get_object_or_404(BoothBooking.objects.select_related("event"), pk=pk)
+    document = latest(booking)
+    if document is None:
+        raise Http404
+    return document_pdf_response(document=document, language=translation.get_language() or "vi")
+
+
 def booking_proforma(request, pk):
     """The booking's latest pro-forma invoice (PDF) for organizers who may view bookings;
     downloading never issues one (the decide page's "Issue" action does)."""
-    require_perm(request.user, "view_boothbooking")
-    booking = get_object_or_404(BoothBooking.objects.select_related("event"), pk=pk)
-    invoice = proforma_latest(booking)
-    if invoice is None:
-        raise Http404
-    return document_pdf_response(document=invoice, language=translation.get_language() or "vi")
+    return _booking_document(request, pk, proforma_latest)
 
 
 def booking_receipt(request, pk):
     """The booking's receipt (PDF) for organizers who may view bookings: 404 before it is
     paid."""
-    require_perm(request.user, "view_boothbooking")
-    booking = get_object_or_404(BoothBooking.objects.select_related("event"), pk=pk)
-    receipt = receipt_latest(booking)
-    if receipt is None:
-        raise Http404
-    return document_pdf_response(document=receipt, language=translation.get_language() or "vi")
+    return _booking_document(request, pk, receipt_latest)
 
 
 class BoothBlockView(ExhibitionAdminMixin, TemplateView):

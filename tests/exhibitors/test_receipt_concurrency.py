@@ -3,13 +3,12 @@ RC 1..N without gap or repeat; the control, without the lock, shows the race (tw
 the same last number: the unique constraint refuses the second)."""
 
 import pytest
-from django.db import IntegrityError
 
 from exhibitors.models import InvoiceSequence, Receipt
 from exhibitors.orders import booking_order
 from exhibitors.services import booking_approve, payment_record, receipt_issue
 from tests.exhibitors.test_concurrency import open_event, run_together
-from tests.exhibitors.test_invoice_concurrency import requested_bookings
+from tests.exhibitors.test_invoice_concurrency import issue_all, requested_bookings
 from tests.factories.exhibitors import make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -37,28 +36,17 @@ def test_concurrent_payments_number_their_receipts_without_gaps():
     assert InvoiceSequence.objects.get(event=event, kind="receipt").last_number == COUNT
 
 
-def issue_all(bookings, *, lock: bool) -> list[str]:
-    def issue(i):
-        try:
-            receipt_issue(booking=bookings[i], lock=lock)
-        except IntegrityError:
-            return "duplicate"
-        return "ok"
-
-    return run_together(len(bookings), issue)
-
-
 def test_control_without_the_lock_receipt_numbers_collide_and_with_it_they_follow():
     event = open_event()
     _organizer, bookings = approved(event, 8)
     outcomes = []
     for _attempt in range(3):  # a race: show it at least once
-        outcomes = issue_all(bookings, lock=False)
+        outcomes = issue_all(bookings, lock=False, issue_one=receipt_issue)
         if "duplicate" in outcomes:
             break
     assert "duplicate" in outcomes
     before = set(Receipt.objects.filter(event=event).values_list("number", flat=True))
     last = InvoiceSequence.objects.get(event=event, kind="receipt").last_number
-    assert issue_all(bookings, lock=True) == ["ok"] * 8
+    assert issue_all(bookings, lock=True, issue_one=receipt_issue) == ["ok"] * 8
     after = set(Receipt.objects.filter(event=event).values_list("number", flat=True))
     assert sorted(after - before) == list(range(last + 1, last + 9))
