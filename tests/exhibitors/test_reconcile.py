@@ -258,3 +258,30 @@ def test_the_admin_imports_shows_and_decides(client, vcb, orders, organizer):
     assert bad.status_code == 400
     assert "data-file-errors" in bad.content.decode()
     assert BankStatementImport.objects.count() == 1
+
+
+def test_a_bank_format_is_saved_in_the_admin_and_bad_separators_are_refused(client, organizer):
+    client.force_login(organizer)
+    url = "/admin/exhibition/bank-formats/new/"
+    form = {
+        "name": "Techcombank",
+        "encoding": "utf-8-sig",
+        "delimiter": ";",
+        "skip_rows": "1",
+        "date_column": "1",
+        "amount_column": "4",
+        "description_column": "3",
+        "date_format": "%d/%m/%Y",
+        "decimal_separator": ",",
+        "thousands_separator": ",",
+    }
+    with translation.override("vi"):
+        refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "Dấu phân cách hàng nghìn phải khác dấu thập phân." in refused.content.decode()
+    assert not BankStatementFormat.objects.exists()
+    client.post(url, {**form, "thousands_separator": "."})
+    saved = BankStatementFormat.objects.get()
+    assert (saved.name, saved.amount_column, saved.delimiter) == ("Techcombank", 4, ";")
+    assert client.get("/admin/exhibition/payments/").status_code == 200
+    assert client.get("/admin/exhibition/payments/einvoices/").status_code == 200
