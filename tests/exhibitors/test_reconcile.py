@@ -285,3 +285,21 @@ def test_a_bank_format_is_saved_in_the_admin_and_bad_separators_are_refused(clie
     assert (saved.name, saved.amount_column, saved.delimiter) == ("Techcombank", 4, ";")
     assert client.get("/admin/exhibition/payments/").status_code == 200
     assert client.get("/admin/exhibition/payments/einvoices/").status_code == 200
+
+
+def test_bad_decisions_are_refused_without_a_500(client, vcb, orders, organizer):
+    statement = statement_import(
+        bank=vcb, data=csv_bytes(statement_rows(orders)), filename="vcb.csv", by=organizer
+    )
+    url = f"/admin/exhibition/payments/statements/{statement.pk}/"
+    client.force_login(organizer)
+    assert client.post(url, {"action": "confirm", "line": "abc"}).status_code == 404
+    assert client.post(url, {"action": "confirm", "line": "9" * 30}).status_code == 404
+    line = statement.lines.get(match=StatementMatch.UNKNOWN)
+    assert client.post(url, {"action": "dance", "line": line.pk}).status_code == 404
+    response = client.post(url, {"action": "confirm", "line": line.pk}, follow=True)
+    assert "Hãy chọn trước đơn đặt gian hàng của khoản thanh toán này." in (
+        response.content.decode()
+    )
+    assert client.get("/admin/exhibition/payments/statements/999999/").status_code == 404
+    assert not Payment.objects.exists()
