@@ -7,7 +7,8 @@ lock:
 
 - nothing (net) received: awaiting (an approved booking) or cancelled, refunded after a refund;
 - some but less than the order's total: deposit paid;
-- the total or more: paid (and the receipt is issued, once per booking).
+- the total or more: paid (and a receipt is issued each time it becomes paid: once, unless a
+  move to a dearer booth made it owe more and the rest was paid later).
 
 Bank statements are imported and matched in ``exhibitors/services/reconcile.py``; a line an
 organizer confirms becomes a payment here.
@@ -128,9 +129,29 @@ def _settle(booking: BoothBooking, *, by, now: dt.datetime) -> tuple[str, str]:
         booking.paid_at = booking.paid_by = None
         fields += ["paid_at", "paid_by"]
     booking.save(update_fields=fields)
-    if new == PaymentStatus.PAID and not booking.receipts.exists():
+    if new == PaymentStatus.PAID and old != PaymentStatus.PAID:
         receipt_issue(booking=booking, by=by, now=now)
     return old, new
+
+
+def booking_payment_settle(*, booking: BoothBooking, by, reason: str = "", now=None) -> str:
+    """Set the payment status of ``booking`` (locked by the caller, in its transaction) again
+    after its order changed (a move to a dearer or cheaper booth): paid may become deposit
+    paid, and the reverse (a new receipt then). Does nothing to a booking no money was received
+    for. Side effects: if the status changed, the activity entry ``payment.settled`` with the
+    caller's reason. Returns the status."""
+    if booking.payment_status not in (PaymentStatus.DEPOSIT_PAID, PaymentStatus.PAID):
+        return booking.payment_status
+    old, new = _settle(booking, by=by, now=now or timezone.now())
+    if old != new:
+        log_action(
+            action="payment.settled",
+            obj=booking,
+            actor=by,
+            reason=reason,
+            changes={"payment_status": [old, new]},
+        )
+    return new
 
 
 def _payment_add(

@@ -13,6 +13,7 @@ from exhibitors.models import Payment, Receipt
 from exhibitors.services import (
     booking_cancel,
     booking_mark_paid,
+    booking_move,
     payment_record,
     payment_refund,
 )
@@ -158,3 +159,19 @@ def test_after_a_deposit_the_booking_page_asks_for_the_rest(client, booking, org
     pay = page[page.index('class="ex-pay-words"') :]
     assert "13.430.000 ₫" in pay
     assert "Mười ba triệu bốn trăm ba mươi nghìn đồng" in pay
+
+
+def test_a_paid_booking_moved_to_a_dearer_booth_owes_the_difference(booking, booths, organizer):
+    payment_record(booking=booking, amount_vnd=TOTAL, by=organizer)
+    booking_move(booking=booking, to_booth=booths[0], by=organizer)  # the corner: 3 000 000 more
+    assert status_of(booking) == PaymentStatus.DEPOSIT_PAID
+    assert booking.paid_at is None
+    entry = ActivityEntry.objects.get(action="payment.settled")
+    assert (entry.changes, entry.reason) == ({"payment_status": ["paid", "deposit"]}, "A02 → A01")
+    assert booking_due_vnd(booking) == 3_240_000
+    payment_record(booking=booking, amount_vnd=3_240_000, by=organizer)
+    assert status_of(booking) == PaymentStatus.PAID
+    assert list(Receipt.objects.values_list("number", "total_vnd")) == [
+        (1, TOTAL),
+        (2, TOTAL + 3_240_000),
+    ]
