@@ -500,13 +500,13 @@ def booking_detail(request, pk):
     quota = staff_quota_for(booking=booking)
     order = booking_order(booking) if booking.payment_status else None
     payment = payment_error = None
+    paid = booking_paid_vnd(booking) if order is not None else 0
     if order is not None and booking.payment_status in (
         PaymentStatus.AWAITING,
         PaymentStatus.DEPOSIT_PAID,
     ):
         try:
-            due = order.total - booking_paid_vnd(booking)
-            payment = booking_payment_instructions(booking=booking, amount=due)
+            payment = booking_payment_instructions(booking=booking, amount=order.total - paid)
         except ExhibitorsError as exc:
             payment_error = exc.message
     active_staff = [s for s in staff if s.status == StaffStatus.ACTIVE]
@@ -537,6 +537,7 @@ def booking_detail(request, pk):
             else "",
             "payment": payment,
             "payment_error": payment_error,
+            "paid_vnd": paid,
             "can_cancel": status
             in (BookingStatus.HELD, BookingStatus.REQUESTED, BookingStatus.APPROVED),
         },

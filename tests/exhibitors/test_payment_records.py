@@ -156,6 +156,7 @@ def test_after_a_deposit_the_booking_page_asks_for_the_rest(client, booking, org
     page = client.get(f"/exhibitor/bookings/{booking.pk}/").content.decode()
     assert 'data-payment="deposit"' in page
     assert "Đã đặt cọc" in page
+    assert 'Đã nhận: <strong data-paid="5000000">5.000.000 ₫</strong> / 18.430.000 ₫' in page
     pay = page[page.index('class="ex-pay-words"') :]
     assert "13.430.000 ₫" in pay
     assert "Mười ba triệu bốn trăm ba mươi nghìn đồng" in pay
