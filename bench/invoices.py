@@ -1,5 +1,6 @@
-"""Pro-forma invoice PDFs: the median time of one A4 pro-forma invoice (lines, VAT, amount in
-words, the VietQR), rendered by exhibitors/invoices.py.
+"""Pro-forma invoice and receipt PDFs: the median time of one A4 pro-forma invoice (lines, VAT,
+amount in words, the VietQR) and of one receipt (the same lines, two payments), rendered by
+exhibitors/invoices.py.
 
     .venv/bin/python bench/invoices.py [--runs 50]
 
@@ -23,13 +24,14 @@ import django  # noqa: E402
 django.setup()
 
 from events.models import Event  # noqa: E402
-from exhibitors.invoices import proforma_render_pdf  # noqa: E402
+from exhibitors.invoices import proforma_render_pdf, receipt_render_pdf  # noqa: E402
 from exhibitors.models import (  # noqa: E402
     Booth,
     BoothBooking,
     ExhibitionSettings,
     Exhibitor,
     ProformaInvoice,
+    Receipt,
 )
 
 LINES = [
@@ -40,7 +42,7 @@ LINES = [
 ]
 
 
-def invoice(number: int) -> ProformaInvoice:
+def invoice(number: int, model=ProformaInvoice, **extra) -> ProformaInvoice:
     event = Event(
         pk=1,
         slug="bench",
@@ -69,7 +71,8 @@ def invoice(number: int) -> ProformaInvoice:
     ]
     net = sum(line["net"] for line in lines)
     vat = sum(line["vat"] for line in lines)
-    return ProformaInvoice(
+    return model(
+        **extra,
         event=event,
         booking=booking,
         number=number,
@@ -87,26 +90,51 @@ def invoice(number: int) -> ProformaInvoice:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=50)
-    runs = parser.parse_args().runs
+PAYMENTS = [
+    {"date": "2026-12-01", "amount": 10_000_000, "source": "bank", "reference": "FH000101 dat coc"},
+    {"date": "2026-12-05", "amount": 10_440_000, "source": "manual", "reference": "UNC 0042"},
+]
+
+
+def receipt(number: int) -> Receipt:
+    return invoice(number, Receipt, payments=PAYMENTS, paid_vnd=20_440_000)
+
+
+def measure(label: str, make, render, runs: int) -> None:
     for n in range(3):  # warm up: fonts, templates, stylesheet
-        proforma_render_pdf(invoice=invoice(n + 1))
+        render(make(n + 1))
     times, cpu, size = [], [], 0
     for n in range(runs):
-        document = invoice(100 + n)
+        document = make(100 + n)
         start, start_cpu = time.perf_counter(), time.process_time()
-        pdf = proforma_render_pdf(invoice=document)
+        pdf = render(document)
         times.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
         size = len(pdf)
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
     print(
-        f"one pro-forma invoice (A4, {len(LINES)} lines, VietQR), {runs} runs: "
+        f"{label}, {runs} runs: "
         f"median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
         f"CPU median {statistics.median(cpu):.1f} ms, {size / 1024:.0f} KiB (target ≤ 60 ms)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=50)
+    runs = parser.parse_args().runs
+    measure(
+        f"one pro-forma invoice (A4, {len(LINES)} lines, VietQR)",
+        invoice,
+        lambda d: proforma_render_pdf(invoice=d),
+        runs,
+    )
+    measure(
+        f"one receipt (A4, {len(LINES)} lines, {len(PAYMENTS)} payments)",
+        receipt,
+        lambda d: receipt_render_pdf(receipt=d),
+        runs,
     )
 
 

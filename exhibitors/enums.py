@@ -85,8 +85,36 @@ class PaymentStatus(models.TextChoices):
 
     NONE = "", _("Not due")
     AWAITING = "awaiting", _("Awaiting payment")
+    DEPOSIT_PAID = "deposit", _("Deposit paid")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+
+
+#: Payment statuses in which money can be received for a booking (a payment recorded).
+PAYABLE_STATUSES = (PaymentStatus.AWAITING, PaymentStatus.DEPOSIT_PAID, PaymentStatus.PAID)
+
+
+class PaymentSource(models.TextChoices):
+    BANK = "bank", _("Bank statement line")
+    MANUAL = "manual", _("Recorded by hand")
+    REFUND = "refund", _("Refund")
+
+
+class StatementMatch(models.TextChoices):
+    """How a bank statement line compares with what its booking owes."""
+
+    EXACT = "exact", _("Exact amount")
+    PARTIAL = "partial", _("Less than due")
+    OVER = "over", _("More than due")
+    UNKNOWN = "unknown", _("No booking found")
+
+
+class StatementLineState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed match")
+    PENDING = "pending", _("Needs a decision")
+    RECORDED = "recorded", _("Recorded as a payment")
+    IGNORED = "ignored", _("Ignored")
 
 
 class MemberRole(models.TextChoices):

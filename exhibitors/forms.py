@@ -15,6 +15,7 @@ from exhibitors.enums import BookingExtra, Sector
 from exhibitors.images import MAX_LOGO_BYTES
 from exhibitors.models import Booth
 from exhibitors.services.bookings import BOOTH_FIELDS, booth_update
+from exhibitors.services.reconcile import MAX_BYTES as STATEMENT_MAX_BYTES
 from exhibitors.validators import normalize_tax_code, validate_tax_code
 
 
@@ -272,3 +273,61 @@ class LeadForm(SiteFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class PaymentForm(forms.Form):
+    """An organizer records money received by hand (the admin's booking page)."""
+
+    amount_vnd = forms.IntegerField(label=_("Amount (VND)"), min_value=1, max_value=10**12)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reference = forms.CharField(label=_("Reference (optional)"), max_length=500, required=False)
+
+
+class RefundForm(forms.Form):
+    """An organizer pays money back (empty amount: everything received)."""
+
+    amount_vnd = forms.IntegerField(
+        label=_("Amount refunded (VND)"),
+        min_value=1,
+        max_value=10**12,
+        required=False,
+        help_text=_("Empty: everything received."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class StatementUploadForm(forms.Form):
+    """A bank statement CSV and the saved format of its bank."""
+
+    bank = forms.ModelChoiceField(label=_("Bank"), queryset=None, empty_label=None)
+    file = forms.FileField(label=_("Statement (CSV)"))
+
+    def __init__(self, *args, **kwargs):
+        from exhibitors.models import BankStatementFormat  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].queryset = BankStatementFormat.objects.all()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > STATEMENT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class StatementAssignForm(forms.Form):
+    """The booking a statement line pays, by its payment reference ("FH000042") or number."""
+
+    reference = forms.CharField(label=_("Payment reference"), max_length=30)
+
+
+class EinvoiceExportForm(forms.Form):
+    event = forms.ModelChoiceField(label=_("Event"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        from events.models import Event  # noqa: PLC0415
+
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = Event.objects.filter(booths__isnull=False).distinct()

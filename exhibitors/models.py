@@ -5,6 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -22,9 +23,12 @@ from exhibitors.enums import (
     BookingStatus,
     BoothTier,
     MemberRole,
+    PaymentSource,
     PaymentStatus,
     Sector,
     StaffStatus,
+    StatementLineState,
+    StatementMatch,
 )
 from exhibitors.validators import validate_tax_code
 
@@ -529,20 +533,15 @@ class InvoiceSequence(models.Model):
         return f"{self.event} · {self.kind} · {self.last_number}"
 
 
-class ProformaInvoice(models.Model):
-    """A pro-forma invoice of a booking: what it asks to be paid, as it was when issued (the
-    seller's and buyer's names, addresses and tax codes, the lines, VAT and total), numbered
-    per event without gaps. Not a VAT invoice: legal e-invoices come from an accredited
-    provider."""
+class IssuedDocument(models.Model):
+    """What a pro-forma invoice and a receipt share: the seller's and buyer's names, addresses
+    and tax codes, the lines, VAT and total as they were when issued, numbered per event without
+    gaps (each kind its own series, ``InvoiceSequence``)."""
+
+    PREFIX = ""
 
     event = models.ForeignKey(
         "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
-    )
-    booking = models.ForeignKey(
-        BoothBooking,
-        verbose_name=_("booking"),
-        on_delete=models.PROTECT,
-        related_name="proforma_invoices",
     )
     number = models.PositiveIntegerField(_("number"))
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
@@ -564,9 +563,33 @@ class ProformaInvoice(models.Model):
     payment_reference = models.CharField(_("payment reference"), max_length=25)
 
     class Meta:
+        abstract = True
+        ordering = ["event", "number"]
+
+    def __str__(self) -> str:
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.PREFIX}-{self.number:05d}"
+
+
+class ProformaInvoice(IssuedDocument):
+    """A pro-forma invoice of a booking: what it asks to be paid, as it was when issued. Not a
+    VAT invoice: legal e-invoices come from an accredited provider."""
+
+    PREFIX = "PF"
+
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booking"),
+        on_delete=models.PROTECT,
+        related_name="proforma_invoices",
+    )
+
+    class Meta(IssuedDocument.Meta):
         verbose_name = _("pro-forma invoice")
         verbose_name_plural = _("pro-forma invoices")
-        ordering = ["event", "number"]
         constraints = [
             models.UniqueConstraint(fields=["event", "number"], name="proforma_number_per_event"),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="proforma_number_gte_1"),
@@ -576,12 +599,228 @@ class ProformaInvoice(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.display_number
 
-    @property
-    def display_number(self) -> str:
-        return f"PF-{self.number:05d}"
+class Receipt(IssuedDocument):
+    """The receipt of a booking paid in full (issued when its payment status becomes paid):
+    the order as invoiced, and the payments that paid it. Numbered per event in its own series
+    (RC-00001). Not a VAT invoice either (see the e-invoice export)."""
+
+    PREFIX = "RC"
+
+    booking = models.ForeignKey(
+        BoothBooking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    #: [{"date": "2026-12-01", "amount": 5000000, "source": "bank", "reference": "…"}]
+    payments = models.JSONField(_("payments"), default=list)
+    paid_vnd = models.BigIntegerField(_("paid (VND)"))
+
+    class Meta(IssuedDocument.Meta):
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="receipt_number_per_event"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="receipt_number_gte_1"),
+            models.CheckConstraint(
+                condition=models.Q(total_vnd=models.F("net_vnd") + models.F("vat_vnd")),
+                name="receipt_total_is_net_plus_vat",
+            ),
+        ]
+
+
+class BankStatementFormat(models.Model):
+    """How one bank writes its statement CSV: which column holds the date, the amount and the
+    description, the date format, the separators, the header rows, the encoding. Saved once per
+    bank ("Vietcombank") and chosen at each import."""
+
+    ENCODINGS = [
+        ("utf-8-sig", _("UTF-8 (with or without BOM)")),
+        ("cp1258", _("Windows-1258 (Vietnamese)")),
+        ("cp1252", _("Windows-1252")),
+    ]
+    DATE_FORMATS = [
+        ("%d/%m/%Y", "31/12/2026"),
+        ("%d-%m-%Y", "31-12-2026"),
+        ("%Y-%m-%d", "2026-12-31"),
+        ("%d/%m/%Y %H:%M:%S", "31/12/2026 23:59:59"),
+        ("%d/%m/%Y %H:%M", "31/12/2026 23:59"),
+        ("%Y-%m-%d %H:%M:%S", "2026-12-31 23:59:59"),
+        ("%d.%m.%Y", "31.12.2026"),
+    ]
+    DELIMITERS = [(",", _("comma (,)")), (";", _("semicolon (;)")), ("\t", _("tab"))]
+    SEPARATORS = [("", _("none")), (".", "."), (",", ","), (" ", _("space"))]
+
+    name = models.CharField(_("bank"), max_length=60, unique=True)
+    encoding = models.CharField(
+        _("encoding"), max_length=12, choices=ENCODINGS, default="utf-8-sig"
+    )
+    delimiter = models.CharField(_("delimiter"), max_length=2, choices=DELIMITERS, default=",")
+    skip_rows = models.PositiveSmallIntegerField(
+        _("rows before the data"),
+        default=1,
+        validators=[MaxValueValidator(50)],
+        help_text=_("The title and header rows at the top of the file (1: one header row)."),
+    )
+    date_column = models.PositiveSmallIntegerField(
+        _("date column"),
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("1 is the first column."),
+    )
+    amount_column = models.PositiveSmallIntegerField(
+        _("amount column"), validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    description_column = models.PositiveSmallIntegerField(
+        _("description column"), validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    date_format = models.CharField(
+        _("date format"), max_length=20, choices=DATE_FORMATS, default="%d/%m/%Y"
+    )
+    decimal_separator = models.CharField(
+        _("decimal separator"), max_length=1, choices=[(",", ","), (".", ".")], default=","
+    )
+    thousands_separator = models.CharField(
+        _("thousands separator"), max_length=1, choices=SEPARATORS, default=".", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("bank statement format")
+        verbose_name_plural = _("bank statement formats")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decimal_separator=models.F("thousands_separator")),
+                name="statement_separators_differ",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.decimal_separator == self.thousands_separator:
+            raise ValidationError(
+                {
+                    "thousands_separator": _(
+                        "The thousands separator must differ from the decimal one."
+                    )
+                }
+            )
+
+
+class BankStatementImport(models.Model):
+    """One bank statement file an organizer imported."""
+
+    bank = models.ForeignKey(
+        BankStatementFormat, verbose_name=_("bank"), on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=200)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lines_read = models.PositiveIntegerField(_("lines read"), default=0)
+    lines_new = models.PositiveIntegerField(_("new lines"), default=0)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bank} · {self.filename}"
+
+
+class BankStatementLine(models.Model):
+    """One credit line of a bank statement, matched (or not) to a booking. ``dedupe_key`` (a
+    hash of the bank, date, amount, description and the occurrence of that same line in its
+    file) is unique: importing a statement again adds only the lines not seen before."""
+
+    statement = models.ForeignKey(
+        BankStatementImport, on_delete=models.CASCADE, related_name="lines"
+    )
+    row = models.PositiveIntegerField(_("row"))
+    booked_on = models.DateField(_("date"))
+    amount_vnd = models.BigIntegerField(_("amount (VND)"))
+    description = models.CharField(_("description"), max_length=500)
+    dedupe_key = models.CharField(max_length=64, unique=True)
+    match = models.CharField(_("match"), max_length=10, choices=StatementMatch.choices)
+    state = models.CharField(_("state"), max_length=10, choices=StatementLineState.choices)
+    booking = models.ForeignKey(
+        BoothBooking,
+        verbose_name=_("booking"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statement_lines",
+    )
+    due_vnd = models.BigIntegerField(_("due when imported (VND)"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bank statement line")
+        verbose_name_plural = _("bank statement lines")
+        ordering = ["statement", "row"]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on:%d/%m/%Y} · {self.amount_vnd} · {self.description[:40]}"
+
+
+class Payment(models.Model):
+    """Money received for a booking (or paid back: a refund is negative). Partial payments add
+    up; the booking's payment status follows their sum (exhibitors/services/payments.py)."""
+
+    booking = models.ForeignKey(
+        BoothBooking, verbose_name=_("booking"), on_delete=models.PROTECT, related_name="payments"
+    )
+    amount_vnd = models.BigIntegerField(_("amount (VND)"))
+    received_on = models.DateField(_("received on"))
+    source = models.CharField(_("source"), max_length=10, choices=PaymentSource.choices)
+    reference = models.CharField(_("reference"), max_length=500, blank=True)
+    statement_line = models.OneToOneField(
+        BankStatementLine,
+        verbose_name=_("bank statement line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["booking", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(amount_vnd=0), name="payment_amount_not_zero"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_vnd__gt=0) | models.Q(source=PaymentSource.REFUND),
+                name="payment_negative_only_refund",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_vnd__lt=0) | ~models.Q(source=PaymentSource.REFUND),
+                name="payment_refund_is_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking} · {self.amount_vnd}"
 
 
 class Lead(models.Model):

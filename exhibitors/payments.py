@@ -186,12 +186,16 @@ def payment_instructions(*, rules, amount: int, reference: str) -> PaymentInstru
     )
 
 
-def booking_payment_instructions(*, booking, order: Order | None = None) -> PaymentInstructions:
-    """The transfer ``booking`` asks for: its order's total to the event's account, with the
-    payment reference. Refuses as ``booking_vietqr_payload`` does (``BankDetailsMissing``)."""
-    order = order or booking_order(booking)
+def booking_payment_instructions(
+    *, booking, order: Order | None = None, amount: int | None = None
+) -> PaymentInstructions:
+    """The transfer ``booking`` asks for: ``amount`` (what is still due after a deposit), else
+    its order's total, to the event's account, with the payment reference. Refuses as
+    ``booking_vietqr_payload`` does (``BankDetailsMissing``)."""
+    if amount is None:
+        amount = (order or booking_order(booking)).total
     return payment_instructions(
         rules=getattr(booking.event, "exhibition_settings", None),
-        amount=order.total,
+        amount=amount,
         reference=booking.payment_reference,
     )

@@ -43,6 +43,12 @@ urlpatterns = [
     path(
         "exhibitor/bookings/<id:pk>/proforma.pdf", views.booking_proforma, name="booking_proforma"
     ),
+    path(
+        "exhibitor/bookings/<id:pk>/proforma/issue/",
+        views.booking_proforma_issue,
+        name="booking_proforma_issue",
+    ),
+    path("exhibitor/bookings/<id:pk>/receipt.pdf", views.booking_receipt, name="booking_receipt"),
     path("exhibitor/bookings/<id:pk>/staff/", views.staff_add, name="staff_add"),
     path("exhibitor/staff/<id:pk>/remove/", views.staff_remove, name="staff_remove"),
     path("exhibitor/staff/<id:pk>/badge.pdf", views.staff_badge, name="staff_badge"),

@@ -35,11 +35,17 @@ from exhibitors.forms import (
     StaffForm,
     VerifyEmailForm,
 )
-from exhibitors.invoices import proforma_pdf_response
+from exhibitors.invoices import document_pdf_response
 from exhibitors.models import Booth, BoothBooking, BoothStaff, ExhibitorInvitation
 from exhibitors.orders import booking_order
 from exhibitors.payments import booking_payment_instructions
-from exhibitors.services.invoices import proforma_available
+from exhibitors.services.invoices import (
+    proforma_available,
+    proforma_latest,
+    proforma_outdated,
+    receipt_latest,
+)
+from exhibitors.services.payments import booking_paid_vnd
 from exhibitors.services.staff import staff_quota_for
 
 #: Over the per-client limit of emails (sign-ups, password resets).
@@ -494,9 +500,13 @@ def booking_detail(request, pk):
     quota = staff_quota_for(booking=booking)
     order = booking_order(booking) if booking.payment_status else None
     payment = payment_error = None
-    if order is not None and booking.payment_status == PaymentStatus.AWAITING:
+    paid = booking_paid_vnd(booking) if order is not None else 0
+    if order is not None and booking.payment_status in (
+        PaymentStatus.AWAITING,
+        PaymentStatus.DEPOSIT_PAID,
+    ):
         try:
-            payment = booking_payment_instructions(booking=booking, order=order)
+            payment = booking_payment_instructions(booking=booking, amount=order.total - paid)
         except ExhibitorsError as exc:
             payment_error = exc.message
     active_staff = [s for s in staff if s.status == StaffStatus.ACTIVE]
@@ -519,25 +529,56 @@ def booking_detail(request, pk):
             "invoice_url": reverse("exhibitors:booking_proforma", args=[booking.pk])
             if proforma_available(booking)
             else "",
+            "proforma_issue_url": reverse("exhibitors:booking_proforma_issue", args=[booking.pk])
+            if proforma_outdated(booking)
+            else "",
+            "receipt_url": reverse("exhibitors:booking_receipt", args=[booking.pk])
+            if receipt_latest(booking)
+            else "",
             "payment": payment,
             "payment_error": payment_error,
+            "paid_vnd": paid,
             "can_cancel": status
             in (BookingStatus.HELD, BookingStatus.REQUESTED, BookingStatus.APPROVED),
         },
     )
 
 
+def _document_download(request, pk, latest):
+    document = latest(_my_booking(request, pk))
+    if document is None:
+        raise Http404
+    return document_pdf_response(document=document, language=request.LANGUAGE_CODE)
+
+
 @require_GET
 @exhibitor_required
 def booking_proforma(request, pk):
-    """The booking's pro-forma invoice (PDF), for the company's members, in the page's
-    language. A booking that never was an order has none: 404."""
+    """The booking's latest issued pro-forma invoice (PDF), for the company's members, in the
+    page's language. Downloading never issues one (``booking_proforma_issue`` does): 404 when
+    there is none."""
+    return _document_download(request, pk, proforma_latest)
+
+
+@require_POST
+@exhibitor_required
+def booking_proforma_issue(request, pk):
+    """The exhibitor asks for a pro-forma invoice of what the booking owes now (its order
+    changed since the latest, or it has none)."""
     booking = _my_booking(request, pk)
-    try:
-        invoice = services.proforma_current(booking=booking, by=request.user)
-    except ExhibitorsError as exc:
-        raise Http404 from exc
-    return proforma_pdf_response(invoice=invoice, language=request.LANGUAGE_CODE)
+    run_action(
+        request,
+        lambda: services.proforma_reissue(booking=booking, by=request.user),
+        _("A new pro-forma invoice is issued."),
+    )
+    return redirect("exhibitors:booking_detail", pk=booking.pk)
+
+
+@require_GET
+@exhibitor_required
+def booking_receipt(request, pk):
+    """The booking's receipt (PDF), once it is paid: 404 before."""
+    return _document_download(request, pk, receipt_latest)
 
 
 @require_POST

@@ -22,12 +22,18 @@ from events.models import Event
 from exhibitors import selectors, services
 from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus, PaymentStatus
 from exhibitors.exceptions import ExhibitorsError
-from exhibitors.forms import BlockForm, MoveForm, RejectForm
-from exhibitors.invoices import proforma_pdf_response
+from exhibitors.forms import BlockForm, MoveForm, PaymentForm, RefundForm, RejectForm
+from exhibitors.invoices import document_pdf_response
 from exhibitors.models import Booth, BoothBooking, live_booking_q
 from exhibitors.orders import booking_order
 from exhibitors.permissions import require_perm
-from exhibitors.services.invoices import proforma_available
+from exhibitors.services.invoices import (
+    proforma_available,
+    proforma_latest,
+    proforma_outdated,
+    receipt_latest,
+)
+from exhibitors.services.payments import booking_paid_vnd
 
 
 class ExhibitionAdminMixin(WagtailAdminTemplateMixin):
@@ -122,7 +128,15 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                 if proforma_available(booking)
                 else "",
                 "can_mark_paid": booking.status == BookingStatus.APPROVED
-                and booking.payment_status == PaymentStatus.AWAITING,
+                and booking.payment_status in (PaymentStatus.AWAITING, PaymentStatus.DEPOSIT_PAID),
+                "can_issue_proforma": proforma_outdated(booking),
+                "receipt_url": reverse("exhibition_bookings:receipt", args=[booking.pk])
+                if receipt_latest(booking)
+                else "",
+                "payments": booking.payments.select_related("recorded_by"),
+                "paid_vnd": booking_paid_vnd(booking),
+                "payment_form": kwargs.get("payment_form") or PaymentForm(),
+                "refund_form": kwargs.get("refund_form") or RefundForm(),
             }
         )
         return context
@@ -166,6 +180,38 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                     _("The booking is moved to booth %(code)s.")
                     % {"code": form.cleaned_data["to_booth"].code},
                 )
+            elif action == "issue_proforma":
+                invoice = services.proforma_reissue(booking=booking, by=request.user)
+                messages.success(
+                    request,
+                    _("Pro-forma invoice %(number)s is issued.")
+                    % {"number": invoice.display_number},
+                )
+            elif action == "record_payment":
+                form = PaymentForm(request.POST)
+                if not form.is_valid():
+                    extra["payment_form"] = form
+                    raise ExhibitorsError(_("Please correct the errors below."))
+                services.payment_record(
+                    booking=booking,
+                    amount_vnd=form.cleaned_data["amount_vnd"],
+                    received_on=form.cleaned_data["received_on"],
+                    reference=form.cleaned_data["reference"],
+                    by=request.user,
+                )
+                messages.success(request, _("The payment is recorded."))
+            elif action == "refund":
+                form = RefundForm(request.POST)
+                if not form.is_valid():
+                    extra["refund_form"] = form
+                    raise ExhibitorsError(_("Please correct the errors below."))
+                services.payment_refund(
+                    booking=booking,
+                    amount_vnd=form.cleaned_data["amount_vnd"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+                messages.success(request, _("The refund is recorded."))
             elif action == "mark_paid":
                 services.booking_mark_paid(
                     booking=booking, by=request.user, reason=request.POST.get("reason", "")
@@ -180,15 +226,25 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
         return redirect("exhibition_bookings:decide", pk=booking.pk)
 
 
-def booking_proforma(request, pk):
-    """The booking's pro-forma invoice (PDF) for organizers who may view bookings."""
+def _booking_document(request, pk, latest):
     require_perm(request.user, "view_boothbooking")
     booking = get_object_or_404(BoothBooking.objects.select_related("event"), pk=pk)
-    try:
-        invoice = services.proforma_current(booking=booking, by=request.user)
-    except ExhibitorsError as exc:
-        raise Http404 from exc
-    return proforma_pdf_response(invoice=invoice, language=translation.get_language() or "vi")
+    document = latest(booking)
+    if document is None:
+        raise Http404
+    return document_pdf_response(document=document, language=translation.get_language() or "vi")
+
+
+def booking_proforma(request, pk):
+    """The booking's latest pro-forma invoice (PDF) for organizers who may view bookings;
+    downloading never issues one (the decide page's "Issue" action does)."""
+    return _booking_document(request, pk, proforma_latest)
+
+
+def booking_receipt(request, pk):
+    """The booking's receipt (PDF) for organizers who may view bookings: 404 before it is
+    paid."""
+    return _booking_document(request, pk, receipt_latest)
 
 
 class BoothBlockView(ExhibitionAdminMixin, TemplateView):

@@ -13,10 +13,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from core.exports import SafeIndexView
 from core.money import format_vnd
+from exhibitors.admin import payments as payment_views
 from exhibitors.admin import views as admin_views
 from exhibitors.enums import BookingStatus, booth_state_for
 from exhibitors.forms import BoothAdminForm, TaxCodeField
 from exhibitors.models import (
+    BankStatementFormat,
     Booth,
     BoothBooking,
     ExhibitionSettings,
@@ -148,6 +150,7 @@ class BookingViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("<id:pk>/decide/", admin_views.BookingDecideView.as_view(), name="decide"),
             path("<id:pk>/proforma.pdf", admin_views.booking_proforma, name="proforma"),
+            path("<id:pk>/receipt.pdf", admin_views.booking_receipt, name="receipt"),
         ]
 
 
@@ -294,6 +297,50 @@ class ExhibitionSettingsViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class BankStatementFormatViewSet(ModelViewSet):
+    """How each bank writes its statement CSV (columns, date format, separators, encoding)."""
+
+    model = BankStatementFormat
+    name = "exhibition_bank_formats"
+    url_prefix = "exhibition/bank-formats"
+    icon = "cog"
+    menu_label = _("Bank formats")
+    list_display = ["name", "encoding", "date_format", "skip_rows"]
+    form_fields = [
+        "name",
+        "encoding",
+        "delimiter",
+        "skip_rows",
+        "date_column",
+        "amount_column",
+        "description_column",
+        "date_format",
+        "decimal_separator",
+        "thousands_separator",
+    ]
+    copy_view_enabled = False
+
+
+class PaymentsViewSet(ViewSet):
+    """Bank statements (import, reconcile) and the e-invoice export."""
+
+    name = "exhibition_payments"
+    url_prefix = "exhibition/payments"
+    icon = "doc-full"
+    menu_label = _("Payments")
+
+    def get_urlpatterns(self):
+        return [
+            path("", payment_views.StatementListView.as_view(), name="statements"),
+            path(
+                "statements/<id:pk>/",
+                payment_views.StatementDetailView.as_view(),
+                name="statement",
+            ),
+            path("einvoices/", payment_views.EinvoiceExportView.as_view(), name="einvoices"),
+        ]
+
+
 class OverviewViewSet(ViewSet):
     name = "exhibition"
     icon = "table"
@@ -312,6 +359,8 @@ class ExhibitionGroup(ViewSetGroup):
         BookingViewSet,
         BoothViewSet,
         ExhibitorViewSet,
+        PaymentsViewSet,
+        BankStatementFormatViewSet,
         ExtraOptionViewSet,
         ExhibitionSettingsViewSet,
     )

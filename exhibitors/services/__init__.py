@@ -28,8 +28,19 @@ from .bookings import (
     exhibition_settings_get,
     exhibition_settings_update,
 )
-from .invoices import proforma_current, proforma_issue
-from .payments import booking_mark_paid, extra_price_set
+from .invoices import proforma_issue, proforma_latest, proforma_reissue, receipt_issue
+from .payments import (
+    booking_mark_paid,
+    extra_price_set,
+    payment_record,
+    payment_refund,
+)
+from .reconcile import (
+    statement_confirm_proposed,
+    statement_import,
+    statement_line_confirm,
+    statement_line_ignore,
+)
 from .staff import staff_add, staff_category_get, staff_quota_for, staff_remove
 
 __all__ = [
@@ -58,11 +69,19 @@ __all__ = [
     "exhibitor_update",
     "exhibitor_verify_email",
     "extra_price_set",
-    "proforma_current",
+    "payment_record",
+    "payment_refund",
     "proforma_issue",
+    "proforma_latest",
+    "proforma_reissue",
+    "receipt_issue",
     "staff_add",
     "staff_category_get",
     "staff_quota_for",
     "staff_remove",
+    "statement_confirm_proposed",
+    "statement_import",
+    "statement_line_confirm",
+    "statement_line_ignore",
     "verification_link_user",
 ]

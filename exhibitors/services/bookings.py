@@ -55,6 +55,7 @@ from exhibitors.models import (
 )
 from exhibitors.selectors import exhibitor_recipients
 from exhibitors.services.invoices import proforma_issue
+from exhibitors.services.payments import booking_payment_settle
 from exhibitors.validators import normalize_tax_code, tax_code_is_valid
 from mail.services import email_queue
 
@@ -517,7 +518,9 @@ def booking_move(
     Refuses: another event's booth, a reserved or taken booth, a booth whose tier allows fewer
     staff passes than the booking has.
     Side effects: locks both booths (by id) and the booking; expires stale holds of the new
-    booth; records a ``move`` transition (from booth, to booth); emails on commit.
+    booth; records a ``move`` transition (from booth, to booth); a booking money was received
+    for settles its payment status on the new price (``booking_payment_settle``); emails on
+    commit.
     """
     from exhibitors.services.staff import staff_quota_for  # noqa: PLC0415 (tasks and staff import the bookings)
 
@@ -557,6 +560,9 @@ def booking_move(
             reason=(reason or "").strip()[:500],
             from_booth=from_booth,
             now=now,
+        )
+        booking_payment_settle(
+            booking=booking, by=by, now=now, reason=f"{from_booth.code} → {to_booth.code}"
         )
     return booking
 

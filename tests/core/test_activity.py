@@ -46,7 +46,7 @@ from events.services import (
 from events.services.certificates import certificates_issue
 from events.services.invitations import invitation_import_apply
 from exhibitors.enums import BookingStatus
-from exhibitors.models import ExhibitorMember
+from exhibitors.models import BankStatementFormat, ExhibitorMember
 from exhibitors.services import (
     booking_approve,
     booking_cancel,
@@ -65,9 +65,14 @@ from exhibitors.services import (
     exhibitor_remove_member,
     exhibitor_update,
     extra_price_set,
+    payment_record,
+    payment_refund,
     proforma_issue,
+    receipt_issue,
     staff_add,
     staff_remove,
+    statement_import,
+    statement_line_ignore,
 )
 from tests.factories.events import make_category, make_event, person
 from tests.factories.exhibitors import make_booths, make_exhibitor, make_user, user_of
@@ -493,8 +498,52 @@ def case_staff_removed(w):
 def case_booking_paid(w):
     s = _booking(w, BookingStatus.APPROVED)
     call = partial(booking_mark_paid, booking=s.booking, by=w.organizer, reason="FT2430012345")
-    changes = {"payment_status": ["awaiting", "paid"]}
+    changes = {"payment_status": ["awaiting", "paid"], "paid_vnd": [0, 12_960_000]}
     return expect(s.booking, call, "booking.paid", (USER, w.organizer), "FT2430012345", changes)
+
+
+def case_payment_recorded(w):
+    s = _booking(w, BookingStatus.APPROVED)
+    call = partial(
+        payment_record, booking=s.booking, amount_vnd=5_000_000, by=w.organizer, reference="UNC 7"
+    )
+    changes = {"paid_vnd": [0, 5_000_000], "payment_status": ["awaiting", "deposit"]}
+    return expect(s.booking, call, "payment.recorded", (USER, w.organizer), "UNC 7", changes)
+
+
+def case_payment_refunded(w):
+    s = _booking(w, BookingStatus.APPROVED)
+    payment_record(booking=s.booking, amount_vnd=5_000_000, by=w.organizer)
+    call = partial(payment_refund, booking=s.booking, by=w.organizer, reason="hủy gian")
+    changes = {"paid_vnd": [5_000_000, 0], "payment_status": ["deposit", "refunded"]}
+    return expect(s.booking, call, "payment.refunded", (USER, w.organizer), "hủy gian", changes)
+
+
+def case_receipt_issued(w):
+    s = _booking(w, BookingStatus.APPROVED)
+    call = partial(receipt_issue, booking=s.booking, by=w.organizer)
+    return expect(None, call, "receipt.issued", (USER, w.organizer), "", {"number": [None, 1]})
+
+
+def _statement(w):
+    bank = BankStatementFormat.objects.create(
+        name="VCB", skip_rows=0, date_column=1, amount_column=2, description_column=3
+    )
+    data = b"01/12/2026,1.000.000,CHUYEN TIEN\r\n"
+    return partial(statement_import, bank=bank, data=data, filename="vcb.csv", by=w.organizer)
+
+
+def case_bank_statement_imported(w):
+    changes = {"lines_new": [None, 1]}
+    return expect(None, _statement(w), "bank_statement.imported", (USER, w.organizer), "", changes)
+
+
+def case_statement_line_ignored(w):
+    line = _statement(w)().lines.get()
+    call = partial(statement_line_ignore, line=line, by=w.organizer, reason="không phải phí")
+    changes = {"state": ["pending", "ignored"]}
+    reason = "không phải phí"
+    return expect(line, call, "statement_line.ignored", (USER, w.organizer), reason, changes)
 
 
 def case_proforma_issued(w):

@@ -35,10 +35,13 @@ def test_concurrent_approvals_number_their_invoices_without_gaps():
     assert InvoiceSequence.objects.get(event=event).last_number == COUNT
 
 
-def issue_all(bookings, *, lock: bool) -> list[str]:
+def issue_all(bookings, *, lock: bool, issue_one=proforma_issue) -> list[str]:
+    """Issue a document of each booking at once (``issue_one``: the pro-forma's or the
+    receipt's service): "ok" or "duplicate" (the unique number refused) per booking."""
+
     def issue(i):
         try:
-            proforma_issue(booking=bookings[i], lock=lock)
+            issue_one(booking=bookings[i], lock=lock)
         except IntegrityError:
             return "duplicate"
         return "ok"

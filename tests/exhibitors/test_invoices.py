@@ -16,8 +16,10 @@ from exhibitors.services import (
     booking_request,
     booth_hold,
     exhibition_settings_update,
-    proforma_current,
+    proforma_latest,
+    proforma_reissue,
 )
+from exhibitors.services.invoices import ProformaUpToDate
 from tests.factories.exhibitors import (
     BANK,
     INVOICE,
@@ -97,19 +99,57 @@ def test_a_rolled_back_approval_gives_its_number_back(priced, booths, exhibitor,
     assert InvoiceSequence.objects.get(event=priced).last_number == 1
 
 
-def test_current_invoice_is_kept_until_the_order_changes(booking, booths, organizer):
+def test_reissue_gives_a_new_number_only_when_the_order_changed(booking, booths, organizer):
     first = booking.proforma_invoices.get()
-    assert proforma_current(booking=booking) == first
+    with pytest.raises(ProformaUpToDate):
+        proforma_reissue(booking=booking, by=organizer)
     moved = booking_move(booking=booking, to_booth=booths[0], by=organizer)  # the corner booth
-    again = proforma_current(booking=moved, by=organizer)
+    assert proforma_latest(moved) == first  # a move alone issues nothing
+    again = proforma_reissue(booking=moved, by=organizer)
     assert (again.number, again.total_vnd) == (2, 21_670_000)
-    assert proforma_current(booking=moved) == again
+    assert proforma_latest(moved) == again
+    with pytest.raises(ProformaUpToDate):
+        proforma_reissue(booking=moved, by=user_of(booking.exhibitor))
+    assert InvoiceSequence.objects.get(event=booking.event, kind="proforma").last_number == 2
 
 
-def test_a_booking_that_never_was_an_order_has_no_invoice(priced, booths, exhibitor):
+def test_downloading_never_issues_and_the_post_does(client, booking, booths, organizer):
+    moved = booking_move(booking=booking, to_booth=booths[0], by=organizer)
+    client.force_login(user_of(booking.exhibitor))
+    url = f"/exhibitor/bookings/{moved.pk}/proforma.pdf"
+    for _attempt in range(2):
+        response = client.get(url)
+        assert response["Content-Disposition"] == 'attachment; filename="proforma-PF-00001.pdf"'
+    assert ProformaInvoice.objects.count() == 1
+    page = client.get(f"/exhibitor/bookings/{moved.pk}/").content.decode()
+    issue_url = f"/exhibitor/bookings/{moved.pk}/proforma/issue/"
+    assert f'action="{issue_url}"' in page
+    assert client.get(issue_url).status_code == 405
+    client.post(issue_url)
+    client.post(issue_url)  # a second click: up to date, no number spent
+    assert list(ProformaInvoice.objects.values_list("number", flat=True)) == [1, 2]
+    response = client.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="proforma-PF-00002.pdf"'
+    page = client.get(f"/exhibitor/bookings/{moved.pk}/").content.decode()
+    assert issue_url not in page
+
+
+def test_organizers_issue_it_from_the_decide_page(client, booking, booths, organizer):
+    booking_move(booking=booking, to_booth=booths[0], by=organizer)
+    client.force_login(organizer)
+    url = f"/admin/exhibition/bookings/{booking.pk}/decide/"
+    assert 'value="issue_proforma"' in client.get(url).content.decode()
+    client.post(url, {"action": "issue_proforma"})
+    assert proforma_latest(booking).number == 2
+    assert 'value="issue_proforma"' not in client.get(url).content.decode()
+
+
+def test_a_booking_that_never_was_an_order_has_no_invoice(client, priced, booths, exhibitor):
     held = booth_hold(event=priced, booth=booths[1], exhibitor=exhibitor)
     with pytest.raises(InvalidTransition):
-        proforma_current(booking=held)
+        proforma_reissue(booking=held, by=None)
+    client.force_login(user_of(exhibitor))
+    assert client.get(f"/exhibitor/bookings/{held.pk}/proforma.pdf").status_code == 404
     assert not ProformaInvoice.objects.exists()
 
 

@@ -104,7 +104,10 @@ def test_mark_paid_by_an_organizer_is_logged(booking, organizer):
         "VCB FT2430012345",
         str(booking.pk),
     )
-    assert entry.changes == {"payment_status": ["awaiting", "paid"]}
+    assert entry.changes == {
+        "payment_status": ["awaiting", "paid"],
+        "paid_vnd": [0, 18_430_000],  # a manual payment of the whole order
+    }
 
 
 def test_mark_paid_twice_is_refused_and_changes_nothing(booking, organizer):
