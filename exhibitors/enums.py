@@ -85,8 +85,13 @@ class PaymentStatus(models.TextChoices):
 
     NONE = "", _("Not due")
     AWAITING = "awaiting", _("Awaiting payment")
+    OVERDUE = "overdue", _("Overdue")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+#: An order in one of these payment statuses still owes its total (overdue: past its deadline).
+PAYMENT_DUE_STATUSES = (PaymentStatus.AWAITING, PaymentStatus.OVERDUE)
 
 
 class MemberRole(models.TextChoices):

@@ -21,7 +21,7 @@ from core.ratelimit import email_rate_limited
 from events.models import Event
 from events.pdf.badges import badge_pdf_response
 from exhibitors import selectors, services
-from exhibitors.enums import BookingStatus, MemberRole, PaymentStatus, StaffStatus
+from exhibitors.enums import PAYMENT_DUE_STATUSES, BookingStatus, MemberRole, StaffStatus
 from exhibitors.exceptions import EmailTaken, ExhibitorsError
 from exhibitors.forms import (
     BookingRequestForm,
@@ -494,12 +494,13 @@ def booking_detail(request, pk):
     quota = staff_quota_for(booking=booking)
     order = booking_order(booking) if booking.payment_status else None
     payment = payment_error = None
-    if order is not None and booking.payment_status == PaymentStatus.AWAITING:
+    if order is not None and booking.payment_status in PAYMENT_DUE_STATUSES:
         try:
             payment = booking_payment_instructions(booking=booking, order=order)
         except ExhibitorsError as exc:
             payment_error = exc.message
     active_staff = [s for s in staff if s.status == StaffStatus.ACTIVE]
+    rules = getattr(booking.event, "exhibition_settings", None)
     return render(
         request,
         "exhibitors/booking_detail.html",
@@ -521,6 +522,10 @@ def booking_detail(request, pk):
             else "",
             "payment": payment,
             "payment_error": payment_error,
+            "payment_due_shown": bool(
+                booking.payment_due and booking.payment_status in PAYMENT_DUE_STATUSES
+            ),
+            "releases_unpaid": getattr(rules, "release_unpaid", False),
             "can_cancel": status
             in (BookingStatus.HELD, BookingStatus.REQUESTED, BookingStatus.APPROVED),
         },

@@ -20,7 +20,7 @@ from core.admin import ActivityPanel
 from core.converters import parse_id
 from events.models import Event
 from exhibitors import selectors, services
-from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus, PaymentStatus
+from exhibitors.enums import LIVE_BOOKING_STATUSES, PAYMENT_DUE_STATUSES, BookingStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.forms import BlockForm, MoveForm, RejectForm
 from exhibitors.invoices import proforma_pdf_response
@@ -122,7 +122,7 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                 if proforma_available(booking)
                 else "",
                 "can_mark_paid": booking.status == BookingStatus.APPROVED
-                and booking.payment_status == PaymentStatus.AWAITING,
+                and booking.payment_status in PAYMENT_DUE_STATUSES,
             }
         )
         return context

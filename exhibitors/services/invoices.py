@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from core.activity import log_action
-from exhibitors.enums import PaymentStatus
+from exhibitors.enums import PAYMENT_DUE_STATUSES
 from exhibitors.exceptions import InvalidTransition
 from exhibitors.models import BoothBooking, ExhibitionSettings, InvoiceSequence, ProformaInvoice
 from exhibitors.orders import Order, booking_order
@@ -99,10 +99,10 @@ def proforma_current(*, booking: BoothBooking, by=None) -> ProformaInvoice:
     its order changed (a move, a new price). Refuses a booking that never was an order and
     has none (``InvalidTransition``). Side effects: those of ``proforma_issue``, if it issues."""
     latest = booking.proforma_invoices.order_by("-number").first()
-    if latest is None and booking.payment_status != PaymentStatus.AWAITING:
+    if latest is None and booking.payment_status not in PAYMENT_DUE_STATUSES:
         raise InvalidTransition()
     if latest is not None:
-        if booking.payment_status != PaymentStatus.AWAITING:
+        if booking.payment_status not in PAYMENT_DUE_STATUSES:
             return latest
         _order, lines = _snapshot_lines(booking)
         if latest.lines == lines and latest.buyer_name == (
@@ -115,4 +115,4 @@ def proforma_current(*, booking: BoothBooking, by=None) -> ProformaInvoice:
 def proforma_available(booking: BoothBooking) -> bool:
     """Whether ``booking`` has a pro-forma invoice to download (or ``proforma_current`` would
     issue one): an order awaiting payment, or one that has had invoices."""
-    return booking.payment_status == PaymentStatus.AWAITING or booking.proforma_invoices.exists()
+    return booking.payment_status in PAYMENT_DUE_STATUSES or booking.proforma_invoices.exists()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.activity import log_action
 from events.models import Event
-from exhibitors.enums import BookingExtra, BookingStatus, PaymentStatus
+from exhibitors.enums import PAYMENT_DUE_STATUSES, BookingExtra, BookingStatus, PaymentStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.models import BoothBooking, ExtraOption
 
@@ -66,9 +66,10 @@ def booking_mark_paid(
         booking = BoothBooking.objects.select_for_update().get(pk=booking.pk)
         if (
             booking.status != BookingStatus.APPROVED
-            or booking.payment_status != PaymentStatus.AWAITING
+            or booking.payment_status not in PAYMENT_DUE_STATUSES
         ):
             raise NotAwaitingPayment()
+        was = booking.payment_status
         booking.payment_status = PaymentStatus.PAID
         booking.paid_at = now
         booking.paid_by = by if getattr(by, "pk", None) else None
@@ -78,6 +79,6 @@ def booking_mark_paid(
             obj=booking,
             actor=by,
             reason=(reason or "").strip()[:500],
-            changes={"payment_status": [PaymentStatus.AWAITING.value, PaymentStatus.PAID.value]},
+            changes={"payment_status": [was, PaymentStatus.PAID.value]},
         )
     return booking
