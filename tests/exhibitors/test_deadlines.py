@@ -269,3 +269,41 @@ def test_the_payment_sweep_is_registered_and_run_by_the_worker_sweep(
     assert booking.payment_status == PaymentStatus.OVERDUE
     assert "exhibitors.payment_deadlines" not in sweeps_run_due(clock=lambda: next(clock))
     assert "exhibitors.payment_deadlines" in sweeps_run_due(clock=lambda: next(clock))
+
+
+# --- The organizer's settings ------------------------------------------------------------------
+
+
+def test_organizers_set_the_payment_rules_in_the_admin(client, organizer, rules):
+    from exhibitors.services.bookings import SETTINGS_FIELDS
+
+    client.force_login(organizer)
+    url = f"/admin/exhibition/settings/edit/{rules.pk}/"
+    form = client.get(url).content.decode()
+    for name in ("payment_days", "payment_deadline", "payment_reminder_days", "release_unpaid"):
+        assert f'name="{name}"' in form
+    data = {"event": rules.event_id}
+    for name in SETTINGS_FIELDS:
+        value = getattr(rules, name)
+        if value is None or value is False:
+            continue
+        data[name] = "on" if value is True else value
+    refused = client.post(url, {**data, "payment_reminder_days": "3;1", "release_unpaid": "on"})
+    assert refused.status_code == 200
+    assert "Các số ngày nguyên, cách nhau bằng dấu phẩy, ví dụ 3,1." in refused.content.decode()
+    rules.refresh_from_db()
+    assert (rules.payment_reminder_days, rules.release_unpaid) == ("3,1", False)
+    response = client.post(
+        url,
+        {
+            **data,
+            "payment_days": "10",
+            "payment_deadline": "2026-12-20",
+            "payment_reminder_days": "5, 2,0",
+            "release_unpaid": "on",
+        },
+    )
+    assert response.status_code == 302
+    rules.refresh_from_db()
+    assert (rules.payment_days, rules.payment_deadline) == (10, dt.date(2026, 12, 20))
+    assert (rules.reminder_days, rules.release_unpaid) == ([5, 2, 0], True)
