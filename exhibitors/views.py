@@ -621,6 +621,8 @@ def booking_json(booking: BoothBooking) -> dict:
         "held_until": booking.held_until.isoformat() if booking.held_until else None,
         "price_vnd": booking.price_vnd,
         "extras": booking.extras,
+        "payment_status": booking.payment_status,
+        "payment_due": booking.payment_due.isoformat() if booking.payment_due else None,
     }
 
 

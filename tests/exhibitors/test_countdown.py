@@ -79,3 +79,30 @@ def test_the_admin_list_shows_the_payment_due_date(client, organizer, event, boo
     client.force_login(organizer)
     html = client.get("/admin/exhibition/bookings/").content.decode()
     assert booking.payment_due.strftime("%d/%m/%Y") in html
+
+
+def test_the_json_api_gives_the_payment_status_and_due_date(client, event, booths, exhibitor):
+    booking = approve(event, booths[0], exhibitor, at=timezone.now())
+    client.force_login(user_of(exhibitor))
+    data = client.get(f"/exhibitor/api/bookings/{booking.pk}/").json()
+    assert (data["payment_status"], data["payment_due"]) == (
+        "awaiting",
+        booking.payment_due.isoformat(),
+    )
+
+
+def test_an_overdue_booking_page_says_so_and_still_shows_how_to_pay(
+    client, priced, booths, exhibitor
+):
+    from exhibitors.services.deadlines import booking_payments_sweep
+
+    booking = approve(priced, booths[0], exhibitor, at=timezone.now() - dt.timedelta(days=10))
+    booking_payments_sweep()
+    client.force_login(user_of(exhibitor))
+    html = client.get(f"/exhibitor/bookings/{booking.pk}/").content.decode()
+    assert '<strong data-payment="overdue">Quá hạn</strong>' in html
+    due = booking.payment_due.strftime("%d/%m/%Y")
+    assert (
+        f"Khoản thanh toán 16.200.000 ₫ đã đến hạn ngày {due}. Vui lòng thanh toán sớm nhất có thể."
+    ) in html
+    assert 'class="segno"' in html  # the VietQR, for a late payment
