@@ -56,8 +56,9 @@ def booking_mark_paid(
 ) -> BoothBooking:
     """An organizer records that an approved booking is paid (they saw the transfer).
 
-    Refuses, changing nothing, a booking that is not approved or whose payment is not awaited
-    (``NotAwaitingPayment``: already paid, cancelled, or not an order).
+    Refuses, changing nothing, a booking that is not approved or whose payment is neither
+    awaited nor overdue (``NotAwaitingPayment``: already paid, cancelled, or not an order); a
+    late payment of an overdue booking is recorded as any other.
     Side effects: locks the booking; sets the payment status, time and organizer; the activity
     entry ``booking.paid`` by ``by`` with the reason (the bank's transaction, say).
     """

@@ -77,8 +77,11 @@ def test_the_admin_list_shows_the_time_left_translated(client, organizer, held):
 def test_the_admin_list_shows_the_payment_due_date(client, organizer, event, booths, exhibitor):
     booking = approve(event, booths[0], exhibitor, at=timezone.now())
     client.force_login(organizer)
+    due = booking.payment_due.strftime("%d/%m/%Y")
     html = client.get("/admin/exhibition/bookings/").content.decode()
-    assert booking.payment_due.strftime("%d/%m/%Y") in html
+    assert due in html
+    decide = client.get(f"/admin/exhibition/bookings/{booking.pk}/decide/").content.decode()
+    assert f"hạn chót {due}" in decide
 
 
 def test_the_json_api_gives_the_payment_status_and_due_date(client, event, booths, exhibitor):
