@@ -11,24 +11,11 @@ every worker pays each turn), the reminder day (every booking reminded), the sam
 """
 
 import datetime as dt
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-SCRATCH = Path(tempfile.gettempdir()) / "forumhall-bench-payment-sweep.sqlite3"
-if "DATABASE_URL" not in os.environ:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{SCRATCH}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH}"
+from _scratch import scratch_django
 
-import django  # noqa: E402
-
-django.setup()
+scratch_django("payment-sweep")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
