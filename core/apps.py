@@ -16,3 +16,5 @@ class CoreConfig(AppConfig):
         # Each app registers its leased long jobs in its ``jobs`` module (core.leases), as
         # ``mail`` discovers ``mail_kinds``: ``core`` names no app.
         autodiscover_modules("jobs")
+        # ... and their periodic sweeps in ``periodic`` (core.periodic, run by run_worker).
+        autodiscover_modules("periodic")

@@ -3,13 +3,14 @@ the outbox activates): the builders of the "booking.*" and "exhibitor.*" kinds, 
 mail_kinds.py. Each returns ``None`` when the email is no longer needed."""
 
 import datetime as dt
+from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,10 @@ from core.localized import localized_text
 from core.money import format_vnd
 from core.time import HCM
 from exhibitors.enums import BookingAction, BookingStatus
+from exhibitors.exceptions import ExhibitorsError
 from exhibitors.models import BookingTransition, Booth, BoothBooking, Exhibitor, ExhibitorInvitation
+from exhibitors.orders import booking_order
+from exhibitors.payments import booking_payment_instructions, vietqr_png
 from mail.texts import GREETING, email_words, text_register
 
 #: The outbox kinds of the exhibition (registered in mail_kinds.py).
@@ -27,6 +31,18 @@ VERIFY_EMAIL = "exhibitor.verify_email"
 INVITATION = "exhibitor.invitation"
 SIGNUP_AGAIN = "exhibitor.signup_again"
 PASSWORD_RESET = "exhibitor.password_reset"  # noqa: S105 (an email kind)
+#: What an approved booking owes: at approval, before the deadline, after it.
+PAYMENT_DUE = "booking.payment_due"
+PAYMENT_REMINDER = "booking.payment_reminder"
+PAYMENT_OVERDUE = "booking.payment_overdue"
+#: The Content-ID of the VietQR image in a payment email's HTML.
+QR_CID = "vietqr@forumhall"
+#: The payment statuses in which each payment email is still worth sending.
+PAYMENT_KINDS = {
+    PAYMENT_DUE: ("awaiting",),
+    PAYMENT_REMINDER: ("awaiting",),
+    PAYMENT_OVERDUE: ("overdue",),
+}
 
 
 def booking_kind(action: str) -> str:
@@ -268,3 +284,53 @@ def build_invitation_email(email) -> EmailMultiAlternatives | None:
         {"invitation": invitation, "exhibitor": invitation.exhibitor, "url": url},
         email.recipients,
     )
+
+
+def build_payment_email(email) -> EmailMultiAlternatives | None:
+    """What an approved booking owes, by when and how (``PAYMENT_KINDS``): the amount, the due
+    date, the transfer in words and as a VietQR code (an inline PNG, also an attachment), the
+    pro-forma invoice's link. Read when sent: none once the booking is paid or cancelled."""
+    booking = (
+        BoothBooking.objects.select_related("exhibitor", "event", "booth")
+        .filter(
+            pk=email.object_id,
+            status="approved",
+            payment_status__in=PAYMENT_KINDS.get(email.kind, ()),
+        )
+        .first()
+    )
+    if booking is None:
+        return None
+    order = booking_order(booking)
+    try:
+        payment = booking_payment_instructions(booking=booking, order=order)
+    except ExhibitorsError as exc:
+        payment, payment_error = None, exc.message
+    else:
+        payment_error = ""
+    rules = getattr(booking.event, "exhibition_settings", None)
+    context = {
+        "kind": email.kind.removeprefix("booking."),
+        "booking": booking,
+        "exhibitor": booking.exhibitor,
+        "order": order,
+        "payment": payment,
+        "payment_error": payment_error,
+        "releases": bool(rules and rules.release_unpaid),
+        "url": absolute_url(reverse("exhibitors:booking_detail", args=[booking.pk])),
+        "invoice_url": absolute_url(reverse("exhibitors:booking_proforma", args=[booking.pk])),
+    }
+    message = _render("exhibitors/email/payment", context, email.recipients)
+    html = render_to_string(
+        "exhibitors/email/payment_body.html",
+        {**context, "qr_cid": QR_CID, "LANGUAGE_CODE": translation.get_language()},
+    )
+    message.attach_alternative(html, "text/html")
+    if payment is not None:
+        message.mixed_subtype = "related"  # the HTML shows the QR by its Content-ID
+        image = MIMEImage(vietqr_png(payment.payload), "png")
+        image.add_header("Content-ID", f"<{QR_CID}>")
+        filename = f"VietQR-{payment.reference}.png"
+        image.add_header("Content-Disposition", "inline", filename=filename)
+        message.attach(image)
+    return message

@@ -86,13 +86,19 @@ class PaymentStatus(models.TextChoices):
     NONE = "", _("Not due")
     AWAITING = "awaiting", _("Awaiting payment")
     DEPOSIT_PAID = "deposit", _("Deposit paid")
+    OVERDUE = "overdue", _("Overdue")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
 
 
 #: Payment statuses in which money can be received for a booking (a payment recorded).
-PAYABLE_STATUSES = (PaymentStatus.AWAITING, PaymentStatus.DEPOSIT_PAID, PaymentStatus.PAID)
+PAYABLE_STATUSES = (
+    PaymentStatus.AWAITING,
+    PaymentStatus.DEPOSIT_PAID,
+    PaymentStatus.OVERDUE,
+    PaymentStatus.PAID,
+)
 
 
 class PaymentSource(models.TextChoices):
@@ -115,6 +121,14 @@ class StatementLineState(models.TextChoices):
     PENDING = "pending", _("Needs a decision")
     RECORDED = "recorded", _("Recorded as a payment")
     IGNORED = "ignored", _("Ignored")
+
+
+#: An order in one of these payment statuses still owes its total (overdue: past its deadline).
+PAYMENT_DUE_STATUSES = (PaymentStatus.AWAITING, PaymentStatus.OVERDUE)
+
+#: An order in one of these payment statuses still owes money (all of it, or the rest after a
+#: deposit): it may be paid, marked paid, and given a new pro-forma invoice.
+OWING_STATUSES = (PaymentStatus.AWAITING, PaymentStatus.DEPOSIT_PAID, PaymentStatus.OVERDUE)
 
 
 class MemberRole(models.TextChoices):

@@ -1,6 +1,7 @@
 """The outbox's kinds of the exhibition (discovered by mail's AppConfig): one per booking step
-("booking.hold", "booking.approve"...), the address confirmation, the colleague invitation, the
-notice of a sign-up with a known address and the password reset.
+("booking.hold", "booking.approve"...), what an approved booking owes ("booking.payment_due",
+"booking.payment_reminder", "booking.payment_overdue"), the address confirmation, the colleague
+invitation, the notice of a sign-up with a known address and the password reset.
 Booth staff passes are registrations: their badge goes out as "registration.confirmed"."""
 
 from django.utils.text import format_lazy
@@ -9,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from exhibitors.emails import (
     INVITATION,
     PASSWORD_RESET,
+    PAYMENT_DUE,
+    PAYMENT_OVERDUE,
+    PAYMENT_REMINDER,
     SIGNUP_AGAIN,
     VERIFY_EMAIL,
     booking_kind,
@@ -16,6 +20,7 @@ from exhibitors.emails import (
     build_booking_email,
     build_invitation_email,
     build_password_reset_email,
+    build_payment_email,
     build_signup_again_email,
     build_verification_email,
 )
@@ -30,3 +35,6 @@ register(VERIFY_EMAIL, build_verification_email, label=_("Exhibitor: confirm the
 register(INVITATION, build_invitation_email, label=_("Exhibitor: invitation to a company"))
 register(SIGNUP_AGAIN, build_signup_again_email, label=_("Exhibitor: someone signed up again"))
 register(PASSWORD_RESET, build_password_reset_email, label=_("Exhibitor: password reset"))
+register(PAYMENT_DUE, build_payment_email, label=_("Booking: payment due"))
+register(PAYMENT_REMINDER, build_payment_email, label=_("Booking: payment reminder"))
+register(PAYMENT_OVERDUE, build_payment_email, label=_("Booking: payment overdue"))

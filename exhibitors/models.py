@@ -185,6 +185,43 @@ class ExhibitionSettings(models.Model):
     booth_vat_rate = models.PositiveSmallIntegerField(
         _("VAT rate of booths (%)"), default=DEFAULT_VAT_RATE, validators=[MaxValueValidator(100)]
     )
+    # When an approved booking must be paid, the reminders before, and what happens after.
+    payment_days = models.PositiveSmallIntegerField(
+        _("payment due (days after approval)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("An approved booking must be paid within this many days."),
+    )
+    payment_deadline = models.DateField(
+        _("payment due at the latest on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: no booking is due later than this date (a booking approved after it "
+            "still gets one day)."
+        ),
+    )
+    payment_reminder_days = models.CharField(
+        _("payment reminders (days before the deadline)"),
+        max_length=30,
+        default="3,1",
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\s*[0-9]{1,2}\s*(,\s*[0-9]{1,2}\s*)*$",
+                _("Whole numbers of days separated by commas, for example 3,1."),
+            )
+        ],
+        help_text=_("For example 3,1: a reminder 3 days and 1 day before. Empty: no reminder."),
+    )
+    release_unpaid = models.BooleanField(
+        _("release unpaid booths"),
+        default=False,
+        help_text=_(
+            "When the payment deadline passes unpaid, cancel the booking so that the booth "
+            "becomes free (the exhibitor is told by email)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("exhibition settings")
@@ -204,6 +241,22 @@ class ExhibitionSettings(models.Model):
         if not self.booking_open:
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
+
+    @property
+    def reminder_days(self) -> list[int]:
+        """The days before the deadline when a reminder goes, largest first, without repeats
+        (0: on the due date itself)."""
+        days = {int(d) for d in (self.payment_reminder_days or "").split(",") if d.strip()}
+        return sorted(days, reverse=True)
+
+    def payment_due_for(self, approved_on: dt.date) -> dt.date:
+        """The date by which a booking approved on ``approved_on`` (a local date) is paid:
+        ``payment_days`` later, or the fixed ``payment_deadline`` if earlier, but never before
+        the day after the approval."""
+        due = approved_on + dt.timedelta(days=self.payment_days)
+        if self.payment_deadline and self.payment_deadline < due:
+            due = max(self.payment_deadline, approved_on + dt.timedelta(days=1))
+        return due
 
     def staff_quota(self, tier: str) -> int:
         return {
@@ -341,6 +394,7 @@ class BoothBooking(models.Model):
         blank=True,
         editable=False,
     )
+    payment_due = models.DateField(_("payment due"), null=True, blank=True, editable=False)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True, editable=False)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -369,7 +423,15 @@ class BoothBooking(models.Model):
                 name="held_booking_has_deadline",
             ),
         ]
-        indexes = [models.Index(fields=["exhibitor", "status"], name="booking_exhibitor_status")]
+        indexes = [
+            models.Index(fields=["exhibitor", "status"], name="booking_exhibitor_status"),
+            # The payment sweep's reads: orders still owing, by deadline.
+            models.Index(
+                fields=["payment_due"],
+                condition=models.Q(payment_status__in=["awaiting", "overdue"]),
+                name="booking_payment_due",
+            ),
+        ]
         constraints += [
             models.CheckConstraint(
                 condition=~models.Q(payment_status=PaymentStatus.PAID)
@@ -407,6 +469,29 @@ class BoothBooking(models.Model):
         """What the exhibitor writes in the transfer's description (the VietQR's purpose):
         "FH" and the booking's number, letters and digits only (banks strip the rest)."""
         return f"FH{self.pk:06d}"
+
+
+class PaymentReminder(models.Model):
+    """A reminder of a booking's payment deadline, sent ``days_before`` it: one row per booking
+    and reminder (the unique constraint is what makes the sweep send each once)."""
+
+    booking = models.ForeignKey(
+        BoothBooking, on_delete=models.CASCADE, related_name="payment_reminders"
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
+    sent_at = models.DateTimeField(_("queued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "days_before"], name="one_payment_reminder_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking} · {self.days_before}"
 
 
 class ExtraOption(models.Model):

@@ -21,7 +21,13 @@ from core.ratelimit import email_rate_limited
 from events.models import Event
 from events.pdf.badges import badge_pdf_response
 from exhibitors import selectors, services
-from exhibitors.enums import BookingStatus, MemberRole, PaymentStatus, StaffStatus
+from exhibitors.enums import (
+    OWING_STATUSES,
+    PAYMENT_DUE_STATUSES,
+    BookingStatus,
+    MemberRole,
+    StaffStatus,
+)
 from exhibitors.exceptions import EmailTaken, ExhibitorsError
 from exhibitors.forms import (
     BookingRequestForm,
@@ -501,15 +507,13 @@ def booking_detail(request, pk):
     order = booking_order(booking) if booking.payment_status else None
     payment = payment_error = None
     paid = booking_paid_vnd(booking) if order is not None else 0
-    if order is not None and booking.payment_status in (
-        PaymentStatus.AWAITING,
-        PaymentStatus.DEPOSIT_PAID,
-    ):
+    if order is not None and booking.payment_status in OWING_STATUSES:
         try:
             payment = booking_payment_instructions(booking=booking, amount=order.total - paid)
         except ExhibitorsError as exc:
             payment_error = exc.message
     active_staff = [s for s in staff if s.status == StaffStatus.ACTIVE]
+    rules = getattr(booking.event, "exhibition_settings", None)
     return render(
         request,
         "exhibitors/booking_detail.html",
@@ -538,6 +542,10 @@ def booking_detail(request, pk):
             "payment": payment,
             "payment_error": payment_error,
             "paid_vnd": paid,
+            "payment_due_shown": bool(
+                booking.payment_due and booking.payment_status in PAYMENT_DUE_STATUSES
+            ),
+            "releases_unpaid": getattr(rules, "release_unpaid", False),
             "can_cancel": status
             in (BookingStatus.HELD, BookingStatus.REQUESTED, BookingStatus.APPROVED),
         },
@@ -657,6 +665,8 @@ def booking_json(booking: BoothBooking) -> dict:
         "held_until": booking.held_until.isoformat() if booking.held_until else None,
         "price_vnd": booking.price_vnd,
         "extras": booking.extras,
+        "payment_status": booking.payment_status,
+        "payment_due": booking.payment_due.isoformat() if booking.payment_due else None,
     }
 
 

@@ -224,6 +224,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # Seconds a long job (badge sheets, proceedings) stays its worker's without a progress write:
 # a job whose worker died is taken up again within about 1.25 × this (core/leases.py).
 JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "180"))
+# Seconds between two sweeps of the payment deadlines by each task worker (core/periodic.py).
+PAYMENT_SWEEP_SECONDS = int(os.environ.get("PAYMENT_SWEEP_SECONDS", "300"))
 
 # --- Passwords ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

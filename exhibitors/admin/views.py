@@ -20,7 +20,7 @@ from core.admin import ActivityPanel
 from core.converters import parse_id
 from events.models import Event
 from exhibitors import selectors, services
-from exhibitors.enums import LIVE_BOOKING_STATUSES, BookingStatus, PaymentStatus
+from exhibitors.enums import LIVE_BOOKING_STATUSES, OWING_STATUSES, BookingStatus
 from exhibitors.exceptions import ExhibitorsError
 from exhibitors.forms import BlockForm, MoveForm, PaymentForm, RefundForm, RejectForm
 from exhibitors.invoices import document_pdf_response
@@ -128,7 +128,7 @@ class BookingDecideView(ExhibitionAdminMixin, TemplateView):
                 if proforma_available(booking)
                 else "",
                 "can_mark_paid": booking.status == BookingStatus.APPROVED
-                and booking.payment_status in (PaymentStatus.AWAITING, PaymentStatus.DEPOSIT_PAID),
+                and booking.payment_status in OWING_STATUSES,
                 "can_issue_proforma": proforma_outdated(booking),
                 "receipt_url": reverse("exhibition_bookings:receipt", args=[booking.pk])
                 if receipt_latest(booking)

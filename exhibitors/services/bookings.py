@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.activity import Actor, diff, log_action
+from core.time import HCM
 from events.models import Event
-from exhibitors.emails import booking_kind
+from exhibitors.emails import PAYMENT_DUE, booking_kind
 from exhibitors.enums import (
     LIVE_BOOKING_STATUSES,
+    PAYMENT_DUE_STATUSES,
     BookingAction,
     BookingExtra,
     BookingStatus,
@@ -85,6 +87,10 @@ SETTINGS_FIELDS = (
     "seller_address",
     "seller_tax_code",
     "booth_vat_rate",
+    "payment_days",
+    "payment_deadline",
+    "payment_reminder_days",
+    "release_unpaid",
 )
 
 
@@ -191,13 +197,25 @@ def booth_update(
 def booking_email_queue(*, transition: BookingTransition, by=None):
     """Owe the exhibitor (its contact and members, in its language) the email of one booking
     step. Side effects: writes the outbox row in the current transaction; sent after commit."""
-    exhibitor = transition.booking.exhibitor
-    return email_queue(
+    return exhibitor_email_queue(
+        booking=transition.booking,
         kind=booking_kind(transition.action),
+        by=by,
+        transition_id=transition.pk,
+    )
+
+
+def exhibitor_email_queue(*, booking: BoothBooking, kind: str, by=None, **context):
+    """Owe the exhibitor (its contact and members, in its language) an email of ``kind`` about
+    ``booking``, with ``context`` (a payment email reads the amount, deadline and transfer
+    details when it is sent). Side effects: as ``booking_email_queue``."""
+    exhibitor = booking.exhibitor
+    return email_queue(
+        kind=kind,
         to=exhibitor_recipients(exhibitor=exhibitor),
         language=exhibitor.language,
-        about=transition.booking,
-        context={"transition_id": transition.pk},
+        about=booking,
+        context=context,
         by=by,
     )
 
@@ -414,8 +432,17 @@ def _decide(booking, *, to_status, action, by, reason, now) -> BoothBooking:
         booking.reason = reason
         if to_status == BookingStatus.APPROVED:  # an order now: the exhibitor owes its total
             booking.payment_status = PaymentStatus.AWAITING
+            rules = exhibition_settings_get(event=booking.event)
+            booking.payment_due = rules.payment_due_for(timezone.localtime(now, HCM).date())
         booking.save(
-            update_fields=["status", "decided_at", "decided_by", "reason", "payment_status"]
+            update_fields=[
+                "status",
+                "decided_at",
+                "decided_by",
+                "reason",
+                "payment_status",
+                "payment_due",
+            ]
         )
         _record(
             booking,
@@ -427,14 +454,17 @@ def _decide(booking, *, to_status, action, by, reason, now) -> BoothBooking:
         )
         if to_status == BookingStatus.APPROVED:
             proforma_issue(booking=booking, by=by, now=now)
+            exhibitor_email_queue(booking=booking, kind=PAYMENT_DUE, by=by)
     return booking
 
 
 def booking_approve(*, booking: BoothBooking, by, now: dt.datetime | None = None) -> BoothBooking:
-    """The organizer approves a requested booking: requested → approved, its payment awaited.
+    """The organizer approves a requested booking: requested → approved, its payment awaited
+    by the event's deadline (``ExhibitionSettings.payment_due_for`` the approval's local date).
 
-    Side effects: locks the booking; records the transition; issues its pro-forma invoice (the
-    event's next number); emails the exhibitor on commit.
+    Side effects: locks the booking; sets its payment status and due date; records the
+    transition; issues its pro-forma invoice (the event's next number); emails the exhibitor
+    on commit: the approval, then what to pay, how and by when ("booking.payment_due").
     """
     return _decide(
         booking,
@@ -467,10 +497,17 @@ def booking_reject(
 
 
 def booking_cancel(
-    *, booking: BoothBooking, by=None, reason: str = "", now: dt.datetime | None = None
+    *,
+    booking: BoothBooking,
+    by=None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    payment_status: str | None = None,
 ) -> BoothBooking:
     """Cancel a live booking (by its exhibitor or an organizer): held, requested or approved
-    → cancelled.
+    → cancelled. With ``payment_status`` (the release of an unpaid booth), refuses
+    (``InvalidTransition``) a booking whose payment status, read on the locked row, is another
+    (paid meanwhile: it stays).
 
     Side effects: locks the booking; frees the booth; cancels the badges of its staff through
     the registration services; an awaited payment is no longer awaited (a paid booking stays
@@ -485,12 +522,14 @@ def booking_cancel(
             raise HoldExpired()
         if booking.status not in LIVE_BOOKING_STATUSES:
             raise InvalidTransition()
+        if payment_status is not None and booking.payment_status != payment_status:
+            raise InvalidTransition()
         from_status = booking.status
         for member in booking.staff.filter(status="active"):
             staff_remove(staff=member, by=by, now=now)
         booking.status = BookingStatus.CANCELLED
         booking.reason = (reason or "").strip()[:500]
-        if booking.payment_status == PaymentStatus.AWAITING:  # a paid one stays paid (refunds)
+        if booking.payment_status in PAYMENT_DUE_STATUSES:  # a paid one stays paid (refunds)
             booking.payment_status = PaymentStatus.CANCELLED
         booking.save(update_fields=["status", "reason", "payment_status"])
         _record(

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.activity import log_action
-from exhibitors.enums import PAYABLE_STATUSES, PaymentStatus
+from exhibitors.enums import OWING_STATUSES, PAYABLE_STATUSES
 from exhibitors.exceptions import ExhibitorsError, InvalidTransition
 from exhibitors.models import (
     BoothBooking,
@@ -139,7 +139,7 @@ def proforma_latest(booking: BoothBooking) -> ProformaInvoice | None:
 def proforma_outdated(booking: BoothBooking) -> bool:
     """Whether a (re-)issue would give a new invoice: the booking owes money (awaiting or a
     deposit paid) and has no invoice yet, or its order or buyer changed since the latest."""
-    if booking.payment_status not in (PaymentStatus.AWAITING, PaymentStatus.DEPOSIT_PAID):
+    if booking.payment_status not in OWING_STATUSES:
         return False
     latest = proforma_latest(booking)
     if latest is None:
@@ -160,7 +160,7 @@ def proforma_reissue(*, booking: BoothBooking, by) -> ProformaInvoice:
             .select_related("booth", "exhibitor", "event")
             .get(pk=booking.pk)
         )
-        if booking.payment_status not in (PaymentStatus.AWAITING, PaymentStatus.DEPOSIT_PAID):
+        if booking.payment_status not in OWING_STATUSES:
             raise InvalidTransition()
         if not proforma_outdated(booking):
             raise ProformaUpToDate()

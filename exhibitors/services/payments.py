@@ -25,6 +25,7 @@ from core.activity import log_action
 from core.time import HCM
 from events.models import Event
 from exhibitors.enums import (
+    OWING_STATUSES,
     PAYABLE_STATUSES,
     BookingExtra,
     BookingStatus,
@@ -106,6 +107,9 @@ def _status_for(booking: BoothBooking, *, paid: int, total: int, refunded: bool)
     if refunded:
         return PaymentStatus.REFUNDED
     if booking.status == BookingStatus.APPROVED:
+        # Nothing received: still overdue once its deadline passed (a refund of it all, say).
+        if booking.payment_status == PaymentStatus.OVERDUE:
+            return PaymentStatus.OVERDUE
         return PaymentStatus.AWAITING
     return PaymentStatus.CANCELLED
 
@@ -282,8 +286,9 @@ def booking_mark_paid(
     """An organizer records that an approved booking is paid (they saw the transfer): a manual
     payment of what remains due.
 
-    Refuses, changing nothing, a booking that is not approved or whose payment is not awaited
-    (``NotAwaitingPayment``: already paid, cancelled, or not an order).
+    Refuses, changing nothing, a booking that is not approved or that owes nothing
+    (``NotAwaitingPayment``: already paid, cancelled, or not an order); a late payment of an
+    overdue booking is recorded as any other.
     Side effects: locks the booking; a manual payment of the remainder (the status, time and
     organizer, the receipt); the activity entry ``booking.paid`` by ``by`` with the reason (the
     bank's transaction, say) and the sum received.
@@ -292,10 +297,7 @@ def booking_mark_paid(
     with transaction.atomic():
         booking = _lock(booking)
         old = booking.payment_status
-        if booking.status != BookingStatus.APPROVED or old not in (
-            PaymentStatus.AWAITING,
-            PaymentStatus.DEPOSIT_PAID,
-        ):
+        if booking.status != BookingStatus.APPROVED or old not in OWING_STATUSES:
             raise NotAwaitingPayment()
         due = booking_due_vnd(booking)
         changes = {"payment_status": [old, PaymentStatus.PAID.value]}

@@ -83,7 +83,11 @@ def test_organizer_approves_and_the_exhibitor_is_emailed(
     assert messages_of(response) == ["Đã phê duyệt đặt gian hàng."]
     requested.refresh_from_db()
     assert (requested.status, requested.decided_by) == (BookingStatus.APPROVED, organizer)
-    assert [m.subject for m in mail.outbox] == ["Gian hàng A02 đã được xác nhận"]
+    due = requested.payment_due.strftime("%d/%m/%Y")
+    assert [m.subject for m in mail.outbox] == [
+        "Gian hàng A02 đã được xác nhận",
+        f"Gian hàng A02: vui lòng thanh toán 12.960.000 ₫ chậm nhất ngày {due}",
+    ]
 
 
 def test_reject_without_a_reason_changes_nothing(admin_client, requested):

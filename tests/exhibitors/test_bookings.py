@@ -69,6 +69,8 @@ def test_hold_then_request_then_approve_records_every_step(
         "Gian hàng A02 đang được giữ cho bạn",
         "Đã gửi yêu cầu đặt gian hàng A02",
         "Gian hàng A02 đã được xác nhận",
+        "Gian hàng A02: vui lòng thanh toán 12.960.000 ₫ chậm nhất ngày "
+        + booking.payment_due.strftime("%d/%m/%Y"),
     ]
     assert mail.outbox[2].to == [exhibitor.contact_email]
     assert "12.000.000 ₫" in mail.outbox[2].body
@@ -100,8 +102,8 @@ def test_each_email_states_the_status_of_its_own_step(
         booking = hold(event, booths[1], other_exhibitor)
         booking = booking_request(booking=booking, **INVOICE)
         booking_approve(booking=booking, by=organizer)
-        assert mail.outbox == []  # the three emails go out once the booking is approved
-    assert len(callbacks) == 3
+        assert mail.outbox == []  # the four emails go out once the booking is approved
+    assert len(callbacks) == 4  # the steps' three and what is to be paid
     statuses = [
         line for m in mail.outbox for line in m.body.splitlines() if line.startswith("Status:")
     ]

@@ -13,7 +13,8 @@ runs tasks (a worker busy with a long task still reclaims the others' dead jobs)
 the database back, the tasks it was running when it lost it are made ready again
 (``core.leases.tasks_release``): their "done" was never written. Its sweeping thread also
 beats (``core.WorkerBeat``); the tasks of a worker that stopped beating three sweeps ago (killed)
-are made ready again for the others.
+are made ready again for the others. The same thread runs the apps' periodic sweeps
+(``core.periodic``: the exhibition's payment deadlines) when their turn has come.
 """
 
 import contextlib
@@ -33,6 +34,7 @@ from core.leases import (
     worker_beat,
     worker_gone,
 )
+from core.periodic import sweeps_run_due
 
 logger = logging.getLogger("forumhall.worker")
 
@@ -51,12 +53,23 @@ def dead_after() -> dt.timedelta:
     return dt.timedelta(seconds=3 * reclaim_every())
 
 
+def _periodic_sweeps() -> int:
+    """The apps' periodic sweeps that are due (they take up no task: 0)."""
+    sweeps_run_due()
+    return 0
+
+
 def reclaim_once(worker_id: str | None = None) -> int:
     """One sweep: this worker's beat (``worker_beat``), the long jobs of dead workers
-    (``jobs_reclaim``) and the other tasks they left running (``tasks_of_dead_workers_release``).
+    (``jobs_reclaim``), the other tasks they left running (``tasks_of_dead_workers_release``)
+    and the apps' periodic sweeps that are due (``core.periodic``: each counts nothing here).
     Each step on its own: a database error is logged, never fatal, and does not stop the next
     step. Closes this thread's connections afterwards. Returns how many were taken up."""
-    steps = [jobs_reclaim, lambda: tasks_of_dead_workers_release(dead_after=dead_after())]
+    steps = [
+        jobs_reclaim,
+        lambda: tasks_of_dead_workers_release(dead_after=dead_after()),
+        _periodic_sweeps,
+    ]
     if worker_id:
         steps.insert(0, lambda: worker_beat(worker_id=worker_id) or 0)
     taken = 0
