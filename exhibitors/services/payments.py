@@ -107,9 +107,6 @@ def _status_for(booking: BoothBooking, *, paid: int, total: int, refunded: bool)
     if refunded:
         return PaymentStatus.REFUNDED
     if booking.status == BookingStatus.APPROVED:
-        # Nothing received: still overdue once its deadline passed (a refund of it all, say).
-        if booking.payment_status == PaymentStatus.OVERDUE:
-            return PaymentStatus.OVERDUE
         return PaymentStatus.AWAITING
     return PaymentStatus.CANCELLED
 

@@ -15,6 +15,7 @@ from core.time import HCM
 from exhibitors.enums import BookingStatus, PaymentStatus
 from exhibitors.exceptions import InvalidTransition
 from exhibitors.models import BookingTransition, BoothBooking, PaymentReminder
+from exhibitors.orders import booking_order
 from exhibitors.services import (
     booking_approve,
     booking_cancel,
@@ -28,6 +29,7 @@ from exhibitors.services.deadlines import (
     payment_reminders_send,
     payments_mark_overdue,
 )
+from exhibitors.services.payments import payment_record, payment_refund
 from mail.models import Email
 from tests.factories.exhibitors import INVOICE, make_exhibitor
 
@@ -178,7 +180,24 @@ def test_an_overdue_booking_may_still_be_paid(rules, event, booths, exhibitor, o
     booking = booking_mark_paid(booking=booking, by=organizer, reason="VCB 123")
     assert booking.payment_status == PaymentStatus.PAID
     entry = ActivityEntry.objects.get(action="booking.paid")
-    assert entry.changes == {"payment_status": ["overdue", "paid"]}
+    total = booking_order(booking).total
+    assert entry.changes == {"payment_status": ["overdue", "paid"], "paid_vnd": [0, total]}
+    # The late payment is a record like any other, and the booking gets its receipt.
+    assert list(booking.payments.values_list("amount_vnd", flat=True)) == [total]
+    assert booking.receipts.count() == 1
+
+
+def test_an_overdue_booking_takes_a_deposit_and_a_refund(
+    rules, event, booths, exhibitor, organizer
+):
+    booking = approve(event, booths[0], exhibitor)
+    payments_mark_overdue(now=on(16))
+    payment_record(booking=booking, amount_vnd=1_000_000, by=organizer)
+    booking.refresh_from_db()
+    assert booking.payment_status == PaymentStatus.DEPOSIT_PAID
+    payment_refund(booking=booking, by=organizer, reason="trả nhầm")
+    booking.refresh_from_db()
+    assert booking.payment_status == PaymentStatus.REFUNDED
 
 
 def test_without_release_an_overdue_booking_keeps_its_booth(rules, event, booths, exhibitor):
