@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,10 +97,8 @@ def build_hall():
                 code=f"A{i + 1:02d}",
                 tier="standard",
                 price_vnd=12_000_000,
-                plan_x=10 + 32 * (i % 10),
-                plan_y=10 + 72 * (i // 10),
-                plan_w=30,
-                plan_h=30,
+                x_m=1 + Decimal("3.2") * (i % 10),
+                y_m=1 + Decimal("7.2") * (i // 10),
             )
         events[count] = event
     sessions = []

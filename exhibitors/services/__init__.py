@@ -30,6 +30,7 @@ from .bookings import (
 )
 from .invoices import proforma_current, proforma_issue
 from .payments import booking_mark_paid, extra_price_set
+from .plan import plan_save
 from .staff import staff_add, staff_category_get, staff_quota_for, staff_remove
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "exhibitor_update",
     "exhibitor_verify_email",
     "extra_price_set",
+    "plan_save",
     "proforma_current",
     "proforma_issue",
     "staff_add",
