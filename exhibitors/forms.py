@@ -1,5 +1,6 @@
 """Forms of the exhibitor pages. They check the shape of the input; the services decide."""
 
+import copy
 from decimal import Decimal
 
 from django import forms
@@ -13,9 +14,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from core.enums import Language
 from core.forms import SiteFormMixin
 from exhibitors.enums import BookingExtra, Sector
+from exhibitors.exceptions import PlanInvalid
 from exhibitors.images import MAX_LOGO_BYTES
 from exhibitors.models import Booth, PlanShape
 from exhibitors.services.bookings import BOOTH_FIELDS, booth_update
+from exhibitors.services.plan import PLACE_FIELDS, booth_place_check
 from exhibitors.validators import normalize_tax_code, validate_tax_code
 
 
@@ -226,6 +229,22 @@ class BoothAdminForm(WagtailAdminModelForm):
     class Meta:
         model = Booth
         fields = ["event", "code", *BOOTH_FIELDS]
+
+    def clean(self):
+        """A new booth, too, stays inside the hall and off the other booths (an edit is checked
+        again by ``booth_update``, under its lock)."""
+        cleaned = super().clean()
+        if not self.errors and cleaned.get("event"):
+            booth = copy.copy(self.instance)
+            booth.event_id = cleaned["event"].pk
+            booth.code = cleaned.get("code", booth.code)
+            for name in PLACE_FIELDS:
+                setattr(booth, name, cleaned[name])
+            try:
+                booth_place_check(booth=booth)
+            except PlanInvalid as exc:
+                raise ValidationError(exc.problems) from exc
+        return cleaned
 
     def save(self, commit=True):
         if self.instance._state.adding or not commit:

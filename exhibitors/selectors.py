@@ -10,16 +10,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import Prefetch, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from core.localized import localized_text
+from core.localized import LocalizedValue, localized, localized_text
 from core.money import format_vnd
 from events.models import Event
-from exhibitors.enums import BookingStatus, BoothState, booth_state_for
+from exhibitors.enums import BookingStatus, BoothState, BoothTier, booth_state_for
 from exhibitors.models import (
     Booth,
     BoothBooking,
@@ -89,6 +90,33 @@ def wrap_lines(text: str, width: int, lines: int) -> list[str]:
     return [line if len(line) <= width else line[: max(width - 1, 1)] + "…" for line in out]
 
 
+@lru_cache(maxsize=64)
+def _state_label(state: str, language: str) -> str:
+    return str(BoothState(state).label)
+
+
+@lru_cache(maxsize=64)
+def _tier_label(tier: str, language: str) -> str:
+    return str(BoothTier(tier).label) if tier in BoothTier.values else tier
+
+
+@lru_cache(maxsize=512)
+def _size_label(width: Decimal, depth: Decimal, language: str) -> str:
+    return Booth(width_m=width, depth_m=depth).size_label
+
+
+@lru_cache(maxsize=1024)
+def _price(amount: int, language: str) -> str:
+    return format_vnd(amount)
+
+
+@lru_cache(maxsize=64)
+def _amenities_text(flags: tuple[bool, bool, bool], language: str) -> str:
+    power, internet, furniture = flags
+    booth = Booth(has_power=power, has_internet=internet, has_furniture=furniture)
+    return ", ".join(booth.amenities)
+
+
 @dataclass
 class BoothOnPlan:
     """A booth as the plan shows it. The display strings are computed once here (not in the
@@ -99,6 +127,15 @@ class BoothOnPlan:
     booking: BoothBooking | None = None
     is_mine: bool = False
     event_url: str = ""  # the floor plan's URL; booth URLs extend it
+    language: str = ""  # the page's (empty: the active one)
+
+    @cached_property
+    def _language(self) -> str:
+        return self.language or get_language()
+
+    @cached_property
+    def zone(self) -> LocalizedValue:
+        return localized(self.booth, "zone", self._language)
 
     @cached_property
     def detail_url(self) -> str:
@@ -108,21 +145,25 @@ class BoothOnPlan:
     def hold_url(self) -> str:
         return f"{self.detail_url}hold/"
 
+    # The texts below repeat from booth to booth: each is made once per language and value.
+
     @cached_property
     def tier_label(self) -> str:
-        return str(self.booth.get_tier_display())
+        return _tier_label(self.booth.tier, self._language)
 
     @cached_property
     def size(self) -> str:
-        return self.booth.size_label
+        return _size_label(self.booth.width_m, self.booth.depth_m, self._language)
 
     @cached_property
     def price(self) -> str:
-        return format_vnd(self.booth.price_vnd)
+        return _price(self.booth.price_vnd, self._language)
 
     @cached_property
     def amenities_text(self) -> str:
-        return ", ".join(self.booth.amenities)
+        booth = self.booth
+        flags = (booth.has_power, booth.has_internet, booth.has_furniture)
+        return _amenities_text(flags, self._language)
 
     @cached_property
     def exhibitor_name(self) -> str:
@@ -135,7 +176,7 @@ class BoothOnPlan:
 
     @cached_property
     def state_label(self) -> str:
-        return str(BoothState(self.state).label)
+        return _state_label(self.state, self._language)
 
     @property
     def pattern(self) -> str:
@@ -339,6 +380,7 @@ def floor_plan_context(
     if exhibitor is None:
         exhibitor = exhibitor_for_user(user)
     event_url = reverse("exhibitors:floor_plan", args=[event.slug])
+    language = get_language()
     items = []
     for booth in booths:
         booking = booth.live_bookings[0] if booth.live_bookings else None
@@ -349,6 +391,7 @@ def floor_plan_context(
                 booking=booking,
                 is_mine=bool(exhibitor and booking and booking.exhibitor_id == exhibitor.pk),
                 event_url=event_url,
+                language=language,
             )
         )
     counts = Counter(item.state for item in items)

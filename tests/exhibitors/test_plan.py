@@ -312,3 +312,16 @@ def test_plan_queries_do_not_grow_from_20_to_200_booths(db, client):
         assert response.content.decode().count('class="fp-booth ') == size
         counts[size] = len(queries)
     assert counts[20] == counts[200] == 5
+
+
+def test_admin_cannot_create_a_booth_on_top_of_another(admin_client, event, booths):
+    from tests.exhibitors.test_admin import booth_form
+
+    new = Booth(event=event, code="B01", price_vnd=20_000_000, x_m=D(2), y_m=D(2))
+    response = admin_client.post("/admin/exhibition/booths/new/", booth_form(new))
+    assert response.status_code == 200
+    assert "Gian hàng A01 và Gian hàng B01 chồng lên nhau." in response.content.decode()
+    assert not Booth.objects.filter(code="B01").exists()
+    new.x_m = D(20)
+    response = admin_client.post("/admin/exhibition/booths/new/", booth_form(new))
+    assert response.status_code == 302 and Booth.objects.filter(code="B01").exists()
