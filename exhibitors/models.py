@@ -31,6 +31,17 @@ from exhibitors.validators import validate_tax_code
 DEFAULT_VAT_RATE = 8
 
 
+def metres(label, *, max_digits=5, minimum="0", **kwargs) -> models.DecimalField:
+    """A length or a place on the floor plan, in metres to the decimetre."""
+    return models.DecimalField(
+        label,
+        max_digits=max_digits,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal(minimum))],
+        **kwargs,
+    )
+
+
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -236,20 +247,8 @@ class Booth(models.Model):
     code = models.CharField(_("code"), max_length=10, help_text=_("For example A01."))
     zone = models.CharField(_("zone"), max_length=60, blank=True)
     zone_en = models.CharField(_("zone (English)"), max_length=60, blank=True)
-    width_m = models.DecimalField(
-        _("width (m)"),
-        max_digits=4,
-        decimal_places=1,
-        default=3,
-        validators=[MinValueValidator(Decimal("0.5"))],
-    )
-    depth_m = models.DecimalField(
-        _("depth (m)"),
-        max_digits=4,
-        decimal_places=1,
-        default=3,
-        validators=[MinValueValidator(Decimal("0.5"))],
-    )
+    width_m = metres(_("width (m)"), max_digits=4, minimum="0.5", default=3)
+    depth_m = metres(_("depth (m)"), max_digits=4, minimum="0.5", default=3)
     tier = models.CharField(
         _("tier"), max_length=10, choices=BoothTier.choices, default=BoothTier.STANDARD
     )
@@ -257,22 +256,10 @@ class Booth(models.Model):
     has_power = models.BooleanField(_("power"), default=True)
     has_internet = models.BooleanField(_("internet"), default=False)
     has_furniture = models.BooleanField(_("furniture"), default=True)
-    x_m = models.DecimalField(
-        _("x on the plan (m)"),
-        max_digits=5,
-        decimal_places=1,
-        default=0,
-        validators=[MinValueValidator(0)],
-        help_text=_("Metres from the hall's left wall."),
+    x_m = metres(
+        _("x on the plan (m)"), default=0, help_text=_("Metres from the hall's left wall.")
     )
-    y_m = models.DecimalField(
-        _("y on the plan (m)"),
-        max_digits=5,
-        decimal_places=1,
-        default=0,
-        validators=[MinValueValidator(0)],
-        help_text=_("Metres from the hall's top wall."),
-    )
+    y_m = metres(_("y on the plan (m)"), default=0, help_text=_("Metres from the hall's top wall."))
     blocked = models.BooleanField(_("reserved by the organizer"), default=False, editable=False)
     blocked_reason = models.CharField(_("reason"), max_length=200, blank=True, editable=False)
     blocked_at = models.DateTimeField(_("reserved at"), null=True, blank=True, editable=False)
@@ -336,24 +323,10 @@ class PlanShape(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
     label = models.CharField(_("label"), max_length=60, blank=True)
     label_en = models.CharField(_("label (English)"), max_length=60, blank=True)
-    x_m = models.DecimalField(
-        _("x (m)"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
-    )
-    y_m = models.DecimalField(
-        _("y (m)"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
-    )
-    width_m = models.DecimalField(
-        _("width (m)"),
-        max_digits=5,
-        decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.5"))],
-    )
-    depth_m = models.DecimalField(
-        _("depth (m)"),
-        max_digits=5,
-        decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.5"))],
-    )
+    x_m = metres(_("x (m)"))
+    y_m = metres(_("y (m)"))
+    width_m = metres(_("width (m)"), minimum="0.5")
+    depth_m = metres(_("depth (m)"), minimum="0.5")
 
     class Meta:
         verbose_name = _("plan shape")

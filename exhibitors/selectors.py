@@ -117,8 +117,35 @@ def _amenities_text(flags: tuple[bool, bool, bool], language: str) -> str:
     return ", ".join(booth.amenities)
 
 
+class PlacedOnPlan:
+    """Where a booth or a shape (``placed``: x_m, y_m, width_m, depth_m) is drawn, as SVG
+    numbers in metres."""
+
+    placed: Booth | PlanShape
+
+    @property
+    def x(self) -> str:
+        return _num(self.placed.x_m)
+
+    @property
+    def y(self) -> str:
+        return _num(self.placed.y_m)
+
+    @property
+    def w(self) -> str:
+        return _num(self.placed.width_m)
+
+    @property
+    def h(self) -> str:
+        return _num(self.placed.depth_m)
+
+    @property
+    def text_x(self) -> str:
+        return _num(self.placed.x_m + self.placed.width_m / 2)
+
+
 @dataclass
-class BoothOnPlan:
+class BoothOnPlan(PlacedOnPlan):
     """A booth as the plan shows it. The display strings are computed once here (not in the
     template) because the plan and its table show each of them several times."""
 
@@ -128,6 +155,10 @@ class BoothOnPlan:
     is_mine: bool = False
     event_url: str = ""  # the floor plan's URL; booth URLs extend it
     language: str = ""  # the page's (empty: the active one)
+
+    @property
+    def placed(self) -> Booth:
+        return self.booth
 
     @cached_property
     def _language(self) -> str:
@@ -171,8 +202,11 @@ class BoothOnPlan:
 
     @cached_property
     def aria_label(self) -> str:
+        """What the booth shows (its code, the name written in it), then the rest: a screen
+        reader and a voice command find the booth by what is written on it."""
+        shown = " ".join([self.booth.code, *(line["text"] for line in self.name_lines)])
         parts = [self.state_label, self.tier_label, self.size, self.price, self.exhibitor_name]
-        return f"{self.booth.code}: " + ", ".join(part for part in parts if part)
+        return f"{shown}: " + ", ".join(part for part in parts if part)
 
     @cached_property
     def state_label(self) -> str:
@@ -198,26 +232,6 @@ class BoothOnPlan:
         return self.state == BoothState.AVAILABLE
 
     # --- Where its parts are drawn on the plan (SVG user units are metres) ---
-
-    @property
-    def x(self) -> str:
-        return _num(self.booth.x_m)
-
-    @property
-    def y(self) -> str:
-        return _num(self.booth.y_m)
-
-    @property
-    def w(self) -> str:
-        return _num(self.booth.width_m)
-
-    @property
-    def h(self) -> str:
-        return _num(self.booth.depth_m)
-
-    @property
-    def text_x(self) -> str:
-        return _num(self.booth.x_m + self.booth.width_m / 2)
 
     @property
     def mark_x(self) -> str:
@@ -287,34 +301,18 @@ class BoothOnPlan:
 
 
 @dataclass
-class ShapeOnPlan:
+class ShapeOnPlan(PlacedOnPlan):
     """A labelled shape of the hall (entrance, stage, aisle, desk) as the plan draws it."""
 
     shape: PlanShape
 
+    @property
+    def placed(self) -> PlanShape:
+        return self.shape
+
     @cached_property
     def label(self) -> str:
         return localized_text(self.shape, "label") or str(self.shape.get_kind_display())
-
-    @property
-    def x(self) -> str:
-        return _num(self.shape.x_m)
-
-    @property
-    def y(self) -> str:
-        return _num(self.shape.y_m)
-
-    @property
-    def w(self) -> str:
-        return _num(self.shape.width_m)
-
-    @property
-    def h(self) -> str:
-        return _num(self.shape.depth_m)
-
-    @property
-    def text_x(self) -> str:
-        return _num(self.shape.x_m + self.shape.width_m / 2)
 
     @property
     def text_y(self) -> str:

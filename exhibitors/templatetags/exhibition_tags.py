@@ -34,9 +34,9 @@ _BOOTH_SVG = (
     '<rect class="fp-rect" x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#{pattern}-m)"/>'
     "{logo}"
     '<text class="fp-code" x="{text_x}" y="{code_y}" text-anchor="middle"'
-    ' font-size="{code_size}">{code}</text>'
+    ' font-size="{code_size}">{code}</text>\n'
     '<text class="fp-mark" x="{mark_x}" y="{mark_y}" text-anchor="middle" font-size="0.4"'
-    ' aria-hidden="true">{mark}</text>'
+    ' aria-hidden="true">{mark}</text>\n'
     "{names}</a>\n"
 )
 _BOOTH_LOGO = (
@@ -45,7 +45,7 @@ _BOOTH_LOGO = (
 )
 _BOOTH_NAME = (
     '<text class="fp-name" x="{x}" y="{y}" text-anchor="middle" font-size="{size}"'
-    ' aria-hidden="true">{text}</text>'
+    ' aria-hidden="true">{text}</text>\n'
 )
 _BOOTH_ROW = (
     '<tr class="fp-row-{state}"><th scope="row"><a href="{href}">{code}</a></th>'

@@ -48,14 +48,18 @@ def hall():
     return event, booking
 
 
-def test_organizer_drags_a_booth_saves_and_sees_it_on_the_public_plan(page, hall):
-    event, _booking = hall
+def open_plan_editor(page):
     page.goto("/admin/login/")
     page.locator("input[name=username]").fill("organizer")
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
     page.wait_for_url("**/admin/")
     page.goto("/admin/exhibition/plan/")
+
+
+def test_organizer_drags_a_booth_saves_and_sees_it_on_the_public_plan(page, hall):
+    event, _booking = hall
+    open_plan_editor(page)
     page.get_by_label("Chiều rộng hội trường (m)").fill("40")
     page.get_by_label("Chiều sâu hội trường (m)").fill("25")
     svg = page.locator("[data-plan-svg]")
@@ -87,12 +91,7 @@ def test_organizer_drags_a_booth_saves_and_sees_it_on_the_public_plan(page, hall
 
 def test_a_refused_plan_says_why_in_the_editor(page, hall):
     event, _booking = hall
-    page.goto("/admin/login/")
-    page.locator("input[name=username]").fill("organizer")
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/admin/")
-    page.goto("/admin/exhibition/plan/")
+    open_plan_editor(page)
     page.get_by_label("x (m) · A02").fill("2")
     page.get_by_role("button", name="Lưu sơ đồ mặt bằng").click()
     page.wait_for_load_state()

@@ -325,3 +325,15 @@ def test_admin_cannot_create_a_booth_on_top_of_another(admin_client, event, boot
     new.x_m = D(20)
     response = admin_client.post("/admin/exhibition/booths/new/", booth_form(new))
     assert response.status_code == 302 and Booth.objects.filter(code="B01").exists()
+
+
+def test_booth_markup_escapes_what_people_typed(client, event, booths):
+    exhibitor = make_exhibitor('Công ty "A&B" <script>x</script>')
+    booking = booth_hold(event=event, booth=booths[0], exhibitor=exhibitor)
+    booking_approve(booking=booking_request(booking=booking, **INVOICE), by=None)
+    booth_update(booth=booths[0], zone='Khu "A" <b>')
+    html = client.get(PLAN).content.decode()
+    assert "<script>x" not in html and "<b>" not in html
+    assert 'data-exhibitor="Công ty &quot;A&amp;B&quot; &lt;script&gt;x&lt;/script&gt;"' in html
+    assert 'data-zone="Khu &quot;A&quot; &lt;b&gt;"' in html
+    assert "<td>Khu &quot;A&quot; &lt;b&gt;</td>" in html

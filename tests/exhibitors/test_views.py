@@ -55,7 +55,7 @@ def test_floor_plan_draws_every_booth_with_state_and_table(
     assert html.count('class="fp-booth ') == 5
     assert html.count('<a tabindex="0" class="fp-booth ') == 5  # and the table's region
     assert html.count('tabindex="0"') == 6
-    assert 'aria-label="A02: Đã đặt, Tiêu chuẩn, 3 × 3 m, 12.000.000 ₫, ' in html
+    assert 'aria-label="A02 Dữ liệu Hải Phòng: Đã đặt, Tiêu chuẩn, 3 × 3 m, 12.000.000 ₫, ' in html
     assert 'aria-label="A01: Còn trống, Góc, 3 × 3 m, 15.000.000 ₫"' in html
     assert 'aria-label="A05: Giữ riêng, Tiêu chuẩn' in html
     # legend: pattern and a mark besides the colour, and a text label with the count
