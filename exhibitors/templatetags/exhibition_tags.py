@@ -1,5 +1,6 @@
 """Template helpers of the exhibition."""
 
+from functools import lru_cache
 from html import escape  # Django's, without its lazy-string check (plain str here)
 
 from django import template
@@ -55,6 +56,10 @@ _BOOTH_ROW = (
 )
 
 
+#: The texts that repeat from booth to booth (state, tier, size, price, zone), escaped once.
+escape_repeated = lru_cache(maxsize=2048)(escape)
+
+
 @register.filter
 def booth_svg(item) -> str:
     """One booth of the plan (a ``BoothOnPlan``): a focusable link with its data for the
@@ -77,12 +82,12 @@ def booth_svg(item) -> str:
             mine=" fp-mine" if item.is_mine else "",
             href=escape(item.detail_url),
             code=escape(booth.code),
-            state_label=escape(item.state_label),
-            zone=escape(item.zone.value),
-            tier=escape(item.tier_label),
-            size=escape(item.size),
-            price=escape(item.price),
-            amenities=escape(item.amenities_text),
+            state_label=escape_repeated(item.state_label),
+            zone=escape_repeated(item.zone.value),
+            tier=escape_repeated(item.tier_label),
+            size=escape_repeated(item.size),
+            price=escape_repeated(item.price),
+            amenities=escape_repeated(item.amenities_text),
             exhibitor=escape(item.exhibitor_name),
             bookable="1" if item.bookable else "0",
             hold_url=escape(item.hold_url),
@@ -113,12 +118,12 @@ def booth_row(item) -> str:
             href=escape(item.detail_url),
             code=escape(item.booth.code),
             mark=item.mark,
-            state_label=escape(item.state_label),
+            state_label=escape_repeated(item.state_label),
             zone=item.zone.__html__(),  # escaped, with lang="vi" on a fallback
-            tier=escape(item.tier_label),
-            size=escape(item.size),
-            price=escape(item.price),
-            amenities=escape(item.amenities_text),
+            tier=escape_repeated(item.tier_label),
+            size=escape_repeated(item.size),
+            price=escape_repeated(item.price),
+            amenities=escape_repeated(item.amenities_text),
             exhibitor=escape(item.exhibitor_name),
         )
     )
