@@ -286,6 +286,7 @@ class PlanEditorView(ExhibitionAdminMixin, TemplateView):
         settings_ = selectors.settings_for(event)
         booths = list(Booth.objects.filter(event=event).order_by("code"))
         shapes = list(PlanShape.objects.filter(event=event))
+        kinds = dict(PlanShape.Kind.choices)
         hall = HallForm(
             data,
             files,
@@ -311,6 +312,12 @@ class PlanEditorView(ExhibitionAdminMixin, TemplateView):
             "booth_rows": list(zip(booth_forms.forms, booths, strict=True)),
             "booth_forms": booth_forms,
             "shape_forms": shape_forms,
+            # each drawn shape with its label (its kind's name when it has none)
+            "shape_rows": [
+                (form, form["label"].value() or kinds.get(form["kind"].value(), ""))
+                for form in shape_forms.forms
+                if form["width_m"].value()
+            ],
         }
 
     def get_context_data(self, **kwargs):

@@ -223,6 +223,9 @@ def test_editor_saves_the_plan_and_the_public_plan_follows(admin_client, client,
     assert '<rect class="fp-rect" x="30.5" y="20" width="3" height="3"' in html
     assert ">Lối vào chính</text>" in html
     assert ">Main entrance</text>" in client.get("/en" + PLAN).content.decode()
+    # the editor draws the saved shape, with its label
+    html = admin_client.get(EDITOR).content.decode()
+    assert 'data-plan-item="shapes-0" tabindex="0" aria-label="Lối vào chính"' in html
 
 
 def test_editor_shows_why_a_plan_is_refused_and_saves_nothing(admin_client, event, booths):
