@@ -3,10 +3,14 @@
     .venv/bin/python bench/booths.py                 # a scratch SQLite database
     DATABASE_URL=postgres://... .venv/bin/python bench/booths.py
 
-Serves the app with gunicorn (2 workers × 4 threads) on 127.0.0.1:8104 only, builds a hall of
-60 booths and 50 exhibitors through the services, then prints:
-- SQL queries of one floor-plan render at 20 and 60 booths (the count must not grow);
-- floor-plan page latency (200 requests, 8 clients);
+Serves the app with gunicorn (2 workers × 4 threads) on 127.0.0.1:8104 only, builds two halls
+through the services (20 booths in 40 × 25 m, 200 booths in 40 × 150 m, each with its stage,
+aisle and entrance, a quarter of the booths booked and approved, so that names are drawn) and
+50 exhibitors, then prints:
+- SQL queries of the floor-plan page at 20 and 200 booths (the count must not grow);
+- server time of the floor-plan page in-process (Django's test client, no network), at 20 and
+  200 booths: median and p95 of 50 renders (the target is < 30 ms);
+- floor-plan page latency over HTTP at 20 and 200 booths (200 requests, 8 clients);
 - 50 exhibitors asking for the same booth at once: holds granted (must be 1) and refusals;
 - 50 exhibitors each holding a different booth (8 clients): holds per second and latency.
 Every request loop is bounded; the server is stopped at the end.
@@ -20,6 +24,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,12 +52,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from events.models import Event  # noqa: E402
 from events.services import event_upsert  # noqa: E402
-from exhibitors import selectors  # noqa: E402
-from exhibitors.models import BoothBooking  # noqa: E402
+from exhibitors.models import Booth, BoothBooking, ProformaInvoice  # noqa: E402
 from exhibitors.services import (  # noqa: E402
+    booking_approve,
+    booking_request,
+    booth_hold,
     booth_upsert,
     exhibition_settings_update,
     exhibitor_create,
+    plan_save,
 )
 
 SLUG = "bench-booths"
@@ -76,13 +84,15 @@ def build_hall():
     from exhibitors.models import Exhibitor
 
     slugs = [SLUG, SLUG + "-small"]
+    ProformaInvoice.objects.filter(event__slug__in=slugs).delete()
     BoothBooking.objects.filter(event__slug__in=slugs).delete()
     Event.objects.filter(slug__in=slugs).delete()
     Exhibitor.objects.filter(slug__startswith="bench-").delete()
     User = get_user_model()
     User.objects.filter(username__startswith="bench-").delete()
     events = {}
-    for slug, count in ((SLUG + "-small", 20), (SLUG, 60)):
+    exhibitors = [make_exhibitor(n) for n in range(50)]
+    for slug, count in ((SLUG + "-small", 20), (SLUG, 200)):
         event, _ = event_upsert(
             slug=slug,
             name=f"Bench {count}",
@@ -96,38 +106,90 @@ def build_hall():
                 code=f"A{i + 1:02d}",
                 tier="standard",
                 price_vnd=12_000_000,
-                plan_x=10 + 32 * (i % 10),
-                plan_y=10 + 72 * (i // 10),
-                plan_w=30,
-                plan_h=30,
+                x_m=1 + Decimal("3.2") * (i % 10),
+                y_m=5 + Decimal("7.2") * (i // 10),
             )
+        rows = (count + 9) // 10
+        plan_save(
+            event=event,
+            hall_width_m=Decimal(40),
+            hall_depth_m=Decimal(max(25, 7 + rows * Decimal("7.2"))),
+            booths={},
+            shapes=[
+                shape("stage", "Sân khấu", 12, 0, 16, 4),
+                shape("aisle", "Lối đi", 33, 4, 4, rows * 7),
+                shape("entrance", "Lối vào", 16, 4 + rows * Decimal("7.2"), 8, 1),
+            ],
+        )
+        booths = list(Booth.objects.filter(event=event).order_by("pk")[: count // 4])  # A01…
+        for booth, exhibitor in zip(booths, exhibitors[(count // 4) % 50 :], strict=False):
+            booking = booth_hold(event=event, booth=booth, exhibitor=exhibitor)
+            booking_approve(booking=booking_request(booking=booking, **INVOICE), by=None)
         events[count] = event
     sessions = []
-    for n in range(50):
-        user = User.objects.create_user(
-            username=f"bench-{n}@example.com", email=f"bench-{n}@example.com"
-        )
-        exhibitor = exhibitor_create(
-            user=user,
-            name=f"bench-{n} Công ty",
-            tax_code=tax_code(n),
-            sector="software",
-            contact_name="Bench",
-            contact_phone="0912345678",
-            contact_email=user.email,
-        )
-        assert exhibitor.slug.startswith("bench-")
+    for exhibitor in exhibitors:
         client = Client()
-        client.force_login(user)
+        client.force_login(exhibitor.members.get().user)
         sessions.append(client.cookies["sessionid"].value)
     return events, sessions
 
 
+def make_exhibitor(n: int):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username=f"bench-{n}@example.com", email=f"bench-{n}@example.com"
+    )
+    exhibitor = exhibitor_create(
+        user=user,
+        name=f"bench-{n} Công ty Cổ phần Giải pháp Số Hải Phòng",
+        tax_code=tax_code(n),
+        sector="software",
+        contact_name="Bench",
+        contact_phone="0912345678",
+        contact_email=user.email,
+    )
+    assert exhibitor.slug.startswith("bench-")
+    return exhibitor
+
+
+def shape(kind, label, x, y, w, d) -> dict:
+    return {
+        "kind": kind,
+        "label": label,
+        "label_en": "",
+        **dict(zip(("x_m", "y_m", "width_m", "depth_m"), map(Decimal, (x, y, w, d)), strict=True)),
+    }
+
+
+INVOICE = {
+    "invoice_company": "Công ty Cổ phần Giải pháp Số Hải Phòng",
+    "invoice_tax_code": "0100109106",
+    "invoice_address": "18 Hoàng Diệu, Hồng Bàng, Hải Phòng",
+    "invoice_email": "hoadon@example.com",
+}
+
+
 def queries_of_floor_plan(event) -> int:
+    """The queries of the whole floor-plan page (middleware, template, fragments)."""
+    client = Client(HTTP_HOST="127.0.0.1")  # an allowed host
+    client.get(f"/exhibition/{event.slug}/")  # warm the site's cached fragments
     with CaptureQueriesContext(connection) as queries:
-        selectors.floor_plan_context(event=event)
-        selectors.directory_context(event=event)
+        response = client.get(f"/exhibition/{event.slug}/")
+    assert response.status_code == 200
     return len(queries)
+
+
+def server_time(event, runs=50) -> tuple[float, float]:
+    """Median and p95 (ms) of the floor-plan page rendered in-process: the server's own time."""
+    client = Client(HTTP_HOST="127.0.0.1")  # an allowed host
+    client.get(f"/exhibition/{event.slug}/")
+    times = []
+    for _ in range(runs):
+        elapsed, response = timed(lambda: client.get(f"/exhibition/{event.slug}/"))
+        assert response.status_code == 200 and response.content.count(b'class="fp-booth ') > 0
+        times.append(elapsed * 1000)
+    return statistics.median(times), pct(times, 95)
 
 
 def start_server():
@@ -195,31 +257,38 @@ def main():
     events, sessions = build_hall()
     print(f"database: {connection.vendor}")
     print(
-        "queries for floor plan + directory: "
+        "queries of the floor-plan page: "
         f"{queries_of_floor_plan(events[20])} at 20 booths, "
-        f"{queries_of_floor_plan(events[60])} at 60 booths"
+        f"{queries_of_floor_plan(events[200])} at 200 booths"
     )
+    for count, event in events.items():
+        median, p95 = server_time(event)
+        print(
+            f"floor-plan page server time in-process ({count} booths, 50 renders): "
+            f"median {median:.1f} ms, p95 {p95:.1f} ms"
+        )
     server = start_server()
     try:
-        with requests.Session() as http:
-            http.get(f"{BASE}/exhibition/{SLUG}/", timeout=30)  # warm up
+        for count, event in events.items():
+            url = f"{BASE}/exhibition/{event.slug}/"
+            requests.get(url, timeout=30)  # warm up
 
-        def get_plan(_i):
-            elapsed, response = timed(
-                lambda: requests.get(f"{BASE}/exhibition/{SLUG}/", timeout=30)
+            def get_plan(_i, url=url):
+                elapsed, response = timed(lambda: requests.get(url, timeout=30))
+                if response.status_code != 200:
+                    raise SystemExit(
+                        f"floor plan answered {response.status_code}: {response.text[:300]}"
+                    )
+                return elapsed
+
+            wall, latencies = timed(
+                lambda get_plan=get_plan: list(ThreadPoolExecutor(8).map(get_plan, range(200)))
             )
-            if response.status_code != 200:
-                raise SystemExit(
-                    f"floor plan answered {response.status_code}: {response.text[:300]}"
-                )
-            return elapsed
-
-        wall, latencies = timed(lambda: list(ThreadPoolExecutor(8).map(get_plan, range(200))))
-        print(
-            f"floor plan (60 booths), 200 GETs by 8 clients: {200 / wall:.0f} req/s, "
-            f"median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p95 {pct(latencies, 95) * 1000:.0f} ms"
-        )
+            print(
+                f"floor plan ({count} booths) over HTTP, 200 GETs by 8 clients: "
+                f"{200 / wall:.0f} req/s, median {statistics.median(latencies) * 1000:.0f} ms, "
+                f"p95 {pct(latencies, 95) * 1000:.0f} ms"
+            )
 
         barrier = threading.Barrier(50)
 
@@ -234,10 +303,10 @@ def main():
             f"({granted} in the database), {codes.count(409)} refused as no longer available, "
             f"other: {len(codes) - codes.count(201) - codes.count(409)}; {wall:.2f} s"
         )
-        BoothBooking.objects.filter(booth__event__slug=SLUG).delete()
+        BoothBooking.objects.filter(booth__event__slug=SLUG, booth__code="A60").delete()
 
         def distinct(i):
-            elapsed, response = timed(lambda: hold(sessions[i], f"A{i + 1:02d}"))
+            elapsed, response = timed(lambda: hold(sessions[i], f"A{i + 101}"))  # free ones
             return elapsed, response.status_code
 
         wall, results = timed(lambda: list(ThreadPoolExecutor(8).map(distinct, range(50))))

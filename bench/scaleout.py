@@ -36,6 +36,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from decimal import Decimal
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
@@ -721,10 +722,8 @@ def seed(base: str) -> dict:
             code=f"B{i + 1:02d}",
             tier="standard",
             price_vnd=12_000_000,
-            plan_x=10 + 32 * (i % 10),
-            plan_y=10 + 72 * (i // 10),
-            plan_w=30,
-            plan_h=30,
+            x_m=1 + Decimal("3.2") * (i % 10),
+            y_m=1 + Decimal("7.2") * (i // 10),
         )
     exhibitors = []
     User = get_user_model()

@@ -1,9 +1,11 @@
-"""Demo exhibition of the seed article: a hall of 20 stands (A01..A20), booked by Viettel, BKAV,
+"""Demo exhibition of the seed article: a hall of 40 × 25 m with 20 stands (A01..A20), a stage,
+aisles, the registration desk and the entrance, booked by Viettel, BKAV,
 FPT and MobiFone, others held, requested, reserved or free. Built through the services;
 running it again changes nothing that is already there."""
 
 import io
 import secrets
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from events.models import Event
 from exhibitors.enums import BookingStatus, BoothTier, Sector
-from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorMember
+from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorMember, PlanShape
 from exhibitors.services import (
     booking_approve,
     booking_request,
@@ -24,9 +26,11 @@ from exhibitors.services import (
     exhibitor_signup,
     exhibitor_verify_email,
     extra_price_set,
+    plan_save,
     staff_add,
 )
 from exhibitors.services.accounts import verification_link_parts
+from exhibitors.services.plan import SHAPE_FIELDS
 from mail.services import emails_skipped
 
 ROW_1_ZONE = "Khu A · Doanh nghiệp công nghệ"
@@ -115,8 +119,30 @@ VIETTEL_STAFF = [
 ]
 
 
+#: The hall of the demo forum: 40 × 25 m, the stage at the back, the entrance and the
+#: registration desk at the front, a central aisle between two blocks of two rows of stands.
+HALL_M = (Decimal(40), Decimal(25))
+SHAPES = [
+    # kind, label, label_en, x, y, width, depth (metres)
+    ("stage", "Sân khấu chính", "Main stage", 13, "0.5", 14, 4),
+    ("aisle", "Lối đi trung tâm", "Central aisle", 18, 5, 4, 15),
+    ("aisle", "Lối đi khu A–B", "Aisle of zones A–B", 3, 10, 15, 4),
+    ("aisle", "Lối đi khu A–B", "Aisle of zones A–B", 22, 10, 15, 4),
+    ("desk", "Bàn đăng ký", "Registration desk", 15, "20.5", 10, "1.5"),
+    ("entrance", "Lối vào chính", "Main entrance", 16, 24, 8, 1),
+]
+
+
+def _booth_place(index: int) -> tuple[Decimal, Decimal]:
+    """Row 1 (A01–A10) and row 2 (A11–A20) face the 4 m aisle; each row is cut in two by the
+    central aisle (five stands of 3 m on each side)."""
+    row, col = divmod(index, 10)
+    x = 3 + 3 * col if col < 5 else 22 + 3 * (col - 5)
+    return Decimal(x), Decimal(7 if row == 0 else 14)
+
+
 def _booth_plan(index: int) -> dict:
-    """A hall of two rows of ten 3 × 3 m stands facing a 4 m aisle (1 plan unit = 10 cm)."""
+    """A stand of 3 × 3 m: corners at the rows' ends, premium beside the central aisle."""
     row, col = divmod(index, 10)
     code_number = index + 1
     if col in (0, 9):
@@ -135,10 +161,8 @@ def _booth_plan(index: int) -> dict:
         "has_power": True,
         "has_internet": tier != BoothTier.STANDARD,
         "has_furniture": True,
-        "plan_x": 10 + col * 32,
-        "plan_y": 10 + row * 72,
-        "plan_w": 30,
-        "plan_h": 30,
+        "x_m": _booth_place(index)[0],
+        "y_m": _booth_place(index)[1],
         "code": f"A{code_number:02d}",
     }
 
@@ -223,6 +247,29 @@ def _book(event: Event, exhibitor: Exhibitor, code: str, status: str) -> None:
         booking_approve(booking=booking, by=None)
 
 
+def _lay_out_hall(event: Event) -> None:
+    """The hall's size and shapes, and every demo booth at its place (through the editor's
+    service, as an organizer would)."""
+    booths = {b.code: b.pk for b in Booth.objects.filter(event=event)}
+    places = {}
+    for index in range(20):
+        code = f"A{index + 1:02d}"
+        if code in booths:
+            x, y = _booth_place(index)
+            places[booths[code]] = {"x_m": x, "y_m": y, "width_m": 3, "depth_m": 3}
+    shapes = [
+        dict(zip(SHAPE_FIELDS, (kind, vi, en, *map(Decimal, map(str, rect))), strict=True))
+        for kind, vi, en, *rect in SHAPES
+    ]
+    plan_save(
+        event=event,
+        hall_width_m=HALL_M[0],
+        hall_depth_m=HALL_M[1],
+        booths=places,
+        shapes=shapes,
+    )
+
+
 @transaction.atomic
 @emails_skipped()  # demo people: their emails are recorded as skipped, never sent
 def load_exhibition(event: Event) -> dict:
@@ -235,6 +282,8 @@ def load_exhibition(event: Event) -> dict:
     for index in range(20):
         plan = _booth_plan(index)
         booth_upsert(event=event, **plan)
+    if not PlanShape.objects.filter(event=event).exists():
+        _lay_out_hall(event)
     for name, tax_code, sector, colour, website, vi, en, code, status in COMPANIES:
         exhibitor = _exhibitor(name, tax_code, sector, colour, website, vi, en)
         _book(event, exhibitor, code, status)

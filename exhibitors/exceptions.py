@@ -103,6 +103,15 @@ class InvalidTaxCode(ExhibitorsError):
     )
 
 
+class TaxCodeCheckDigit(InvalidTaxCode):
+    """Ten digits, but the last one is not the check digit of the nine before it: a typo."""
+
+    code = "tax_code_check_digit"
+    message = _(
+        "The check digit (the 10th digit) of this tax code is wrong: check the number for a typo."
+    )
+
+
 class TaxCodeTaken(ExhibitorsError):
     code = "tax_code_taken"
     message = _("A company with this tax code is already registered.")
@@ -184,3 +193,14 @@ class LeadInvalidDetails(ExhibitorsError):
 class NoBadgeCode(ExhibitorsError):
     code = "no_code"
     message = _("Scan or type a badge code.")
+
+
+class PlanInvalid(ExhibitorsError):
+    """The floor plan, as asked, is impossible; ``problems`` lists why (each translated)."""
+
+    code = "plan_invalid"
+    message = _("The floor plan was not saved.")
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(" ".join([str(self.message), *self.problems]))

@@ -1,5 +1,8 @@
 """Forms of the exhibitor pages. They check the shape of the input; the services decide."""
 
+import copy
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
@@ -12,9 +15,11 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from core.enums import Language
 from core.forms import SiteFormMixin
 from exhibitors.enums import BookingExtra, Sector
+from exhibitors.exceptions import PlanInvalid
 from exhibitors.images import MAX_LOGO_BYTES
-from exhibitors.models import Booth
+from exhibitors.models import Booth, PlanShape
 from exhibitors.services.bookings import BOOTH_FIELDS, booth_update
+from exhibitors.services.plan import PLACE_FIELDS, booth_place_check
 from exhibitors.services.reconcile import MAX_BYTES as STATEMENT_MAX_BYTES
 from exhibitors.validators import normalize_tax_code, validate_tax_code
 
@@ -132,7 +137,10 @@ class ExhibitorProfileForm(SiteFormMixin, forms.Form):
         label=_("Tax code"),
         help_text=_("10 digits, or 10 digits, a dash and 3 digits for a branch."),
     )
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    #: No sector is chosen for the company (the first one, preselected, was kept by mistake).
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("Choose the sector…")), *Sector.choices]
+    )
     logo = LogoField(
         label=_("Logo"),
         required=False,
@@ -223,6 +231,22 @@ class BoothAdminForm(WagtailAdminModelForm):
     class Meta:
         model = Booth
         fields = ["event", "code", *BOOTH_FIELDS]
+
+    def clean(self):
+        """A new booth, too, stays inside the hall and off the other booths (an edit is checked
+        again by ``booth_update``, under its lock)."""
+        cleaned = super().clean()
+        if not self.errors and cleaned.get("event"):
+            booth = copy.copy(self.instance)
+            booth.event_id = cleaned["event"].pk
+            booth.code = cleaned.get("code", booth.code)
+            for name in PLACE_FIELDS:
+                setattr(booth, name, cleaned[name])
+            try:
+                booth_place_check(booth=booth)
+            except PlanInvalid as exc:
+                raise ValidationError(exc.problems) from exc
+        return cleaned
 
     def save(self, commit=True):
         if self.instance._state.adding or not commit:
@@ -331,3 +355,66 @@ class EinvoiceExportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = Event.objects.filter(booths__isnull=False).distinct()
+
+
+# --- The floor plan editor (admin) ------------------------------------------------------------
+
+
+def _metres(label, *, minimum="0", required=True):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal(minimum),
+        max_value=Decimal("9999"),
+        max_digits=5,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+
+
+MAX_HALL_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+class HallForm(forms.Form):
+    """The hall's size in metres (both empty: the plan fits around the booths) and drawing."""
+
+    hall_width_m = _metres(_("Hall width (m)"), minimum="1", required=False)
+    hall_depth_m = _metres(_("Hall depth (m)"), minimum="1", required=False)
+    hall_image = forms.ImageField(
+        label=_("Background image of the hall"),
+        required=False,
+        help_text=_("PNG or JPEG, stretched over the hall's width and depth."),
+    )
+    hall_image_clear = forms.BooleanField(label=_("Remove the background image"), required=False)
+
+    def clean_hall_image(self):
+        image = self.cleaned_data.get("hall_image")
+        if image and image.size > MAX_HALL_IMAGE_BYTES:
+            raise ValidationError(_("The image is larger than 5 MB."), code="too_large")
+        return image
+
+
+class PlacedForm(forms.Form):
+    """Where something stands on the plan and its size, in metres from the top-left corner."""
+
+    x_m = _metres(_("x (m)"))
+    y_m = _metres(_("y (m)"))
+    width_m = _metres(_("Width (m)"), minimum="0.5")
+    depth_m = _metres(_("Depth (m)"), minimum="0.5")
+
+
+class BoothPlaceForm(PlacedForm):
+    booth = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanShapeForm(PlacedForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=PlanShape.Kind.choices, initial=PlanShape.Kind.OTHER
+    )
+    label = forms.CharField(label=_("Label (Vietnamese)"), max_length=60, required=False)
+    label_en = forms.CharField(label=_("Label (English)"), max_length=60, required=False)
+
+
+BoothPlaceFormSet = forms.formset_factory(BoothPlaceForm, extra=0, max_num=2000)
+PlanShapeFormSet = forms.formset_factory(PlanShapeForm, extra=2, can_delete=True, max_num=200)

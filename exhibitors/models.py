@@ -36,6 +36,17 @@ from exhibitors.validators import validate_tax_code
 DEFAULT_VAT_RATE = 8
 
 
+def metres(label, *, max_digits=5, minimum="0", **kwargs) -> models.DecimalField:
+    """A length or a place on the floor plan, in metres to the decimetre."""
+    return models.DecimalField(
+        label,
+        max_digits=max_digits,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal(minimum))],
+        **kwargs,
+    )
+
+
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -222,6 +233,19 @@ class ExhibitionSettings(models.Model):
             "becomes free (the exhibitor is told by email)."
         ),
     )
+    # The hall of the floor plan, in metres (empty: the plan fits around the booths).
+    hall_width_m = models.DecimalField(
+        _("hall width (m)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    hall_depth_m = models.DecimalField(
+        _("hall depth (m)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    hall_image = models.ImageField(
+        _("hall background image"),
+        upload_to="exhibitors/halls/",
+        blank=True,
+        help_text=_("A drawing of the hall, stretched over its width and depth."),
+    )
 
     class Meta:
         verbose_name = _("exhibition settings")
@@ -230,7 +254,12 @@ class ExhibitionSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(max_booths_per_exhibitor__gte=1, hold_minutes__gte=1),
                 name="exhibition_settings_positive_limits",
-            )
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(hall_width_m__isnull=True) | models.Q(hall_width_m__gt=0))
+                & (models.Q(hall_depth_m__isnull=True) | models.Q(hall_depth_m__gt=0)),
+                name="exhibition_hall_size_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,7 +296,8 @@ class ExhibitionSettings(models.Model):
 
 
 class Booth(models.Model):
-    """A stand of the hall. Position and size on the plan are in plan units (1 unit = 10 cm)."""
+    """A stand of the hall. Its place on the plan is in metres from the hall's top-left corner
+    (``x_m`` across, ``y_m`` down); its size on the plan is its size (``width_m`` × ``depth_m``)."""
 
     event = models.ForeignKey(
         "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="booths"
@@ -275,8 +305,8 @@ class Booth(models.Model):
     code = models.CharField(_("code"), max_length=10, help_text=_("For example A01."))
     zone = models.CharField(_("zone"), max_length=60, blank=True)
     zone_en = models.CharField(_("zone (English)"), max_length=60, blank=True)
-    width_m = models.DecimalField(_("width (m)"), max_digits=4, decimal_places=1, default=3)
-    depth_m = models.DecimalField(_("depth (m)"), max_digits=4, decimal_places=1, default=3)
+    width_m = metres(_("width (m)"), max_digits=4, minimum="0.5", default=3)
+    depth_m = metres(_("depth (m)"), max_digits=4, minimum="0.5", default=3)
     tier = models.CharField(
         _("tier"), max_length=10, choices=BoothTier.choices, default=BoothTier.STANDARD
     )
@@ -284,10 +314,10 @@ class Booth(models.Model):
     has_power = models.BooleanField(_("power"), default=True)
     has_internet = models.BooleanField(_("internet"), default=False)
     has_furniture = models.BooleanField(_("furniture"), default=True)
-    plan_x = models.PositiveIntegerField(_("plan x"))
-    plan_y = models.PositiveIntegerField(_("plan y"))
-    plan_w = models.PositiveIntegerField(_("plan width"), validators=[MinValueValidator(1)])
-    plan_h = models.PositiveIntegerField(_("plan height"), validators=[MinValueValidator(1)])
+    x_m = metres(
+        _("x on the plan (m)"), default=0, help_text=_("Metres from the hall's left wall.")
+    )
+    y_m = metres(_("y on the plan (m)"), default=0, help_text=_("Metres from the hall's top wall."))
     blocked = models.BooleanField(_("reserved by the organizer"), default=False, editable=False)
     blocked_reason = models.CharField(_("reason"), max_length=200, blank=True, editable=False)
     blocked_at = models.DateTimeField(_("reserved at"), null=True, blank=True, editable=False)
@@ -307,7 +337,8 @@ class Booth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "code"], name="booth_code_unique_per_event"),
             models.CheckConstraint(
-                condition=models.Q(plan_w__gte=1, plan_h__gte=1), name="booth_plan_size_positive"
+                condition=models.Q(width_m__gt=0, depth_m__gt=0, x_m__gte=0, y_m__gte=0),
+                name="booth_plan_place_valid",
             ),
         ]
 
@@ -331,6 +362,43 @@ class Booth(models.Model):
             )
             if flag
         ]
+
+
+class PlanShape(models.Model):
+    """Something of the hall that is not a booth, drawn on the plan with its label: the
+    entrance, the stage, an aisle, the registration desk. In metres, as booths are."""
+
+    class Kind(models.TextChoices):
+        ENTRANCE = "entrance", _("Entrance")
+        STAGE = "stage", _("Stage")
+        AISLE = "aisle", _("Aisle")
+        DESK = "desk", _("Registration desk")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        "events.Event", verbose_name=_("event"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    label = models.CharField(_("label"), max_length=60, blank=True)
+    label_en = models.CharField(_("label (English)"), max_length=60, blank=True)
+    x_m = metres(_("x (m)"))
+    y_m = metres(_("y (m)"))
+    width_m = metres(_("width (m)"), minimum="0.5")
+    depth_m = metres(_("depth (m)"), minimum="0.5")
+
+    class Meta:
+        verbose_name = _("plan shape")
+        verbose_name_plural = _("plan shapes")
+        ordering = ["event", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(width_m__gt=0, depth_m__gt=0, x_m__gte=0, y_m__gte=0),
+                name="plan_shape_place_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label or str(self.get_kind_display())
 
 
 def live_booking_q(now=None) -> models.Q:

@@ -121,7 +121,7 @@ def floor_plan(request, event_slug):
 
 @require_GET
 def floor_plan_api(request, event_slug):
-    """The plan as JSON, for scripts and phones: code, state, tier, price, position."""
+    """The plan as JSON, for scripts and phones: code, state, tier, price, place in metres."""
     event = _event(event_slug)
     context = selectors.floor_plan_context(event=event, user=request.user)
     booths = [
@@ -134,10 +134,8 @@ def floor_plan_api(request, event_slug):
             "price_vnd": item.booth.price_vnd,
             "width_m": float(item.booth.width_m),
             "depth_m": float(item.booth.depth_m),
-            "x": item.booth.plan_x,
-            "y": item.booth.plan_y,
-            "w": item.booth.plan_w,
-            "h": item.booth.plan_h,
+            "x_m": float(item.booth.x_m),
+            "y_m": float(item.booth.y_m),
             "exhibitor": item.exhibitor.name if item.exhibitor else None,
             "mine": item.is_mine,
         }

@@ -21,10 +21,19 @@ from core.converters import parse_id
 from events.models import Event
 from exhibitors import selectors, services
 from exhibitors.enums import LIVE_BOOKING_STATUSES, OWING_STATUSES, BookingStatus
-from exhibitors.exceptions import ExhibitorsError
-from exhibitors.forms import BlockForm, MoveForm, PaymentForm, RefundForm, RejectForm
+from exhibitors.exceptions import ExhibitorsError, PlanInvalid
+from exhibitors.forms import (
+    BlockForm,
+    BoothPlaceFormSet,
+    HallForm,
+    MoveForm,
+    PaymentForm,
+    PlanShapeFormSet,
+    RefundForm,
+    RejectForm,
+)
 from exhibitors.invoices import document_pdf_response
-from exhibitors.models import Booth, BoothBooking, live_booking_q
+from exhibitors.models import Booth, BoothBooking, PlanShape, live_booking_q
 from exhibitors.orders import booking_order
 from exhibitors.permissions import require_perm
 from exhibitors.services.invoices import (
@@ -34,6 +43,7 @@ from exhibitors.services.invoices import (
     receipt_latest,
 )
 from exhibitors.services.payments import booking_paid_vnd
+from exhibitors.services.plan import PLACE_FIELDS, SHAPE_FIELDS
 
 
 class ExhibitionAdminMixin(WagtailAdminTemplateMixin):
@@ -56,12 +66,7 @@ class OverviewView(ExhibitionAdminMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = list(Event.objects.filter(booths__isnull=False).distinct().order_by("-starts_at"))
-        event = None
-        wanted = parse_id(self.request.GET.get("event", ""))
-        if wanted:
-            event = next((e for e in events if e.pk == wanted), None)
-        event = event or (events[0] if events else None)
+        events, event = events_with_booths(self.request)
         context.update(
             {
                 "events": events,
@@ -305,3 +310,130 @@ class BoothEditView(EditView):
             self.produced_error_code = "validation_error"
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
+
+
+def events_with_booths(request) -> tuple[list[Event], Event | None]:
+    """The events that have booths, newest first, and the one asked for (``?event=``) or the
+    newest."""
+    events = list(Event.objects.filter(booths__isnull=False).distinct().order_by("-starts_at"))
+    wanted = parse_id(request.GET.get("event", ""))
+    event = next((e for e in events if e.pk == wanted), None) if wanted else None
+    return events, event or (events[0] if events else None)
+
+
+class PlanEditorView(ExhibitionAdminMixin, TemplateView):
+    """The floor plan editor of one event: the hall's size and drawing, each booth's place and
+    size, the labelled shapes. The forms are the editor (they work without JavaScript);
+    ``js/plan-editor.js`` lets the organizer drag booths and shapes on the drawing, which fills
+    the same fields. Saved whole by ``plan_save`` or not at all."""
+
+    template_name = "exhibitors/admin/plan.html"
+    page_title = gettext_lazy("Floor plan")
+    header_icon = "grip"
+
+    def dispatch(self, request, *args, **kwargs):
+        require_perm(request.user, "change_booth")
+        self.events, self.event = events_with_booths(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.event.name if self.event else ""
+
+    def forms(self, data=None, files=None):
+        event = self.event
+        settings_ = selectors.settings_for(event)
+        booths = list(Booth.objects.filter(event=event).order_by("code"))
+        shapes = list(PlanShape.objects.filter(event=event))
+        kinds = dict(PlanShape.Kind.choices)
+        hall = HallForm(
+            data,
+            files,
+            prefix="hall",
+            initial={
+                "hall_width_m": settings_.hall_width_m,
+                "hall_depth_m": settings_.hall_depth_m,
+            },
+        )
+        booth_forms = BoothPlaceFormSet(
+            data,
+            prefix="booths",
+            initial=[{"booth": b.pk, **{f: getattr(b, f) for f in PLACE_FIELDS}} for b in booths],
+        )
+        shape_forms = PlanShapeFormSet(
+            data,
+            prefix="shapes",
+            initial=[{"id": s.pk, **{f: getattr(s, f) for f in SHAPE_FIELDS}} for s in shapes],
+        )
+        return {
+            "settings": settings_,
+            "hall_form": hall,
+            "booth_rows": list(zip(booth_forms.forms, booths, strict=True)),
+            "booth_forms": booth_forms,
+            "shape_forms": shape_forms,
+            # each drawn shape with its label (its kind's name when it has none)
+            "shape_rows": [
+                (form, form["label"].value() or kinds.get(form["kind"].value(), ""))
+                for form in shape_forms.forms
+                if form["width_m"].value()
+            ],
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({"events": self.events, "event": self.event, "problems": []})
+        if self.event:
+            context.update(kwargs.get("forms") or self.forms())
+            hall = context["hall_form"]
+            width = hall["hall_width_m"].value() or max(
+                (b.x_m + b.width_m for _f, b in context["booth_rows"]), default=10
+            )
+            depth = hall["hall_depth_m"].value() or max(
+                (b.y_m + b.depth_m for _f, b in context["booth_rows"]), default=6
+            )
+            context.update(
+                {
+                    "view_width": width,
+                    "view_depth": depth,
+                    "public_url": reverse("exhibitors:floor_plan", args=[self.event.slug]),
+                    "problems": kwargs.get("problems", []),
+                }
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.event is None:
+            raise Http404
+        forms = self.forms(request.POST, request.FILES)
+        hall, booth_forms, shape_forms = (
+            forms["hall_form"],
+            forms["booth_forms"],
+            forms["shape_forms"],
+        )
+        if not (hall.is_valid() and booth_forms.is_valid() and shape_forms.is_valid()):
+            messages.error(request, _("The floor plan was not saved: correct the errors below."))
+            return self.render_to_response(self.get_context_data(forms=forms), status=400)
+        shapes = [
+            {**f.cleaned_data, "delete": f.cleaned_data.get("DELETE", False)}
+            for f in shape_forms.forms
+            if f.has_changed() or f.cleaned_data.get("id")
+        ]
+        try:
+            services.plan_save(
+                event=self.event,
+                hall_width_m=hall.cleaned_data["hall_width_m"],
+                hall_depth_m=hall.cleaned_data["hall_depth_m"],
+                hall_image=hall.cleaned_data["hall_image"] or None,
+                hall_image_clear=hall.cleaned_data["hall_image_clear"],
+                booths={
+                    f.cleaned_data["booth"]: {p: f.cleaned_data[p] for p in PLACE_FIELDS}
+                    for f in booth_forms.forms
+                },
+                shapes=shapes,
+                by=request.user,
+            )
+        except PlanInvalid as exc:
+            messages.error(request, _("The floor plan was not saved."))
+            context = self.get_context_data(forms=forms, problems=exc.problems)
+            return self.render_to_response(context, status=400)
+        messages.success(request, _("The floor plan is saved."))
+        return redirect(f"{reverse('exhibition_plan:edit')}?event={self.event.pk}")

@@ -371,12 +371,25 @@ class OverviewViewSet(ViewSet):
         return [path("", admin_views.OverviewView.as_view(), name="overview")]
 
 
+class PlanViewSet(ViewSet):
+    """The floor plan editor: Exhibition → Floor plan."""
+
+    name = "exhibition_plan"
+    url_prefix = "exhibition/plan"
+    icon = "grip"
+    menu_label = _("Floor plan")
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.PlanEditorView.as_view(), name="edit")]
+
+
 class ExhibitionGroup(ViewSetGroup):
     menu_label = _("Exhibition")
     menu_icon = "table"
     menu_order = 250
     items = (
         OverviewViewSet,
+        PlanViewSet,
         BookingViewSet,
         BoothViewSet,
         ExhibitorViewSet,

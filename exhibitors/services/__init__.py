@@ -35,6 +35,7 @@ from .payments import (
     payment_record,
     payment_refund,
 )
+from .plan import plan_save
 from .reconcile import (
     statement_confirm_proposed,
     statement_import,
@@ -71,6 +72,7 @@ __all__ = [
     "extra_price_set",
     "payment_record",
     "payment_refund",
+    "plan_save",
     "proforma_issue",
     "proforma_latest",
     "proforma_reissue",

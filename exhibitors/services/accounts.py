@@ -18,7 +18,6 @@ from exhibitors.exceptions import (
     EmailTaken,
     ExhibitorsError,
     InvalidLink,
-    InvalidTaxCode,
     NotAllowed,
     TaxCodeTaken,
     WrongPassword,
@@ -26,7 +25,7 @@ from exhibitors.exceptions import (
 from exhibitors.images import logo_process
 from exhibitors.models import Exhibitor, ExhibitorInvitation, ExhibitorMember
 from exhibitors.permissions import ensure_may_manage_exhibitor
-from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+from exhibitors.validators import normalize_tax_code, tax_code_problem
 from mail.services import email_queue
 
 User = get_user_model()
@@ -205,8 +204,8 @@ def _apply_profile(exhibitor: Exhibitor, fields: dict, logo):
         value = nfc(value.strip()) if isinstance(value, str) else value
         setattr(exhibitor, key, value)
     exhibitor.tax_code = normalize_tax_code(exhibitor.tax_code)
-    if not tax_code_is_valid(exhibitor.tax_code):
-        raise InvalidTaxCode()
+    if problem := tax_code_problem(exhibitor.tax_code):
+        raise problem()
     if not exhibitor.name:
         raise ExhibitorsError(_("Please give the company name."), code="invalid")
     if exhibitor.sector not in Sector.values:

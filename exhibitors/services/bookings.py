@@ -41,7 +41,6 @@ from exhibitors.exceptions import (
     BoothUnavailable,
     ExhibitorsError,
     HoldExpired,
-    InvalidTaxCode,
     InvalidTransition,
     LimitReached,
     ReasonRequired,
@@ -58,7 +57,8 @@ from exhibitors.models import (
 from exhibitors.selectors import exhibitor_recipients
 from exhibitors.services.invoices import proforma_issue
 from exhibitors.services.payments import booking_payment_settle
-from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+from exhibitors.services.plan import PLACE_FIELDS, booth_place_check
+from exhibitors.validators import normalize_tax_code, tax_code_problem
 from mail.services import email_queue
 
 
@@ -123,10 +123,8 @@ BOOTH_FIELDS = (
     "has_power",
     "has_internet",
     "has_furniture",
-    "plan_x",
-    "plan_y",
-    "plan_w",
-    "plan_h",
+    "x_m",
+    "y_m",
 )
 
 
@@ -158,7 +156,8 @@ def booth_update(
 
     Refuses, changing nothing: a change of the event, code, tier or price while a live booking
     holds the booth (``BoothBooked``); a change of the event of a booth with any booking, live
-    or past (``BoothEventFixed``: a booking's event is its booth's event). A free booth, and the
+    or past (``BoothEventFixed``: a booking's event is its booth's event); a place or size
+    that leaves the hall or overlaps another booth (``PlanInvalid``). A free booth, and the
     zone, size, amenities and position of any booth, stay editable.
     Side effects: locks the booth; expires its stale holds; validates and updates it; if
     anything changed, the activity entry ``booth.updated`` by ``by`` with the changes.
@@ -182,6 +181,8 @@ def booth_update(
         for name, value in fields.items():
             setattr(booth, name, value)
         booth.full_clean()
+        if changed & set(PLACE_FIELDS):
+            booth_place_check(booth=booth)
         booth.save()
         if changes := diff(before, {name: getattr(booth, name) for name in fields}):
             log_action(
@@ -394,8 +395,8 @@ def booking_request(
     if any(extra not in BookingExtra.values for extra in extras):
         raise ExhibitorsError(_("Unknown extra."), code="invalid_extra")
     invoice_tax_code = normalize_tax_code(invoice_tax_code)
-    if not tax_code_is_valid(invoice_tax_code):
-        raise InvalidTaxCode()
+    if problem := tax_code_problem(invoice_tax_code):
+        raise problem()
     if not (invoice_company or "").strip():
         raise ExhibitorsError(_("Please give the company name for the invoice."), code="invalid")
     with transaction.atomic():

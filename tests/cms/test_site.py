@@ -341,6 +341,9 @@ def test_exhibition_page_is_a_hook_for_the_exhibition_app(client, demo_site):
     html = _html(client, "/dien-dan-2023/trien-lam/")
     # the exhibitors app fills the hook with its floor plan and directory
     assert '<h2 id="fp-title">Sơ đồ gian hàng</h2>' in html
+    # a company that wants to exhibit finds the way in from the page
+    assert '<a href="/exhibitor/signup/">Đăng ký đơn vị trưng bày</a>' in html
+    assert '<a href="/exhibitor/login/">' in html
     assert "Danh sách đơn vị trưng bày và sơ đồ gian hàng sẽ hiển thị tại đây." not in html
 
     def exhibition_context(*, page, request):

@@ -133,9 +133,9 @@ def test_session_room_and_agenda_columns_in_english_untranslated_full_text_marke
 
 def test_booth_zone_in_english_with_a_marked_fallback(client, demo_site):
     event = demo_site.event
-    plan = {"price_vnd": 12_000_000, "plan_x": 10, "plan_y": 10, "plan_w": 30, "plan_h": 30}
+    plan = {"price_vnd": 12_000_000, "x_m": 1, "y_m": 1}
     Booth.objects.create(event=event, code="A01", zone="Khu A", zone_en="Zone A", **plan)
-    Booth.objects.create(event=event, code="A02", zone="Khu B", **{**plan, "plan_x": 50})
+    Booth.objects.create(event=event, code="A02", zone="Khu B", **{**plan, "x_m": 5})
     html = _html(client, f"/en/exhibition/{event.slug}/booths/A01/")
     assert "<dt>Zone</dt><dd>Zone A</dd>" in html
     html = _html(client, f"/en/exhibition/{event.slug}/booths/A02/")

@@ -428,8 +428,8 @@ def case_booth_unblocked(w):
 
 def case_booth_updated(w):
     booth = _expo(w).booths[2]
-    call = partial(booth_update, booth=booth, by=w.organizer, zone="Khu B", plan_x=200)
-    changes = {"zone": ["Khu A", "Khu B"], "plan_x": [74, 200]}
+    call = partial(booth_update, booth=booth, by=w.organizer, zone="Khu B", x_m=20)
+    changes = {"zone": ["Khu A", "Khu B"], "x_m": ["7.4", "20"]}
     return expect(booth, call, "booth.updated", (USER, w.organizer), "", changes)
 
 

@@ -237,8 +237,8 @@ def test_admin_booking_edit_checks_the_invoice_tax_code(admin_client, requested)
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "invoice_tax_code": [
-            "Nhập mã số thuế hợp lệ: 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
-            "đối với chi nhánh."
+            "Chữ số kiểm tra (chữ số thứ 10) của mã số thuế này không đúng: vui lòng kiểm tra "
+            "lại xem có gõ nhầm không."
         ]
     }
     requested.refresh_from_db()
@@ -303,8 +303,7 @@ def test_admin_edits_a_booked_booths_zone_and_a_free_booths_price(admin_client, 
 
 
 def test_admin_creates_a_booth(admin_client, event, booths):
-    new = Booth(event=event, code="B01", price_vnd=20_000_000, plan_x=10, plan_y=200)
-    new.plan_w = new.plan_h = 30
+    new = Booth(event=event, code="B01", price_vnd=20_000_000, x_m=1, y_m=20)
     response = admin_client.post("/admin/exhibition/booths/new/", booth_form(new))
     assert response.status_code == 302
     assert Booth.objects.get(event=event, code="B01").price_vnd == 20_000_000

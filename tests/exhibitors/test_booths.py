@@ -55,8 +55,8 @@ def test_booked_booth_keeps_what_the_exhibitor_agreed_to(
 
 def test_booked_booth_may_still_change_its_zone_and_position(event, booths, exhibitor, organizer):
     booked(event, booths[1], exhibitor, organizer, "approved")
-    booth = booth_update(booth=booths[1], zone="Khu B", plan_x=200, price_vnd=booths[1].price_vnd)
-    assert (booth.zone, booth.plan_x, booth.price_vnd) == ("Khu B", 200, 12_000_000)
+    booth = booth_update(booth=booths[1], zone="Khu B", x_m=20, price_vnd=booths[1].price_vnd)
+    assert (booth.zone, booth.x_m, booth.price_vnd) == ("Khu B", 20, 12_000_000)
 
 
 def test_free_booth_stays_editable(event, booths, exhibitor, organizer):

@@ -46,8 +46,8 @@ def count_queries(fn) -> tuple[int, object]:
 @pytest.mark.parametrize("count", [1, 20])
 def test_exhibition_includes_for_a_visitor(event, count, django_assert_num_queries):
     approved_hall(event, count)
-    # booths, their live bookings, the settings; the directory
-    with django_assert_num_queries(4):
+    # booths, their live bookings, the settings, the hall's shapes; the directory
+    with django_assert_num_queries(5):
         html = render_exhibition(event, AnonymousUser())
     assert html.count('class="fp-booth ') == count
     assert html.count('class="directory-card"') == count
@@ -57,7 +57,7 @@ def test_exhibition_includes_for_a_visitor(event, count, django_assert_num_queri
 def test_exhibition_includes_for_an_exhibitor(event, count, django_assert_num_queries):
     approved_hall(event, count)
     user = user_of(make_exhibitor())
-    with django_assert_num_queries(5):  # + the viewer's company
+    with django_assert_num_queries(6):  # + the viewer's company
         html = render_exhibition(event, user)
     assert html.count('class="fp-booth ') == count
 
@@ -74,7 +74,7 @@ def test_floor_plan_and_directory_pages_do_not_grow_with_the_hall(client, event)
         big, response = count_queries(lambda p=path: client.get(p.format("big-expo")))
         assert response.status_code == 200
         assert (path, small) == (path, big)
-    assert count_queries(lambda: client.get("/exhibition/big-expo/"))[0] == 4
+    assert count_queries(lambda: client.get("/exhibition/big-expo/"))[0] == 5
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -87,7 +87,7 @@ def test_cms_exhibition_page_hook_renders_both_includes(event, count, django_ass
     request = RequestFactory().get("/trien-lam/")
     request.user = AnonymousUser()
     [hook] = hooks.get_hooks("forumhall_exhibition_context")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         context = hook(page=SimpleNamespace(event=event), request=request)
         html = render_to_string(context["exhibition_template"], context, request=request)
     assert context["exhibition_template"] == "exhibitors/includes/exhibition.html"

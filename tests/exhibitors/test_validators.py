@@ -1,8 +1,15 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from exhibitors.exceptions import InvalidTaxCode, TaxCodeCheckDigit
 from exhibitors.models import Booth
-from exhibitors.validators import normalize_tax_code, tax_code_is_valid
+from exhibitors.validators import (
+    normalize_tax_code,
+    tax_code_is_valid,
+    tax_code_problem,
+    validate_tax_code,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +43,30 @@ def test_tax_code_valid(code):
 )
 def test_tax_code_invalid(code):
     assert tax_code_is_valid(code) is False
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        ("0100109107", TaxCodeCheckDigit),
+        ("0100109107-001", TaxCodeCheckDigit),
+        ("010010910", InvalidTaxCode),
+        ("01001O9106", InvalidTaxCode),
+        ("0100109106", None),
+    ],
+)
+def test_a_wrong_check_digit_is_told_apart_from_a_wrong_shape(code, problem):
+    assert tax_code_problem(code) is problem
+
+
+def test_the_check_digit_error_says_so_in_vietnamese():
+    with translation.override("vi"), pytest.raises(ValidationError) as caught:
+        validate_tax_code("0100109107")
+    assert caught.value.messages == [
+        "Chữ số kiểm tra (chữ số thứ 10) của mã số thuế này không đúng: vui lòng kiểm tra lại "
+        "xem có gõ nhầm không."
+    ]
+    assert caught.value.error_list[0].code == "tax_code_check_digit"
 
 
 def test_tax_code_spaces_are_removed():

@@ -53,8 +53,9 @@ def test_floor_plan_draws_every_booth_with_state_and_table(
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="fp-booth ') == 5
-    assert html.count('tabindex="0"') == 5
-    assert 'aria-label="A02: Đã đặt, Tiêu chuẩn, 3 × 3 m, 12.000.000 ₫, ' in html
+    assert html.count('<a tabindex="0" class="fp-booth ') == 5  # and the table's region
+    assert html.count('tabindex="0"') == 6
+    assert 'aria-label="A02 Dữ liệu Hải Phòng: Đã đặt, Tiêu chuẩn, 3 × 3 m, 12.000.000 ₫, ' in html
     assert 'aria-label="A01: Còn trống, Góc, 3 × 3 m, 15.000.000 ₫"' in html
     assert 'aria-label="A05: Giữ riêng, Tiêu chuẩn' in html
     # legend: pattern and a mark besides the colour, and a text label with the count
@@ -423,7 +424,7 @@ def company_form(**overrides):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"tax_code": "0101248142"}, "Nhập mã số thuế hợp lệ"),
+        ({"tax_code": "0101248142"}, "Chữ số kiểm tra (chữ số thứ 10) của mã số thuế này không"),
         ({"tax_code": "12345"}, "Nhập mã số thuế hợp lệ"),
         ({"contact_phone": "call me"}, "Nhập số điện thoại, ví dụ 0912 345 678."),
         ({"sector": "weapons"}, "Hãy chọn một lựa chọn hợp lệ"),
@@ -444,6 +445,18 @@ def test_company_form_refuses_bad_input_and_creates_nothing(client, db, override
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Exhibitor.objects.count() == 0
+
+
+def test_company_form_preselects_no_sector(client, db, exhibitor):
+    client.force_login(make_user())
+    html = client.get("/exhibitor/company/").content.decode()
+    assert '<option value="" selected>Chọn lĩnh vực…</option>' in html
+    response = client.post("/exhibitor/company/", company_form(sector=""))
+    assert response.status_code == 200 and Exhibitor.objects.count() == 1  # only the fixture's
+    # a company's own sector is shown as chosen
+    client.force_login(user_of(exhibitor))
+    html = client.get("/exhibitor/company/").content.decode()
+    assert f'<option value="{exhibitor.sector}" selected>' in html
 
 
 def test_company_with_a_taken_tax_code_is_refused(client, exhibitor):

@@ -3,6 +3,7 @@ services."""
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
@@ -48,10 +49,8 @@ def make_booths(event, count=5, price=12_000_000):
             zone="Khu A",
             tier=BoothTier.CORNER if i == 0 else BoothTier.STANDARD,
             price_vnd=price + (3_000_000 if i == 0 else 0),
-            plan_x=10 + 32 * (i % 10),
-            plan_y=10 + 72 * (i // 10),
-            plan_w=30,
-            plan_h=30,
+            x_m=1 + Decimal("3.2") * (i % 10),
+            y_m=1 + Decimal("7.2") * (i // 10),
         )
         booths.append(booth)
     return booths

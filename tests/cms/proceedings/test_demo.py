@@ -93,7 +93,7 @@ def test_exhibitors_with_approved_booths_make_the_appendix(db):
     )
     for code, status in (("A01", "approved"), ("A02", "approved"), ("A03", "requested")):
         booth = booth_model.objects.create(
-            event=event, code=code, price_vnd=12_000_000, plan_x=0, plan_y=0, plan_w=1, plan_h=1
+            event=event, code=code, price_vnd=12_000_000, x_m=0, y_m=0
         )
         booking_model.objects.create(
             event=event, booth=booth, exhibitor=viettel, status=status, price_vnd=12_000_000
