@@ -114,11 +114,22 @@ def _texts(kind: str, event_name: str) -> tuple[str, str]:
     return subject % {"event": event_name}, lead % {"event": event_name}
 
 
+def badge_attach(message: EmailMultiAlternatives, registration: Registration) -> None:
+    """Attach ``registration``'s badge (PDF, rendered now) and its event's .ics to ``message``."""
+    from events.pdf.badges import badge_filename, badge_render_pdf  # noqa: PLC0415 (the registration services import the emails)
+
+    message.attach(
+        badge_filename(registration), badge_render_pdf(registration=registration), "application/pdf"
+    )
+    message.attach(
+        f"{registration.event.slug}.ics", event_ics(event=registration.event), "text/calendar"
+    )
+
+
 def build_registration_email(email) -> EmailMultiAlternatives | None:
     """The message for an outbox row about a registration, rendered now (so it carries the
     current badge) in the row's language (the outbox activates it); ``None`` when the
     registration is gone."""
-    from events.pdf.badges import badge_filename, badge_render_pdf  # noqa: PLC0415 (the registration services import the emails)
     from events.services.registration import confirm_hours  # noqa: PLC0415 (the registration services import the emails)
 
     registration = (
@@ -161,16 +172,7 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
     )
     message.attach_alternative(html, "text/html")
     if email.kind in WITH_BADGE:
-        message.attach(
-            badge_filename(registration),
-            badge_render_pdf(registration=registration),
-            "application/pdf",
-        )
-        message.attach(
-            f"{event.slug}.ics",
-            event_ics(event=event),
-            "text/calendar",
-        )
+        badge_attach(message, registration)
     if certificate is not None:
         from events.pdf.certificates import certificate_filename, certificate_render_pdf  # noqa: PLC0415 (as the badge's)
 

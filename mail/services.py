@@ -83,13 +83,16 @@ def email_queue(
     about=None,
     context: dict | None = None,
     by=None,
+    held_until: dt.datetime | None = None,
 ) -> Email:
     """Owe ``to`` an email of ``kind`` (a registered kind) about the object ``about``.
 
     Call it inside the transaction of the change that causes the email: the row commits or
     rolls back with that change. Raises ``mail.registry.UnknownKind`` for a kind no app
     registered. Side effects: writes an Email row (a new Message-ID); after commit, enqueues
-    the ``send_email`` task with its id.
+    the ``send_email`` task with its id, unless ``held_until`` is given: then the caller sends
+    it itself (``email_send``, a throttled bulk sender) and the sweep (``emails_send_due``)
+    takes it only from that time on, should that sender be gone.
     """
     kind_get(kind)
     email = Email(
@@ -101,12 +104,15 @@ def email_queue(
     )
     if about is not None:
         email.about = about
+    if held_until is not None:
+        email.next_attempt_at = held_until
     if _skipping.get():
         email.status = Status.SKIPPED
         email.save()
         return email
     email.save()
-    transaction.on_commit(lambda: _enqueue(email.pk))
+    if held_until is None:
+        transaction.on_commit(lambda: _enqueue(email.pk))
     return email
 
 
