@@ -167,8 +167,10 @@ def email_message(email: Email):
     return message
 
 
-def email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
+def email_send(*, email_id: int, now: dt.datetime | None = None, connection=None) -> str:
     """Try to send the outbox email ``email_id`` once, unless it is already sent or being sent.
+    ``connection``: an open mail backend connection to send it through (a bulk sender keeps
+    one for many emails; it closes it after a failure); by default a new one.
 
     Side effects: claims the row (status ``sending``, one attempt more); renders the email and
     sends it through Django's mail backend outside any transaction; then records the outcome
@@ -185,6 +187,7 @@ def email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
     try:
         message = email_message(email)
         if message is not None:
+            message.connection = connection
             message.send(fail_silently=False)
     except Exception as error:
         logger.warning("Email %s (%s) failed: %s", email.pk, email.kind, error)

@@ -22,12 +22,14 @@ get every email about their own registration (confirmation, badge, changes, the 
 day before): those are transactional.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import time
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -304,6 +306,12 @@ def _emails_send(announcement: Announcement, lease: Lease) -> None:
     (with back-off)."""
     recipients = AnnouncementRecipient.objects.filter(announcement=announcement)
     pace = Pace(send_rate())
+    # One SMTP session for many emails, opened again after a failure (a session cut short).
+    with get_connection() as connection:
+        _emails_send_through(recipients, lease, pace, connection)
+
+
+def _emails_send_through(recipients, lease: Lease, pace: Pace, connection) -> None:
     beat_at = time.monotonic()
     while True:
         now = timezone.now()
@@ -320,7 +328,11 @@ def _emails_send(announcement: Announcement, lease: Lease) -> None:
             continue
         for email_id in ids:
             pace.wait()
-            email_send(email_id=email_id)
+            outcome = email_send(email_id=email_id, connection=connection)
+            if outcome not in (EmailStatus.SENT, EmailStatus.CANCELLED):
+                connection.close()  # the session may be broken: a new one for the next
+                with contextlib.suppress(Exception):  # a server down fails the next send
+                    connection.open()
             if time.monotonic() - beat_at >= 1:
                 lease.heartbeat()
                 beat_at = time.monotonic()
