@@ -4,7 +4,6 @@ real SMTP server (aiosmtpd) on loopback; a second worker takes the job up once t
 lease has lapsed (core.leases) and sends the rest."""
 
 import json
-import shutil
 import subprocess
 import tempfile
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_run_worker import OPTIONS, manage, run, worker_env
+from tests.core.test_run_worker import OPTIONS, manage, run, worker_env, workers_stop
 from tests.factories.mail import free_port, smtp_server
 from tests.factories.servers import PostgresCluster, postgres_bin
 
@@ -112,11 +111,5 @@ def test_an_announcement_reaches_each_guest_once_when_its_worker_is_killed():
         assert GUESTS <= len(messages) <= GUESTS + 1
         assert messages[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
-        for log in logs:
-            log.close()
+        workers_stop([first, second], logs, folder)
         cluster.close()
-        shutil.rmtree(folder, ignore_errors=True)
