@@ -65,6 +65,7 @@ from events.services import (
 )
 from events.services.announcements import (
     announcement_create,
+    announcement_retry,
     announcement_segment,
     announcement_send,
     registrations_in_segment,
@@ -937,11 +938,11 @@ def announcement_view(request, pk: int):
     announcement = get_object_or_404(Announcement.objects.select_related("event"), pk=pk)
     if request.method == "POST":
         try:
-            announcement_send(
-                announcement=announcement,
-                by=request.user,
-                expected=parse_id(request.POST.get("expected")) or 0,
-            )
+            if "retry" in request.POST:
+                announcement_retry(announcement=announcement, by=request.user)
+            else:
+                expected = parse_id(request.POST.get("expected")) or 0
+                announcement_send(announcement=announcement, by=request.user, expected=expected)
         except EventsError as error:
             messages.error(request, error.message)
         else:

@@ -258,6 +258,11 @@ class AnnouncementRecipientsChanged(AnnouncementError):
     )
 
 
+class AnnouncementNotRetryable(AnnouncementError):
+    code = "not_retryable"
+    message = _("Only an announcement that failed or stopped can be sent again.")
+
+
 class AnnouncementListOfAnotherEvent(AnnouncementError):
     code = "list_of_another_event"
     message = _("Choose categories and a check-in list of the announcement's event.")

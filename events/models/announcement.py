@@ -97,6 +97,13 @@ class Announcement(LeasedJob):
         return self.subject
 
     @property
+    def may_retry(self) -> bool:
+        """Failed, or stuck (sending under a lapsed lease: its worker died)."""
+        return self.status == self.Status.FAILED or (
+            self.status == self.Status.SENDING and self.lease_lapsed
+        )
+
+    @property
     def status_list(self) -> list[str]:
         """The statuses of the segment (confirmed when none were chosen)."""
         return list(self.statuses or [RegistrationStatus.CONFIRMED])

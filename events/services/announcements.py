@@ -35,12 +35,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.activity import Actor, log_action
-from core.leases import Lease, LeaseLost, lease_claim
+from core.leases import Lease, LeaseLost, job_requeue, lease_claim
 from events.enums import CheckInKind, RegistrationStatus
 from events.exceptions import (
     AnnouncementAlreadySent,
     AnnouncementListOfAnotherEvent,
     AnnouncementNoRecipients,
+    AnnouncementNotRetryable,
     AnnouncementRecipientsChanged,
     UnsubscribeLinkInvalid,
 )
@@ -198,6 +199,32 @@ def announcement_send(
             changes={"status": [Status.DRAFT, Status.QUEUED], "recipients": [None, count]},
         )
         transaction.on_commit(lambda: _enqueue(announcement.pk))
+    return announcement
+
+
+def announcement_retry(*, announcement: Announcement, by) -> Announcement:
+    """Send a failed announcement again, or a stuck one (sending under a lapsed lease: its
+    worker died) now rather than at the next worker's sweep (the admin's "Send again"). The job
+    skips the recipients already written and the emails already sent.
+
+    Raises ``AnnouncementNotRetryable`` otherwise. Side effects: the announcement queued again
+    (error cleared); its task ready again or a new one after commit; the activity entry
+    ``announcement.retried`` by ``by``.
+    """
+    with transaction.atomic():
+        announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
+        if not announcement.may_retry:
+            raise AnnouncementNotRetryable()
+        previous = announcement.status
+        job_requeue(announcement, only_if_lapsed=False)
+        Announcement.objects.filter(pk=announcement.pk).update(error="", finished_at=None)
+        log_action(
+            action="announcement.retried",
+            obj=announcement,
+            actor=by,
+            changes={"status": [previous, Status.QUEUED]},
+        )
+    announcement.refresh_from_db()
     return announcement
 
 

@@ -409,3 +409,28 @@ def test_held_emails_wait_for_their_sender(scene, django_capture_on_commit_callb
     assert emails_send_due(now=timezone.now() + dt.timedelta(hours=2)) == 1
     email.refresh_from_db()
     assert email.status == Email.Status.SENT
+
+
+def test_a_failed_announcement_is_sent_again_from_the_admin(
+    client, organizer, scene, django_capture_on_commit_callbacks
+):
+    """The job failed after writing the emails (the mail templates broke, say): "Send again"
+    sends each email once; a draft or a sent announcement cannot be sent again."""
+    announcement = announce(scene, language="en")
+    with django_capture_on_commit_callbacks(execute=False):
+        announcement_send(announcement=announcement, by=None)
+    Announcement.objects.filter(pk=announcement.pk).update(
+        status=Announcement.Status.FAILED, error="TemplateSyntaxError"
+    )
+    url = reverse("events_announcement", args=[announcement.pk])
+    assert "TemplateSyntaxError" in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"retry": "1"})
+    announcement.refresh_from_db()
+    assert announcement.status == Announcement.Status.SENT and not announcement.error
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([scene.en_in.email, scene.en_out.email])
+    assert ActivityEntry.objects.filter(action="announcement.retried").count() == 1
+    client.post(url, {"retry": "1"})  # sent: refused with a message, nothing changes
+    announcement.refresh_from_db()
+    assert announcement.status == Announcement.Status.SENT and len(mail.outbox) == 2
+    assert ActivityEntry.objects.filter(action="announcement.retried").count() == 1
