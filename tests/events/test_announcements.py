@@ -227,6 +227,9 @@ def test_unsubscribe_get_asks_then_one_click_post(client, scene):
     assert again.status_code == 200
     assert ActivityEntry.objects.filter(action="registration.unsubscribed").count() == 1
     assert "đã hủy nhận thông báo" in client.get(unsubscribe_path(guest)).text
+    # The guest's copy of their data says so (Decree 13).
+    data = client.get(reverse("events:manage_data", args=[guest.manage_secret])).json()
+    assert data["registration"]["unsubscribed_from_announcements_at"] is not None
 
 
 def test_unsubscribe_bad_requests_are_translated_and_change_nothing(client, scene):
