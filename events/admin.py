@@ -926,7 +926,8 @@ def announcement_create_view(request, pk: int):
                 event=event, by=request.user, **fields, **form.segment()
             )
             return redirect("events_announcement", announcement.pk)
-    context = {"event": event, "form": form, "count": count}
+    unsubscribed = event.registrations.filter(unsubscribed_at__isnull=False).count()
+    context = {"event": event, "form": form, "count": count, "unsubscribed": unsubscribed}
     return TemplateResponse(request, "events/admin/announcement_form.html", context)
 
 

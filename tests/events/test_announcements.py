@@ -355,6 +355,7 @@ def test_admin_counts_then_confirms_then_lists_each_recipient(
     }
     preview = client.post(url, {**form, "preview": "1"})
     assert preview.status_code == 200
+    assert "1 khách của sự kiện này đã hủy nhận thông báo" in preview.text
     assert 'data-count="1"' in preview.text
     assert not Announcement.objects.exists()
     bad = client.post(url, {**form, "checkin_list": "", "save": "1"})
