@@ -274,22 +274,27 @@ def announcement_deliver(*, announcement_id: int, task_id: str = "") -> str:
         status=Status.SENDING,
         error="",
     )
-    announcement = Announcement.objects.select_related("event").get(pk=announcement_id)
     if lease is None:
-        return announcement.status
+        return _status_of(announcement_id)
+    announcement = Announcement.objects.select_related("event").get(pk=announcement_id)
     try:
         total = _recipients_write(announcement, lease)
         _emails_send(announcement, lease)
     except (LeaseLost, IntegrityError):
         # Another worker took the job up (a unique recipient row it wrote first, or the lease).
         logger.warning("Announcement %s was taken up by another worker", announcement.pk)
-        return Announcement.objects.get(pk=announcement.pk).status
+        return _status_of(announcement_id)
     except Exception as error:
         logger.exception("Announcement %s failed", announcement.pk)
         lease.finish(status=Status.FAILED, error=str(error)[:500], finished_at=timezone.now())
         return Status.FAILED
     lease.finish(status=Status.SENT, total=total, finished_at=timezone.now())
     return Status.SENT
+
+
+def _status_of(announcement_id: int) -> str:
+    rows = Announcement.objects.filter(pk=announcement_id)
+    return rows.values_list("status", flat=True).first() or ""
 
 
 def _recipients_write(announcement: Announcement, lease: Lease) -> int:
