@@ -905,7 +905,7 @@ class AnnouncementForm(forms.Form):
 def announcement_list_view(request):
     require(request)
     announcements = Announcement.objects.select_related("event")[:50]
-    events = Event.objects.filter(ends_at__gte=timezone.now()).order_by("starts_at")
+    events = Event.objects.order_by("-starts_at")[:10]  # after the event too (the no-shows)
     context = {"announcements": announcements, "events": events}
     return TemplateResponse(request, "events/admin/announcements.html", context)
 
