@@ -3,16 +3,15 @@ is reminded once. The rows are taken under ``FOR UPDATE SKIP LOCKED`` and marked
 transaction that writes the email, so a second sweep skips them or sees them marked."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connections
 from django.db.models import Count
 from django.utils import timezone
 
 from events.services.reminders import REMINDER_KIND, reminders_queue_due
 from mail.models import Email
 from tests.factories.checkin import RegistrationFactory
+from tests.factories.concurrency import at_once
 from tests.factories.events import make_category, make_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -27,21 +26,8 @@ def test_concurrent_sweeps_queue_each_reminder_once(settings):
     category = make_category(event)
     for _n in range(GUESTS):
         RegistrationFactory(category=category, confirmed_at=timezone.now() - dt.timedelta(days=2))
-    barrier = threading.Barrier(RUNS)
-    queued = [0] * RUNS
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            queued[index] = reminders_queue_due()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(RUNS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    queued = at_once(*[reminders_queue_due] * RUNS)
+    assert all(isinstance(n, int) for n in queued), queued
     assert sum(queued) == GUESTS
     reminders = Email.objects.filter(kind=REMINDER_KIND)
     assert reminders.count() == GUESTS
