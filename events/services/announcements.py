@@ -247,13 +247,17 @@ class Pace:
         self.interval = 60.0 / per_minute if per_minute else 0.0
         self.next_at = 0.0
 
-    def wait(self) -> None:
+    def wait(self, tick=None) -> None:
+        """Sleep until the next call is due, calling ``tick()`` (the lease's heartbeat) at
+        least once a second meanwhile (a slow rate must not let the lease lapse)."""
         if not self.interval:
             return
-        now = time.monotonic()
-        if self.next_at > now:
-            time.sleep(self.next_at - now)
-        self.next_at = max(now, self.next_at) + self.interval
+        called_at = time.monotonic()
+        while (left := self.next_at - time.monotonic()) > 0:
+            time.sleep(min(left, 1.0))
+            if tick is not None:
+                tick()
+        self.next_at = max(called_at, self.next_at) + self.interval
 
 
 def announcement_deliver(*, announcement_id: int, task_id: str = "") -> str:
@@ -359,7 +363,7 @@ def _emails_send_through(recipients, lease: Lease, pace: Pace, connection) -> No
             lease.heartbeat()
             continue
         for email_id in ids:
-            pace.wait()
+            pace.wait(tick=lease.heartbeat)
             outcome = email_send(email_id=email_id, connection=connection)
             if outcome not in (EmailStatus.SENT, EmailStatus.CANCELLED):
                 connection.close()  # the session may be broken: a new one for the next

@@ -193,6 +193,12 @@ def test_throttle_spaces_the_sends():
     for _ in range(6):
         pace.wait()
     assert 0.45 <= time.monotonic() - started < 1.5
+    # A slow rate renews the lease while it waits (a second at most between beats).
+    beats = []
+    slow = Pace(per_minute=24)  # one every 2.5 s
+    slow.wait(tick=lambda: beats.append(1))
+    slow.wait(tick=lambda: beats.append(1))
+    assert len(beats) >= 2  # the first call waits for nothing; the second 2.5 s
     unlimited = Pace(per_minute=0)
     started = time.monotonic()
     for _ in range(1000):
