@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote  # a helper module: the admin app is not installed
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,11 +29,15 @@ from core.admin import ActivityInspectMixin
 from core.converters import parse_id
 from core.exports import SafeExportMixin
 from events import selectors
-from events.enums import RegistrationStatus
+from events.enums import Language, RegistrationStatus
 from events.exceptions import EventsError
 from events.models import (
+    Announcement,
+    AnnouncementRecipient,
     AttendeeCategory,
     BadgeBatch,
+    CheckedIn,
+    CheckInList,
     Event,
     Invitation,
     InvitationImport,
@@ -57,6 +62,13 @@ from events.services import (
     registration_reject,
     registration_resend_email,
     registration_update,
+)
+from events.services.announcements import (
+    announcement_create,
+    announcement_retry,
+    announcement_segment,
+    announcement_send,
+    registrations_in_segment,
 )
 from events.services.badges import badge_batch_retry
 from events.services.certificates import certificate_candidates, certificates_issue
@@ -163,6 +175,7 @@ class EventViewSet(SnippetViewSet):
         "venue_postal_code",
         "venue_country",
         "map_url",
+        "reminder_enabled",
         _with_english("organizer"),
         "contact_email",
         "capacity",
@@ -807,7 +820,150 @@ class RegistrationViewSetGroup(SnippetViewSetGroup):
                 order=len(items) + 1,
             )
         )
+        items.append(
+            MenuItem(
+                _("Announcements"),
+                reverse_lazy("events_announcements"),
+                icon_name="mail",
+                order=len(items) + 1,
+            )
+        )
         return items
+
+
+# --- Announcements ----------------------------------------------------------------------------
+
+
+class AnnouncementForm(forms.Form):
+    """An announcement and its segment, for one event (its categories and lists)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Plain text; an empty line starts a new paragraph."),
+    )
+    subject_en = forms.CharField(label=_("Subject (English)"), max_length=200, required=False)
+    body_en = forms.CharField(
+        label=_("Message (English)"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Empty: guests who chose English get the Vietnamese message."),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Attendee categories"),
+        queryset=AttendeeCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every category."),
+    )
+    statuses = forms.MultipleChoiceField(
+        label=_("Registration statuses"),
+        choices=RegistrationStatus.choices,
+        required=False,
+        initial=[RegistrationStatus.CONFIRMED],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: confirmed only."),
+    )
+    checkin_list = forms.ModelChoiceField(
+        label=_("Check-in list"), queryset=CheckInList.objects.none(), required=False
+    )
+    checked_in = forms.ChoiceField(
+        label=_("Checked in on that list"), choices=CheckedIn.choices, required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Guests' language"),
+        choices=[("", _("Every language")), *Language.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["categories"].queryset = event.categories.all()
+        self.fields["checkin_list"].queryset = event.checkin_lists.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("checked_in") and not data.get("checkin_list"):
+            self.add_error("checkin_list", _("Choose the list to check the guests' entry on."))
+        return data
+
+    def segment(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "categories": list(data["categories"]),
+            "statuses": data["statuses"],
+            "checkin_list": data["checkin_list"],
+            "checked_in": data["checked_in"],
+            "language": data["language"],
+        }
+
+
+def announcement_list_view(request):
+    require(request)
+    announcements = Announcement.objects.select_related("event")[:50]
+    events = Event.objects.order_by("-starts_at")[:10]  # after the event too (the no-shows)
+    context = {"announcements": announcements, "events": events}
+    return TemplateResponse(request, "events/admin/announcements.html", context)
+
+
+def announcement_create_view(request, pk: int):
+    """The form; "Count the recipients" shows how many it would reach; "Save" keeps a draft
+    (the next page shows the count again and sends it on confirmation)."""
+    require(request)
+    event = get_object_or_404(Event, pk=pk)
+    form = AnnouncementForm(request.POST or None, event=event)
+    count = None
+    if request.method == "POST" and form.is_valid():
+        if "save" not in request.POST:
+            count = registrations_in_segment(event=event, **form.segment()).count()
+        else:
+            fields = {k: form.cleaned_data[k] for k in ("subject", "body", "subject_en", "body_en")}
+            announcement = announcement_create(
+                event=event, by=request.user, **fields, **form.segment()
+            )
+            return redirect("events_announcement", announcement.pk)
+    unsubscribed = event.registrations.filter(unsubscribed_at__isnull=False).count()
+    context = {"event": event, "form": form, "count": count, "unsubscribed": unsubscribed}
+    return TemplateResponse(request, "events/admin/announcement_form.html", context)
+
+
+def announcement_view(request, pk: int):
+    """A draft: its text, how many it reaches now, and the confirmation that sends it (POST,
+    with that number: a segment that changed meanwhile is shown again). Sent: each recipient's
+    email and its status, a page of 100 at a time."""
+    require(request)
+    announcement = get_object_or_404(Announcement.objects.select_related("event"), pk=pk)
+    if request.method == "POST":
+        try:
+            if "retry" in request.POST:
+                announcement_retry(announcement=announcement, by=request.user)
+            else:
+                expected = parse_id(request.POST.get("expected")) or 0
+                announcement_send(announcement=announcement, by=request.user, expected=expected)
+        except EventsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The announcement is being sent."))
+        return redirect("events_announcement", pk)
+    recipients = (
+        AnnouncementRecipient.objects.filter(announcement=announcement)
+        .select_related("registration", "email")
+        .order_by("pk")
+    )
+    context = {
+        "announcement": announcement,
+        "categories": announcement.categories.all(),
+        "statuses": [RegistrationStatus(s).label for s in announcement.status_list],
+        "page": Paginator(recipients, 100).get_page(request.GET.get("page")),
+        "by_status": selectors.announcement_status_counts(announcement),
+    }
+    if announcement.status == Announcement.Status.DRAFT:
+        context["count"] = announcement_segment(announcement).count()
+    return TemplateResponse(request, "events/admin/announcement.html", context)
 
 
 # --- Certificates of attendance ---------------------------------------------------------------
@@ -853,6 +1009,13 @@ def admin_urls():
             invitation_import_report_view,
             name="events_invitation_import_report",
         ),
+        path("events/announcements/", announcement_list_view, name="events_announcements"),
+        path(
+            "events/<id:pk>/announcements/new/",
+            announcement_create_view,
+            name="events_announcement_create",
+        ),
+        path("events/announcements/<id:pk>/", announcement_view, name="events_announcement"),
         path("events/badges/", badge_batch_list_view, name="events_badge_batches"),
         path("events/badges/<id:pk>/", badge_batch_view, name="events_badge_batch"),
         path(

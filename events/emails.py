@@ -22,7 +22,7 @@ Kind = RegistrationEmailKind
 Status = RegistrationStatus
 
 #: Kinds whose email carries the badge PDF and the .ics.
-WITH_BADGE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.BADGE_REISSUED}
+WITH_BADGE = {Kind.CONFIRMED, Kind.PROMOTED, Kind.BADGE_REISSUED, Kind.REMINDER}
 
 
 def confirm_url(registration: Registration) -> str:
@@ -142,6 +142,14 @@ TEXTS = {
         ),
         _placeholders("manage_link", "certificate_link"),
     ),
+    Kind.REMINDER: (
+        _("Reminder: {{ event }}"),
+        _(
+            "{{ event }} is about to start: here is your badge again, with the time and the "
+            "place. Show the QR code of your badge at the entrance, on your phone or printed."
+        ),
+        _placeholders("manage_link", "badge_link", "checkin_code"),
+    ),
 }
 
 #: The secret of the links of a sample email (the admin's preview, "send me a test"): never a
@@ -237,11 +245,22 @@ def registration_texts_register() -> None:
         )
 
 
+def badge_attach(message: EmailMultiAlternatives, registration: Registration) -> None:
+    """Attach ``registration``'s badge (PDF, rendered now) and its event's .ics to ``message``."""
+    from events.pdf.badges import badge_filename, badge_render_pdf  # noqa: PLC0415 (the registration services import the emails)
+
+    message.attach(
+        badge_filename(registration), badge_render_pdf(registration=registration), "application/pdf"
+    )
+    message.attach(
+        f"{registration.event.slug}.ics", event_ics(event=registration.event), "text/calendar"
+    )
+
+
 def build_registration_email(email) -> EmailMultiAlternatives | None:
     """The message for an outbox row about a registration, rendered now (so it carries the
     current badge) in the row's language (the outbox activates it); ``None`` when the
     registration is gone."""
-    from events.pdf.badges import badge_filename, badge_render_pdf  # noqa: PLC0415 (the registration services import the emails)
     from events.services.registration import confirm_hours  # noqa: PLC0415 (the registration services import the emails)
 
     registration = (
@@ -270,6 +289,7 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
             "confirm_hours": confirm_hours(),
             "manage_url": values.get("manage_link", ""),
             "is_certificate": email.kind == Kind.CERTIFICATE,
+            "map_url": event.map_url if email.kind == Kind.REMINDER else "",
             "with_badge": email.kind in WITH_BADGE,
             "LANGUAGE_CODE": language,
         }
@@ -284,16 +304,7 @@ def build_registration_email(email) -> EmailMultiAlternatives | None:
     )
     message.attach_alternative(html, "text/html")
     if email.kind in WITH_BADGE:
-        message.attach(
-            badge_filename(registration),
-            badge_render_pdf(registration=registration),
-            "application/pdf",
-        )
-        message.attach(
-            f"{event.slug}.ics",
-            event_ics(event=event),
-            "text/calendar",
-        )
+        badge_attach(message, registration)
     if certificate is not None:
         from events.pdf.certificates import certificate_filename, certificate_render_pdf  # noqa: PLC0415 (as the badge's)
 

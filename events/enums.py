@@ -82,3 +82,4 @@ class RegistrationEmailKind(models.TextChoices):
     MANAGE_LINK = "registration.manage_link", _("Link to manage the registration")
     REGISTERED_AGAIN = "registration.registered_again", _("Someone registered again")
     CERTIFICATE = "registration.certificate", _("Certificate of attendance (PDF attached)")
+    REMINDER = "registration.reminder", _("Reminder the day before (badge attached)")

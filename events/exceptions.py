@@ -230,3 +230,45 @@ class NoCertificateLists(EventsError):
         "No check-in list of this event counts for the certificate: tick “counts for the "
         "certificate of attendance” on the lists that do."
     )
+
+
+# --- Announcements ----------------------------------------------------------------------------
+
+
+class AnnouncementError(EventsError):
+    code = "announcement_error"
+    message = _("This announcement could not be sent.")
+
+
+class AnnouncementAlreadySent(AnnouncementError):
+    code = "already_sent"
+    message = _("This announcement has already been sent.")
+
+
+class AnnouncementNoRecipients(AnnouncementError):
+    code = "no_recipients"
+    message = _("Nobody matches this announcement's recipients: nothing was sent.")
+
+
+class AnnouncementRecipientsChanged(AnnouncementError):
+    code = "recipients_changed"
+    message = _(
+        "The number of recipients changed since you checked it: look at the new number and "
+        "send again."
+    )
+
+
+class AnnouncementNotRetryable(AnnouncementError):
+    code = "not_retryable"
+    message = _("Only an announcement that failed or stopped can be sent again.")
+
+
+class AnnouncementListOfAnotherEvent(AnnouncementError):
+    code = "list_of_another_event"
+    message = _("Choose categories and a check-in list of the announcement's event.")
+
+
+class UnsubscribeLinkInvalid(EventsError):
+    code = "unsubscribe_link_invalid"
+    message = _("This unsubscribe link is not valid. Copy the whole link from the email.")
+    http_status = 404

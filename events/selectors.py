@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from core.text import fold
 from events.enums import RegistrationStatus
-from events.models import AttendeeCategory, Event, Registration
+from events.models import Announcement, AnnouncementRecipient, AttendeeCategory, Event, Registration
+from mail.models import EmailStatus
 
 
 def event_open_for_registration() -> Event | None:
@@ -119,3 +120,14 @@ def registration_counts_by_category(*, event: Event) -> list[dict]:
         }
         for category in AttendeeCategory.objects.filter(event=event)
     ]
+
+
+def announcement_status_counts(announcement: Announcement) -> list[tuple[str, int]]:
+    """(status label, how many) of the outbox emails of ``announcement``, by status."""
+    rows = (
+        AnnouncementRecipient.objects.filter(announcement=announcement, email__isnull=False)
+        .values("email__status")
+        .annotate(n=Count("pk"))
+        .order_by("email__status")
+    )
+    return [(EmailStatus(row["email__status"]).label, row["n"]) for row in rows]

@@ -29,3 +29,14 @@ def purge_personal_data() -> int:
     from events.services.privacy import personal_data_purge_due  # noqa: PLC0415 (the services import the tasks)
 
     return sum(counts.registrations for _event, counts in personal_data_purge_due())
+
+
+@task(takes_context=True)
+def send_announcement(context, announcement_id: int) -> str:
+    """Write and send an announcement's emails, throttled, under a lease (an announcement whose
+    worker died is taken up again with this same task: core.leases)."""
+    from events.services.announcements import announcement_deliver  # noqa: PLC0415 (the services import the tasks)
+
+    return announcement_deliver(
+        announcement_id=announcement_id, task_id=str(context.task_result.id)
+    )

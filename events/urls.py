@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events import privacy_views, views
+from events import privacy_views, unsubscribe_views, views
 from events.checkin.urls import urlpatterns as checkin_urlpatterns
 
 gone = privacy_views.unless_erased
@@ -27,6 +27,7 @@ urlpatterns = [
         gone(views.manage_certificate_pdf),
         name="manage_certificate_pdf",
     ),
+    path("unsubscribe/<str:token>/", unsubscribe_views.unsubscribe, name="unsubscribe"),
     path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("registration/<str:secret>/edit/", gone(views.manage_edit), name="manage_edit"),
     path("registration/<str:secret>/cancel/", gone(views.manage_cancel), name="manage_cancel"),

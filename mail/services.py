@@ -85,13 +85,16 @@ def email_queue(
     about=None,
     context: dict | None = None,
     by=None,
+    held_until: dt.datetime | None = None,
 ) -> Email:
     """Owe ``to`` an email of ``kind`` (a registered kind) about the object ``about``.
 
     Call it inside the transaction of the change that causes the email: the row commits or
     rolls back with that change. Raises ``mail.registry.UnknownKind`` for a kind no app
     registered. Side effects: writes an Email row (a new Message-ID); after commit, enqueues
-    the ``send_email`` task with its id.
+    the ``send_email`` task with its id, unless ``held_until`` is given: then the caller sends
+    it itself (``email_send``, a throttled bulk sender) and the sweep (``emails_send_due``)
+    takes it only from that time on, should that sender be gone.
     """
     kind_get(kind)
     email = Email(
@@ -103,12 +106,15 @@ def email_queue(
     )
     if about is not None:
         email.about = about
+    if held_until is not None:
+        email.next_attempt_at = held_until
     if _skipping.get():
         email.status = Status.SKIPPED
         email.save()
         return email
     email.save()
-    transaction.on_commit(lambda: _enqueue(email.pk))
+    if held_until is None:
+        transaction.on_commit(lambda: _enqueue(email.pk))
     return email
 
 
@@ -163,8 +169,10 @@ def email_message(email: Email):
     return message
 
 
-def email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
+def email_send(*, email_id: int, now: dt.datetime | None = None, connection=None) -> str:
     """Try to send the outbox email ``email_id`` once, unless it is already sent or being sent.
+    ``connection``: an open mail backend connection to send it through (a bulk sender keeps
+    one for many emails; it closes it after a failure); by default a new one.
 
     Side effects: claims the row (status ``sending``, one attempt more); renders the email and
     sends it through Django's mail backend outside any transaction; then records the outcome
@@ -181,6 +189,7 @@ def email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
     try:
         message = email_message(email)
         if message is not None:
+            message.connection = connection
             message.send(fail_silently=False)
     except Exception as error:
         logger.warning("Email %s (%s) failed: %s", email.pk, email.kind, error)

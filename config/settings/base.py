@@ -315,6 +315,11 @@ MAIL_MAX_ATTEMPTS = int(
 )
 # Seconds a sender holds one email before another may send it (its worker died mid-send).
 MAIL_SEND_LEASE_SECONDS = int(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
+# Each announcement goes out at most this many emails per minute (0: as fast as the mail server
+# takes them; two announcements sent at once go out side by side, each at this rate); the
+# reminder the day before an event is queued this many hours before it starts.
+ANNOUNCEMENT_SEND_RATE = int(os.environ.get("ANNOUNCEMENT_SEND_RATE", "600"))
+REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 
 # --- Registration ---------------------------------------------------------------------------
 # Hours a confirmation link works; unconfirmed registrations expire after that.

@@ -94,6 +94,14 @@ class Event(models.Model):
         _("country"), max_length=2, blank=True, default="VN", help_text=_("ISO 3166 code, e.g. VN.")
     )
     map_url = models.URLField(_("map link"), blank=True)
+    reminder_enabled = models.BooleanField(
+        _("reminder the day before"),
+        default=True,
+        help_text=_(
+            "Email every confirmed guest a reminder (badge, time, venue, map link) the day "
+            "before the event."
+        ),
+    )
     organizer = models.CharField(_("organizer"), max_length=255, blank=True)
     organizer_en = models.CharField(_("organizer (English)"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -266,6 +274,15 @@ class Registration(models.Model):
     #: Badges printed at a self check-in kiosk (reprints count too; each is in the activity log).
     badge_prints = models.PositiveIntegerField(
         _("badges printed at a kiosk"), db_default=0, default=0, editable=False
+    )
+    #: Set when the guest unsubscribed (the link of an announcement): they get only the emails
+    #: about their own registration from then on.
+    unsubscribed_at = models.DateTimeField(
+        _("unsubscribed from announcements at"), null=True, blank=True, editable=False
+    )
+    #: Set when the day-before reminder was queued (once per registration).
+    reminder_queued_at = models.DateTimeField(
+        _("reminder queued at"), null=True, blank=True, editable=False
     )
     #: When the row last changed (set on every save; bulk ``update()`` calls set it too): the
     #: offline scanners' change feed (``events.checkin.sync``) reads what changed since a cursor.

@@ -222,6 +222,8 @@ def registration_personal_data(*, registration: Registration, by=None) -> dict:
             "waitlisted_at": _moment(registration.waitlisted_at),
             "badge_issued_at": _moment(registration.badge_issued_at),
             "cancelled_at": _moment(registration.cancelled_at),
+            "unsubscribed_from_announcements_at": _moment(registration.unsubscribed_at),
+            "reminder_queued_at": _moment(registration.reminder_queued_at),
         },
         "consent": {
             "basis": registration.data_basis,

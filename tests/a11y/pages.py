@@ -66,6 +66,9 @@ PAGES: list[AuditPage] = [
         "manage consent errors", _manage("consent/"), GUEST, submit="form.form [type=submit]"
     ),
     AuditPage("manage delete", _manage("delete/"), GUEST),
+    AuditPage("unsubscribe", lambda s: f"/unsubscribe/{s.unsubscribe_token}/"),
+    AuditPage("unsubscribe en", lambda s: f"/en/unsubscribe/{s.unsubscribe_token}/"),
+    AuditPage("unsubscribe bad link", "/unsubscribe/1:forged/"),
     AuditPage("certificate verify", lambda s: f"/verify/{s.certificate_code}/"),
     AuditPage("certificate verify en", lambda s: f"/en/verify/{s.certificate_code}/"),
     AuditPage("privacy", "/privacy/"),

@@ -15,6 +15,7 @@ def demo_scene() -> SimpleNamespace:
     from events.demo import SEED_DAY, load_event, load_registrations
     from events.enums import RegistrationStatus
     from events.models import Certificate
+    from events.services.announcements import unsubscribe_token
     from exhibitors.demo import load_exhibition
     from exhibitors.enums import BookingStatus
     from exhibitors.models import Booth, BoothBooking
@@ -63,6 +64,7 @@ def demo_scene() -> SimpleNamespace:
         organizer=organizer,
         pairing_path="/" + checkin["pairing_link"].split("/", 3)[3],
         certificate_code=certificate.code,
+        unsubscribe_token=unsubscribe_token(registration),
         kiosk_ticket=kiosk_print_ticket(registration_id=registration.pk, device_id=kiosk.pk),
         lead=lead,
     )

@@ -37,6 +37,18 @@ def run(env, *args):
     assert process.returncode == 0, output.decode()
 
 
+def workers_stop(processes, logs, folder: Path) -> None:
+    """Stop the workers still running (those a test started), close their logs, remove the
+    test's folder."""
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+    for log in logs:
+        log.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def wait_for(path: Path, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -163,10 +175,4 @@ def test_a_killed_workers_task_is_run_by_another_worker(cluster):
         assert check.returncode == 0, output.decode()
         assert "ready again" in (folder / "worker2.log").read_text()
     finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
-        for log in logs:
-            log.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        workers_stop([first, second], logs, folder)

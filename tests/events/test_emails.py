@@ -99,7 +99,9 @@ def test_send_pending_emails_command_retries_and_expires(settings):
     settings.EMAIL_BACKEND = LOCMEM
     out = io.StringIO()
     call_command("send_pending_emails", stdout=out)
-    assert out.getvalue().strip() == "Emails sent: 1. Unconfirmed registrations expired: 0."
+    assert out.getvalue().strip() == (
+        "Emails sent: 1. Unconfirmed registrations expired: 0. Reminders queued: 0."
+    )
     assert mail.outbox[0].to == ["nguoi1@example.com"]
 
 

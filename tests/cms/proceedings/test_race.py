@@ -1,7 +1,5 @@
 """Concurrency (PostgreSQL): one active build per forum, one published build per forum."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -10,6 +8,7 @@ from cms.proceedings.enums import BuildStatus
 from cms.proceedings.exceptions import BuildAlreadyRunning
 from cms.proceedings.models import ProceedingsBuild
 from tests.conftest import ensure_wagtail_tree
+from tests.factories.concurrency import at_once
 from tests.factories.proceedings import make_forum
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -20,28 +19,6 @@ def forum(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     ensure_wagtail_tree()
     return make_forum(sessions=1, paper_pages=0, images=False).forum
-
-
-def at_once(*calls):
-    """Run the calls in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 - the test looks at it
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def request(forum):
