@@ -230,3 +230,15 @@ class NoCertificateLists(EventsError):
         "No check-in list of this event counts for the certificate: tick “counts for the "
         "certificate of attendance” on the lists that do."
     )
+
+
+class InvalidAnswer(InvalidDetails):
+    """An answer to one of the event's own questions is missing or invalid: the message names
+    the question (the CSV import reports it per row, the scanner shows it)."""
+
+    code = "invalid_answer"
+
+    def __init__(self, question: str, problem):
+        self.question = question
+        message = _("“%(question)s”: %(problem)s") % {"question": question, "problem": problem}
+        super().__init__(message)
