@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -34,6 +34,7 @@ from core.localized import localized_text
 from events import selectors
 from events.enums import QuestionKind, RegistrationStatus
 from events.exceptions import EventsError
+from events.forms import QUESTION_PREFIX, QuestionsMixin
 from events.models import (
     AttendeeCategory,
     BadgeBatch,
@@ -73,6 +74,7 @@ from events.services.invitations import (
 from events.services.questions import (
     answer_text,
     answers_display,
+    answers_initial,
     event_questions,
     question_archive,
     questions_of_events,
@@ -82,10 +84,6 @@ from mail.admin import emails_admin_url
 from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 
 # --- Events and categories --------------------------------------------------------------------
-
-
-def _panel(model, fields) -> ObjectList:
-    return ObjectList([FieldPanel(field) for field in fields]).bind_to_model(model)
 
 
 class SeatWaitlistOnSaveMixin:
@@ -508,13 +506,43 @@ class RegistrationCreateView(ServiceErrorsMixin, SnippetViewSet.add_view_class):
         )
 
 
+class RegistrationEditForm(QuestionsMixin, WagtailAdminModelForm):
+    """The registrant's details and their answers to the questions of their category."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        registration = self.instance
+        questions = event_questions(registration.event_id)
+        self.add_questions(questions, category_id=registration.category_id, marked=False)
+        for key, value in answers_initial(questions, registration.answers).items():
+            self.initial[QUESTION_PREFIX + key] = value
+
+
+class AnswersPanel(Panel):
+    """The question fields the form added (``RegistrationEditForm``), below the details."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "events/admin/answers_panel.html"
+
+        def is_shown(self):
+            return bool(getattr(self.form, "questions", ()))
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            names = [QUESTION_PREFIX + question.key for question in self.form.questions]
+            context["fields"] = [self.form[name] for name in names]
+            return context
+
+
 class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
     def save_instance(self):
         original = Registration.objects.get(pk=self.object.pk)
         changes = {
             f: self.form.cleaned_data[f] for f in EDITABLE_FIELDS if f in self.form.cleaned_data
         }
-        return registration_update(registration=original, by=self.request.user, **changes)
+        return registration_update(
+            registration=original, by=self.request.user, answers=self.form.answers, **changes
+        )
 
 
 class RegistrationDeleteView(SnippetViewSet.delete_view_class):
@@ -604,8 +632,9 @@ class RegistrationViewSet(SnippetViewSet):
         "badge_issued_at",
     ]
 
-    def _with_panel(self, kwargs: dict, fields) -> dict:
-        panel = _panel(Registration, fields)
+    def _with_panel(self, kwargs: dict, fields, *more, base_form_class=None) -> dict:
+        panels = [FieldPanel(field) for field in fields] + list(more)
+        panel = ObjectList(panels, base_form_class=base_form_class).bind_to_model(Registration)
         return {**kwargs, "panel": panel, "form_class": panel.get_form_class()}
 
     def get_add_view_kwargs(self, **kwargs):
@@ -613,7 +642,12 @@ class RegistrationViewSet(SnippetViewSet):
         return self._with_panel(super().get_add_view_kwargs(**kwargs), fields)
 
     def get_edit_view_kwargs(self, **kwargs):
-        return self._with_panel(super().get_edit_view_kwargs(**kwargs), EDITABLE_FIELDS)
+        return self._with_panel(
+            super().get_edit_view_kwargs(**kwargs),
+            EDITABLE_FIELDS,
+            AnswersPanel(heading=_("Answers")),
+            base_form_class=RegistrationEditForm,
+        )
 
     def get_urlpatterns(self):
         return [

@@ -337,6 +337,35 @@ def test_the_admin_inspect_page_shows_the_answers(client, organizer, scene):
     assert "Bình thường" in page and "Tiếng Anh" in page
 
 
+def test_the_admin_edits_the_answers_with_the_details(client, organizer, scene):
+    registration = registered(scene)
+    url = reverse("wagtailsnippets_events_registration:edit", args=[registration.pk])
+    page = client.get(url).content.decode()
+    assert 'value="Đoàn Hải Phòng"' in page and "Chế độ ăn" in page
+    assert "Hạn gửi bài" not in page  # a press question; she is a delegate
+    data = {
+        "full_name": "Trần Thị Hà",
+        "phone": "",
+        "organization": "",
+        "title": "",
+        "language": "vi",
+        "needs": "",
+        "q_doan": "",
+        "q_an-uong": "chay",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "Trường này là bắt buộc." in refused.content.decode()
+    assert client.post(url, {**data, "q_doan": "Đoàn Hà Nội"}).status_code == 302
+    registration.refresh_from_db()
+    assert registration.answers == {
+        scene.delegation.answer_key: "Đoàn Hà Nội",
+        scene.diet.answer_key: "chay",
+    }
+    entry = ActivityEntry.objects.filter(action="registration.updated").get()
+    assert entry.actor_user == organizer
+    assert entry.changes["answer:doan"] == ["Đoàn Hải Phòng", "Đoàn Hà Nội"]
+
+
 def test_the_registrations_list_filters_by_a_choice(client, organizer, scene):
     registered(scene)
     registration_create(
