@@ -13,8 +13,10 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import signals
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -35,13 +37,59 @@ YES_WORDS = {"yes", "y", "true", "1", "x", "co", "có", "đúng"}
 NO_WORDS = {"no", "n", "false", "0", "khong", "không", "sai"}
 
 
+#: The questions an event asks are read on every registration: kept in the shared cache for
+#: this long, and dropped from it whenever a question or its categories change (``forget``).
+QUESTIONS_CACHE_SECONDS = 600
+
+
+def _cache_key(event_id: int) -> str:
+    return f"events:questions:{event_id}"
+
+
 def event_questions(
     event: Event | int, *, include_archived: bool = False
 ) -> list[RegistrationQuestion]:
     """The questions of ``event`` in their order, each with its ``category_ids``: one query (the
-    categories come through a join, one row per question and category)."""
+    categories come through a join, one row per question and category); the questions asked
+    (not archived) come from the shared cache when they are there (the registration's hot path:
+    no query). Each call returns its own copies."""
     event_id = event if isinstance(event, int) else event.pk
-    return questions_of_events([event_id], include_archived=include_archived)
+    if include_archived:
+        return questions_of_events([event_id], include_archived=True)
+    questions = cache.get(_cache_key(event_id))
+    if questions is None:
+        questions = questions_of_events([event_id])
+        cache.set(_cache_key(event_id), questions, QUESTIONS_CACHE_SECONDS)
+    return questions
+
+
+def forget_event_questions(event_id: int) -> None:
+    """Drop ``event_id``'s questions from the cache, now and when the transaction commits (a
+    reader meanwhile may have cached what was then committed). Side effects: the cache."""
+    cache.delete(_cache_key(event_id))
+    transaction.on_commit(lambda: cache.delete(_cache_key(event_id)))
+
+
+def _question_changed(sender, instance, **kwargs) -> None:
+    forget_event_questions(instance.event_id)
+
+
+def _question_categories_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, RegistrationQuestion):
+        forget_event_questions(instance.event_id)
+    else:  # from a category's side: every question it was added to or removed from
+        events = RegistrationQuestion.objects.filter(pk__in=pk_set or ()).values_list("event_id")
+        for (event_id,) in set(events):
+            forget_event_questions(event_id)
+
+
+signals.post_save.connect(_question_changed, sender=RegistrationQuestion)
+signals.post_delete.connect(_question_changed, sender=RegistrationQuestion)
+signals.m2m_changed.connect(
+    _question_categories_changed, sender=RegistrationQuestion.categories.through
+)
 
 
 def questions_of_events(

@@ -192,7 +192,10 @@ def test_the_form_fetches_the_questions_in_one_query(client, scene):
         client.post(register_url(scene.event), form_data(scene))
     asked = [q["sql"] for q in queries if "registrationquestion" in q["sql"]]
     assert len(asked) == 1, asked  # the form's; the service reuses them
-    assert Registration.objects.count() == 1
+    with CaptureQueriesContext(connection) as queries:
+        client.post(register_url(scene.event), form_data(scene, email="ha@example.com"))
+    assert not [q for q in queries if "registrationquestion" in q["sql"]]  # from the cache now
+    assert Registration.objects.count() == 2
 
 
 # --- The manage page ----------------------------------------------------------------------------
@@ -475,3 +478,22 @@ def test_the_retention_purge_clears_the_answers(scene):
     registration.refresh_from_db()
     assert registration.answers == {}
     assert registration.purged_at is not None
+
+
+def test_the_questions_come_from_the_cache_until_one_changes(scene):
+    event_questions(scene.event)
+    with CaptureQueriesContext(connection) as queries:
+        assert [q.key for q in event_questions(scene.event)] == [
+            "doan",
+            "an-uong",
+            "han-bai",
+            "ngon-ngu",
+        ]
+    assert len(queries) == 0
+    scene.diet.label = "Bữa trưa"
+    scene.diet.save()
+    assert event_questions(scene.event)[1].label == "Bữa trưa"
+    scene.deadline.categories.remove(scene.press)
+    assert event_questions(scene.event)[2].category_ids == set()
+    scene.spoken.delete()
+    assert [q.key for q in event_questions(scene.event)] == ["doan", "an-uong", "han-bai"]
