@@ -32,6 +32,7 @@ from events.services import (
     registration_send_manage_link,
     registration_update,
 )
+from events.services.questions import answers_display, event_questions
 from events.services.registration import registration_from_confirmation_key
 
 Status = RegistrationStatus
@@ -162,6 +163,7 @@ def manage(request, secret: str):
         "has_badge": registration.status == Status.CONFIRMED,
         "qr": qr_svg(registration.token) if registration.status == Status.CONFIRMED else "",
         "certificate": Certificate.objects.filter(registration=registration).first(),
+        "answers": answers_display(event_questions(registration.event_id), registration.answers),
     }
     return render(request, "events/manage.html", context)
 

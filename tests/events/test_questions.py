@@ -214,6 +214,10 @@ def registered(scene, **answers):
 
 def test_the_manage_page_shows_the_answers_and_keeps_or_changes_them(client, scene):
     registration = registered(scene)
+    summary = client.get(reverse("events:manage", args=[registration.manage_secret]))
+    assert "<dt>Chế độ ăn</dt><dd>Bình thường</dd>" in summary.content.decode()
+    english = client.get("/en" + reverse("events:manage", args=[registration.manage_secret]))
+    assert "<dt>Diet</dt><dd>Normal</dd>" in english.content.decode()
     url = reverse("events:manage_edit", args=[registration.manage_secret])
     page = client.get(url).content.decode()
     assert 'value="Đoàn Hải Phòng"' in page
