@@ -8,7 +8,6 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +16,7 @@ from openpyxl import load_workbook
 
 from core.activity import Actor
 from core.models import ActivityEntry
+from events.demo import SEED_DAY, load_event, load_registrations
 from events.enums import QuestionKind as K
 from events.exceptions import InvalidAnswer
 from events.models import InvitationImport, Registration, RegistrationQuestion
@@ -35,11 +35,11 @@ LIST = "wagtailsnippets_events_registration:list"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_state():
-    cache.clear()
+def _vietnamese():
+    """Vietnamese active (a request to /en/ leaves English active in the thread); the cache
+    starts empty in every test (tests/conftest.py)."""
     with translation.override("vi"):
         yield
-    cache.clear()
 
 
 def ask(event, key, kind, label, *, label_en="", **fields):
@@ -501,3 +501,31 @@ def test_the_questions_come_from_the_cache_until_one_changes(scene):
     assert event_questions(scene.event)[2].category_ids == set()
     scene.spoken.delete()
     assert [q.key for q in event_questions(scene.event)] == ["doan", "an-uong", "han-bai"]
+
+
+def test_the_demo_asks_the_delegation_and_the_diet_and_its_guests_answer(client):
+    event = load_event(day=SEED_DAY)
+    load_registrations(event)
+    load_registrations(event)  # idempotent: the questions once
+    delegation, diet = event_questions(event)
+    assert (delegation.label, delegation.label_en) == ("Đơn vị / Đoàn", "Organisation / Delegation")
+    assert (delegation.kind, delegation.required, delegation.print_on_badge) == (
+        K.SHORT_TEXT,
+        True,
+        True,
+    )
+    assert [(c.key, c.label, c.label_en) for c in diet.choice_list()] == [
+        ("binh-thuong", "Bình thường", "Normal"),
+        ("chay", "Chay", "Vegetarian"),
+        ("khac", "Khác", "Other"),
+    ]
+    registrations = list(Registration.objects.filter(event=event))
+    assert all(r.answers[delegation.answer_key].startswith("Đoàn ") for r in registrations)
+    diets = [r.answers.get(diet.answer_key) for r in registrations]
+    assert set(diets) == {"binh-thuong", "chay", "khac"}
+    assert diets.count("binh-thuong") > diets.count("chay") > 0
+    vip = Registration.objects.filter(event=event, category__slug="khach-moi-vip").first()
+    assert vip.answers[diet.answer_key] in ("binh-thuong", "chay")  # from the CSV's column
+    confirmed = Registration.objects.filter(event=event, status="confirmed").first()
+    text = pdf_text(badge_render_pdf(registration=confirmed))
+    assert confirmed.answers[delegation.answer_key] in " ".join(text.split())
