@@ -159,10 +159,10 @@
     if (question.kind === "choices") {
       choices.forEach(function (choice) {
         var label = document.createElement("label");
-        var box2 = document.createElement("input");
-        box2.type = "checkbox";
-        box2.value = choice.key;
-        label.appendChild(box2);
+        var tick = document.createElement("input");
+        tick.type = "checkbox";
+        tick.value = choice.key;
+        label.appendChild(tick);
         label.appendChild(document.createTextNode(" " + choice.label));
         box.appendChild(label);
       });
