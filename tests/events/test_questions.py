@@ -23,8 +23,8 @@ from events.models import InvitationImport, Registration, RegistrationQuestion
 from events.pdf.badges import badge_render_pdf
 from events.services import registration_create, registration_update
 from events.services.invitations import invitation_import_apply, invitation_import_preview
-from events.services.privacy import event_purge_personal_data
-from events.services.questions import event_questions
+from events.services.privacy import event_purge_personal_data, registration_personal_data
+from events.services.questions import event_questions, question_archive
 from tests.factories.checkin import CheckInListFactory, pair_device
 from tests.factories.events import make_category, make_event
 from tests.factories.pdf import pdf_text
@@ -529,3 +529,13 @@ def test_the_demo_asks_the_delegation_and_the_diet_and_its_guests_answer(client)
     confirmed = Registration.objects.filter(event=event, status="confirmed").first()
     text = pdf_text(badge_render_pdf(registration=confirmed))
     assert confirmed.answers[delegation.answer_key] in " ".join(text.split())
+
+
+def test_the_guests_own_data_lists_their_answers_even_to_a_deleted_question(scene):
+    registration = registered(scene)
+    question_archive(question=scene.diet)
+    data = registration_personal_data(registration=registration, by=Actor.attendee())
+    assert data["registration"]["answers"] == {
+        "Đơn vị / Đoàn": "Đoàn Hải Phòng",
+        "Chế độ ăn": "Bình thường",
+    }
