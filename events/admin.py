@@ -139,6 +139,8 @@ class EventIndexView(SnippetViewSet.index_view_class):
         if self.request.user.has_perm(MANAGE_PERMISSION):
             url = reverse("events_certificates", args=[instance.pk])
             buttons.append(Button(_("Certificates"), url=url, icon_name="doc-full", priority=40))
+        url = reverse("wagtailsnippets_events_registrationquestion:list") + f"?event={instance.pk}"
+        buttons.append(Button(_("Registration questions"), url=url, icon_name="help", priority=45))
         return buttons
 
 

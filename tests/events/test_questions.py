@@ -435,6 +435,15 @@ def test_an_organizer_adds_a_question_in_the_admin(client, organizer, scene):
     assert [q.key for q in event_questions(scene.event)][-1] == "di-cung"
 
 
+def test_the_events_list_leads_to_an_events_questions(client, organizer, scene):
+    ask(make_event(slug="khac"), "khac", K.SHORT_TEXT, "Câu hỏi của sự kiện khác")
+    events = client.get(reverse("wagtailsnippets_events_event:list")).content.decode()
+    url = reverse("wagtailsnippets_events_registrationquestion:list") + f"?event={scene.event.pk}"
+    assert f'href="{url}"' in events
+    listed = client.get(url).context["object_list"]
+    assert [q.key for q in listed] == ["doan", "an-uong", "han-bai", "ngon-ngu"]
+
+
 def test_one_question_per_event_on_the_badge_is_a_database_rule(scene):
     with pytest.raises(IntegrityError):
         ask(scene.event, "khac", K.SHORT_TEXT, "Khác", print_on_badge=True)
