@@ -69,20 +69,28 @@ class QuestionsMixin:
         categories it is for, and ``clean_answers`` checks required ones for the category
         chosen)."""
         self.questions = [q for q in questions if category_id is None or q.asks(category_id)]
+        limited = (
+            set().union(*(q.category_ids for q in self.questions)) if category_id is None else ()
+        )
+        names = {}
+        if limited:  # one query for the categories the questions name
+            categories = AttendeeCategory.objects.filter(pk__in=limited).order_by("sort_order")
+            names = {c.pk: localized_text(c, "name") for c in categories}
         for question in self.questions:
             field = question_formfield(question, required=False if category_id is None else None)
             if category_id is None and question.category_ids:
-                names = ", ".join(
-                    str(localized_text(c, "name"))
-                    for c in AttendeeCategory.objects.filter(pk__in=question.category_ids)
-                )
-                only = _("Only for: %(categories)s.") % {"categories": names}
+                listed = ", ".join(n for pk, n in names.items() if pk in question.category_ids)
+                only = _("Only for: %(categories)s.") % {"categories": listed}
                 field.help_text = f"{field.help_text} {only}".strip()
             self.fields[QUESTION_PREFIX + question.key] = field
-        if marked:
+        if marked:  # a question for some categories only says so instead
             self.also_required = (
                 *self.also_required,
-                *(QUESTION_PREFIX + q.key for q in self.questions if q.required),
+                *(
+                    QUESTION_PREFIX + q.key
+                    for q in self.questions
+                    if q.required and not (category_id is None and q.category_ids)
+                ),
             )
 
     def clean_answers(self, category_id: int | None) -> None:

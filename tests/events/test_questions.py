@@ -126,6 +126,8 @@ def test_the_public_form_asks_the_questions_in_order_and_stores_answers_by_key(c
     positions = [page.index(label) for label in ("Đơn vị / Đoàn", "Chế độ ăn", "Hạn gửi bài")]
     assert positions == sorted(positions)
     assert "Chỉ dành cho: Báo chí." in page  # the press-only question says so
+    marked = client.get(register_url(scene.event)).context["form"].marked_required
+    assert "q_doan" in marked and "q_han-bai" not in marked  # it says "only for" instead
     assert page.index("Chế độ ăn") < page.index('name="consent"')
     english = client.get("/en" + register_url(scene.event)).content.decode()
     assert "Organisation / Delegation" in english and "Vegetarian" in english
