@@ -8,7 +8,12 @@ tasks are left queued: the outbox rows are still written in each transaction).
    limit in Redis, honeypot), then the confirmation links (the seat decided under the lock).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/forumhall_registration \\
-    REDIS_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/registration.py [--per-client 50]
+    REDIS_URL=redis://127.0.0.1:6379/2 .venv/bin/python bench/registration.py [--per-client 50] \
+    [--questions 5]
+
+``--questions N`` gives the event N of the demo-like registration questions (the delegation,
+required and printed on the badge; the diet; a yes/no, a date, a phone), answered by every
+registrant (the public form sends them as fields, the service as ``answers``).
 
 The bench creates its own event and deletes it (and its registrations) at the end.
 """
@@ -56,8 +61,46 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from events.models import AttendeeCategory, Event, Registration  # noqa: E402
+from events.enums import QuestionKind  # noqa: E402
+from events.models import AttendeeCategory, Event, Registration, RegistrationQuestion  # noqa: E402
 from events.services import registration_confirmation_key, registration_create  # noqa: E402
+
+#: The demo-like questions (key, kind, label, choices, required, on the badge, an answer).
+QUESTIONS = [
+    ("doan", QuestionKind.SHORT_TEXT, "Đơn vị / Đoàn", "", True, True, "Đoàn Hải Phòng"),
+    (
+        "che-do-an",
+        QuestionKind.CHOICE,
+        "Chế độ ăn",
+        "binh-thuong | Bình thường | Normal\nchay | Chay | Vegetarian\nkhac | Khác | Other",
+        False,
+        False,
+        "chay",
+    ),
+    ("tham-quan", QuestionKind.YES_NO, "Tham quan triển lãm", "", False, False, "yes"),
+    ("ngay-den", QuestionKind.DATE, "Ngày đến", "", False, False, "2027-12-26"),
+    ("lien-he", QuestionKind.PHONE, "Điện thoại liên hệ", "", False, False, "0225 3842 000"),
+]
+#: The answers every registrant gives (keyed by the question's key), set by ``ask``.
+ANSWERS: dict[str, str] = {}
+
+
+def ask(event, count: int) -> None:
+    """Give ``event`` the first ``count`` of ``QUESTIONS``."""
+    for order, (key, kind, label, choices, required, on_badge, answer) in enumerate(
+        QUESTIONS[:count]
+    ):
+        RegistrationQuestion.objects.create(
+            event=event,
+            key=key,
+            kind=kind,
+            label=label,
+            choices=choices,
+            required=required,
+            print_on_badge=on_badge,
+            sort_order=order,
+        )
+        ANSWERS[key] = answer
 
 
 def person(tag: str, n: int) -> dict:
@@ -100,14 +143,20 @@ def service(event, category, per_client: int) -> None:
 
     def public(n):
         try:
-            return registration_create(event=event, category=category, **person("s", n)).status
+            return registration_create(
+                event=event, category=category, answers=ANSWERS, **person("s", n)
+            ).status
         finally:
             connection.close()
 
     def trusted(n):
         try:
             return registration_create(
-                event=event, category=category, skip_email_confirmation=True, **person("t", n)
+                event=event,
+                category=category,
+                skip_email_confirmation=True,
+                answers=ANSWERS,
+                **person("t", n),
             ).status
         finally:
             connection.close()
@@ -182,6 +231,7 @@ def http(event, category, per_client: int) -> None:
 
     def submit(n):
         data = {**person("h", n), "category": category.pk, "consent": "on"}
+        data.update({f"q_{key}": value for key, value in ANSWERS.items()})
         return client.post(form_url, data)
 
     codes = run("HTTP, public form (gunicorn, 2 workers)", total, submit)
@@ -197,6 +247,13 @@ def http(event, category, per_client: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-client", type=int, default=50)
+    parser.add_argument(
+        "--questions",
+        type=int,
+        default=0,
+        choices=range(len(QUESTIONS) + 1),
+        help="registration questions on the event (the demo-like ones; 0 to 5)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database.")
@@ -213,9 +270,13 @@ def main() -> None:
     category = AttendeeCategory.objects.create(
         event=event, name="Đại biểu", slug="dai-bieu", capacity=capacity
     )
+    ask(event, args.questions)
     gunicorn = None
     try:
-        print(f"PostgreSQL, {CLIENTS} concurrent clients, emails excluded")
+        print(
+            f"PostgreSQL, {CLIENTS} concurrent clients, emails excluded, "
+            f"{args.questions} registration questions"
+        )
         service(event, category, args.per_client)
         connection.close()
         gunicorn = start_gunicorn()

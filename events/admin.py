@@ -4,6 +4,7 @@ CSV import, and badge sheets built in the background. Registered in ``wagtail_ho
 
 import secrets
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import quote  # a helper module: the admin app is not installed
@@ -18,8 +19,10 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -28,9 +31,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from core.admin import ActivityInspectMixin
 from core.converters import parse_id
 from core.exports import SafeExportMixin
+from core.localized import localized_text
 from events import selectors
-from events.enums import Language, RegistrationStatus
+from events.enums import Language, QuestionKind, RegistrationStatus
 from events.exceptions import EventsError
+from events.forms import QUESTION_PREFIX, QuestionsMixin
 from events.models import (
     Announcement,
     AnnouncementRecipient,
@@ -42,6 +47,7 @@ from events.models import (
     Invitation,
     InvitationImport,
     Registration,
+    RegistrationQuestion,
 )
 from events.pdf.badges import badge_pdf_response
 from events.permissions import (
@@ -77,15 +83,19 @@ from events.services.invitations import (
     invitation_import_apply,
     invitation_import_preview,
 )
+from events.services.questions import (
+    answer_text,
+    answers_display,
+    answers_initial,
+    event_questions,
+    question_archive,
+    questions_of_events,
+)
 from events.services.registration import EDITABLE_FIELDS, TRANSITIONS
 from mail.admin import emails_admin_url
 from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 
 # --- Events and categories --------------------------------------------------------------------
-
-
-def _panel(model, fields) -> ObjectList:
-    return ObjectList([FieldPanel(field) for field in fields]).bind_to_model(model)
 
 
 class SeatWaitlistOnSaveMixin:
@@ -141,6 +151,8 @@ class EventIndexView(SnippetViewSet.index_view_class):
         if self.request.user.has_perm(MANAGE_PERMISSION):
             url = reverse("events_certificates", args=[instance.pk])
             buttons.append(Button(_("Certificates"), url=url, icon_name="doc-full", priority=40))
+        url = reverse("wagtailsnippets_events_registrationquestion:list") + f"?event={instance.pk}"
+        buttons.append(Button(_("Registration questions"), url=url, icon_name="help", priority=45))
         return buttons
 
 
@@ -223,6 +235,81 @@ class AttendeeCategoryViewSet(SnippetViewSet):
     ]
 
 
+# --- Registration questions -------------------------------------------------------------------
+
+
+class QuestionForm(WagtailAdminModelForm):
+    """A question's categories must be of its event; one question per event is printed on
+    badges (the database's rule too, ``one_badge_question_per_event``: said here as a field's
+    error, the form does not see ``archived_at``)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        event, categories = cleaned.get("event"), cleaned.get("categories")
+        if event is not None and categories and any(c.event_id != event.pk for c in categories):
+            self.add_error("categories", _("Choose categories of the question's event."))
+        if event is not None and cleaned.get("print_on_badge"):
+            others = RegistrationQuestion.objects.filter(
+                event=event, print_on_badge=True, archived_at__isnull=True
+            ).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error(
+                    "print_on_badge", _("Another question of this event is printed on badges.")
+                )
+        return cleaned
+
+
+class QuestionIndexView(SnippetViewSet.index_view_class):
+    """Deleted (archived) questions are hidden; their answers are kept."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(archived_at__isnull=True).select_related("event")
+
+
+class QuestionDeleteView(SnippetViewSet.delete_view_class):
+    """Deleting a question archives it (``question_archive``): the answers stay."""
+
+    def delete_action(self):
+        question_archive(question=self.object, by=self.request.user)
+
+
+class RegistrationQuestionViewSet(SnippetViewSet):
+    add_to_reference_index = False
+    model = RegistrationQuestion
+    icon = "help"
+    menu_label = _("Registration questions")
+    add_to_admin_menu = False
+    index_view_class = QuestionIndexView
+    delete_view_class = QuestionDeleteView
+    copy_view_enabled = False
+    list_display = [
+        "label",
+        "event",
+        "kind",
+        BooleanColumn("required", label=_("required")),
+        BooleanColumn("print_on_badge", label=_("print on the badge")),
+        "sort_order",
+    ]
+    list_filter = ["event", "kind", "required"]
+    search_fields = ["label", "label_en", "key"]
+    ordering = ["event", "sort_order", "pk"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("event"),
+            _with_english("label"),
+            FieldPanel("key"),
+            FieldPanel("kind"),
+            FieldPanel("choices"),
+            _with_english("help_text"),
+            FieldPanel("required"),
+            FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("print_on_badge"),
+            FieldPanel("sort_order"),
+        ],
+        base_form_class=QuestionForm,
+    )
+
+
 # --- Registrations ----------------------------------------------------------------------------
 
 #: action name → (label, service call (registration, user, reason="")); the user and the reason
@@ -278,7 +365,87 @@ def run_action(action: str, registrations, user, reason: str = "") -> tuple[int,
     return done, skipped
 
 
+def answer_filter_choices() -> list:
+    """The answers the registrations list filters by: each choice (and yes/no) question's
+    answers, grouped by question, valued ``<question id>:<choice key>``."""
+    groups = []
+    for question in questions_of_events(Event.objects.values_list("pk", flat=True)):
+        if question.is_choice:
+            keys = [choice.key for choice in question.choice_list()]
+        elif question.kind == QuestionKind.YES_NO:
+            keys = ["yes", "no"]
+        else:
+            continue
+        value = True if question.kind == QuestionKind.YES_NO else None
+        options = [
+            (f"{question.pk}:{key}", answer_text(question, key if value is None else key == "yes"))
+            for key in keys
+        ]
+        groups.append((localized_text(question, "label"), options))
+    return groups
+
+
+class RegistrationFilterSet(WagtailFilterSet):
+    answer = django_filters.ChoiceFilter(
+        label=_("Answer"), method="filter_answer", choices=answer_filter_choices
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["status", "category", "event", "data_basis"]
+
+    def filter_answer(self, queryset, name, value):
+        """Registrations that gave this answer: a choice's key, a key among several, yes/no."""
+        pk, _sep, key = value.partition(":")
+        question = RegistrationQuestion.objects.filter(pk=parse_id(pk) or 0).first()
+        if question is None:
+            return queryset.none()
+        lookup = f"answers__{question.answer_key}"
+        if question.kind == QuestionKind.CHOICES:
+            # The JSON list's text holds the key in quotes (keys are letters, digits, - and _).
+            return queryset.filter(**{f"{lookup}__icontains": f'"{key}"'})
+        if question.kind == QuestionKind.YES_NO:
+            return queryset.filter(**{lookup: key == "yes"})
+        return queryset.filter(**{lookup: key})
+
+
+#: A column of the export that holds the answers to a question: ``answer:<question id>``.
+ANSWER_COLUMN = "answer:"
+
+
 class RegistrationIndexView(SafeExportMixin, SnippetViewSet.index_view_class):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.is_export:
+            self.add_answer_columns(request)
+
+    def add_answer_columns(self, request) -> None:
+        """A column per question, in order (the questions of the events filtered, else of all
+        events), headed by its label; deleted (archived) questions are not exported."""
+        event_ids = [n for v in request.GET.getlist("event") if (n := parse_id(v))]
+        if not event_ids:
+            event_ids = list(Event.objects.values_list("pk", flat=True))
+        questions = questions_of_events(event_ids)
+        several = len({question.event_id for question in questions}) > 1
+        self.answer_questions = {}
+        headings = dict(self.export_headings)
+        for question in questions:
+            column = f"{ANSWER_COLUMN}{question.pk}"
+            self.answer_questions[column] = question
+            label = localized_text(question, "label")
+            headings[column] = f"{question.event} · {label}" if several else label
+        self.list_export = [*self.list_export, *self.answer_questions]
+        self.export_headings = headings
+
+    def export_value(self, item, field: str):
+        question = getattr(self, "answer_questions", {}).get(field)
+        if question is None:
+            return super().export_value(item, field)
+        value = (item.answers or {}).get(question.answer_key)
+        if question.kind == QuestionKind.NUMBER and isinstance(value, int | float):
+            return value
+        return answer_text(question, value)
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("category", "event")
 
@@ -354,13 +521,43 @@ class RegistrationCreateView(ServiceErrorsMixin, SnippetViewSet.add_view_class):
         )
 
 
+class RegistrationEditForm(QuestionsMixin, WagtailAdminModelForm):
+    """The registrant's details and their answers to the questions of their category."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        registration = self.instance
+        questions = event_questions(registration.event_id)
+        self.add_questions(questions, category_id=registration.category_id, marked=False)
+        for key, value in answers_initial(questions, registration.answers).items():
+            self.initial[QUESTION_PREFIX + key] = value
+
+
+class AnswersPanel(Panel):
+    """The question fields the form added (``RegistrationEditForm``), below the details."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "events/admin/answers_panel.html"
+
+        def is_shown(self):
+            return bool(getattr(self.form, "questions", ()))
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            names = [QUESTION_PREFIX + question.key for question in self.form.questions]
+            context["fields"] = [self.form[name] for name in names]
+            return context
+
+
 class RegistrationEditView(ServiceErrorsMixin, SnippetViewSet.edit_view_class):
     def save_instance(self):
         original = Registration.objects.get(pk=self.object.pk)
         changes = {
             f: self.form.cleaned_data[f] for f in EDITABLE_FIELDS if f in self.form.cleaned_data
         }
-        return registration_update(registration=original, by=self.request.user, **changes)
+        return registration_update(
+            registration=original, by=self.request.user, answers=self.form.answers, **changes
+        )
 
 
 class RegistrationDeleteView(SnippetViewSet.delete_view_class):
@@ -373,7 +570,19 @@ class RegistrationDeleteView(SnippetViewSet.delete_view_class):
 
 
 class RegistrationInspectView(ActivityInspectMixin, SnippetViewSet.inspect_view_class):
-    """The registration's details and, last, its activity (who approved, cancelled, edited)."""
+    """The registration's details, its answers to the event's questions and, last, its activity
+    (who approved, cancelled, edited)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        questions = event_questions(self.object.event_id)
+        answers = [
+            {"label": localized_text(question, "label"), "value": text}
+            for question, text in answers_display(questions, self.object.answers)
+        ]
+        # Before the activity, which the mixin puts last.
+        context["fields"][-1:-1] = answers
+        return context
 
 
 class RegistrationViewSet(SnippetViewSet):
@@ -393,7 +602,7 @@ class RegistrationViewSet(SnippetViewSet):
     inspect_view_enabled = True
     list_per_page = 50
     list_display = ["full_name", "email", "organization", "category", "status", "created_at"]
-    list_filter = ["status", "category", "event", "data_basis"]
+    filterset_class = RegistrationFilterSet
     search_fields = ["search_key"]
     ordering = ["-created_at", "-id"]
     list_export = [
@@ -438,8 +647,9 @@ class RegistrationViewSet(SnippetViewSet):
         "badge_issued_at",
     ]
 
-    def _with_panel(self, kwargs: dict, fields) -> dict:
-        panel = _panel(Registration, fields)
+    def _with_panel(self, kwargs: dict, fields, *more, base_form_class=None) -> dict:
+        panels = [FieldPanel(field) for field in fields] + list(more)
+        panel = ObjectList(panels, base_form_class=base_form_class).bind_to_model(Registration)
         return {**kwargs, "panel": panel, "form_class": panel.get_form_class()}
 
     def get_add_view_kwargs(self, **kwargs):
@@ -447,7 +657,12 @@ class RegistrationViewSet(SnippetViewSet):
         return self._with_panel(super().get_add_view_kwargs(**kwargs), fields)
 
     def get_edit_view_kwargs(self, **kwargs):
-        return self._with_panel(super().get_edit_view_kwargs(**kwargs), EDITABLE_FIELDS)
+        return self._with_panel(
+            super().get_edit_view_kwargs(**kwargs),
+            EDITABLE_FIELDS,
+            AnswersPanel(heading=_("Answers")),
+            base_form_class=RegistrationEditForm,
+        )
 
     def get_urlpatterns(self):
         return [
@@ -612,7 +827,8 @@ class InvitationImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_(
             "UTF-8, first row with column names: full_name, email, phone, organization, title, "
-            "category, language, note (Vietnamese names such as “họ tên”, “đơn vị” work too)."
+            "category, language, note (Vietnamese names such as “họ tên”, “đơn vị” work too), "
+            "and a column per registration question of the event, named by its label or key."
         ),
     )
 
@@ -808,7 +1024,13 @@ class RegistrationViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Registration")
     menu_icon = "form"
     menu_order = 250
-    items = (RegistrationViewSet, AttendeeCategoryViewSet, InvitationViewSet, EventViewSet)
+    items = (
+        RegistrationViewSet,
+        AttendeeCategoryViewSet,
+        RegistrationQuestionViewSet,
+        InvitationViewSet,
+        EventViewSet,
+    )
 
     def get_submenu_items(self):
         items = super().get_submenu_items()

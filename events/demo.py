@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from core.text import fold
 from core.time import HCM
-from events.enums import RegistrationStatus
-from events.models import AttendeeCategory, Event, Invitation, Registration
+from events.enums import QuestionKind, RegistrationStatus
+from events.models import AttendeeCategory, Event, Invitation, Registration, RegistrationQuestion
 from events.services import (
     event_upsert,
     registration_approve,
@@ -169,6 +169,60 @@ def _category(event: Event, slug: str, **fields) -> AttendeeCategory:
     return category
 
 
+#: The demo forum's own registration questions (issue 16): the delegation, printed on the
+#: badge, and the diet. ``(key, kind, label, label_en, choices, required, on the badge)``.
+DEMO_QUESTIONS = [
+    (
+        "doan",
+        QuestionKind.SHORT_TEXT,
+        "Đơn vị / Đoàn",
+        "Organisation / Delegation",
+        "",
+        True,
+        True,
+    ),
+    (
+        "che-do-an",
+        QuestionKind.CHOICE,
+        "Chế độ ăn",
+        "Diet",
+        "binh-thuong | Bình thường | Normal\nchay | Chay | Vegetarian\nkhac | Khác | Other",
+        False,
+        False,
+    ),
+]
+#: The diets of the demo's guests, about one in six vegetarian.
+DEMO_DIETS = ["binh-thuong"] * 9 + ["chay"] * 2 + ["khac"]
+
+
+def load_questions(event: Event) -> list[RegistrationQuestion]:
+    """The demo's questions (``DEMO_QUESTIONS``), in order. Idempotent."""
+    questions = []
+    for order, (key, kind, label, label_en, choices, required, on_badge) in enumerate(
+        DEMO_QUESTIONS, start=1
+    ):
+        question, _created = RegistrationQuestion.objects.get_or_create(
+            event=event,
+            key=key,
+            defaults={
+                "kind": kind,
+                "label": label,
+                "label_en": label_en,
+                "choices": choices,
+                "required": required,
+                "print_on_badge": on_badge,
+                "sort_order": order,
+            },
+        )
+        questions.append(question)
+    return questions
+
+
+def demo_answers(person: dict, n: int) -> dict:
+    """Plausible answers of a demo guest: their organisation's delegation and a diet."""
+    return {"doan": f"Đoàn {person['organization']}", "che-do-an": DEMO_DIETS[n % len(DEMO_DIETS)]}
+
+
 def _new(event: Event, people: list[dict]) -> list[dict]:
     taken = set(Registration.objects.filter(event=event).values_list("email", flat=True))
     return [p for p in people if p["email"] not in taken]
@@ -223,25 +277,35 @@ def load_registrations(event: Event, *, registration_open: bool = True) -> dict[
         sort_order=3,
     )
 
+    load_questions(event)
     for n, person in enumerate(_new(event, demo_people(120, seed=1))):
         registration = registration_create(
-            event=event, category=delegates, skip_email_confirmation=True, **person
+            event=event,
+            category=delegates,
+            skip_email_confirmation=True,
+            answers=demo_answers(person, n),
+            **person,
         )
         if n % 40 == 39:
             registration_cancel(registration=registration, reason="demo")
     for n, person in enumerate(_new(event, demo_people(12, seed=3))):
         person["organization"], person["title"] = MEDIA[n % len(MEDIA)], "Phóng viên"
         registration = registration_create(
-            event=event, category=press, skip_email_confirmation=True, **person
+            event=event,
+            category=press,
+            skip_email_confirmation=True,
+            answers=demo_answers(person, n),
+            **person,
         )
         if n % 3 != 2:
             registration_approve(registration=registration)
     vip_people = demo_people(15, seed=2)
     if _new(event, vip_people):
-        rows = ["full_name,email,phone,organization,title,category"] + [
+        rows = ["full_name,email,phone,organization,title,category,Đơn vị / Đoàn,Chế độ ăn"] + [
             f"{p['full_name']},{p['email']},{p['phone']},{p['organization']},"
-            f"{p['title']},Khách mời VIP"
-            for p in vip_people
+            f"{p['title']},Khách mời VIP,Đoàn {p['organization']},"
+            f"{'Chay' if n % 5 == 4 else 'Bình thường'}"
+            for n, p in enumerate(vip_people)
         ]
         invitation_import_apply(
             event=event, content="\n".join(rows).encode(), file_name="khach-moi-vip.csv"
@@ -250,8 +314,10 @@ def load_registrations(event: Event, *, registration_open: bool = True) -> dict[
     for _ in range(max(0, 5 - unused)):
         Invitation.objects.create(event=event, category=vip, note="Demo: unused code")
     if registration_open:
-        for person in _new(event, demo_people(3, seed=4)):
-            registration_create(event=event, category=delegates, **person)  # pending_email
+        for n, person in enumerate(_new(event, demo_people(3, seed=4))):
+            answers = demo_answers(person, n)
+            # pending_email
+            registration_create(event=event, category=delegates, answers=answers, **person)
     return {
         status: Registration.objects.filter(event=event, status=status).count()
         for status in RegistrationStatus.values

@@ -83,3 +83,21 @@ class RegistrationEmailKind(models.TextChoices):
     REGISTERED_AGAIN = "registration.registered_again", _("Someone registered again")
     CERTIFICATE = "registration.certificate", _("Certificate of attendance (PDF attached)")
     REMINDER = "registration.reminder", _("Reminder the day before (badge attached)")
+
+
+class QuestionKind(models.TextChoices):
+    """The kinds of an organizer's registration question (``RegistrationQuestion``)."""
+
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    CHOICE = "choice", _("One choice")
+    CHOICES = "choices", _("Several choices")
+    YES_NO = "yes_no", _("Yes or no")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+
+
+#: The kinds whose answers are keys of the question's choices.
+CHOICE_KINDS = frozenset({QuestionKind.CHOICE, QuestionKind.CHOICES})

@@ -272,3 +272,15 @@ class UnsubscribeLinkInvalid(EventsError):
     code = "unsubscribe_link_invalid"
     message = _("This unsubscribe link is not valid. Copy the whole link from the email.")
     http_status = 404
+
+
+class InvalidAnswer(InvalidDetails):
+    """An answer to one of the event's own questions is missing or invalid: the message names
+    the question (the CSV import reports it per row, the scanner shows it)."""
+
+    code = "invalid_answer"
+
+    def __init__(self, question: str, problem):
+        self.question = question
+        message = _("“%(question)s”: %(problem)s") % {"question": question, "problem": problem}
+        super().__init__(message)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.forms import SiteFormMixin
-from core.localized import localized
+from core.localized import localized, localized_text
 from core.phone import normalize_phone
 from core.text import nfc
 from events.enums import Language
@@ -17,6 +17,7 @@ from events.exceptions import InvalidPhone
 from events.models import AttendeeCategory, Event, Invitation
 from events.privacy_forms import consent_label
 from events.selectors import category_seats_left
+from events.services.questions import answers_initial, event_questions, is_empty, question_formfield
 from events.services.registration import LIMITS, invitation_usable
 
 #: At most this many seats left: the form says how many.
@@ -52,6 +53,63 @@ class NameField(forms.CharField):
         return " ".join(nfc(super().to_python(value)).split())
 
 
+#: The form field of a question is named after its key: ``q_<key>``.
+QUESTION_PREFIX = "q_"
+
+
+class QuestionsMixin:
+    """Adds the event's own questions (``RegistrationQuestion``) to a form, after its fields:
+    ``add_questions`` makes their fields, ``answers`` are the cleaned ones keyed by the
+    question's key (what the services take)."""
+
+    questions: list = ()
+
+    def add_questions(self, questions, *, category_id: int | None = None, marked=True) -> None:
+        """Ask ``questions``: those of ``category_id`` only when given, else all (each says the
+        categories it is for, and ``clean_answers`` checks required ones for the category
+        chosen)."""
+        self.questions = [q for q in questions if category_id is None or q.asks(category_id)]
+        limited = (
+            set().union(*(q.category_ids for q in self.questions)) if category_id is None else ()
+        )
+        names = {}
+        if limited:  # one query for the categories the questions name
+            categories = AttendeeCategory.objects.filter(pk__in=limited).order_by("sort_order")
+            names = {c.pk: localized_text(c, "name") for c in categories}
+        for question in self.questions:
+            field = question_formfield(question, required=False if category_id is None else None)
+            if category_id is None and question.category_ids:
+                listed = ", ".join(n for pk, n in names.items() if pk in question.category_ids)
+                only = _("Only for: %(categories)s.") % {"categories": listed}
+                field.help_text = f"{field.help_text} {only}".strip()
+            self.fields[QUESTION_PREFIX + question.key] = field
+        if marked:  # a question for some categories only says so instead
+            self.also_required = (
+                *self.also_required,
+                *(
+                    QUESTION_PREFIX + q.key
+                    for q in self.questions
+                    if q.required and not (category_id is None and q.category_ids)
+                ),
+            )
+
+    def clean_answers(self, category_id: int | None) -> None:
+        """Required questions of the guest's category must be answered."""
+        for question in self.questions:
+            name = QUESTION_PREFIX + question.key
+            if not question.required or not question.asks(category_id) or name in self.errors:
+                continue
+            if is_empty(self.cleaned_data.get(name)):
+                self.add_error(name, forms.Field.default_error_messages["required"])
+
+    @property
+    def answers(self) -> dict:
+        return {
+            question.key: self.cleaned_data.get(QUESTION_PREFIX + question.key)
+            for question in self.questions
+        }
+
+
 class RegistrantDetailsForm(SiteFormMixin, forms.Form):
     """The details a registrant can give and later change on the manage page."""
 
@@ -83,7 +141,7 @@ class RegistrantDetailsForm(SiteFormMixin, forms.Form):
     )
 
 
-class RegistrationForm(RegistrantDetailsForm):
+class RegistrationForm(QuestionsMixin, RegistrantDetailsForm):
     """The public registration form of an event."""
 
     also_required = ("category",)  # unless an invitation code says the category
@@ -153,6 +211,10 @@ class RegistrationForm(RegistrantDetailsForm):
             self.fields["category"].initial = categories[0]
         self.fields["consent"].label = consent_label()
         self.fields["consent"].error_messages["required"] = _("Your consent is needed to register.")
+        self.add_questions(event_questions(event))
+        # The questions after the guest's details, before the consent.
+        names = [QUESTION_PREFIX + question.key for question in self.questions]
+        self.order_fields([*self.field_order[: self.field_order.index("consent")], *names])
 
     @property
     def is_bot(self) -> bool:
@@ -184,6 +246,9 @@ class RegistrationForm(RegistrantDetailsForm):
             and "invitation_code" not in (self.errors)
         ):
             self.add_error("category", _("Choose a category."))
+        category = self.invitation.category if self.invitation else cleaned.get("category")
+        if category is not None:
+            self.clean_answers(category.pk)
         return cleaned
 
     def selected_category(self) -> AttendeeCategory:
@@ -209,9 +274,26 @@ class ResendLinkForm(SiteFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=LIMITS["email"])
 
 
-class ManageDetailsForm(RegistrantDetailsForm):
+class ManageDetailsForm(QuestionsMixin, RegistrantDetailsForm):
     language = forms.ChoiceField(label=_("Language of emails"), choices=Language.choices)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, registration, **kwargs):
+        questions = event_questions(registration.event_id)
+        kwargs.setdefault(
+            "initial",
+            {
+                **{field: getattr(registration, field) for field in self.base_fields},
+                **{
+                    QUESTION_PREFIX + key: value
+                    for key, value in answers_initial(questions, registration.answers).items()
+                },
+            },
+        )
         super().__init__(*args, **kwargs)
         self.fields["phone"].required = False
+        self.add_questions(questions, category_id=registration.category_id)
+
+    @property
+    def details(self) -> dict:
+        """The registrant's details (``registration_update``'s fields) cleaned."""
+        return {name: self.cleaned_data[name] for name in self.base_fields}

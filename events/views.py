@@ -32,6 +32,7 @@ from events.services import (
     registration_send_manage_link,
     registration_update,
 )
+from events.services.questions import answers_display, event_questions
 from events.services.registration import registration_from_confirmation_key
 
 Status = RegistrationStatus
@@ -75,6 +76,8 @@ def register(request, event_slug: str):
                     invitation_code=data["invitation_code"] or None,
                     by=Actor.attendee(),
                     idempotency_key=data["form_key"],
+                    answers=form.answers,
+                    questions=form.questions,
                 )
             except AlreadyRegistered:
                 # The same answer as for a new address; the owner hears of it by email, at
@@ -160,6 +163,7 @@ def manage(request, secret: str):
         "has_badge": registration.status == Status.CONFIRMED,
         "qr": qr_svg(registration.token) if registration.status == Status.CONFIRMED else "",
         "certificate": Certificate.objects.filter(registration=registration).first(),
+        "answers": answers_display(event_questions(registration.event_id), registration.answers),
     }
     return render(request, "events/manage.html", context)
 
@@ -211,12 +215,15 @@ def manage_edit(request, secret: str):
     if registration.status not in LIVE_STATUSES:
         return redirect("events:manage", secret=secret)
     if request.method == "POST":
-        form = ManageDetailsForm(request.POST)
+        form = ManageDetailsForm(request.POST, registration=registration)
         if form.is_valid():
             old_token = registration.token
             try:
                 updated = registration_update(
-                    registration=registration, by=Actor.attendee(), **form.cleaned_data
+                    registration=registration,
+                    by=Actor.attendee(),
+                    answers=form.answers,
+                    **form.details,
                 )
             except EventsError as error:
                 form.add_error(None, error.message)
@@ -233,9 +240,7 @@ def manage_edit(request, secret: str):
                     messages.success(request, _("Your details are saved."))
                 return redirect("events:manage", secret=secret)
     else:
-        form = ManageDetailsForm(
-            initial={field: getattr(registration, field) for field in ManageDetailsForm.base_fields}
-        )
+        form = ManageDetailsForm(registration=registration)
     context = {"registration": registration, "event": registration.event, "form": form}
     return render(request, "events/manage_edit.html", context)
 

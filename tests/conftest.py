@@ -79,14 +79,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Every test starts with no rate counter. In the database they roll back with the test;
-    in Redis (``REDIS_URL`` set) they would outlive it, and the sign-ups and password resets of
-    earlier tests (all from 127.0.0.1) would count against the later ones."""
+    """Every test starts with no rate counter and an empty cache. Rate counters in the database
+    roll back with the test; in Redis (``REDIS_URL`` set) they would outlive it, and the
+    sign-ups and password resets of earlier tests (all from 127.0.0.1) would count against the
+    later ones. The cache holds each event's registration questions by the event's id, and
+    SQLite gives the ids of a rolled-back test to the next one."""
     from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
 
-    if isinstance(caches["default"], RedisCache):
-        caches["default"].clear()
+    caches["default"].clear()
     yield
 
 

@@ -386,8 +386,9 @@ def not_found(request, *args, **kwargs) -> JsonResponse:
 @api_view(("POST",))
 def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
     """``POST /api/checkin/walkins/`` ``{"list", "category", "full_name", "email", "phone"?,
-    "organization"?, "title"?, "language"?, "gate"?, "nonce"?}``: register a guest at the door
-    and check them in. Answers the registration (with its badge's URL) and the check-in."""
+    "organization"?, "title"?, "language"?, "gate"?, "nonce"?, "answers"?}``: register a guest
+    at the door and check them in. Answers the registration (with its badge's URL) and the
+    check-in."""
     options = _scan_options(data)
     registration, answer = checkin_walkin(
         scanner=scanner,
@@ -402,6 +403,7 @@ def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
         gate=options["gate"],
         nonce=options["nonce"],
         created_by=request.user if scanner.user_id else None,
+        answers=_answers(data),
     )
     admitted = answer is not None and answer["status"] == "ok"
     return JsonResponse(
@@ -420,6 +422,20 @@ def walkin(request, scanner: Scanner, data: dict) -> JsonResponse:
             "checkin": answer,
         }
     )
+
+
+def _answers(data: dict) -> dict:
+    """The walk-in's ``answers`` (``{question key: text, list of choice keys or true/false}``);
+    anything else is no answer (the service then asks for the required ones)."""
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        return {}
+    return {
+        str(key)[:50]: value
+        for key, value in list(answers.items())[:100]
+        if isinstance(value, str | bool | int | float)
+        or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+    }
 
 
 def _walkin_message(registration: Registration, answer: dict | None) -> str:

@@ -14,6 +14,7 @@ from core.localized import localized_data
 from core.text import fold
 from events.enums import CheckInKind, RegistrationStatus
 from events.models import AttendeeCategory, CheckIn, CheckInList, Event, Registration, ScanLog
+from events.services.questions import question_data, questions_of_events
 
 SEARCH_LIMIT = 20
 BUCKET_MINUTES = 10
@@ -116,8 +117,9 @@ def search_result_data(registration: Registration) -> dict:
 
 def scanner_lists(*, event_id: int | None) -> list[dict]:
     """The events and check-in lists a scanner may use (a device: its event; staff: all), each
-    event with its attendee categories (for walk-ins). Event and category names are in the
-    active language (``lang``: the one they are really in). Two queries, however many events."""
+    event with its attendee categories and required questions (for walk-ins). Event and category
+    names are in the active language (``lang``: the one they are really in). Three queries,
+    however many events."""
     lists = CheckInList.objects.select_related("event").order_by(
         "event__starts_at", "event_id", "sort_order", "name"
     )
@@ -133,6 +135,7 @@ def scanner_lists(*, event_id: int | None) -> list[dict]:
                 "slug": item.event.slug,
                 "lists": [],
                 "categories": [],
+                "questions": [],
             },
         )
         event["lists"].append(
@@ -149,6 +152,9 @@ def scanner_lists(*, event_id: int | None) -> list[dict]:
         events[category.event_id]["categories"].append(
             {"id": category.pk, **localized_data(category)}
         )
+    # The door asks the required questions only.
+    for question in questions_of_events(events, required_only=True):
+        events[question.event_id]["questions"].append(question_data(question))
     return list(events.values())
 
 

@@ -835,6 +835,7 @@ def checkin_walkin(
     gate: str = "",
     nonce: str = "",
     created_by=None,
+    answers: dict | None = None,
 ) -> tuple[Registration, dict | None]:
     """Register a guest at the door (the registration service's trusted path: no email
     confirmation, the seat decided at once) and, if the seat is confirmed, check them in on the
@@ -843,7 +844,9 @@ def checkin_walkin(
 
     Rules: a device must be allowed to register walk-ins (``Device.may_register_walkins``,
     off by default); the category must be of the list's event, public and admitted by the list;
-    a scanner registers at most ``CHECKIN_WALKIN_RATE_LIMIT`` walk-ins (20 an hour).
+    a scanner registers at most ``CHECKIN_WALKIN_RATE_LIMIT`` walk-ins (20 an hour); the
+    event's required questions (of the guest's category) must be answered (``answers``, keyed
+    by the question's key; the optional ones may be too).
 
     Raises ``CheckInListNotFound``, ``CheckInForbidden``, ``WalkinNotAllowed``,
     ``CategoryNotAvailable`` (no such category at this event), ``WalkinCategoryNotAllowed``
@@ -885,6 +888,7 @@ def checkin_walkin(
         reason=f"walk-in · {checkin_list.name}",
         created_by_device_id=scanner.device_id,
         basis=DataBasis.WALKIN,
+        answers=answers or {},
     )
     if registration.status != RegistrationStatus.CONFIRMED:
         return registration, None

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -212,6 +212,8 @@ def scanner(request):
             "searchMore": _("Only the first %(count)s matches are shown: type more of the name."),
             "printBadge": _("Print the badge"),
             "forgetConfirm": _("Forget this device's pairing on this browser?"),
+            "answerYes": pgettext("answer", "Yes"),
+            "answerNo": pgettext("answer", "No"),
             **_offline_strings(),
         },
         "serviceWorker": reverse("events:checkin_service_worker"),

@@ -287,6 +287,10 @@ class Registration(models.Model):
     #: When the row last changed (set on every save; bulk ``update()`` calls set it too): the
     #: offline scanners' change feed (``events.checkin.sync``) reads what changed since a cursor.
     changed_at = models.DateTimeField(_("changed at"), auto_now=True, editable=False)
+    #: The answers to the event's own questions (``RegistrationQuestion``): ``{"q<question id>":
+    #: value}``, a value being text (a choice's key, a date as YYYY-MM-DD, a phone as +84…), a
+    #: list of choice keys, true/false or a number. Cleared by the retention purge.
+    answers = models.JSONField(_("answers"), default=dict, blank=True, editable=False)
     #: The key of the public form that made it (a hidden field, made when the form is shown):
     #: the same form sent again finds this registration instead of making a second one.
     idempotency_key = models.CharField(max_length=64, blank=True, default="", editable=False)

@@ -27,6 +27,7 @@ from core.localized import localized
 from core.pdf import cached_stylesheet, render_html_to_pdf, shared_font_config
 from core.text import fold, nfc
 from events.models import Registration
+from events.services.questions import badge_answer, badge_question
 
 #: Width of the text column of a badge: A6 (105 mm) less 2 × 8 mm of margin, in points.
 TEXT_WIDTH_PT = (105 - 16) / 25.4 * 72
@@ -41,6 +42,10 @@ A4_PAGE = "@page { size: A4; margin: 0 }"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#1d4ed8"
 QR_MASK = 2
+
+
+#: ``badge_context``'s question not looked up yet.
+UNKNOWN = object()
 
 
 @functools.cache
@@ -149,10 +154,14 @@ def _fallback_lang(value, language: str) -> str:
     return value.language if value and value.language != language else ""
 
 
-def badge_context(registration: Registration) -> dict:
+def badge_context(registration: Registration, *, question=UNKNOWN) -> dict:
     """What the badge template shows for ``registration``: the event's name and venue and the
     category's name in the badge's language (``badge_language``), the Vietnamese when there is
-    no English value (``*_lang`` then says "vi" for the markup)."""
+    no English value (``*_lang`` then says "vi" for the markup); the answer to the event's
+    question printed on badges (``question``, when the caller has looked it up already: None
+    for none)."""
+    if question is UNKNOWN:
+        question = badge_question(registration.event_id)
     colour = registration.category.badge_colour
     colour = colour if HEX_COLOUR.match(colour or "") else DEFAULT_COLOUR
     language = badge_language(registration)
@@ -181,6 +190,14 @@ def badge_context(registration: Registration) -> dict:
             max_lines=2,
             weight=700,
             one_line_min=9.5,
+        ),
+        "answer": fit_text(
+            badge_answer(registration, question, language),
+            max_size=11,
+            min_size=7,
+            max_lines=2,
+            weight=400,
+            one_line_min=9,
         ),
         "event_name": fit_text(
             event_name.value, max_size=8.5, min_size=6, max_lines=2, one_line_min=7
@@ -256,8 +273,12 @@ def badge_sheets_render_pdf(
     its holder's language (``badge_language``); the sheets as a document in ``language``, by
     default ``badge_sheets_language(registrations)``. Side effects: none."""
     cards = []
+    questions: dict[int, object] = {}  # the question printed on each event's badges
     for slot, registration in enumerate(registrations):
-        context = {"b": badge_context(registration), "slot": slot % 4}
+        if registration.event_id not in questions:
+            questions[registration.event_id] = badge_question(registration.event_id)
+        card = badge_context(registration, question=questions[registration.event_id])
+        context = {"b": card, "slot": slot % 4}
         with translation.override(context["b"]["language"]):
             cards.append(render_to_string("pdf/badge_card.html", context))
     sheets = [cards[i : i + 4] for i in range(0, len(cards), 4)]

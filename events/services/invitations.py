@@ -21,12 +21,21 @@ from events.exceptions import (
     AlreadyRegistered,
     DetailTooLong,
     EventsError,
+    InvalidAnswer,
     InvalidDetails,
     InvalidEmail,
     InvalidPhone,
     MissingName,
 )
-from events.models import AttendeeCategory, Event, Invitation, InvitationImport, Registration
+from events.models import (
+    AttendeeCategory,
+    Event,
+    Invitation,
+    InvitationImport,
+    Registration,
+    RegistrationQuestion,
+)
+from events.services.questions import answers_clean, event_questions
 from events.services.registration import (
     registration_create,
     registration_details_clean,
@@ -67,6 +76,8 @@ class ImportRow:
     category_name: str = ""
     language: str = "vi"
     note: str = ""
+    #: the answers to the event's questions, as written (keyed by the question's key)
+    answers: dict = field(default_factory=dict)
     #: "create", "exists" (already registered: skipped) or "reject"
     action: str = "create"
     reason: str = ""
@@ -109,7 +120,26 @@ def _decode(content: bytes) -> str:
     raise ImportFileError(_("The file must be a CSV saved as UTF-8."))
 
 
-def _read(content: bytes) -> list[tuple[int, dict[str, str]]]:
+def _question_columns(questions: list[RegistrationQuestion]) -> dict[str, str]:
+    """Header names (folded) → the question's column: its key, or its label in either
+    language."""
+    names: dict[str, str] = {}
+    for question in questions:
+        for name in (question.key, question.label, question.label_en):
+            if name:
+                names.setdefault(fold(name).replace("_", " "), ANSWER + question.key)
+    return names
+
+
+#: A row's value for a question is read under ``answer:<the question's key>``.
+ANSWER = "answer:"
+
+
+def _read(
+    content: bytes, questions: list[RegistrationQuestion] = ()
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of the file: (line, {column: value}); a question's column is keyed
+    ``answer:<key>``."""
     text = _decode(content)
     sample = text[:4096]
     try:
@@ -122,8 +152,12 @@ def _read(content: bytes) -> list[tuple[int, dict[str, str]]]:
     except (StopIteration, csv.Error):
         raise ImportFileError(_("The file is empty.")) from None
     columns: dict[int, str] = {}
+    asked = _question_columns(questions)
     for index, name in enumerate(header):
         folded = fold(name).replace("_", " ")
+        if folded in asked:  # the event's own question first ("Đoàn" may be one)
+            columns[index] = asked[folded]
+            continue
         for key, aliases in COLUMNS.items():
             if folded in {alias.replace("_", " ") for alias in aliases}:
                 columns.setdefault(index, key)
@@ -163,6 +197,7 @@ def invitation_import_preview(
     Raises ImportFileError when the file itself cannot be read.
     """
     categories = list(event.categories.all())
+    questions = event_questions(event)
     live_emails = {
         email.lower()
         for email in Registration.objects.filter(event=event, status__in=LIVE_STATUSES).values_list(
@@ -171,7 +206,7 @@ def invitation_import_preview(
     }
     seen: set[str] = set()
     preview = ImportPreview()
-    for line, data in _read(content):
+    for line, data in _read(content, questions):
         details = {name: data.get(name, "") for name in DETAILS}
         row = ImportRow(
             line=line,
@@ -179,6 +214,11 @@ def invitation_import_preview(
             category_name=nfc(data.get("category", "")).strip(),
             language=data.get("language", "").strip().lower()[:2] or Language.VI,
             note=nfc(data.get("note", "")).strip()[:255],
+            answers={
+                name.removeprefix(ANSWER): value.strip()
+                for name, value in data.items()
+                if name.startswith(ANSWER) and value.strip()
+            },
         )
         preview.rows.append(row)
 
@@ -212,6 +252,11 @@ def invitation_import_preview(
                 _("Unknown category “%(category)s”.") % {"category": row.category_name or "—"},
             )
             continue
+        try:
+            answers_clean(questions=questions, category_id=category.pk, answers=row.answers)
+        except InvalidAnswer as error:
+            reject("bad_answer", error.message)
+            continue
         row.category_id = category.pk
         key = row.email.lower()
         if key in seen:
@@ -243,6 +288,7 @@ def invitation_import_apply(
         event=event, content=content, default_category=default_category
     )
     categories = {category.pk: category for category in event.categories.all()}
+    questions = event_questions(event)
     with transaction.atomic():
         record = InvitationImport.objects.create(
             event=event, file_name=file_name[:255], created_by=by
@@ -270,6 +316,8 @@ def invitation_import_apply(
                         title=row.title,
                         language=row.language,
                         invitation_code=invitation.code,
+                        answers=row.answers,
+                        questions=questions,
                         skip_email_confirmation=True,
                         created_by=by,
                         reason=f"invitation import · {record.file_name}",

@@ -23,6 +23,7 @@ from events.checkin.models import CheckIn, ScanLog
 from events.enums import CONSENT_VERSION, LIVE_STATUSES, DataBasis, PurgeReason
 from events.exceptions import InvalidTransition
 from events.models import Certificate, Event, Invitation, InvitationImport, Registration
+from events.services.questions import answers_display, event_questions
 from events.services.registration import registration_cancel
 from events.signals import personal_data_anonymised, personal_data_collected
 from mail.models import Email
@@ -138,6 +139,7 @@ def _anonymise(
         organization="",
         title="",
         needs="",
+        answers={},  # free-text answers are personal data too
         share_with_exhibitors=False,
         search_key="",
         purged_at=now,
@@ -214,6 +216,12 @@ def registration_personal_data(*, registration: Registration, by=None) -> dict:
             "needs": registration.needs,
             "share_with_exhibitors": registration.share_with_exhibitors,
             "category": registration.category.name,
+            "answers": {
+                question.label: answer
+                for question, answer in answers_display(
+                    event_questions(event, include_archived=True), registration.answers
+                )
+            },
             "status": registration.status,
             "created_at": _moment(registration.created_at),
             "email_confirmed_at": _moment(registration.email_confirmed_at),

@@ -8,6 +8,7 @@ registration takes on its category) before it locks any registration row. On SQL
 """
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core import signing
@@ -48,9 +49,11 @@ from events.models import (
     Event,
     Invitation,
     Registration,
+    RegistrationQuestion,
     new_badge_token,
 )
 from events.services.emails import registration_email_queue
+from events.services.questions import answers_changes, answers_clean, event_questions
 
 Status = RegistrationStatus
 Kind = RegistrationEmailKind
@@ -329,6 +332,8 @@ def registration_create(
     created_by_device_id: int | None = None,
     idempotency_key: str = "",
     basis: str | None = None,
+    answers: Mapping[str, object] | None = None,
+    questions: list[RegistrationQuestion] | None = None,
 ) -> Registration:
     """Register someone for ``event`` in ``category``.
 
@@ -343,15 +348,22 @@ def registration_create(
     has it, for the same email, that registration is returned as it is (a form sent again after
     its answer was lost, or twice at once): nothing is written, no email queued.
 
+    ``answers`` to the event's questions (keyed by the question's key; ``questions``, the
+    event's from ``event_questions``, saves the query when the caller has them): checked and
+    stored by ``answers_clean`` for the registration's category (required ones must be
+    answered). The public path always checks them; a trusted caller that asks none (exhibitor
+    staff, the demo) passes None and stores none.
+
     ``basis`` (a ``DataBasis``; by default the guest's own consent on the public path, the
     organizer's on the trusted path) is recorded: only the guest's own registration records
     ``consent_at`` and the consent text's version, and only it needs ``consent``.
 
     Raises AlreadyRegistered (a live registration exists for this email and event),
-    RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails,
-    InvalidPhone. Side effects: the Registration row (names in NFC, phone as +84…), the invitation
-    marked used, a stale unconfirmed registration of the same email expired, and the email queued
-    (sent after commit); the activity entry ``registration.created``.
+    RegistrationClosed, CategoryNotAvailable, InvalidInvitation, ConsentRequired, InvalidDetails
+    (InvalidAnswer among them), InvalidPhone. Side effects: the Registration row (names in NFC,
+    phone as +84…, the answers), the invitation marked used, a stale unconfirmed registration of
+    the same email expired, and the email queued (sent after commit); the activity entry
+    ``registration.created``.
     """
     by = by if by is not None else created_by
     now = timezone.now()
@@ -394,6 +406,13 @@ def registration_create(
             category = invitation.category
         elif not category.is_public and not skip_email_confirmation:
             raise CategoryNotAvailable()
+        stored_answers = {}
+        if answers is not None or not skip_email_confirmation:
+            stored_answers = answers_clean(
+                questions=event_questions(event) if questions is None else questions,
+                category_id=category.pk,
+                answers=answers or {},
+            )
 
         _expire_stale(event=event, email=details["email"], now=now)
         registration = Registration(
@@ -409,6 +428,7 @@ def registration_create(
             status=Status.PENDING_EMAIL,
             approved_at=now if invitation else None,
             idempotency_key=idempotency_key,
+            answers=stored_answers,
         )
         if skip_email_confirmation:
             category = _lock_seats(category.pk)  # before the insert: see the module docstring
@@ -615,9 +635,17 @@ EDITABLE_FIELDS = (
 
 
 def registration_update(
-    *, registration: Registration, by=None, reason: str = "", **changes
+    *,
+    registration: Registration,
+    by=None,
+    reason: str = "",
+    answers: Mapping[str, object] | None = None,
+    **changes,
 ) -> Registration:
-    """Change the registrant's details (``EDITABLE_FIELDS``; the email and category stay).
+    """Change the registrant's details (``EDITABLE_FIELDS``; the email and category stay) and,
+    when ``answers`` is given (keyed by the question's key), the answers to the questions asked
+    of their category (checked by ``answers_clean``; answers to archived questions or to
+    questions of other categories stay).
 
     A changed name reissues the badge (new token, the old QR stops working). Raises
     InvalidDetails, InvalidPhone or InvalidTransition (not live, or anonymised). Side effects:
@@ -634,8 +662,20 @@ def registration_update(
         if locked.status not in LIVE_STATUSES or locked.purged_at is not None:
             raise InvalidTransition()  # an anonymised row stays anonymous
         renamed = "full_name" in cleaned and cleaned["full_name"] != locked.full_name
+        if answers is not None:
+            questions = event_questions(locked.event_id)
+            cleaned["answers"] = answers_clean(
+                questions=questions,
+                category_id=locked.category_id,
+                answers=answers,
+                previous=locked.answers,
+            )
         changed = [f for f, v in cleaned.items() if getattr(locked, f) != v]
         logged = {field: [getattr(locked, field), cleaned[field]] for field in changed}
+        if "answers" in logged:
+            del logged["answers"]
+            changes_of_answers = answers_changes(questions, locked.answers, cleaned["answers"])
+            logged.update({f"answer:{key}": pair for key, pair in changes_of_answers.items()})
         for field in changed:
             setattr(locked, field, cleaned[field])
         if renamed:

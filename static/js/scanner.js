@@ -138,6 +138,87 @@
       markLang(option, category.lang);
       categories.appendChild(option);
     });
+    walkinQuestions(found ? found.event.questions || [] : []);
+  }
+
+  // The event's required questions (events/services/questions.py question_data), each shown
+  // only for the categories it is asked of.
+  var INPUT_TYPES = { phone: "tel", email: "email", number: "number", date: "date" };
+  function walkinQuestion(question) {
+    var box = document.createElement(question.kind === "choices" ? "fieldset" : "label");
+    var title = document.createElement(question.kind === "choices" ? "legend" : "span");
+    title.textContent = question.label;
+    markLang(title, question.lang);
+    box.appendChild(title);
+    box.dataset.key = question.key;
+    box.dataset.categories = question.categories.join(" ");
+    var choices = question.choices;
+    if (question.kind === "yes_no") {
+      choices = [{ key: "yes", label: S.answerYes }, { key: "no", label: S.answerNo }];
+    }
+    if (question.kind === "choices") {
+      choices.forEach(function (choice) {
+        var label = document.createElement("label");
+        var tick = document.createElement("input");
+        tick.type = "checkbox";
+        tick.value = choice.key;
+        label.appendChild(tick);
+        label.appendChild(document.createTextNode(" " + choice.label));
+        box.appendChild(label);
+      });
+      return box;
+    }
+    var input;
+    if (question.kind === "choice" || question.kind === "yes_no") {
+      input = document.createElement("select");
+      [{ key: "", label: "—" }].concat(choices).forEach(function (choice) {
+        var option = document.createElement("option");
+        option.value = choice.key;
+        option.textContent = choice.label;
+        input.appendChild(option);
+      });
+    } else if (question.kind === "long_text") {
+      input = document.createElement("textarea");
+      input.rows = 2;
+    } else {
+      input = document.createElement("input");
+      input.type = INPUT_TYPES[question.kind] || "text";
+    }
+    input.required = true;
+    input.autocomplete = "off";
+    box.appendChild(input);
+    return box;
+  }
+  function walkinQuestions(questions) {
+    var holder = $("walkin-questions");
+    holder.innerHTML = "";
+    questions.forEach(function (question) { holder.appendChild(walkinQuestion(question)); });
+    walkinQuestionsShown();
+  }
+  // A question limited to some categories: hidden (and not sent) for the others.
+  function walkinQuestionsShown() {
+    var category = $("walkin-category").value;
+    Array.prototype.forEach.call($("walkin-questions").children, function (box) {
+      var only = box.dataset.categories ? box.dataset.categories.split(" ") : [];
+      box.hidden = only.length > 0 && only.indexOf(category) < 0;
+      Array.prototype.forEach.call(box.querySelectorAll("input, select, textarea"), function (el) {
+        el.disabled = box.hidden;
+      });
+    });
+  }
+  function walkinAnswers() {
+    var answers = {};
+    Array.prototype.forEach.call($("walkin-questions").children, function (box) {
+      if (box.hidden) { return; }
+      var boxes = box.querySelectorAll("input[type=checkbox]");
+      if (boxes.length) {
+        answers[box.dataset.key] = Array.prototype.filter.call(boxes, function (el) { return el.checked; })
+          .map(function (el) { return el.value; });
+      } else {
+        answers[box.dataset.key] = box.querySelector("input, select, textarea").value;
+      }
+    });
+    return answers;
   }
 
   function setup(data) {
@@ -566,11 +647,13 @@
 
   $("walkin-button").addEventListener("click", function () {
     $("walkin-form").reset();
+    walkinQuestionsShown();
     $("walkin-error").hidden = true;
     fillGates();
     $("walkin-panel").showModal();
   });
   $("walkin-cancel").addEventListener("click", function () { $("walkin-panel").close(); });
+  $("walkin-category").addEventListener("change", walkinQuestionsShown);
   $("walkin-panel").addEventListener("close", focusWedge);
   // Registered: the dialog closes (a second tap would register the guest again) and the answer
   // says whether they are in. Green, with the badge to print, only for a confirmed guest
@@ -582,6 +665,7 @@
     var data = scanOptions();
     ["full_name", "email", "phone", "organization", "title"].forEach(function (field) { data[field] = form.elements[field].value; });
     data.category = Number(form.elements.category.value);
+    data.answers = walkinAnswers();
     data.language = config.lang;
     submit.disabled = true;
     api("POST", config.api.walkin, data).then(function (body) {

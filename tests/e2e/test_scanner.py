@@ -12,7 +12,8 @@ from django.test import Client
 from PIL import Image
 from playwright.sync_api import expect
 
-from events.models import CheckIn, Registration
+from events.enums import QuestionKind
+from events.models import CheckIn, Registration, RegistrationQuestion
 from events.pdf.badges import badge_render_pdf
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories.checkin import RegistrationFactory, door_scene
@@ -230,6 +231,47 @@ def test_a_waitlisted_walk_in_is_amber_not_admitted_and_gets_no_badge(page, live
     assert page.locator("#history li").first.get_attribute("class") == "history-warn"
     assert Registration.objects.get(email="muon@example.com").status == "waitlisted"
     assert not CheckIn.objects.exists()
+
+
+def test_a_walk_in_answers_the_required_questions_of_their_category(page, live_server):
+    """The door asks the event's required questions: one for every category (the delegation),
+    one for the press only (the outlet's kind, one choice), none of the optional ones."""
+    scene = door_scene()
+    delegation = RegistrationQuestion.objects.create(
+        event=scene.event, key="doan", label="Đơn vị / Đoàn", required=True, sort_order=1
+    )
+    outlet = RegistrationQuestion.objects.create(
+        event=scene.event,
+        key="loai-bao",
+        label="Loại hình báo",
+        kind=QuestionKind.CHOICE,
+        choices="in | Báo in | Print\ndien-tu | Báo điện tử | Online",
+        required=True,
+        sort_order=2,
+    )
+    outlet.categories.set([scene.press])
+    RegistrationQuestion.objects.create(event=scene.event, key="ghi-chu", label="Ghi chú")
+    page.set_viewport_size({"width": 390, "height": 844})
+    pair(page, scene.token)
+    page.click("#walkin-button")
+    questions = page.locator("#walkin-questions > :not([hidden])")
+    page.select_option("#walkin-category", label="Đại biểu")
+    expect(questions).to_have_count(1)  # the press question hidden, the optional one not asked
+    page.select_option("#walkin-category", label="Báo chí")
+    expect(questions).to_have_count(2)
+    page.fill("#walkin-form [name=full_name]", "Vũ Thị Lan")
+    page.fill("#walkin-form [name=email]", "lan@example.com")
+    page.click("#walkin-form button[type=submit]")  # the browser asks for the answers first
+    expect(page.locator("#walkin-panel")).to_have_attribute("open", "")
+    page.get_by_label("Đơn vị / Đoàn").fill("Báo Hải Phòng")
+    page.get_by_label("Loại hình báo").select_option(label="Báo điện tử")
+    page.click("#walkin-form button[type=submit]")
+    page.locator("#answer.answer-ok").wait_for(state="visible")
+    registration = Registration.objects.get(email="lan@example.com")
+    assert registration.answers == {
+        delegation.answer_key: "Báo Hải Phòng",
+        outlet.answer_key: "dien-tu",
+    }
 
 
 def test_scanner_shows_its_name_the_lists_count_and_takes_lower_case_codes(page, live_server):
