@@ -18,10 +18,10 @@ from cms.sample import sample_sessions, sample_speakers
 COLD = {
     "agenda": 19,
     "speakers": 19,
-    "exhibition": 18,
+    "exhibition": 20,
     "home": 17,
-}  # exhibition: + the hall (exhibitors)
-WARM = {"agenda": 7, "speakers": 7, "exhibition": 11, "home": 6}
+}  # exhibition: + the hall (exhibitors: booths, bookings, the hall's size and its shapes)
+WARM = {"agenda": 7, "speakers": 7, "exhibition": 13, "home": 6}  # exhibition: its live plan
 
 
 def _urls(forum) -> tuple[AgendaPage, dict[str, str]]:

@@ -77,7 +77,10 @@ def test_exhibitor_picks_a_booth_and_the_organizer_approves_it(page, browser, li
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.APPROVED
-    assert mail.outbox[-1].subject == "Gian hàng A03 đã được xác nhận"
+    # Approval sends the confirmation and the payment request (amount, deadline, VietQR).
+    approve_email, payment_email = mail.outbox[-2:]
+    assert approve_email.subject == "Gian hàng A03 đã được xác nhận"
+    assert payment_email.subject.startswith("Gian hàng A03: vui lòng thanh toán ")
     page.reload()
     assert page.locator(".ex-status").inner_text() == "Đã phê duyệt"
     page.goto(f"/exhibition/{event.slug}/")

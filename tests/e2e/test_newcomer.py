@@ -48,6 +48,9 @@ def test_register_confirm_download_the_badge_pair_the_scanner_and_scan_it(
     page.get_by_label("Số điện thoại").fill("0912 345 678")
     page.get_by_label("Cơ quan, đơn vị").fill("Sở Thông tin và Truyền thông Hải Phòng")
     page.get_by_label("Đại biểu", exact=True).check()
+    # The demo forum's own questions: the delegation (required, printed on the badge), the diet.
+    page.get_by_label("Đơn vị / Đoàn").fill("Đoàn Sở Thông tin và Truyền thông")
+    page.get_by_label("Chay").check()
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="Đăng ký").click()
     page.wait_for_url("**/sent/")
@@ -60,6 +63,7 @@ def test_register_confirm_download_the_badge_pair_the_scanner_and_scan_it(
     page.wait_for_url("**/registration/**")
     registration = Registration.objects.get(email="thuha@example.com")
     assert registration.status == "confirmed"
+    assert sorted(registration.answers.values()) == ["chay", "Đoàn Sở Thông tin và Truyền thông"]
 
     # Download the badge PDF that the page the confirmation led to links to (served inline, so
     # a click opens Chromium's viewer: fetch it as the browser, with its cookies).
