@@ -389,10 +389,18 @@ class RegistrationFilterSet(WagtailFilterSet):
     answer = django_filters.ChoiceFilter(
         label=_("Answer"), method="filter_answer", choices=answer_filter_choices
     )
+    unsubscribed = django_filters.BooleanFilter(
+        label=_("Unsubscribed from announcements"), method="filter_unsubscribed"
+    )
 
     class Meta:
         model = Registration
         fields = ["status", "category", "event", "data_basis"]
+
+    def filter_unsubscribed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(unsubscribed_at__isnull=not value)
 
     def filter_answer(self, queryset, name, value):
         """Registrations that gave this answer: a choice's key, a key among several, yes/no."""
@@ -618,6 +626,7 @@ class RegistrationViewSet(SnippetViewSet):
         "share_with_exhibitors",
         "created_at",
         "confirmed_at",
+        "unsubscribed_at",
     ]
     export_headings = {"category": _("Attendee category")}
     export_filename = "registrations"
@@ -645,6 +654,7 @@ class RegistrationViewSet(SnippetViewSet):
         "waitlisted_at",
         "cancelled_at",
         "badge_issued_at",
+        "unsubscribed_at",
     ]
 
     def _with_panel(self, kwargs: dict, fields, *more, base_form_class=None) -> dict:

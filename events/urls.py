@@ -31,6 +31,11 @@ urlpatterns = [
     path("verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("registration/<str:secret>/edit/", gone(views.manage_edit), name="manage_edit"),
     path("registration/<str:secret>/cancel/", gone(views.manage_cancel), name="manage_cancel"),
+    path(
+        "registration/<str:secret>/resubscribe/",
+        gone(views.manage_resubscribe),
+        name="manage_resubscribe",
+    ),
     path("registration/<str:secret>/consent/", privacy_views.manage_consent, name="manage_consent"),
     path("registration/<str:secret>/my-data.json", privacy_views.manage_data, name="manage_data"),
     path("registration/<str:secret>/delete/", privacy_views.manage_erase, name="manage_erase"),

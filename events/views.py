@@ -32,6 +32,7 @@ from events.services import (
     registration_send_manage_link,
     registration_update,
 )
+from events.services.announcements import registration_resubscribe
 from events.services.questions import answers_display, event_questions
 from events.services.registration import registration_from_confirmation_key
 
@@ -257,3 +258,14 @@ def manage_cancel(request, secret: str):
         return redirect("events:manage", secret=secret)
     context = {"registration": registration, "event": registration.event, "now": timezone.now()}
     return render(request, "events/manage_cancel.html", context)
+
+
+@never_cache
+@require_POST
+def manage_resubscribe(request, secret: str):
+    """The guest who unsubscribed from announcements asks for them again (a button on their
+    manage page)."""
+    registration = _by_secret(secret)
+    if registration_resubscribe(registration=registration):
+        messages.success(request, _("You will receive the organizers' announcements again."))
+    return redirect("events:manage", secret=secret)

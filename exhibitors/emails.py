@@ -286,10 +286,117 @@ def build_invitation_email(email) -> EmailMultiAlternatives | None:
     )
 
 
+#: What each placeholder of the payment emails stands for (the admin's help, docs/emails.md).
+PAYMENT_PLACEHOLDERS = {
+    "name": BOOKING_PLACEHOLDERS["name"],
+    "event": BOOKING_PLACEHOLDERS["event"],
+    "booth": _("the booth's code"),
+    "amount": _("the amount to pay, VAT and extras included"),
+    "due_date": _("the payment's deadline (dd/mm/yyyy)"),
+    "reference": _("what to write in the transfer's description"),
+    "release_note": _(
+        "the warning that an unpaid booking is cancelled at the deadline (empty when the "
+        "event does not cancel unpaid bookings, and in the overdue notice)"
+    ),
+    "proforma_link": _("the link to the pro-forma invoice (PDF)"),
+    "booking_link": BOOKING_PLACEHOLDERS["booking_link"],
+}
+#: The release warning (``{{ release_note }}``) when the event cancels unpaid bookings.
+RELEASE_NOTE = _(
+    "If it is not paid by then, the booking is cancelled and the booth becomes free for others."
+)
+#: (subject, opening paragraph) of each payment email; the body is the greeting and the
+#: paragraph, followed by the bank details (and the VietQR code) and the links.
+PAYMENT_TEXTS = {
+    PAYMENT_DUE: (
+        _("Booth {{ booth }}: please pay {{ amount }} by {{ due_date }}"),
+        _(
+            "Your booking of booth {{ booth }} of {{ event }} is approved. Please pay "
+            "{{ amount }} by {{ due_date }}. {{ release_note }}"
+        ),
+    ),
+    PAYMENT_REMINDER: (
+        _("Reminder: the payment for booth {{ booth }} is due by {{ due_date }}"),
+        _(
+            "A reminder: the payment of {{ amount }} for booth {{ booth }} of {{ event }} is "
+            "due by {{ due_date }}. {{ release_note }}"
+        ),
+    ),
+    PAYMENT_OVERDUE: (
+        _("Booth {{ booth }}: the payment is overdue"),
+        _(
+            "The payment of {{ amount }} for booth {{ booth }} of {{ event }} was due by "
+            "{{ due_date }} and has not reached us. Please pay as soon as possible."
+        ),
+    ),
+}
+
+
+def payment_values(booking: BoothBooking, kind: str, *, total: int, event=None) -> dict:
+    """The placeholders' values of the payment email ``kind`` of ``booking`` (which owes
+    ``total`` đồng), in the active language."""
+    event = event or booking.event
+    rules = getattr(event, "exhibition_settings", None)
+    releases = bool(rules and rules.release_unpaid) and kind != PAYMENT_OVERDUE
+    url = absolute_url(reverse("exhibitors:booking_detail", args=[booking.pk]))
+    return {
+        "name": booking.exhibitor.name,
+        "event": localized_text(event, "name"),
+        "booth": booking.booth.code,
+        "amount": format_vnd(total),
+        "due_date": date_format(booking.payment_due, "d/m/Y") if booking.payment_due else "",
+        "reference": booking.payment_reference,
+        "release_note": str(RELEASE_NOTE) if releases else "",
+        "proforma_link": absolute_url(reverse("exhibitors:booking_proforma", args=[booking.pk])),
+        "booking_link": url,
+    }
+
+
+def payment_sample(event, kind: str) -> dict:
+    """The values of a sample payment email ``kind`` for ``event`` (the admin's preview and
+    test): its first booking's company, booth and order, else made-up ones."""
+    booking = (
+        BoothBooking.objects.select_related("exhibitor", "booth", "event")
+        .filter(event=event)
+        .order_by("pk")
+        .first()
+    )
+    if booking is None:
+        booking = BoothBooking(
+            pk=1,
+            event=event,
+            booth=Booth(code="A12"),
+            exhibitor=Exhibitor(name=SAMPLE_COMPANY),
+            price_vnd=12_000_000,
+        )
+        total = booking.price_vnd
+    else:
+        total = booking_order(booking).total
+    booking.payment_due = booking.payment_due or timezone.localdate() + dt.timedelta(days=7)
+    return payment_values(booking, kind, total=total, event=event)
+
+
+def payment_texts_register() -> None:
+    """Register the words of the payment emails (from mail_kinds.py)."""
+    for kind, (subject, lead) in PAYMENT_TEXTS.items():
+        placeholders = dict(PAYMENT_PLACEHOLDERS)
+        if kind == PAYMENT_OVERDUE:  # nothing is released after the deadline
+            del placeholders["release_note"]
+        text_register(
+            kind,
+            subject=subject,
+            body=format_lazy("{}\n\n{}", GREETING, lead),
+            placeholders=placeholders,
+            sample=payment_sample,
+        )
+
+
 def build_payment_email(email) -> EmailMultiAlternatives | None:
     """What an approved booking owes, by when and how (``PAYMENT_KINDS``): the amount, the due
     date, the transfer in words and as a VietQR code (an inline PNG, also an attachment), the
-    pro-forma invoice's link. Read when sent: none once the booking is paid or cancelled."""
+    pro-forma invoice's link. Read when sent: none once the booking is paid or cancelled. The
+    words are the organizer's for the event and language when they wrote some (mail/texts.py),
+    else the default; the bank details, the QR code and the links always follow them."""
     booking = (
         BoothBooking.objects.select_related("exhibitor", "event", "booth")
         .filter(
@@ -308,19 +415,21 @@ def build_payment_email(email) -> EmailMultiAlternatives | None:
         payment, payment_error = None, exc.message
     else:
         payment_error = ""
-    rules = getattr(booking.event, "exhibition_settings", None)
+    values = payment_values(booking, email.kind, total=order.total)
+    words = email_words(email.kind, event=booking.event, values=values)
     context = {
-        "kind": email.kind.removeprefix("booking."),
         "booking": booking,
-        "exhibitor": booking.exhibitor,
-        "order": order,
         "payment": payment,
         "payment_error": payment_error,
-        "releases": bool(rules and rules.release_unpaid),
-        "url": absolute_url(reverse("exhibitors:booking_detail", args=[booking.pk])),
-        "invoice_url": absolute_url(reverse("exhibitors:booking_proforma", args=[booking.pk])),
+        "url": values["booking_link"],
+        "invoice_url": values["proforma_link"],
+        "body": words.text,
+        "body_html": words.html,
     }
-    message = _render("exhibitors/email/payment", context, email.recipients)
+    body = render_to_string("exhibitors/email/payment_body.txt", context)
+    message = EmailMultiAlternatives(
+        words.subject, body, settings.DEFAULT_FROM_EMAIL, email.recipients
+    )
     html = render_to_string(
         "exhibitors/email/payment_body.html",
         {**context, "qr_cid": QR_CID, "LANGUAGE_CODE": translation.get_language()},

@@ -23,6 +23,7 @@ from exhibitors.emails import (
     build_payment_email,
     build_signup_again_email,
     build_verification_email,
+    payment_texts_register,
 )
 from exhibitors.enums import BookingAction
 from mail.registry import register
@@ -38,3 +39,4 @@ register(PASSWORD_RESET, build_password_reset_email, label=_("Exhibitor: passwor
 register(PAYMENT_DUE, build_payment_email, label=_("Booking: payment due"))
 register(PAYMENT_REMINDER, build_payment_email, label=_("Booking: payment reminder"))
 register(PAYMENT_OVERDUE, build_payment_email, label=_("Booking: payment overdue"))
+payment_texts_register()  # their words too (the bank details and the QR code always follow)

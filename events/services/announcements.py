@@ -423,3 +423,32 @@ def registration_unsubscribe(*, token: str) -> Registration:
             )
     registration.refresh_from_db()
     return registration
+
+
+def registration_resubscribe(*, registration: Registration) -> bool:
+    """Subscribe the guest of ``registration`` to announcements again (from their manage
+    page); True when they were unsubscribed, False when nothing changed (a second click).
+
+    Side effects: ``unsubscribed_at`` cleared (a conditional UPDATE, so once); the activity
+    entry ``registration.resubscribed`` by the attendee. Later announcements reach them again;
+    those sent meanwhile are not sent after the fact.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        was = (
+            Registration.objects.select_for_update()
+            .filter(pk=registration.pk, unsubscribed_at__isnull=False)
+            .values_list("unsubscribed_at", flat=True)
+            .first()
+        )
+        if was is None:
+            return False
+        Registration.objects.filter(pk=registration.pk).update(unsubscribed_at=None, changed_at=now)
+        log_action(
+            action="registration.resubscribed",
+            obj=registration,
+            actor=Actor.attendee(),
+            changes={"unsubscribed_at": [was, None]},
+        )
+    registration.unsubscribed_at = None
+    return True

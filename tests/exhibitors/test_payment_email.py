@@ -156,3 +156,68 @@ def test_the_due_date_reads_the_local_day(priced, booths, exhibitor):
         priced, booths[0], exhibitor, at=dt.datetime(2026, 12, 7, 17, 30, tzinfo=dt.UTC)
     )
     assert "chậm nhất ngày 15/12/2026" in payment_message(booking).subject
+
+
+def test_the_organizers_words_for_the_event_and_language_keep_the_bank_details_and_qr(
+    priced, booths, exhibitor, other_exhibitor, django_capture_on_commit_callbacks
+):
+    from mail.models import EmailText
+    from tests.factories.exhibitors import make_event
+
+    other = make_event(slug="dien-dan-khac", name="Diễn đàn khác")  # its words stay its own
+    EmailText.objects.create(
+        event=other, kind="booking.payment_due", language="vi", subject="KHÁC", body="KHÁC"
+    )
+    EmailText.objects.create(
+        event=priced,
+        kind="booking.payment_due",
+        language="vi",
+        subject="Thanh toán gian {{ booth }}: {{ amount }}",
+        body="Kính gửi {{ name }},\n\nHạn {{ due_date }}, nội dung {{ reference }}.",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = approve(priced, booths[0], exhibitor)
+        theirs = approve(priced, booths[1], other_exhibitor)  # English: the default words
+    vietnamese = payment_message(mine)
+    assert vietnamese.subject == "Thanh toán gian A01: 16.200.000 ₫"
+    reference = f"FH{mine.pk:06d}"
+    assert vietnamese.body.splitlines()[:5] == [
+        "Kính gửi Công ty Cổ phần Dữ liệu Hải Phòng,",
+        "",
+        f"Hạn 14/12/2026, nội dung {reference}.",
+        "",
+        "Quét mã VietQR đính kèm bằng ứng dụng ngân hàng, hoặc chuyển khoản theo thông tin sau:",
+    ]
+    assert f"Nội dung chuyển khoản: {reference}" in vietnamese.body
+    assert check_vietqr(qr_of(vietnamese))["62"] == {"08": reference}
+    html = vietnamese.alternatives[0][0]
+    assert f"<p>Hạn 14/12/2026, nội dung {reference}.</p>" in html
+    assert 'src="cid:vietqr@forumhall"' in html
+    english = payment_message(theirs)
+    assert english.subject == "Booth A02: please pay 12,960,000 ₫ by 14/12/2026"
+    assert check_vietqr(qr_of(english))["62"] == {"08": f"FH{theirs.pk:06d}"}
+    # The reminder keeps its default words: the organizer changed only the first email.
+    payment_reminders_send(now=on(13))
+    reminder = payment_message(mine, "booking.payment_reminder")
+    assert reminder.body.splitlines()[2].startswith("Xin nhắc: khoản thanh toán 16.200.000 ₫")
+
+
+def test_the_admins_sample_of_a_payment_email_reads_the_events_first_booking(
+    priced, booths, exhibitor
+):
+    from exhibitors.emails import payment_sample
+    from mail.texts import email_words
+
+    with translation.override("vi"):
+        made_up = payment_sample(priced, "booking.payment_due")
+        assert (made_up["name"], made_up["booth"], made_up["amount"]) == (
+            "Công ty TNHH Sen Vàng",
+            "A12",
+            "12.000.000 ₫",
+        )
+        booking = approve(priced, booths[0], exhibitor)
+        sample = payment_sample(priced, "booking.payment_overdue")
+        words = email_words("booking.payment_overdue", event=priced, values=sample)
+    assert sample["reference"] == f"FH{booking.pk:06d}"
+    assert words.subject == "Gian hàng A01: đã quá hạn thanh toán"
+    assert "Khoản thanh toán 16.200.000 ₫ cho gian hàng A01 tại Expo 2024" in words.text
