@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from core.text import fold
@@ -424,7 +425,7 @@ def _load_payments(event: Event) -> None:
 
 
 def _load_leads(event: Event) -> None:
-    """Viettel's staff scan six delegates at its booth on the forum's morning (once)."""
+    """Viettel's staff scan six delegates at its booth (once)."""
     booking = (
         BoothBooking.objects.filter(
             event=event, exhibitor__tax_code=COMPANIES[0][1], status=BookingStatus.APPROVED
@@ -447,7 +448,12 @@ def _load_leads(event: Event) -> None:
                 share_with_exhibitors=n < DEMO_LEADS_SHARING,
                 reason="Demo: the guest's choice on the manage page",
             )
-        at = event.starts_at + dt.timedelta(hours=2, minutes=12 * n)
+        # On the forum's morning, or in the last hour while the forum is ahead (like the
+        # check-in demo, nothing is dated in the future).
+        at = min(
+            event.starts_at + dt.timedelta(hours=2, minutes=12 * n),
+            timezone.now() - dt.timedelta(minutes=10 * (DEMO_LEADS - n)),
+        )
         lead, _created = lead_scan(member=member, event=event, code=guest.token, now=at)
         if n in DEMO_LEAD_NOTES:
             note, rating, tags = DEMO_LEAD_NOTES[n]

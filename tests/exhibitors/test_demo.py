@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.utils import timezone
 
 from core.models import ActivityEntry
 from events.enums import RegistrationStatus
@@ -61,7 +62,7 @@ def test_demo_is_idempotent(demo_forum):
     )
 
 
-def test_demo_shows_payments_in_every_state_and_leads_with_and_without_contact(demo_forum):
+def test_demo_shows_payments_in_every_state_and_leads_with_and_without_contact(demo_forum, client):
     call_command("load_demo", verbosity=0)
     event = demo_forum.event
     rules = event.exhibition_settings
@@ -110,6 +111,10 @@ def test_demo_shows_payments_in_every_state_and_leads_with_and_without_contact(d
     private = [lead for lead in leads if not lead.shares_contact]
     assert len(private) == 3 and all(lead.email == "" and lead.organization for lead in private)
     assert sum(bool(lead.note) for lead in leads) == 2
+    assert all(lead.last_scanned_at <= timezone.now() for lead in leads)
+    client.force_login(viettel.exhibitor.members.first().user)
+    page = client.get("/exhibitor/leads/").content.decode()
+    assert page.count("data-lead=") == 6 and page.count("Không chia sẻ") == 3
     # Run again: nothing new.
     counts = (Payment.objects.count(), Lead.objects.count(), BankStatementImport.objects.count())
     call_command("load_demo", verbosity=0)
