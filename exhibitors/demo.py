@@ -1,8 +1,16 @@
 """Demo exhibition of the seed article: a hall of 40 × 25 m with 20 stands (A01..A20), a stage,
 aisles, the registration desk and the entrance, booked by Viettel, BKAV,
-FPT and MobiFone, others held, requested, reserved or free. Built through the services;
-running it again changes nothing that is already there."""
+FPT and MobiFone, others held, requested, reserved or free. Payments as an organizer finds
+them: the payment rules (due 14 days after approval, reminders 3 and 1 days before), the saved
+Vietcombank statement format and one imported statement, from which Viettel's booking is paid
+(with its receipt) and BKAV's has a deposit, FPT and MobiFone still awaiting payment (their
+pro-forma invoices issued at approval); one line of the statement is left for the organizer to
+decide. Viettel's staff scanned six visitors' badges at its booth: three of them agreed to share
+their contact with exhibitors, three did not. Built through the services; running it again
+changes nothing that is already there."""
 
+import csv
+import datetime as dt
 import io
 import secrets
 from decimal import Decimal
@@ -10,11 +18,26 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from core.text import fold
+from core.time import HCM
+from events.enums import RegistrationStatus
 from events.models import Event
-from exhibitors.enums import BookingStatus, BoothTier, Sector
-from exhibitors.models import Booth, BoothBooking, Exhibitor, ExhibitorMember, PlanShape
+from events.services import registration_update
+from exhibitors.enums import BookingStatus, BoothTier, PaymentStatus, Sector, StatementMatch
+from exhibitors.models import (
+    BankStatementFormat,
+    BankStatementImport,
+    Booth,
+    BoothBooking,
+    Exhibitor,
+    ExhibitorMember,
+    Lead,
+    PlanShape,
+)
+from exhibitors.orders import booking_order
 from exhibitors.services import (
     booking_approve,
     booking_request,
@@ -28,8 +51,11 @@ from exhibitors.services import (
     extra_price_set,
     plan_save,
     staff_add,
+    statement_import,
+    statement_line_confirm,
 )
 from exhibitors.services.accounts import verification_link_parts
+from exhibitors.services.leads import lead_scan, lead_update
 from exhibitors.services.plan import SHAPE_FIELDS
 from mail.services import emails_skipped
 
@@ -270,12 +296,181 @@ def _lay_out_hall(event: Event) -> None:
     )
 
 
+#: The payment rules of the demo forum: due 14 days after approval, reminders 3 and 1 days
+#: before the due date; unpaid booths are not released (the organizer decides).
+DEMO_PAYMENT_RULES = {"payment_days": 14, "payment_reminder_days": "3,1", "release_unpaid": False}
+
+#: Vietcombank's account statement ("Sao kê tài khoản") saved as CSV, as documented from its
+#: statements: a few title rows (the bank, the statement's title, the account, the period), then
+#: one header row (STT, Ngày giao dịch, Số tham chiếu, Số tiền ghi nợ, Số tiền ghi có, Số dư,
+#: Mô tả); dates day/month/year, amounts with commas between thousands, debit and credit in
+#: separate columns (the credit is what was received). The number of title rows varies with the
+#: export: an organizer checks it against their own file (Exhibition → Bank statement formats).
+VIETCOMBANK = {
+    "name": "Vietcombank",
+    "encoding": "utf-8-sig",
+    "delimiter": ",",
+    "skip_rows": 5,
+    "date_column": 2,
+    "amount_column": 5,
+    "description_column": 7,
+    "date_format": "%d/%m/%Y",
+    "decimal_separator": ".",
+    "thousands_separator": ",",
+}
+VIETCOMBANK_TITLE_ROWS = [
+    ["NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM - VIETCOMBANK"],
+    ["SAO KÊ TÀI KHOẢN / ACCOUNT STATEMENT"],
+    ["Số tài khoản / Account number:", "0071000123456", "BAN TO CHUC DIEN DAN"],
+    ["Từ ngày / From:", "{start}", "Đến ngày / To:", "{end}"],
+    [
+        "STT",
+        "Ngày giao dịch",
+        "Số tham chiếu",
+        "Số tiền ghi nợ",
+        "Số tiền ghi có",
+        "Số dư",
+        "Mô tả",
+    ],
+]
+DEMO_STATEMENT_FILE = "sao-ke-vietcombank-demo.csv"
+#: Viettel pays its booth in full, BKAV a deposit (half, rounded down to a thousand đồng).
+DEMO_PAYERS = {"0100109106": 1, "0101360697": 2}
+
+#: The visitors Viettel's staff scanned at its booth (the first six confirmed delegates): the
+#: first three agree to share their contact with exhibitors; the staff's notes of two of them.
+DEMO_LEADS = 6
+DEMO_LEADS_SHARING = 3
+DEMO_LEAD_NOTES = {
+    0: ("Quan tâm nền tảng chính quyền số cho quận; hẹn demo sau diễn đàn.", 5, ["chính quyền số"]),
+    1: ("Muốn nhận báo giá camera AI cho khu công nghiệp.", 4, ["camera AI", "báo giá"]),
+}
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}"
+
+
+def _demo_statement(bank: BankStatementFormat, bookings: list[BoothBooking], day: dt.date) -> bytes:
+    """A Vietcombank statement of ``day``: the demo payers' transfers (their payment reference
+    in the description), a transfer nobody can match and the bank's fee (a debit)."""
+    date = day.strftime(bank.date_format)
+    rows = [[cell.format(start=date, end=date) for cell in row] for row in VIETCOMBANK_TITLE_ROWS]
+    balance = 250_000_000
+    lines = []
+    for booking in bookings:
+        total = booking_order(booking).total
+        amount = total if DEMO_PAYERS[booking.exhibitor.tax_code] == 1 else total // 2000 * 1000
+        lines.append(
+            (
+                "",
+                amount,
+                f"MBVCB.{5243650000 + booking.pk}.{fold(booking.exhibitor.name).upper()[:40]} "
+                f"chuyen tien gian hang {booking.payment_reference}",
+            )
+        )
+    lines.append(("", 500_000, "CT tu 0011004567890 NGUYEN VAN AN chuyen tien ung ho"))
+    lines.append((11_000, "", "Phi quan ly tai khoan thang"))
+    for number, (debit, credit, description) in enumerate(lines, start=1):
+        balance += (credit or 0) - (debit or 0)
+        reference = f"{5243 + number}.{60000 + number}"
+        rows.append(
+            [
+                str(number),
+                date,
+                reference,
+                _vnd(debit) if debit else "",
+                _vnd(credit) if credit else "",
+                _vnd(balance),
+                description,
+            ]
+        )
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _load_payments(event: Event) -> None:
+    """The Vietcombank format, and once, its demo statement imported with the payers' lines
+    recorded (Viettel paid, its receipt issued; BKAV a deposit); the unknown line stays for the
+    organizer to decide."""
+    bank = BankStatementFormat.objects.filter(name=VIETCOMBANK["name"]).first()
+    if bank is None:
+        bank = BankStatementFormat(**VIETCOMBANK)
+        bank.full_clean()
+        bank.save()
+    if BankStatementImport.objects.filter(filename=DEMO_STATEMENT_FILE).exists():
+        return
+    payers = list(
+        BoothBooking.objects.filter(
+            event=event,
+            exhibitor__tax_code__in=DEMO_PAYERS,
+            status=BookingStatus.APPROVED,
+            payment_status=PaymentStatus.AWAITING,
+        )
+        .select_related("booth", "exhibitor", "event")
+        .order_by("pk")
+    )
+    if not payers:
+        return
+    today = dt.datetime.now(HCM).date()
+    statement = statement_import(
+        bank=bank,
+        data=_demo_statement(bank, payers, today),
+        filename=DEMO_STATEMENT_FILE,
+        by=None,
+    )
+    for line in statement.lines.exclude(booking=None).exclude(match=StatementMatch.UNKNOWN):
+        statement_line_confirm(line=line, by=None)
+
+
+def _load_leads(event: Event) -> None:
+    """Viettel's staff scan six delegates at its booth (once)."""
+    booking = (
+        BoothBooking.objects.filter(
+            event=event, exhibitor__tax_code=COMPANIES[0][1], status=BookingStatus.APPROVED
+        )
+        .select_related("exhibitor")
+        .first()
+    )
+    if booking is None or Lead.objects.filter(exhibitor=booking.exhibitor, event=event).exists():
+        return
+    member = booking.exhibitor.members.select_related("user", "exhibitor").order_by("pk").first()
+    guests = list(
+        event.registrations.filter(
+            status=RegistrationStatus.CONFIRMED, category__slug="dai-bieu", purged_at=None
+        ).order_by("pk")[:DEMO_LEADS]
+    )
+    for n, guest in enumerate(guests):
+        if guest.share_with_exhibitors != (n < DEMO_LEADS_SHARING):
+            guest = registration_update(
+                registration=guest,
+                share_with_exhibitors=n < DEMO_LEADS_SHARING,
+                reason="Demo: the guest's choice on the manage page",
+            )
+        # On the forum's morning, or in the last hour while the forum is ahead (like the
+        # check-in demo, nothing is dated in the future).
+        at = min(
+            event.starts_at + dt.timedelta(hours=2, minutes=12 * n),
+            timezone.now() - dt.timedelta(minutes=10 * (DEMO_LEADS - n)),
+        )
+        lead, _created = lead_scan(member=member, event=event, code=guest.token, now=at)
+        if n in DEMO_LEAD_NOTES:
+            note, rating, tags = DEMO_LEAD_NOTES[n]
+            lead_update(lead=lead, member=member, note=note, rating=rating, tags=tags)
+
+
 @transaction.atomic
 @emails_skipped()  # demo people: their emails are recorded as skipped, never sent
 def load_exhibition(event: Event) -> dict:
     """The demo hall and its bookings. Idempotent. Returns counts for the command's output."""
     exhibition_settings_update(
-        event=event, booking_open=True, max_booths_per_exhibitor=2, hold_minutes=30, **DEMO_PAYEE
+        event=event,
+        booking_open=True,
+        max_booths_per_exhibitor=2,
+        hold_minutes=30,
+        **DEMO_PAYEE,
+        **DEMO_PAYMENT_RULES,
     )
     for code, price_vnd, vat_rate in DEMO_EXTRA_PRICES:
         extra_price_set(event=event, code=code, price_vnd=price_vnd, vat_rate=vat_rate)
@@ -298,6 +493,8 @@ def load_exhibition(event: Event) -> dict:
     sponsor = Booth.objects.get(event=event, code=SPONSOR_BOOTH)
     if not sponsor.blocked and not BoothBooking.objects.live().filter(booth=sponsor).exists():
         booth_block(booth=sponsor, by=None, reason="Nhà tài trợ Kim cương")
+    _load_payments(event)
+    _load_leads(event)
     return {
         "booths": Booth.objects.filter(event=event).count(),
         "approved": BoothBooking.objects.filter(event=event, status=BookingStatus.APPROVED).count(),

@@ -7,6 +7,7 @@ company's lead is a 404, its leads are in no list or file. Scanning: see
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,9 @@ from exhibitors.forms import LeadForm, LeadScanForm
 from exhibitors.models import Lead
 from exhibitors.services import leads as lead_services
 from exhibitors.views import exhibitor_required, wants_json
+
+#: Leads per page of the leads list (the export has them all).
+LEADS_PER_PAGE = 50
 
 
 def _chosen_event(events, value):
@@ -113,10 +117,12 @@ def lead_scan(request):
 @require_GET
 @exhibitor_required
 def leads(request):
-    """The company's leads (of one event with ``?event=<slug>``), newest scan first."""
+    """The company's leads (of one event with ``?event=<slug>``), newest scan first,
+    ``LEADS_PER_PAGE`` a page (``?page=``; a page out of range shows the nearest)."""
     events = selectors.lead_events(exhibitor=request.exhibitor)
     event = _chosen_event(events, request.GET.get("event"))
     query = f"?event={event.slug}" if event else ""
+    page = Paginator(selectors.leads_of(exhibitor=request.exhibitor, event=event), LEADS_PER_PAGE)
     return render(
         request,
         "exhibitors/leads.html",
@@ -124,7 +130,8 @@ def leads(request):
             "exhibitor": request.exhibitor,
             "events": events,
             "chosen": event,
-            "leads": selectors.leads_of(exhibitor=request.exhibitor, event=event),
+            "leads": page.get_page(request.GET.get("page")),
+            "page_query": f"?event={event.slug}&" if event else "?",
             "export_csv": reverse("exhibitors:leads_export", args=["csv"]) + query,
             "export_xlsx": reverse("exhibitors:leads_export", args=["xlsx"]) + query,
         },

@@ -1,7 +1,8 @@
 """The exhibition in the Wagtail admin (menu "Exhibition"): viewsets of bookings, booths, exhibitors
 and settings. Registered by ``exhibitors/wagtail_hooks.py``."""
 
-from django.db.models import Case, IntegerField, OuterRef, Subquery, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +27,7 @@ from exhibitors.models import (
     ExhibitionSettings,
     Exhibitor,
     ExtraOption,
+    Lead,
     live_booking_q,
 )
 from exhibitors.services.accounts import PROFILE_FIELDS
@@ -36,8 +38,22 @@ from mail.permissions import VIEW_PERMISSION as MAIL_VIEW_PERMISSION
 # --- Bookings ---------------------------------------------------------------------------------
 
 
+def leads_count():
+    """How many leads the booking's company scanned at the booking's event (a count, never the
+    visitors: their contacts are the company's): a subquery of the outer booking's row."""
+    leads = (
+        Lead.objects.filter(exhibitor=OuterRef("exhibitor_id"), event=OuterRef("event_id"))
+        .order_by()
+        .values("exhibitor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(leads, output_field=IntegerField()), Value(0))
+
+
 class BookingIndexView(SafeIndexView):
-    """Pending requests first, then live holds, then the rest; rows open the decision page."""
+    """Pending requests first, then live holds, then the rest; rows open the decision page.
+    Each row counts its company's leads at its event (in the list's one query)."""
 
     def get_base_queryset(self):
         now = timezone.now()
@@ -51,7 +67,8 @@ class BookingIndexView(SafeIndexView):
                     When(status=BookingStatus.HELD, held_until__gt=now, then=1),
                     default=2,
                     output_field=IntegerField(),
-                )
+                ),
+                leads_count=leads_count(),
             )
         )
 
@@ -92,6 +109,11 @@ def _hold_deadline(booking) -> str:
     return f"{at} · {time_left(booking.held_until, now)}"
 
 
+def _leads(booking) -> str:
+    count = booking.leads_count
+    return format_html('<span data-leads="{}">{}</span>', count, count)
+
+
 def _payment_due(booking) -> str:
     return date_format(booking.payment_due, "d/m/Y") if booking.payment_due else ""
 
@@ -114,6 +136,7 @@ class BookingViewSet(ModelViewSet):
         Column(
             "payment_due", label=_("Payment due"), accessor=_payment_due, sort_key="payment_due"
         ),
+        Column("leads_count", label=_("Leads"), accessor=_leads, sort_key="leads_count"),
         "requested_at",
     ]
     list_filter = ["status", "payment_status", "event"]
@@ -139,6 +162,7 @@ class BookingViewSet(ModelViewSet):
         "invoice_address",
         "invoice_email",
         "reason",
+        "leads_count",
     ]
     export_headings = {
         "event.name": _("Event"),
@@ -150,6 +174,7 @@ class BookingViewSet(ModelViewSet):
         "price_vnd": _("Price (VND)"),
         "extras_display": _("Extras"),
         "get_payment_status_display": _("Payment"),
+        "leads_count": _("Leads"),
     }
     export_filename = "booth-bookings"
     form_fields = [

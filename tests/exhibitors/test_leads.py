@@ -2,6 +2,8 @@
 lead shows with and without the visitor's consent to share, the isolation of companies, who
 may scan, the rate limit, the purge, re-scans and bad badges."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -36,7 +38,13 @@ from exhibitors.services.leads import lead_scan, lead_tags_clean, lead_update
 from tests.core.test_exports import csv_rows, xlsx_cells
 from tests.factories.events import make_category
 from tests.factories.events import make_event as make_other_event
-from tests.factories.exhibitors import make_approved_booking, make_booths, make_user, user_of
+from tests.factories.exhibitors import (
+    make_approved_booking,
+    make_booths,
+    make_exhibitor,
+    make_user,
+    user_of,
+)
 from tests.factories.exhibitors import make_event as make_hall_event
 
 SCAN = "/exhibitor/leads/scan/"
@@ -462,6 +470,42 @@ def test_the_leads_page_and_export_take_as_many_queries_for_two_leads_as_for_six
     assert [queries("/exhibitor/leads/"), queries("/exhibitor/leads/export.xlsx")] == few
 
 
+@override_settings(LEAD_SCAN_RATE_LIMIT="1000/60")
+def test_the_leads_list_shows_50_a_page_with_links_that_keep_the_event(
+    client, booth_a, exhibitor, event
+):
+    member = member_of(exhibitor)
+    client.force_login(member.user)
+    for n in range(1, 53):
+        lead_scan(member=member, event=event, code=visitor(event, n, share=n % 2 == 0).token)
+    newest_first = list(Lead.objects.filter(exhibitor=exhibitor).values_list("pk", flat=True))
+
+    def rows(url) -> tuple[list[int], str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        pks = [int(pk) for pk in re.findall(r'data-lead="(\d+)"', html)]
+        return pks, html, len(captured)
+
+    client.get("/exhibitor/leads/")  # the first page of a session fills caches
+    first, html, first_queries = rows("/exhibitor/leads/")
+    assert first == newest_first[:50]
+    assert 'aria-label="Các trang khách tiềm năng"' in html
+    assert "Trang 1 / 2" in html and '<a href="?page=2" rel="next">' in html
+    assert 'rel="prev"' not in html
+    second, html, second_queries = rows("/exhibitor/leads/?page=2")
+    assert second == newest_first[50:]
+    assert '<a href="?page=1" rel="prev">' in html and 'rel="next"' not in html
+    assert second_queries == first_queries
+    # The chosen event stays in the links; a page out of range or not a number is still a page.
+    filtered, html, filtered_queries = rows(f"/exhibitor/leads/?event={event.slug}")
+    assert filtered == first and f'href="?event={event.slug}&amp;page=2"' in html
+    assert filtered_queries == first_queries
+    assert rows("/exhibitor/leads/?page=99")[0] == second
+    assert rows("/exhibitor/leads/?page=abc")[0] == first
+
+
 def test_the_guests_data_download_names_the_companies_that_scanned_them(
     booth_a, booth_b, exhibitor, other_exhibitor, sharing
 ):
@@ -507,3 +551,47 @@ def test_the_english_scanner_answers_in_english(client, booth_a, exhibitor, priv
     assert body["message"] == "Lead saved: A visitor from Sở Công Thương 2."
     body = client.post(url, {"event": "expo-2024", "code": "nope"}, **JSON).json()
     assert body["message"] == "This code is not a badge of the forum. Nothing was saved."
+
+
+# --- The organizer's count ----------------------------------------------------------------------
+
+
+def test_the_bookings_list_counts_each_companys_leads_at_its_event_never_who(
+    client, organizer, booth_a, booth_b, exhibitor, other_exhibitor, event, booths
+):
+    second = make_hall_event(slug="expo-2025", name="Expo 2025")
+    exhibition_settings_update(event=second, booking_open=True)
+    elsewhere = make_approved_booking(second, make_booths(second, count=1)[0], exhibitor)
+    member = member_of(exhibitor)
+    lead_scan(member=member, event=second, code=visitor(second, 90).token)
+    client.force_login(organizer)
+
+    def counts(url) -> tuple[dict[str, str], str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        rows = re.findall(
+            r'href="/admin/exhibition/bookings/(\d+)/decide/".*?data-leads="(\d+)"', html, re.S
+        )
+        return dict(rows), html, len(captured)
+
+    url = f"/admin/exhibition/bookings/?event={event.pk}"
+    client.get(url)  # the first admin page of a session fills caches
+    before, _html, few = counts(url)
+    assert before == {str(booth_a.pk): "0", str(booth_b.pk): "0"}
+    guests = [visitor(event, n) for n in range(1, 4)]
+    for guest in guests:
+        lead_scan(member=member, event=event, code=guest.token)
+    lead_scan(member=member_of(other_exhibitor), event=event, code=guests[0].token)
+    third = make_approved_booking(event, booths[2], make_exhibitor("Công ty Thứ Ba"))
+    after, html, more = counts(url)
+    assert after == {str(booth_a.pk): "3", str(booth_b.pk): "1", str(third.pk): "0"}
+    assert "Khách tiềm năng" in html  # the column's heading
+    assert "khach1@example.com" not in html and "Phạm Khách Thăm" not in html
+    assert more == few
+    assert counts(f"/admin/exhibition/bookings/?event={second.pk}")[0] == {str(elsewhere.pk): "1"}
+    export = client.get(f"/admin/exhibition/bookings/?event={event.pk}&export=csv")
+    _raw, rows = csv_rows(export)
+    column = rows[0].index("Khách tiềm năng")
+    assert sorted(row[column] for row in rows[1:]) == ["0", "1", "3"]
