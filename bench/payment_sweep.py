@@ -84,10 +84,10 @@ def build() -> None:
                 event=event,
                 code=f"B{n:03d}",
                 price_vnd=12_000_000,
-                plan_x=n * 40,
-                plan_y=0,
-                plan_w=30,
-                plan_h=30,
+                x_m=n * 4,
+                y_m=0,
+                width_m=3,
+                depth_m=3,
             )
             booking = booth_hold(
                 event=event,

@@ -84,9 +84,7 @@ def build() -> list[BoothBooking]:
         event=event, code="power", defaults={"price_vnd": 1_500_000, "vat_rate": 8}
     )
     booths = Booth.objects.bulk_create(
-        Booth(
-            event=event, code=f"B{i:03d}", price_vnd=PRICE, plan_x=i, plan_y=0, plan_w=1, plan_h=1
-        )
+        Booth(event=event, code=f"B{i:03d}", price_vnd=PRICE, x_m=i * 4, y_m=0)
         for i in range(ORDERS)
     )
     exhibitors = Exhibitor.objects.bulk_create(
