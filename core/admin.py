@@ -15,14 +15,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.forms import HiddenInput
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.activity import diff, log_action
 from core.exports import SafeIndexView
 from core.models import ActivityEntry
 from core.permissions import ACTIVITY_LOG_POLICY as policy
@@ -176,3 +179,83 @@ class ActivityEditMixin:
         context = super().get_context_data(**kwargs)
         context["activity_panel"] = ActivityPanel(self.object, user=self.request.user)
         return context
+
+
+# --- Admin edits that go through no service: logged all the same --------------------------------
+
+
+def _plain(value):
+    """A form value as the log keeps it: a model instance by its key, a set of them as keys."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "values_list"):  # a queryset (a many-to-many field)
+        return sorted(value.values_list("pk", flat=True))
+    return value
+
+
+class _LoggedCreate:
+    log_prefix = ""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        values = {name: _plain(self.form.cleaned_data.get(name)) for name in self.form.changed_data}
+        log_action(
+            action=f"{self.log_prefix}.created",
+            obj=instance,
+            actor=self.request.user,
+            changes=diff({}, values),
+        )
+        return instance
+
+
+class _LoggedEdit:
+    log_prefix = ""
+
+    def save_instance(self):
+        before = {name: _plain(self.form.initial.get(name)) for name in self.form.changed_data}
+        instance = super().save_instance()
+        after = {name: _plain(self.form.cleaned_data.get(name)) for name in self.form.changed_data}
+        changes = diff(before, after)
+        if changes:
+            log_action(
+                action=f"{self.log_prefix}.updated",
+                obj=instance,
+                actor=self.request.user,
+                changes=changes,
+            )
+        return instance
+
+
+class _LoggedDelete:
+    log_prefix = ""
+
+    def delete_action(self):
+        with transaction.atomic():
+            log_action(
+                action=f"{self.log_prefix}.deleted", obj=self.object, actor=self.request.user
+            )
+            super().delete_action()
+
+
+class LoggedViewSetMixin:
+    """For a Wagtail ModelViewSet whose objects are saved by the admin's own forms (no service
+    of ours): each create, edit and delete goes to the activity log as ``<log_prefix>.created``
+    (the values), ``.updated`` (each changed field, old and new) and ``.deleted``, by the user,
+    in the save's transaction."""
+
+    log_prefix = ""
+
+    def _logged(self, mixin, base):
+        return type(f"Logged{base.__name__}", (mixin, base), {"log_prefix": self.log_prefix})
+
+    @cached_property
+    def add_view_class(self):
+        return self._logged(_LoggedCreate, super().add_view_class)
+
+    @cached_property
+    def edit_view_class(self):
+        return self._logged(_LoggedEdit, super().edit_view_class)
+
+    @cached_property
+    def delete_view_class(self):
+        return self._logged(_LoggedDelete, super().delete_view_class)

@@ -13,6 +13,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin import LoggedViewSetMixin
 from core.exports import SafeIndexView
 from core.money import format_vnd
 from core.time import HCM, time_left
@@ -313,8 +314,10 @@ def _extra_price(option) -> str:
     return format_html('<span class="w-whitespace-nowrap">{}</span>', format_vnd(option.price_vnd))
 
 
-class ExtraOptionViewSet(ModelViewSet):
+class ExtraOptionViewSet(LoggedViewSetMixin, ModelViewSet):
     """The price (before VAT) and VAT rate of each extra, per event."""
+
+    log_prefix = "extra_option"
 
     model = ExtraOption
     name = "exhibition_extras"
@@ -332,7 +335,8 @@ class ExtraOptionViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ExhibitionSettingsViewSet(ModelViewSet):
+class ExhibitionSettingsViewSet(LoggedViewSetMixin, ModelViewSet):
+    log_prefix = "exhibition_settings"
     model = ExhibitionSettings
     name = "exhibition_settings"
     url_prefix = "exhibition/settings"
@@ -343,8 +347,10 @@ class ExhibitionSettingsViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class BankStatementFormatViewSet(ModelViewSet):
+class BankStatementFormatViewSet(LoggedViewSetMixin, ModelViewSet):
     """How each bank writes its statement CSV (columns, date format, separators, encoding)."""
+
+    log_prefix = "bank_format"
 
     model = BankStatementFormat
     name = "exhibition_bank_formats"

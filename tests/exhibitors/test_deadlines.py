@@ -312,6 +312,8 @@ def test_organizers_set_the_payment_rules_in_the_admin(client, organizer, rules)
     assert "Các số ngày nguyên, cách nhau bằng dấu phẩy, ví dụ 3,1." in refused.content.decode()
     rules.refresh_from_db()
     assert (rules.payment_reminder_days, rules.release_unpaid) == ("3,1", False)
+    assert not ActivityEntry.objects.filter(action="exhibition_settings.updated").exists()
+    days_before = rules.payment_days
     response = client.post(
         url,
         {
@@ -326,3 +328,10 @@ def test_organizers_set_the_payment_rules_in_the_admin(client, organizer, rules)
     rules.refresh_from_db()
     assert (rules.payment_days, rules.payment_deadline) == (10, dt.date(2026, 12, 20))
     assert (rules.reminder_days, rules.release_unpaid) == ([5, 2, 0], True)
+    # Saved by the admin's own form: the rules' changes are in the activity log, by whom.
+    entry = ActivityEntry.objects.get(action="exhibition_settings.updated")
+    assert entry.actor_user_id == organizer.pk
+    assert entry.changes["payment_days"] == [days_before, 10]
+    assert entry.changes["release_unpaid"] == [False, True]
+    assert entry.changes["payment_reminder_days"] == ["3,1", "5, 2,0"]
+    assert "hold_minutes" not in entry.changes

@@ -280,9 +280,24 @@ def test_a_bank_format_is_saved_in_the_admin_and_bad_separators_are_refused(clie
     assert refused.status_code == 200
     assert "Dấu phân cách hàng nghìn phải khác dấu thập phân." in refused.content.decode()
     assert not BankStatementFormat.objects.exists()
+    assert not ActivityEntry.objects.filter(action__startswith="bank_format.").exists()
     client.post(url, {**form, "thousands_separator": "."})
     saved = BankStatementFormat.objects.get()
     assert (saved.name, saved.amount_column, saved.delimiter) == ("Techcombank", 4, ";")
+    # The admin's own forms save a format: each change is in the activity log all the same.
+    created = ActivityEntry.objects.get(action="bank_format.created")
+    assert (created.object_id, created.actor_user_id) == (str(saved.pk), organizer.pk)
+    assert created.changes["name"] == [None, "Techcombank"]
+    edit = f"/admin/exhibition/bank-formats/edit/{saved.pk}/"
+    client.post(edit, {**form, "thousands_separator": ".", "amount_column": "5"})
+    updated = ActivityEntry.objects.get(action="bank_format.updated")
+    assert updated.changes == {"amount_column": [4, 5]}
+    client.post(edit, {**form, "thousands_separator": ".", "amount_column": "5"})
+    assert ActivityEntry.objects.filter(action="bank_format.updated").count() == 1  # no change
+    client.post(f"/admin/exhibition/bank-formats/delete/{saved.pk}/")
+    assert not BankStatementFormat.objects.exists()
+    deleted = ActivityEntry.objects.get(action="bank_format.deleted")
+    assert (deleted.object_id, deleted.object_repr) == (str(saved.pk), "Techcombank")
     assert client.get("/admin/exhibition/payments/").status_code == 200
     assert client.get("/admin/exhibition/payments/einvoices/").status_code == 200
 
