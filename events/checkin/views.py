@@ -28,6 +28,7 @@ from events.checkin.permissions import checkin_user_may_scan, checkin_user_may_w
 from events.checkin.selectors import event_arrivals
 from events.exceptions import KioskPrintExpired
 from events.models import Event
+from events.services.questions import badge_answer, badge_question
 
 CHART_HEIGHT = 160
 BAR_WIDTH = 18
@@ -315,6 +316,12 @@ def kiosk_badge(request, ticket: str):
             "registration": registration,
             "event": registration.event,
             "category": registration.category,
+            # The answer the event prints on badges ("Đoàn": the delegation), as the PDF does.
+            "answer": badge_answer(
+                registration,
+                badge_question(registration.event_id),
+                get_language() or settings.LANGUAGE_CODE,
+            ),
             "qr_svg": qr.svg_inline(scale=4, border=2),
         },
     )

@@ -10,7 +10,8 @@ from django.core import mail
 
 from core.models import ActivityEntry
 from events.checkin.services import device_update
-from events.models import CheckIn, Registration, ScanLog
+from events.enums import QuestionKind
+from events.models import CheckIn, Registration, RegistrationQuestion, ScanLog
 from events.models.registration import CHECKIN_CODE_ALPHABET, checkin_code
 from events.services import registration_create
 from tests.factories.checkin import door_scene, pair_device
@@ -183,3 +184,21 @@ def test_a_print_ticket_is_the_kiosks_and_only_for_a_while(client, scene, settin
     refused = kiosk(client, scene, token=scene.cancelled.token).json()
     assert refused["reason"] == "cancelled" and "print_ticket" not in refused
     assert Registration.objects.get(pk=scene.khoa.pk).badge_prints == 0
+
+
+def test_the_printed_badge_carries_the_answer_the_event_prints_on_badges(client, scene):
+    question = RegistrationQuestion.objects.create(
+        event=scene.event,
+        key="doan",
+        kind=QuestionKind.SHORT_TEXT,
+        label="Đơn vị / Đoàn",
+        label_en="Delegation",
+        print_on_badge=True,
+    )
+    Registration.objects.filter(pk=scene.khoa.pk).update(
+        answers={question.answer_key: "Đoàn Sở TT&TT Hải Phòng"}
+    )
+    ticket = kiosk(client, scene, token=scene.khoa.token).json()["print_ticket"]
+    printed = post(client, "/api/checkin/kiosk/print/", {"ticket": ticket}, scene.kiosk_token)
+    html = client.get(printed.json()["url"]).content.decode()
+    assert '<p class="badge-answer">Đoàn Sở TT&amp;TT Hải Phòng</p>' in html
